@@ -1,0 +1,1 @@
+"""The vocabulary of Newsmark as plain Python objects (stdlib only)."""

@@ -1,0 +1,88 @@
+"""Annotation sets: one annotator's spans and quotes on one document, with invariants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from newsmark.domain.errors import AnnotationError
+from newsmark.domain.labels import LabelSet
+from newsmark.domain.quotes import Quote
+from newsmark.domain.spans import Span
+from newsmark.domain.status import Status
+
+
+def check_range(text_len: int, start: int, end: int, what: str = "span") -> None:
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise AnnotationError(None, None, f"{what} offsets must be integers, got {start!r}..{end!r}")
+    if start < 0 or end > text_len:
+        raise AnnotationError(
+            None, None, f"{what} {start}..{end} is out of range (text has {text_len} characters)"
+        )
+    if start >= end:
+        raise AnnotationError(None, None, f"{what} {start}..{end} is empty or reversed")
+
+
+def validate_span(text: str, span: Span, labels: LabelSet | None) -> None:
+    check_range(len(text), span.start, span.end)
+    if not text[span.start : span.end].strip():
+        raise AnnotationError(None, None, f"span {span.start}..{span.end} covers only whitespace")
+    if labels is not None and span.label not in labels:
+        raise AnnotationError(None, None, f"unknown label {span.label!r}")
+
+
+def validate_quote(text: str, quote: Quote) -> None:
+    if not quote.parts:
+        raise AnnotationError(None, None, "quote has no content")
+    for s, e in quote.parts:
+        check_range(len(text), s, e, "quote")
+    if quote.speaker is not None:
+        check_range(len(text), *quote.speaker, "speaker")
+    if quote.cue is not None:
+        check_range(len(text), *quote.cue, "cue")
+
+
+@dataclass(slots=True)
+class AnnotationSet:
+    """One annotator's annotations of one document. Construct, then `validate`."""
+
+    document_id: int
+    annotator: str
+    status: Status = Status.NEW
+    spans: list[Span] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    id: int | None = None
+    version: int = 0
+
+    def validate(self, text: str, labels: LabelSet | None) -> None:
+        """Raise AnnotationError on the first broken invariant.
+
+        In-range offsets, no empty spans, known labels, no duplicate identical spans and
+        no overlapping entity spans (entities behave as NER; quotes are their own layer).
+        """
+        seen: set[tuple[int, int, str]] = set()
+        for span in self.spans:
+            validate_span(text, span, labels)
+            if span.key in seen:
+                raise AnnotationError(
+                    None, None, f"duplicate span {span.start}..{span.end} {span.label}"
+                )
+            seen.add(span.key)
+        ordered = sorted(self.spans, key=lambda s: (s.start, s.end))
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if b.start < a.end:
+                raise AnnotationError(
+                    None,
+                    None,
+                    f"spans {a.start}..{a.end} {a.label} and {b.start}..{b.end} {b.label} overlap",
+                )
+        quote_keys: set[object] = set()
+        for quote in self.quotes:
+            validate_quote(text, quote)
+            if quote.key in quote_keys:
+                raise AnnotationError(None, None, f"duplicate quote at {quote.start}..{quote.end}")
+            quote_keys.add(quote.key)
+
+
+def sorted_spans(spans: Iterable[Span]) -> list[Span]:
+    return sorted(spans, key=lambda s: (s.start, s.end, s.label))

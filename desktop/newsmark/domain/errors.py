@@ -1,0 +1,49 @@
+"""The error types every layer raises and the CLI and window report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class NewsmarkError(Exception):
+    """Base of every error Newsmark reports to a user as one line."""
+
+
+class InputError(NewsmarkError):
+    """Bad input: a file, line or value Newsmark refuses, with where and why.
+
+    `path` is the file (or None for values that did not come from a file); `line` is
+    1-based where the format has lines.
+    """
+
+    def __init__(self, path: str | Path | None, line: int | None, reason: str) -> None:
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.reason = reason
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = self.path or "<input>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.reason}"
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str | None, int | None, str]]:
+        # Keeps the three fields when the error crosses a process boundary (n_process > 1).
+        return (InputError, (self.path, self.line, self.reason))
+
+
+class StorageError(NewsmarkError):
+    """The database cannot be opened or written: corrupt, newer schema, locked, read-only."""
+
+
+class ConflictError(StorageError):
+    """An edit was made against an annotation set that another writer changed meanwhile."""
+
+
+class ModelError(NewsmarkError):
+    """No spaCy pipeline could be loaded; the message says what to install."""
+
+
+class AnnotationError(InputError):
+    """An annotation breaks an invariant (range, empty, unknown label, duplicate)."""
