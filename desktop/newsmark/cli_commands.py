@@ -1,0 +1,182 @@
+"""One function per CLI command: parse nothing, call services, print results."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from newsmark.domain.errors import InputError, NewsmarkError
+from newsmark.services.progress import Progress
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _bar(desc: str) -> tuple[Progress, Callable[[], None]]:
+    """A tqdm progress bar on stderr (silent when stderr is not a terminal)."""
+    from tqdm import tqdm
+
+    bar = tqdm(desc=desc, unit="doc", file=sys.stderr, disable=None, leave=False)
+
+    def update(done: int, total: int | None, message: str) -> None:
+        if total is not None and bar.total != total:
+            bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return update, bar.close
+
+
+def _workspace(args: argparse.Namespace, *, readonly: bool = False):  # noqa: ANN202 - lazy type
+    from newsmark.services.workspace import open_workspace
+
+    return open_workspace(args.data_dir, readonly=readonly)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        from newsmark.app import run  # the one Qt path from the CLI
+    except ImportError as exc:
+        raise NewsmarkError(
+            f"the window needs PySide6 and Qt's system libraries ({exc}); see the README"
+        ) from exc
+    return run(data_dir=args.data_dir, model=args.model, debug=args.debug, paths=args.paths)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from newsmark.services.importing import import_paths
+
+    ws = _workspace(args)
+    try:
+        update, close = _bar("import")
+        try:
+            report = import_paths(
+                ws.repo, args.paths, fmt=args.fmt,
+                annotator=args.annotator or f"import:{args.fmt or 'file'}", progress=update,
+            )
+        finally:
+            close()
+    finally:
+        ws.close()
+    for err in report.refused:
+        print(f"newsmark: refused {err}", file=sys.stderr)
+    print(report.summary())
+    return report.exit_code
+
+
+def cmd_preannotate(args: argparse.Namespace) -> int:
+    from newsmark.services.preannotation import load_model, preannotate
+
+    if not args.all and not args.doc_ids:
+        raise InputError(None, None, "give document ids or --all")
+    ws = _workspace(args)
+    try:
+        model = load_model(args.model or ws.settings.model)
+        update, close = _bar("pre-annotate")
+        try:
+            report = preannotate(
+                ws.repo, model, None if args.all else args.doc_ids,
+                annotator=args.annotator or ws.annotator, force=args.force,
+                batch_size=args.batch_size, n_process=args.n_process, progress=update,
+            )
+        finally:
+            close()
+    finally:
+        ws.close()
+    print(f"{report.summary()} with {model.provenance}")
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from newsmark.services.predicting import predict_paths
+    from newsmark.services.preannotation import load_model
+
+    model = load_model(args.model)
+    refused = 0
+    out = sys.stdout
+    for item in predict_paths(model, args.paths, fmt=args.fmt, batch_size=args.batch_size):
+        if isinstance(item, InputError):
+            refused += 1
+            print(f"newsmark: refused {item}", file=sys.stderr)
+            continue
+        out.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+    out.flush()
+    return 2 if refused else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from newsmark.services.exporting import export
+
+    dest = None if args.output == "-" else Path(args.output)
+    ws = _workspace(args, readonly=True)
+    try:
+        report = export(
+            ws.repo, dest, fmt=args.fmt, status=args.status, annotator=args.annotator,
+            force=args.force,
+        )
+    finally:
+        ws.close()
+    for line in report.misaligned[:20]:
+        print(f"newsmark: warning: span not aligned to tokens: {line}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr if dest is None else sys.stdout)
+    return 0
+
+
+def cmd_eval_quotes(args: argparse.Namespace) -> int:
+    from newsmark.services.eval_quotes import format_report, score, score_files
+
+    kinds = {k.strip() for k in args.kinds.split(",") if k.strip()}
+    unknown = kinds - {"direct", "indirect", "mixed"}
+    if unknown:
+        raise InputError(None, None, f"unknown quote kind(s): {', '.join(sorted(unknown))}")
+    if args.pred is not None:
+        result = score_files(args.gold, args.pred, kinds, args.speech_only)
+    else:
+        from newsmark.services.evaluation import predict_gold
+
+        gold, pred = predict_gold(args.gold, args.model)
+        result = score(gold, pred, kinds, args.speech_only)
+    print(json.dumps(result, indent=2) if args.json else format_report(result))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from newsmark.services.stats import format_stats, stats
+
+    ws = _workspace(args, readonly=True)
+    try:
+        print(format_stats(stats(ws.repo)))
+    finally:
+        ws.close()
+    return 0
+
+
+def cmd_formats(args: argparse.Namespace) -> int:
+    from newsmark.formats import all_formats
+
+    for fmt in all_formats():
+        modes = ("read" if fmt.read else "") + ("/write" if fmt.write else "")
+        exts = " ".join(fmt.extensions) or "-"
+        print(f"{fmt.name:<12} {modes.strip('/'):<10} {exts:<16} {fmt.keeps}")
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from newsmark.services import maintenance
+
+    return maintenance.run(args.db_command, args.data_dir, getattr(args, "file", None))
+
+
+COMMANDS: dict[str, Command] = {
+    "gui": cmd_gui,
+    "import": cmd_import,
+    "preannotate": cmd_preannotate,
+    "predict": cmd_predict,
+    "export": cmd_export,
+    "eval-quotes": cmd_eval_quotes,
+    "stats": cmd_stats,
+    "formats": cmd_formats,
+    "db": cmd_db,
+}

@@ -1,0 +1,74 @@
+"""spaCy Docs -> domain objects (entity spans, quotes, tokens); the batch runner over nlp.pipe."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc
+
+from newsmark.domain.document import Token
+from newsmark.domain.quotes import Quote, QuoteKind
+from newsmark.domain.spans import Origin, Span
+from newsmark.nlp.model import LoadedModel
+from newsmark.nlp.tokens import doc_tokens
+
+QUOTES_KEY = "newsmark_quotes"
+
+
+@dataclass(slots=True)
+class Prediction:
+    """What the model says about one text, as plain domain objects (safe across threads)."""
+
+    spans: list[Span] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    model: str = ""
+
+
+def _range(value: Any) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    s, e = value
+    return int(s), int(e)
+
+
+def doc_to_prediction(doc: Doc, provenance: str) -> Prediction:
+    spans = [
+        Span(ent.start_char, ent.end_char, ent.label_, Origin.MODEL, provenance)
+        for ent in doc.ents
+        if ent.text.strip()
+    ]
+    quotes: list[Quote] = []
+    hulls = doc.spans["quotes"] if "quotes" in doc.spans else []
+    for hull, data in zip(hulls, doc.user_data.get(QUOTES_KEY, []), strict=False):
+        parts = tuple((int(s), int(e)) for s, e in data.get("parts") or [])
+        if not parts:
+            parts = ((hull.start_char, hull.end_char),)
+        quotes.append(
+            Quote(
+                parts=parts,
+                kind=QuoteKind(hull.label_),
+                speaker=_range(data.get("speaker")),
+                speaker_label=data.get("speaker_label"),
+                cue=_range(data.get("cue")),
+                entity=data.get("entity"),
+                origin=Origin.MODEL,
+                model=provenance,
+            )
+        )
+    return Prediction(spans, quotes, doc_tokens(doc), provenance)
+
+
+def predict_texts(
+    model: LoadedModel, texts: Iterable[str], *, batch_size: int = 32, n_process: int = 1
+) -> Iterator[Prediction]:
+    """Predictions in input order, streamed from `nlp.pipe`."""
+    provenance = model.provenance
+    for doc in model.nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+        yield doc_to_prediction(doc, provenance)
+
+
+def predict_text(model: LoadedModel, text: str) -> Prediction:
+    return doc_to_prediction(model.nlp(text), model.provenance)

@@ -1,0 +1,124 @@
+"""Database maintenance for `newsmark db`: info, check, upgrade, backup, restore."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from newsmark import paths
+from newsmark.domain.errors import InputError, StorageError
+from newsmark.storage import Database, WriterLock
+
+
+def _db_path(data_dir: str | Path | None) -> Path:
+    return paths.database_path(paths.data_dir(data_dir))
+
+
+def _existing(data_dir: str | Path | None) -> Path:
+    path = _db_path(data_dir)
+    if not path.exists():
+        raise StorageError(f"no Newsmark database at {path} (run `newsmark import` first)")
+    return path
+
+
+def info(data_dir: str | Path | None) -> str:
+    path = _db_path(data_dir)
+    lines = [f"data dir: {path.parent}", f"database: {path}"]
+    if not path.exists():
+        lines.append("status:   not created yet")
+        return "\n".join(lines)
+    db = Database.open(path, readonly=True, upgrade=False)
+    try:
+        pragmas = db.pragmas()
+        lines += [
+            f"size:     {path.stat().st_size:,} bytes",
+            f"schema:   {db.revision()} (code knows {db.head_revision()})",
+            f"journal:  {pragmas.get('journal_mode')}",
+        ]
+    finally:
+        db.close()
+    holder = WriterLock(path).holder()
+    if holder:
+        lines.append(f"in use by: {holder}")
+    return "\n".join(lines)
+
+
+def check(data_dir: str | Path | None) -> tuple[bool, str]:
+    db = Database.open(_existing(data_dir), readonly=True, upgrade=False)
+    try:
+        problems = db.integrity_check()
+    finally:
+        db.close()
+    ok = problems == ["ok"]
+    return ok, "integrity: ok" if ok else "integrity problems:\n" + "\n".join(problems)
+
+
+def upgrade(data_dir: str | Path | None) -> str:
+    directory = paths.data_dir(data_dir)
+    db = Database.open(_existing(data_dir), upgrade=False, backup_dir=paths.backups_dir(directory))
+    try:
+        before, after = db.upgrade()
+    finally:
+        db.close()
+    return f"schema already at {after}" if before == after else f"upgraded schema {before} -> {after}"
+
+
+def backup(data_dir: str | Path | None, dest: Path | None) -> Path:
+    directory = paths.data_dir(data_dir)
+    if dest is None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        dest = paths.backups_dir(directory) / f"newsmark-{stamp}.sqlite3"
+    if dest.exists():
+        raise InputError(dest, None, "file exists; choose another name")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    db = Database.open(_existing(data_dir), readonly=True, upgrade=False)
+    try:
+        return db.backup(dest)
+    finally:
+        db.close()
+
+
+def restore(data_dir: str | Path | None, source: Path) -> str:
+    """Replace the database by `source` after checking it and backing up the current one."""
+    directory = paths.data_dir(data_dir)
+    target = paths.database_path(directory)
+    if not source.is_file():
+        raise InputError(source, None, "no such file")
+    src = Database.open(source, readonly=True, upgrade=False)  # refuses garbage/newer schema
+    try:
+        if src.integrity_check() != ["ok"]:
+            raise StorageError(f"{source} fails its integrity check; not restored")
+        lock = WriterLock(target)
+        if not lock.acquire():
+            raise StorageError(
+                f"the database is open in another Newsmark ({lock.holder()}); close it first"
+            )
+        try:
+            kept = backup(data_dir, None) if target.exists() else None
+            src.backup(target)
+        finally:
+            lock.release()
+    finally:
+        src.close()
+    return f"restored {target} from {source}" + (f" (previous copy kept at {kept})" if kept else "")
+
+
+def run(action: str, data_dir: str | Path | None, file: Path | None) -> int:
+    if action == "info":
+        print(info(data_dir))
+        return 0
+    if action == "check":
+        ok, text = check(data_dir)
+        print(text)
+        return 0 if ok else 1
+    if action == "upgrade":
+        print(upgrade(data_dir))
+        return 0
+    if action == "backup":
+        print(f"backup written to {backup(data_dir, file)}")
+        return 0
+    if action == "restore":
+        assert file is not None  # argparse requires it
+        print(restore(data_dir, file))
+        return 0
+    raise InputError(None, None, f"unknown db action {action!r}")

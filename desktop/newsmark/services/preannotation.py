@@ -1,0 +1,83 @@
+"""Pre-annotation use case: run the model over documents and store its spans and quotes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from newsmark.domain.status import Status
+from newsmark.nlp.model import LoadedModel, load_model
+from newsmark.nlp.preannotate import Prediction, predict_text, predict_texts
+from newsmark.services.progress import Cancel, Cancelled, Progress, never_cancel, no_progress
+from newsmark.storage import Repository
+
+__all__ = ["LoadedModel", "Prediction", "load_model", "preannotate", "predict_text"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PreannotateReport:
+    done: list[int] = field(default_factory=list)
+    kept_human: list[int] = field(default_factory=list)  # skipped: a human edited them
+    spans: int = 0
+    quotes: int = 0
+
+    def summary(self) -> str:
+        text = (
+            f"pre-annotated {len(self.done)} document(s): "
+            f"{self.spans} entity span(s), {self.quotes} quote(s)"
+        )
+        if self.kept_human:
+            text += f"; {len(self.kept_human)} left alone (human edits; --force to redo)"
+        return text
+
+
+def pending_documents(repo: Repository, annotator: str, force: bool) -> list[int]:
+    """Documents the model has not annotated yet for this annotator (all with force)."""
+    ids = []
+    for summary in repo.list_documents(annotator=annotator):
+        if force or summary.status in (None, Status.NEW):
+            ids.append(summary.id)
+    return ids
+
+
+def preannotate(
+    repo: Repository,
+    model: LoadedModel,
+    doc_ids: Sequence[int] | None,
+    *,
+    annotator: str,
+    force: bool = False,
+    batch_size: int = 32,
+    n_process: int = 1,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
+) -> PreannotateReport:
+    """Predict and store, one transaction per document, so a kill loses one document at most.
+
+    Model spans replace earlier model spans only where no human has edited (unless force).
+    """
+    ids = list(doc_ids) if doc_ids is not None else pending_documents(repo, annotator, force)
+    for doc_id in ids:
+        repo.get_document(doc_id)  # unknown ids fail before any work
+    report = PreannotateReport()
+
+    def texts() -> Iterator[str]:
+        for doc_id in ids:
+            yield repo.get_document(doc_id).text
+
+    progress(0, len(ids), "pre-annotating")
+    predictions = predict_texts(model, texts(), batch_size=batch_size, n_process=n_process)
+    for n, (doc_id, pred) in enumerate(zip(ids, predictions, strict=True), start=1):
+        if cancel():
+            raise Cancelled()
+        if repo.save_predictions(doc_id, annotator, pred.spans, pred.quotes, force=force):
+            report.done.append(doc_id)
+            report.spans += len(pred.spans)
+            report.quotes += len(pred.quotes)
+        else:
+            report.kept_human.append(doc_id)
+        progress(n, len(ids), f"document {doc_id}")
+    return report

@@ -1,0 +1,54 @@
+"""Stateless prediction: files -> Newsmark JSONL records of the model's annotations, no database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from newsmark.domain.annotations import AnnotationSet
+from newsmark.domain.document import Document, DocumentInput
+from newsmark.domain.errors import InputError
+from newsmark.domain.status import Status
+from newsmark.formats import detect_format, get_format, iter_input_files
+from newsmark.formats.newsmark_jsonl import export_record
+from newsmark.nlp.model import LoadedModel
+from newsmark.nlp.preannotate import predict_texts
+
+
+def read_inputs(
+    paths: Sequence[Path], fmt: str | None
+) -> Iterator[tuple[Path, list[DocumentInput] | InputError]]:
+    """Each input file with its documents, or the error that refused it, in input order."""
+    for given in paths:
+        try:
+            files = iter_input_files([Path(given)])
+        except InputError as exc:
+            yield Path(given), exc
+            continue
+        for path in files:
+            try:
+                reader = get_format(fmt) if fmt else detect_format(path)
+                if reader.read is None:
+                    raise InputError(path, None, f"format {reader.name!r} cannot be read")
+                yield path, list(reader.read(path))
+            except InputError as exc:
+                yield path, exc
+
+
+def predict_paths(
+    model: LoadedModel, paths: Sequence[Path], *, fmt: str | None = None, batch_size: int = 32
+) -> Iterator[dict[str, Any] | InputError]:
+    """One record per document in input order; an InputError in place of a refused file."""
+    for path, result in read_inputs(paths, fmt):
+        if isinstance(result, InputError):
+            yield result
+            continue
+        preds = predict_texts(model, (d.text for d in result), batch_size=batch_size)
+        for item, pred in zip(result, preds, strict=True):
+            meta = {"source": str(path), **item.meta}
+            doc = Document(0, item.text, item.sha256, meta, tuple(pred.tokens))
+            aset = AnnotationSet(0, model.provenance, Status.PREANNOTATED, pred.spans, pred.quotes)
+            record = export_record(doc, aset, {})
+            record["meta"].pop("doc_id", None)
+            yield record

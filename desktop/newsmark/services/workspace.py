@@ -1,0 +1,76 @@
+"""Opens the data dir: database, repository, writer lock and settings, for CLI and window."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsmark import paths
+from newsmark.domain.errors import StorageError
+from newsmark.services.progress import Progress, no_progress
+from newsmark.services.settings import Settings
+from newsmark.storage import Database, Repository, WriterLock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Workspace:
+    """An open data dir. `readonly_reason` says why writing is off (the window's banner)."""
+
+    data_dir: Path
+    db: Database
+    repo: Repository
+    settings: Settings
+    readonly: bool = False
+    readonly_reason: str | None = None
+    lock: WriterLock | None = field(default=None, repr=False)
+
+    @property
+    def annotator(self) -> str:
+        return self.settings.annotator
+
+    def close(self) -> None:
+        self.db.close()
+        if self.lock is not None:
+            self.lock.release()
+
+
+def open_workspace(
+    data_dir: str | Path | None = None, *, readonly: bool = False, take_lock: bool = False
+) -> Workspace:
+    """Open (creating if needed) the database in the data dir.
+
+    With `take_lock` (the window) the writer lock is taken; when another process holds it,
+    the database opens read-only and `readonly_reason` says who has it.
+    """
+    directory = paths.data_dir(data_dir)
+    db_path = paths.database_path(directory)
+    if not readonly:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the data directory {directory}: {exc.strerror}") from exc
+    elif not db_path.exists():
+        raise StorageError(f"no Newsmark database at {db_path}")
+    reason: str | None = None
+    lock: WriterLock | None = None
+    if take_lock and not readonly:
+        lock = WriterLock(db_path)
+        if not lock.acquire():
+            reason = f"another Newsmark ({lock.holder() or 'unknown process'}) is editing this database"
+            readonly, lock = True, None
+    if not readonly and not os.access(directory, os.W_OK):
+        reason, readonly = f"the data directory {directory} is not writable", True
+    db = Database.open(db_path, readonly=readonly, backup_dir=paths.backups_dir(directory))
+    settings = Settings(paths.settings_path(directory))
+    return Workspace(directory, db, Repository(db), settings, readonly, reason, lock)
+
+
+def seed_if_empty(ws: Workspace, progress: Progress = no_progress) -> list[int]:
+    """First run: import the bundled sample articles into an empty database."""
+    from newsmark.services.importing import seed_if_empty as seed  # spaCy tokenizer: lazy
+
+    return seed(ws.repo, progress)
