@@ -1,0 +1,279 @@
+"""Reader for Newsmark and Prodigy-style JSONL: one document (with annotations) per line.
+
+Readers are generators, so a bad line raises after earlier lines were yielded; callers
+collect a file's documents into a list first (`registry.read_path`), which makes a file
+import whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+from newsmark.domain.document import DocumentInput
+from newsmark.domain.errors import InputError
+from newsmark.domain.quotes import Quote, QuoteKind, guess_kind
+from newsmark.domain.spans import Origin, Span
+from newsmark.domain.status import Status
+from newsmark.formats.normalize import OffsetMap, binary_kind, document_meta, prepare_text
+
+# One record holds one article with its tokens: a few MB at most. A longer line is not a
+# record, and reading it whole could exhaust memory.
+MAX_LINE_BYTES = 64 * 1024 * 1024
+
+_ANSWERS = {"accept": Status.ACCEPTED, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
+_STATUSES = {s.value for s in Status}
+_KINDS = {k.value for k in QuoteKind}
+# Keys whose values only mean something inside the database that exported them.
+_LOCAL_META = ("doc_id",)
+
+
+def read_jsonl(path: Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[DocumentInput]:
+    """One DocumentInput per non-blank line; InputError(path, line, reason) on the first bad one.
+
+    Lines must be UTF-8 (as RFC 8259 requires of JSON); a BOM on the first line is allowed.
+    """
+    try:
+        f = path.open("rb")
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from exc
+    with f:
+        head = f.read(16)
+        if not head:
+            raise InputError(path, None, "empty file")
+        kind = binary_kind(head)
+        if kind is not None:
+            raise InputError(path, None, f"binary file, not text (looks like a {kind})")
+        f.seek(0)
+        count = 0
+        for line_no, raw in enumerate(iter(lambda: f.readline(max_line_bytes + 1), b""), 1):
+            if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
+                raise InputError(path, line_no, f"line longer than {max_line_bytes} bytes")
+            if line_no == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if b"\x00" in raw:
+                raise InputError(path, line_no, "binary data, not text (NUL byte)")
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    path, line_no, f"not UTF-8 (byte {exc.start + 1}); JSONL must be UTF-8"
+                ) from exc
+            if not line.strip():
+                continue
+            yield parse_line(line, path, line_no)
+            count += 1
+    if not count:
+        raise InputError(path, None, "empty file (no JSON lines)")
+
+
+def _no_constants(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_line(
+    line: str, path: str | Path | None = None, line_no: int | None = None
+) -> DocumentInput:
+    """One JSONL line -> DocumentInput, or InputError(path, line_no, reason)."""
+    try:
+        value = json.loads(line, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, line_no, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
+    except ValueError as exc:
+        raise InputError(path, line_no, f"invalid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise InputError(path, line_no, "invalid JSON: nested too deeply") from exc
+    return record_to_input(value, path, line_no)
+
+
+class _Where:
+    """Builds InputErrors that name the file and line of the record being read."""
+
+    __slots__ = ("line", "path")
+
+    def __init__(self, path: str | Path | None, line: int | None) -> None:
+        self.path = path
+        self.line = line
+
+    def fail(self, reason: str) -> NoReturn:
+        raise InputError(self.path, self.line, reason)
+
+    def string(self, value: object, what: str, *, optional: bool = False) -> str | None:
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(f"{what} must be a non-empty string, got {_show(value)}")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            self.fail(f"{what} contains an unpaired surrogate (a broken \\u escape)")
+        return value
+
+    def offsets(self, item: object, what: str, text_len: int) -> tuple[int, int]:
+        if isinstance(item, list | tuple) and len(item) == 2:
+            start, end = item
+        elif isinstance(item, dict):
+            start, end = item.get("start"), item.get("end")
+        else:
+            self.fail(f"{what} must be an object with start and end, got {_show(item)}")
+        for name, value in (("start", start), ("end", end)):
+            # bool is an int subclass; true/false as offsets are a bug upstream.
+            if not isinstance(value, int) or isinstance(value, bool):
+                self.fail(f"{what}: {name} must be an integer, got {_show(value)}")
+        if start < 0 or end > text_len:
+            self.fail(f"{what} {start}..{end} is out of range (text has {text_len} characters)")
+        if start >= end:
+            self.fail(f"{what} {start}..{end} is empty or reversed")
+        return start, end
+
+    def mapped(self, offsets: OffsetMap, start: int, end: int, what: str) -> tuple[int, int]:
+        span = offsets.map_span(start, end)
+        if span is None:
+            self.fail(
+                f"{what} {start}..{end} lies in text that import removes "
+                "(the leading metadata line or a line break)"
+            )
+        return span
+
+
+def _show(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False) if _jsonable(value) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _jsonable(value: object) -> bool:
+    return value is None or isinstance(value, str | int | float | bool | list | dict)
+
+
+def record_to_input(
+    value: object, path: str | Path | None = None, line: int | None = None
+) -> DocumentInput:
+    """A decoded JSON record -> DocumentInput with spans and quotes of origin `import`.
+
+    Checks structure and ranges (offsets refer to the record's `text` and are remapped
+    through the import normalisation); labels are checked by the caller against its set.
+    """
+    where = _Where(path, line)
+    if not isinstance(value, dict):
+        where.fail(f'expected a JSON object with a "text" field, got {_show(value)}')
+    if "text" not in value:
+        where.fail('missing "text"')
+    raw = where.string(value["text"], '"text"')
+    assert raw is not None  # not optional
+    meta = value.get("meta")
+    if meta is None:
+        meta = {}
+    elif not isinstance(meta, dict):
+        where.fail(f'"meta" must be an object, got {_show(meta)}')
+    meta = {k: v for k, v in meta.items() if k not in _LOCAL_META}
+    prepared = prepare_text(raw)
+    if not prepared.text.strip():
+        where.fail('"text" is empty after normalisation')
+    spans = tuple(_spans(value.get("spans"), raw, prepared.offsets, where))
+    quotes = tuple(_quotes(value.get("quotes"), raw, prepared.text, prepared.offsets, where))
+    annotator = where.string(value.get("_annotator_id"), '"_annotator_id"', optional=True)
+    return DocumentInput(
+        text=prepared.text,
+        meta=document_meta(prepared.text, str(path or ""), prepared.meta, meta, source_wins=False),
+        spans=spans,
+        quotes=quotes,
+        annotator=annotator,
+        status=_status(value, where),
+    )
+
+
+def _list(value: object, key: str, where: _Where) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        where.fail(f'"{key}" must be a list, got {_show(value)}')
+    return value
+
+
+def _spans(value: object, raw: str, offsets: OffsetMap, where: _Where) -> Iterator[Span]:
+    for i, item in enumerate(_list(value, "spans", where)):
+        what = f"spans[{i}]"
+        if not isinstance(item, dict):
+            where.fail(f"{what} must be an object, got {_show(item)}")
+        start, end = where.offsets(item, what, len(raw))
+        label = where.string(item.get("label"), f"{what}: label")
+        assert label is not None  # not optional
+        quoted = item.get("text")
+        # Offsets in the wrong unit (UTF-16, bytes) are the classic export bug: catch
+        # them where the record says what text it meant.
+        if isinstance(quoted, str) and quoted != raw[start:end]:
+            where.fail(
+                f"{what} {start}..{end}: text {_show(quoted)} does not match "
+                f"{_show(raw[start:end])} at those offsets"
+            )
+        s, e = where.mapped(offsets, start, end, what)
+        yield Span(s, e, label, Origin.IMPORT)
+
+
+def _quotes(
+    value: object, raw: str, text: str, offsets: OffsetMap, where: _Where
+) -> Iterator[Quote]:
+    for i, item in enumerate(_list(value, "quotes", where)):
+        what = f"quotes[{i}]"
+        if not isinstance(item, dict):
+            where.fail(f"{what} must be an object, got {_show(item)}")
+        parts_value = item.get("parts")
+        if parts_value is None:
+            if item.get("quote") is None:
+                where.fail(f'{what} needs "parts" or "quote"')
+            parts_value = [item["quote"]]
+        parts_list = _list(parts_value, f"{what}.parts", where)
+        if not parts_list:
+            where.fail(f"{what}.parts is empty")
+        parts = []
+        for j, part in enumerate(parts_list):
+            start, end = where.offsets(part, f"{what}.parts[{j}]", len(raw))
+            parts.append(where.mapped(offsets, start, end, f"{what}.parts[{j}]"))
+        parts.sort()
+        speaker = speaker_label = cue = None
+        if item.get("speaker") is not None:
+            start, end = where.offsets(item["speaker"], f"{what}.speaker", len(raw))
+            speaker = where.mapped(offsets, start, end, f"{what}.speaker")
+            if isinstance(item["speaker"], dict):
+                speaker_label = where.string(
+                    item["speaker"].get("label"), f"{what}.speaker.label", optional=True
+                )
+        if item.get("cue") is not None:
+            start, end = where.offsets(item["cue"], f"{what}.cue", len(raw))
+            cue = where.mapped(offsets, start, end, f"{what}.cue")
+        kind_value = item.get("kind")
+        if kind_value is None:
+            kind = guess_kind(text, parts[0][0], parts[-1][1])
+        elif kind_value in _KINDS:
+            kind = QuoteKind(kind_value)
+        else:
+            where.fail(
+                f"{what}: kind must be one of {', '.join(sorted(_KINDS))}, got {_show(kind_value)}"
+            )
+        yield Quote(
+            parts=tuple(parts),
+            kind=kind,
+            speaker=speaker,
+            speaker_label=speaker_label,
+            cue=cue,
+            entity=where.string(item.get("entity"), f"{what}.entity", optional=True),
+            origin=Origin.IMPORT,
+        )
+
+
+def _status(value: dict[str, Any], where: _Where) -> str | None:
+    status = value.get("status")
+    if status is not None:
+        if status not in _STATUSES:
+            where.fail(
+                f'"status" must be one of {", ".join(sorted(_STATUSES))}, got {_show(status)}'
+            )
+        return str(status)
+    answer = value.get("answer")
+    if answer is None:
+        return None
+    if answer not in _ANSWERS:
+        where.fail(f'"answer" must be accept, reject or ignore, got {_show(answer)}')
+    return _ANSWERS[answer].value

@@ -1,0 +1,216 @@
+"""Newsmark JSONL export: one annotation set per line, as DESIGN.md's export contract says."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import IO, Any
+
+from newsmark.domain.annotations import AnnotationSet, sorted_spans
+from newsmark.domain.document import Document
+from newsmark.domain.entities import Entity
+from newsmark.domain.offsets import TokenIndex
+
+SCHEMA_VERSION = 1
+QUOTE_LABEL = "QUOTE"
+SPEAKER_RELATION = "SPEAKER"
+CUE_RELATION = "CUE"
+
+# Keys of `meta` that lead every record, in this order; other meta keys follow them.
+_META_HEAD = ("source", "title", "date", "doc_id")
+
+# One encoder for every line: the C encoder runs when indent is None.
+_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def hash32(data: bytes) -> int:
+    """A signed 32-bit int from sha256 (Prodigy's hashes are signed 32-bit ints too)."""
+    return int.from_bytes(hashlib.sha256(data).digest()[:4], "big", signed=True)
+
+
+def input_hash(text: str) -> int:
+    return hash32(text.encode("utf-8"))
+
+
+def task_hash(text: str, annotations: Mapping[str, Any]) -> int:
+    """Hash of the text plus the canonical JSON (sorted keys, compact) of the annotations.
+
+    A NUL separates the two so no text/annotation split can collide with another.
+    """
+    payload = _CANONICAL.encode(annotations)
+    return hash32(text.encode("utf-8") + b"\x00" + payload.encode("utf-8"))
+
+
+def _span(index: TokenIndex, start: int, end: int, label: str | None) -> dict[str, Any]:
+    tokens = index.token_span(start, end)
+    return {
+        "start": start,
+        "end": end,
+        "token_start": tokens[0] if tokens else None,
+        "token_end": tokens[1] if tokens else None,
+        "label": label,
+    }
+
+
+def export_record(
+    doc: Document, aset: AnnotationSet, entities: dict[int, Entity]
+) -> dict[str, Any]:
+    """The export contract's record for one annotation set of `doc`.
+
+    Entity spans are sorted by offsets, quotes by their hull. A span that does not fall
+    on token boundaries keeps its character offsets with null token indices (see
+    `misaligned_spans`). A relation links a quote's speaker (label SPEAKER) or cue
+    (label CUE) as `head` to the quote's hull as `child`, each by its last token.
+    `entities` lists the corpus entities that spans or quotes refer to and the dict holds.
+    """
+    text = doc.text
+    index = TokenIndex(doc.tokens)
+    tokens = [
+        {"text": text[t.start : t.end], "start": t.start, "end": t.end, "id": i, "ws": t.ws}
+        for i, t in enumerate(doc.tokens)
+    ]
+    spans: list[dict[str, Any]] = []
+    referenced: set[int] = set()
+    label_at: dict[tuple[int, int], str] = {}
+    for s in sorted_spans(aset.spans):
+        span = _span(index, s.start, s.end, s.label)
+        span["origin"] = s.origin.value
+        if s.model is not None:
+            span["model"] = s.model
+        if s.entity_id is not None:
+            span["entity_id"] = s.entity_id
+            referenced.add(s.entity_id)
+        spans.append(span)
+        label_at.setdefault((s.start, s.end), s.label)
+
+    quotes: list[dict[str, Any]] = []
+    relations: list[dict[str, Any]] = []
+    for q in sorted(aset.quotes, key=lambda q: (q.start, q.end, q.parts)):
+        speaker_label = q.speaker_label or (label_at.get(q.speaker) if q.speaker else None)
+        quote: dict[str, Any] = {
+            "kind": q.kind.value,
+            "quote": {"start": q.start, "end": q.end},
+            "parts": [{"start": s, "end": e} for s, e in q.parts],
+            "speaker": (
+                {"start": q.speaker[0], "end": q.speaker[1], "label": speaker_label}
+                if q.speaker
+                else None
+            ),
+            "cue": {"start": q.cue[0], "end": q.cue[1]} if q.cue else None,
+            "entity": q.entity,
+            "entity_id": q.entity_id,
+            "origin": q.origin.value,
+        }
+        if q.model is not None:
+            quote["model"] = q.model
+        if q.entity_id is not None:
+            referenced.add(q.entity_id)
+        quotes.append(quote)
+        child = _span(index, q.start, q.end, QUOTE_LABEL)
+        if q.speaker:
+            head = _span(index, *q.speaker, speaker_label or SPEAKER_RELATION)
+            relations.append(_relation(head, child, SPEAKER_RELATION))
+        if q.cue:
+            head = _span(index, *q.cue, CUE_RELATION)
+            relations.append(_relation(head, child, CUE_RELATION))
+
+    linked = [
+        {"id": e.id, "name": e.name, "label": e.label, "kb_id": e.kb_id}
+        for e in (entities[i] for i in sorted(referenced) if i in entities)
+    ]
+    meta: dict[str, Any] = {
+        "source": doc.meta.get("source"),
+        "title": doc.title,
+        "date": doc.meta.get("date"),
+        "doc_id": doc.id,
+    }
+    meta.update((k, v) for k, v in doc.meta.items() if k not in _META_HEAD)
+    annotations = {"spans": spans, "quotes": quotes, "entities": linked}
+    return {
+        "text": text,
+        "meta": meta,
+        "_input_hash": input_hash(text),
+        "_task_hash": task_hash(text, annotations),
+        "schema_version": SCHEMA_VERSION,
+        "tokens": tokens,
+        "spans": spans,
+        "quotes": quotes,
+        "entities": linked,
+        "relations": relations,
+        "answer": aset.status.answer,
+        "_annotator_id": aset.annotator,
+        "status": aset.status.value,
+    }
+
+
+def _relation(head: dict[str, Any], child: dict[str, Any], label: str) -> dict[str, Any]:
+    return {
+        "head": head["token_end"],
+        "child": child["token_end"],
+        "head_span": head,
+        "child_span": child,
+        "label": label,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Misaligned:
+    """A span of an exported record whose ends are not token boundaries."""
+
+    doc_id: object
+    what: str  # "span", "quote", "speaker" or "cue"
+    start: int
+    end: int
+    text: str
+    label: str | None = None
+
+    def __str__(self) -> str:
+        label = f" {self.label}" if self.label else ""
+        return (
+            f"document {self.doc_id}: {self.what}{label} {self.start}..{self.end} "
+            f"{self.text!r} does not match token boundaries"
+        )
+
+
+def misaligned_spans(record: Mapping[str, Any]) -> list[Misaligned]:
+    """Spans, quotes, speakers and cues of `record` that do not align with its tokens.
+
+    Token-based formats need a decision for each (`--alignment`); the export reports them.
+    """
+    text: str = record["text"]
+    doc_id = (record.get("meta") or {}).get("doc_id")
+    starts = {t["start"] for t in record.get("tokens", ())}
+    ends = {t["end"] for t in record.get("tokens", ())}
+    found: list[Misaligned] = []
+    seen: set[tuple[str, int, int]] = set()
+
+    def check(what: str, start: int, end: int, label: str | None) -> None:
+        if (start in starts and end in ends) or (what, start, end) in seen:
+            return
+        seen.add((what, start, end))
+        found.append(Misaligned(doc_id, what, start, end, text[start:end], label))
+
+    for span in record.get("spans", ()):
+        check("span", span["start"], span["end"], span.get("label"))
+    for quote in record.get("quotes", ()):
+        check("quote", quote["quote"]["start"], quote["quote"]["end"], quote.get("kind"))
+        for key in ("speaker", "cue"):
+            part = quote.get(key)
+            if part:
+                check(key, part["start"], part["end"], part.get("label"))
+    return found
+
+
+def write_jsonl(records: Iterable[Mapping[str, Any]], stream: IO[str]) -> int:
+    """Write one compact JSON line per record (UTF-8 as is, not \\u escapes); return the count."""
+    encode = _LINE_ENCODER.encode
+    write = stream.write
+    count = 0
+    for record in records:
+        write(encode(record))
+        write("\n")
+        count += 1
+    return count

@@ -1,0 +1,231 @@
+"""The format registry: names, extensions, detection and the files a set of paths holds."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from newsmark.domain.document import DocumentInput
+from newsmark.domain.errors import InputError
+from newsmark.formats import html, jsonl, newsmark_jsonl, text
+
+Reader = Callable[[Path], Iterator[DocumentInput]]
+Writer = Callable[[Iterable[dict[str, Any]], IO[str]], int]
+Sniffer = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format Newsmark reads and/or writes.
+
+    `sniff` gets the first non-empty line of a file (decoded leniently) and says whether
+    the file is in this format; it settles extensions that several formats share.
+    `keeps` says in a few words what the format can carry (shown by `newsmark formats`).
+    """
+
+    name: str
+    extensions: tuple[str, ...]
+    description: str
+    keeps: str
+    read: Reader | None = None
+    write: Writer | None = None
+    sniff: Sniffer | None = None
+
+
+_FORMATS: dict[str, Format] = {}
+# Other spellings people type for a format name.
+_ALIASES = {"jsonl": "newsmark", "text": "txt", "markdown": "md", "htm": "html"}
+
+
+def register_format(fmt: Format, *, replace: bool = False) -> None:
+    """Add a format (the `spacy` format is registered by services, which may import nlp)."""
+    if fmt.name in _FORMATS and not replace:
+        raise ValueError(f"format {fmt.name!r} is already registered")
+    _FORMATS[fmt.name] = fmt
+
+
+def all_formats() -> list[Format]:
+    return list(_FORMATS.values())
+
+
+def get_format(name: str) -> Format:
+    """The format called `name` (or an alias); InputError listing the known names."""
+    key = name.strip().lower()
+    fmt = _FORMATS.get(_ALIASES.get(key, key))
+    if fmt is None:
+        known = ", ".join(sorted(_FORMATS))
+        raise InputError(None, None, f"unknown format {name!r} (known: {known})")
+    return fmt
+
+
+def known_extensions() -> tuple[str, ...]:
+    """Extensions (with the dot, lower case) that some registered reader accepts."""
+    seen: dict[str, None] = {}
+    for fmt in _FORMATS.values():
+        if fmt.read is not None:
+            seen.update(dict.fromkeys(fmt.extensions))
+    return tuple(seen)
+
+
+# The first line is read in full (a Newsmark record puts "text" before "schema_version"),
+# up to the reader's own line limit.
+def _first_line(path: Path) -> str:
+    try:
+        with path.open("rb") as f:
+            for raw in iter(lambda: f.readline(jsonl.MAX_LINE_BYTES), b""):
+                line = raw.decode("utf-8", errors="replace").removeprefix("\ufeff").strip()
+                if line:
+                    return line
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from exc
+    return ""
+
+
+def detect_format(path: Path) -> Format:
+    """The reader for `path`: by extension, then by content when that is not enough.
+
+    Raises InputError (naming the file and asking for --format) when no format or more
+    than one fits.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    candidates = [f for f in _FORMATS.values() if f.read is not None and suffix in f.extensions]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        # An unknown extension is settled by content only when a sniffer recognises it.
+        pool = [f for f in _FORMATS.values() if f.read is not None and f.sniff is not None]
+    else:
+        pool = candidates
+    first = _first_line(path)
+    matches = [f for f in pool if f.sniff is not None and first and f.sniff(first)]
+    if len(matches) == 1:
+        return matches[0]
+    if not candidates and not matches:
+        what = f"extension {suffix!r}" if suffix else "no extension"
+        known = " ".join(known_extensions())
+        raise InputError(
+            path, None, f"unknown file type ({what}; known: {known}); use --format to say"
+        )
+    # Formats that share one reader read the file the same way: let the reader report
+    # what is wrong with it (e.g. invalid JSON on line 1) instead of asking for --format.
+    readers = {id(f.read) for f in (matches or candidates)}
+    if len(readers) == 1:
+        return (matches or candidates)[0]
+    names = ", ".join(f.name for f in (matches or candidates))
+    raise InputError(path, None, f"cannot tell the format ({names} all fit); use --format")
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def iter_input_files(paths: Sequence[Path]) -> list[Path]:
+    """Every file the given paths name: files as given, folders recursively.
+
+    Inside folders only files with a known extension count, hidden files and folders are
+    skipped and the order is sorted (by path parts), so an import is reproducible. A
+    missing path or a folder without articles raises InputError. Duplicates are dropped.
+    """
+    extensions = known_extensions()
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            inside = _walk(path, extensions)
+            if not inside:
+                raise InputError(
+                    path, None, f"no articles in this folder (looked for {' '.join(extensions)})"
+                )
+        elif path.exists():
+            inside = [path]
+        else:
+            raise InputError(path, None, "no such file or directory")
+        for p in inside:
+            key = p.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(p)
+    return found
+
+
+def _walk(root: Path, extensions: tuple[str, ...]) -> list[Path]:
+    files: list[Path] = []
+    # os.walk does not follow symlinked folders, so a link loop cannot recurse forever.
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not _is_hidden(d)]
+        base = Path(dirpath)
+        files.extend(
+            base / name
+            for name in filenames
+            if not _is_hidden(name) and Path(name).suffix.lower() in extensions
+        )
+    return sorted(files, key=lambda p: p.relative_to(root).parts)
+
+
+def read_path(path: Path, fmt: str | Format | None = None) -> list[DocumentInput]:
+    """All documents of one file, or InputError: a file imports whole or not at all."""
+    path = Path(path)
+    if isinstance(fmt, str):
+        fmt = get_format(fmt)
+    fmt = fmt or detect_format(path)
+    if fmt.read is None:
+        raise InputError(path, None, f"format {fmt.name!r} cannot be read, only written")
+    return list(fmt.read(path))
+
+
+def _json_keys(line: str) -> set[str]:
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError):
+        return set()
+    return set(value) if isinstance(value, dict) else set()
+
+
+def _sniff_newsmark(line: str) -> bool:
+    keys = _json_keys(line)
+    return "text" in keys and "schema_version" in keys
+
+
+def _sniff_prodigy(line: str) -> bool:
+    keys = _json_keys(line)
+    return "text" in keys and "schema_version" not in keys
+
+
+def _sniff_html(line: str) -> bool:
+    head = line.lstrip().lower()
+    return head.startswith(("<!doctype html", "<html"))
+
+
+_BUILTIN = (
+    Format(
+        "txt", (".txt",), "plain text, one article per file", "text only",
+        read=text.read_txt,
+    ),
+    Format(
+        "md", (".md", ".markdown"), "Markdown with optional YAML front matter",
+        "text and front matter metadata", read=text.read_md,
+    ),
+    Format(
+        "html", (".html", ".htm"), "web page; main text, title, author and date by trafilatura",
+        "main text and metadata", read=html.read_html, sniff=_sniff_html,
+    ),
+    Format(
+        "newsmark", (".jsonl",), "Newsmark JSONL, one annotation set per line (the default)",
+        "everything: entities, quotes, speakers, cues, status, annotator",
+        read=jsonl.read_jsonl, write=newsmark_jsonl.write_jsonl, sniff=_sniff_newsmark,
+    ),
+    Format(
+        "prodigy", (".jsonl",), "Prodigy task JSONL ({text, meta, spans, answer})",
+        "entities; quotes as Newsmark JSONL for now",
+        read=jsonl.read_jsonl, write=newsmark_jsonl.write_jsonl, sniff=_sniff_prodigy,
+    ),
+)  # fmt: skip
+
+for _fmt in _BUILTIN:
+    register_format(_fmt)
