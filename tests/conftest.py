@@ -1,0 +1,29 @@
+"""Shared fixtures: paths to the repo's seeds and the shared eval data, a fresh data dir."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "2023-12-10-netanyahu-putin-call.txt"
+
+
+def eval_dir() -> Path:
+    return Path(os.environ.get("NEWSMARK_EVAL_DIR", ROOT.parent / "shared" / "eval"))
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return SEED
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data dir, also set as NEWSMARK_HOME so nothing leaks into the user's."""
+    path = tmp_path / "data"
+    monkeypatch.setenv("NEWSMARK_HOME", str(path))
+    monkeypatch.delenv("NEWSMARK_MODEL", raising=False)
+    return path
