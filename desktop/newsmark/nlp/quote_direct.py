@@ -1,0 +1,173 @@
+"""Direct quotes: quoted segments whose frame is an attribution ("..., she said"), split quotes."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from newsmark.nlp.quote_lexicon import Lexicon
+from newsmark.nlp.quote_marks import Found, Segment
+from newsmark.nlp.quote_speakers import inverted_speaker, mention_span, subject_of
+
+Range = tuple[int, int]
+SENT_END = {".", "!", "?"}
+DASHES = {"―", "—", "–", "--"}
+FRAME_CAP = 40
+# A short frame after a quote that opens a sentence is an attribution even with a verb
+# missing from the lexicon ("“...,” Trump tweeted"); longer ones are ordinary clauses.
+SHORT_FRAME = 6
+
+
+@dataclass(slots=True)
+class Attribution:
+    """A cue with its speaker, found in the frame of a quote."""
+
+    cue: Range
+    verb: int | None
+    speaker_head: int | None
+    speaker: Range | None
+
+
+def _words(doc: Doc, lo: int, hi: int) -> list[Token]:
+    return [t for t in doc[lo:hi] if not (t.is_punct or t.is_space)]
+
+
+def _speaker(doc: Doc, verb: Token, lo: int, hi: int) -> tuple[int | None, Range | None]:
+    subj = subject_of(verb)
+    if subj is not None and lo <= subj.i < hi:
+        head = subj
+    else:
+        head = inverted_speaker(doc, verb, hi)
+        if head is None:
+            # The parser sometimes hangs the subject on a verb inside the quote.
+            before = [t for t in doc[lo : verb.i] if t.pos_ in {"PROPN", "NOUN", "PRON"}]
+            head = before[-1] if before else None
+    if head is None:
+        return None, None
+    return head.i, mention_span(doc, head, lo, hi)
+
+
+def _according(doc: Doc, lo: int, hi: int) -> Attribution | None:
+    for t in doc[lo:hi]:
+        if t.lower_ == "according" and t.i + 1 < hi and doc[t.i + 1].lower_ == "to":
+            pobj = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
+            if pobj is None and t.i + 2 < hi:
+                pobj = doc[t.i + 2]
+            if pobj is None:
+                return None
+            return Attribution((t.i, t.i + 2), None, pobj.i, mention_span(doc, pobj, t.i + 2, hi))
+    return None
+
+
+def attribution(doc: Doc, lo: int, hi: int, lex: Lexicon, after: bool) -> Attribution | None:
+    """The cue and speaker in tokens [lo, hi) next to a quote, if the frame is one."""
+    words = _words(doc, lo, hi)
+    if not words:
+        return None
+    acc = _according(doc, lo, hi)
+    if acc is not None:
+        return acc
+    if after and doc[lo].text in DASHES:
+        names = [t for t in doc[lo + 1 : hi] if t.pos_ == "PROPN"]
+        if names:  # reader comments and epigraphs: "― Jane Doe"
+            head = names[-1]
+            return Attribution((lo, lo + 1), None, head.i, mention_span(doc, head, lo + 1, hi))
+    verbs = [t for t in words if t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"aux", "auxpass"}]
+    cues = [t for t in verbs if t.lemma_.lower() in lex.verbs]
+    if after:
+        if not cues and len(words) <= SHORT_FRAME and verbs and verbs[0].pos_ == "VERB":
+            cues = verbs[:1]
+        if not cues or verbs[0] is not cues[0]:
+            return None
+        verb = cues[0]
+    else:
+        last = doc[hi - 1]
+        if last.text not in {":", ","} and last.lemma_.lower() not in lex.verbs:
+            return None
+        if not cues:
+            if last.text == ":" and len(words) <= 4 and words[-1].pos_ == "PROPN":
+                head = words[-1]  # transcripts: "PENCE: ..."
+                return Attribution((hi - 1, hi), None, head.i, mention_span(doc, head, lo, hi))
+            return None
+        verb = cues[-1]
+    head, span = _speaker(doc, verb, lo, hi)
+    return Attribution((verb.i, verb.i + 1), verb.i, head, span)
+
+
+def _frames(doc: Doc, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
+    """Start of the left frame and end of the right frame of the quote tokens [a, b)."""
+    left = a
+    while left > lo and a - left < FRAME_CAP and doc[left - 1].text not in SENT_END:
+        left -= 1
+    right = b
+    while right < hi and right - b < FRAME_CAP and doc[right].text not in SENT_END:
+        right += 1
+    return left, right
+
+
+def find_direct(
+    doc: Doc, segments: list[Segment], para_tokens: list[Range], lex: Lexicon, min_length: int
+) -> list[Found]:
+    """Direct quotes in text order; segments inside a clause are left to reported speech."""
+    starts = [t.idx for t in doc]
+    bounds = [
+        (bisect.bisect_left(starts, s.start), bisect.bisect_left(starts, s.end)) for s in segments
+    ]
+    found: list[Found] = []
+    last_para = -1
+    for k, seg in enumerate(segments):
+        a, b = bounds[k]
+        if b <= a:
+            continue
+        plo = para_tokens[seg.paragraph][0]
+        phi = para_tokens[seg.last_paragraph][1]
+        lo = bounds[k - 1][1] if k and segments[k - 1].last_paragraph == seg.paragraph else plo
+        hi = (
+            bounds[k + 1][0]
+            if k + 1 < len(segments) and segments[k + 1].paragraph == seg.last_paragraph
+            else phi
+        )
+        left, right = _frames(doc, a, b, max(lo, plo), min(hi, phi))
+        inner = _words(doc, a, b)
+        left_attr = attribution(doc, left, a, lex, after=False) if left < a else None
+        if left < a and left_attr is None and _words(doc, left, a):
+            continue  # the quote sits inside a clause: a fragment, not a direct quote
+        if left == plo and a == plo and seg.paragraph > 0 and doc[plo - 1 : plo].text == ":":
+            prev_lo = para_tokens[seg.paragraph - 1][0]
+            p_left, _ = _frames(doc, plo - 1, plo, prev_lo, plo)
+            left_attr = attribution(doc, p_left, plo, lex, after=False)
+        right_attr = attribution(doc, b, right, lex, after=True) if right > b else None
+        if right_attr is None and _words(doc, b, right) and left_attr is None:
+            continue  # "“Fake news” is a term ...": the quote is a noun phrase
+        attr = left_attr or right_attr
+        prev = found[-1] if found and last_para == seg.paragraph else None
+        if prev is not None and (
+            (attr is None and prev.speaker is not None)
+            or (attr is not None and attr.verb is not None and attr.verb == prev.cue_verb)
+        ):
+            prev.parts.append((seg.start, seg.end))
+            continue
+        if len(inner) < min_length:
+            continue
+        if attr is None:
+            text = doc[a:b].text.rstrip("”\"'»")
+            if len(inner) < 3 or not (text[-1:] in ".!?…—-" or not seg.closed or b >= phi):
+                continue
+            q = Found([(seg.start, seg.end)], "direct")
+            if found and found[-1].speaker is not None and seg.paragraph - last_para <= 2:
+                src = found[-1]  # a paragraph of quote only: the previous speaker goes on
+                q.speaker, q.speaker_head = src.speaker, src.speaker_head
+        else:
+            q = Found(
+                [(seg.start, seg.end)],
+                "direct",
+                attr.speaker,
+                attr.cue,
+                attr.speaker_head,
+                attr.verb,
+            )
+        found.append(q)
+        last_para = seg.last_paragraph
+    return found

@@ -1,0 +1,62 @@
+"""The speech-verb lexicon of the quote component: bundled resource files or a user's file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import newsmark
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Lemmas of speech verbs (`verbs`), of verbs reporting through an infinitive
+    (`xcomp`) or through an object holding a quoted fragment (`objects`), and of
+    speech-act nouns (`nouns`)."""
+
+    verbs: frozenset[str]
+    xcomp: frozenset[str]
+    objects: frozenset[str]
+    nouns: frozenset[str]
+
+
+def resource_dir() -> Path:
+    """The resources folder: inside the package in a wheel, at the top of a checkout."""
+    here = Path(newsmark.__file__).resolve()
+    packaged = here.parent / "resources"
+    if (packaged / "speech_verbs.txt").is_file():
+        return packaged
+    return here.parents[2] / "resources"
+
+
+def _read_sections(path: Path) -> dict[str, set[str]]:
+    sections: dict[str, set[str]] = {"": set()}
+    current = ""
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip().lower()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1].strip()
+            sections.setdefault(current, set())
+            continue
+        sections[current].add(line)
+    return sections
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(path: str | None = None) -> Lexicon:
+    """Read a lexicon file (None = the bundled one); missing optional files are empty."""
+    verbs_path = Path(path) if path else resource_dir() / "speech_verbs.txt"
+    sections = _read_sections(verbs_path)
+    nouns_path = verbs_path.with_name("speech_nouns.txt")
+    nouns = _read_sections(nouns_path)[""] if nouns_path.is_file() else set()
+    xcomp = sections.get("xcomp", set())
+    objects = sections.get("object", set())
+    return Lexicon(
+        verbs=frozenset(sections[""] | xcomp),
+        xcomp=frozenset(xcomp),
+        objects=frozenset(objects),
+        nouns=frozenset(nouns),
+    )

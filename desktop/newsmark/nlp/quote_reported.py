@@ -1,0 +1,150 @@
+"""Reported speech: a cue with a clausal, infinitive or quoted-object complement; "according to"."""
+
+from __future__ import annotations
+
+import bisect
+
+from spacy.tokens import Doc, Token
+
+from newsmark.nlp.quote_lexicon import Lexicon
+from newsmark.nlp.quote_marks import Found
+from newsmark.nlp.quote_speakers import mention_span, subject_of
+
+Range = tuple[int, int]
+MARKS = set('"“”„‟«»') | {"''", "``"}
+_TRIM = {",", ";", ":", "—", "–", "-", "(", ")", ".", "!", "?"} | MARKS
+
+
+def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    while s < e and (doc[s].text in _TRIM or doc[s].is_space):
+        s += 1
+    while e > s and (doc[e - 1].text in _TRIM or doc[e - 1].is_space):
+        e -= 1
+    # A quote mark that closes a fragment inside the content stays with it.
+    if e < len(doc) and doc[e].text in MARKS and any(t.text in MARKS for t in doc[s:e]):
+        n = sum(1 for t in doc[s:e] if t.text in MARKS)
+        if n % 2 == 1:
+            e += 1
+    return s, e
+
+
+def _kind(doc: Doc, s: int, e: int) -> str:
+    return "mixed" if any(t.text in MARKS for t in doc[s:e]) else "indirect"
+
+
+def _speaker(doc: Doc, verb: Token) -> tuple[int | None, Range | None]:
+    subj = subject_of(verb)
+    if subj is None or subj.lower_ in {"that", "which", "who"} and subj.head is verb:
+        if subj is not None and verb.dep_ == "relcl":
+            subj = verb.head
+        else:
+            return None, None
+    s, e = mention_span(doc, subj, subj.left_edge.i, subj.right_edge.i + 1)
+    return subj.i, (s, e)
+
+
+def _complement(verb: Token, lex: Lexicon) -> tuple[int, int] | None:
+    """Token range of what the cue reports, or None when it reports nothing we take."""
+    lemma = verb.lemma_.lower()
+    for c in verb.children:
+        if c.dep_ == "ccomp" and lemma in lex.verbs:
+            return c.left_edge.i, c.right_edge.i + 1
+    if lemma in lex.xcomp:
+        for c in verb.children:
+            if c.dep_ == "xcomp" and any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children):
+                return c.left_edge.i, c.right_edge.i + 1
+    if lemma in lex.objects:
+        right = [c for c in verb.rights if c.dep_ in {"dobj", "oprd", "prep", "attr", "xcomp"}]
+        if right:
+            s, e = right[0].left_edge.i, right[-1].right_edge.i + 1
+            doc = verb.doc
+            if any(t.text in MARKS for t in doc[s:e]):
+                return s, e
+    return None
+
+
+def _parenthetical(verb: Token, lex: Lexicon) -> list[Range] | None:
+    """'The plan, he said, is dead': the host clause around the cue, in two parts."""
+    if verb.dep_ not in {"parataxis", "ccomp"} or verb.lemma_.lower() not in lex.verbs:
+        return None
+    if any(c.dep_ in {"ccomp", "dobj", "xcomp"} for c in verb.children):
+        return None
+    host = verb.head
+    if host is verb or host.i < verb.i and verb.dep_ == "ccomp":
+        return None
+    s, e = host.left_edge.i, host.right_edge.i + 1
+    vs, ve = verb.left_edge.i, verb.right_edge.i + 1
+    parts = [p for p in ((s, vs), (ve, e)) if p[1] > p[0]]
+    return parts or None
+
+
+def _according(doc: Doc, tok: Token) -> Found | None:
+    if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+        return None
+    to = doc[tok.i + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    host = tok.head if tok.head is not tok else tok
+    sent = tok.sent
+    s, e = (sent.start, sent.end) if host is tok else (host.left_edge.i, host.right_edge.i + 1)
+    a_s, a_e = tok.i, max(pobj.right_edge.i + 1, to.i + 1)
+    parts = [p for p in ((s, a_s), (a_e, e)) if p[1] - p[0] > 0]
+    parts = [_trim(doc, *p) for p in parts]
+    parts = [p for p in parts if p[1] - p[0] > 2]
+    if not parts:
+        return None
+    spk = mention_span(doc, pobj, to.i + 1, a_e)
+    return Found(
+        [(doc[p[0]].idx, doc[p[1] - 1].idx + len(doc[p[1] - 1])) for p in parts],
+        _kind(doc, parts[0][0], parts[-1][1]),
+        spk,
+        (tok.i, tok.i + 2),
+        pobj.i,
+    )
+
+
+def _covered(starts: list[int], taken: list[Range], s: int, e: int) -> bool:
+    """Does [s, e) lie mostly (half or more) inside an already found quote?"""
+    i = bisect.bisect_right(starts, e) - 1
+    for j in range(i, max(-1, i - 4), -1):
+        ts, te = taken[j]
+        inter = max(0, min(e, te) - max(s, ts))
+        if e > s and inter / (e - s) >= 0.5:
+            return True
+    return False
+
+
+def find_reported(doc: Doc, direct: list[Found], lex: Lexicon, min_length: int) -> list[Found]:
+    """Indirect and mixed quotes; content already found as a direct quote is skipped."""
+    taken = sorted((q.start, q.end) for q in direct)
+    starts = [t[0] for t in taken]
+    cue_verbs = {q.cue_verb for q in direct if q.cue_verb is not None}
+    out: list[Found] = []
+    for tok in doc:
+        if tok.lower_ == "according":
+            q = _according(doc, tok)
+            if q is not None and not _covered(starts, taken, q.start, q.end):
+                out.append(q)
+            continue
+        if tok.pos_ != "VERB" or tok.i in cue_verbs:
+            continue
+        lemma = tok.lemma_.lower()
+        if lemma not in lex.verbs and lemma not in lex.objects:
+            continue
+        comp = _complement(tok, lex)
+        parts = [comp] if comp else _parenthetical(tok, lex)
+        if not parts:
+            continue
+        parts = [_trim(doc, *p) for p in parts]
+        parts = [p for p in parts if p[1] > p[0]]
+        n_words = sum(1 for p in parts for t in doc[p[0] : p[1]] if not t.is_punct)
+        if n_words < min_length:
+            continue
+        chars = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in parts]
+        if _covered(starts, taken, chars[0][0], chars[-1][1]):
+            continue
+        head, spk = _speaker(doc, tok)
+        kind = _kind(doc, parts[0][0], parts[-1][1])
+        out.append(Found(chars, kind, spk, (tok.i, tok.i + 1), head, tok.i))
+    return out

@@ -1,0 +1,142 @@
+"""The `newsmark_quotes` spaCy component: direct, indirect and mixed quotes with speaker and cue."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from newsmark.nlp.quote_direct import find_direct
+from newsmark.nlp.quote_lexicon import Lexicon, load_lexicon
+from newsmark.nlp.quote_marks import Found, find_segments, paragraphs
+from newsmark.nlp.quote_reported import find_reported
+from newsmark.nlp.quote_speakers import build_index, resolve
+
+SPANS_KEY = "quotes"
+USER_DATA_KEY = "newsmark_quotes"
+KINDS = ("direct", "indirect", "mixed")
+Range = tuple[int, int]
+
+
+def _record(doc: Doc, span: Span) -> dict[str, Any] | None:
+    """The plain record of a span of doc.spans["quotes"] (by position, else by offsets)."""
+    records = doc.user_data.get(USER_DATA_KEY) or []
+    group = doc.spans.get(SPANS_KEY, [])
+    for i, s in enumerate(group):
+        if s.start == span.start and s.end == span.end and s.label == span.label:
+            return records[i] if i < len(records) else None
+    for rec in records:
+        if (
+            min(p[0] for p in rec["parts"]) >= span.start_char
+            and max(p[1] for p in rec["parts"]) <= span.end_char
+        ):
+            return rec  # type: ignore[no-any-return]
+    return None
+
+
+def _char_getter(key: str) -> Any:
+    def get(span: Span) -> Span | None:
+        rec = _record(span.doc, span)
+        if not rec or not rec.get(key):
+            return None
+        s, e = rec[key]
+        return span.doc.char_span(s, e, alignment_mode="expand")
+
+    return get
+
+
+def _entity(span: Span) -> str | None:
+    rec = _record(span.doc, span)
+    return rec.get("entity") if rec else None
+
+
+def register_extensions() -> None:
+    """Span._.speaker, ._.cue (Spans) and ._.entity (str) over doc.user_data."""
+    for name, getter in (
+        ("speaker", _char_getter("speaker")),
+        ("cue", _char_getter("cue")),
+        ("entity", _entity),
+    ):
+        if not Span.has_extension(name):
+            Span.set_extension(name, getter=getter)
+
+
+def _token_chars(doc: Doc, r: Range | None) -> list[int] | None:
+    if r is None or r[1] <= r[0]:
+        return None
+    last = doc[r[1] - 1]
+    return [doc[r[0]].idx, last.idx + len(last)]
+
+
+class QuoteComponent:
+    """Finds quotes in a parsed Doc and writes doc.spans["quotes"] and user_data."""
+
+    def __init__(self, name: str, lexicon: Lexicon, kinds: Iterable[str], min_length: int) -> None:
+        self.name = name
+        self.lexicon = lexicon
+        self.kinds = frozenset(kinds)
+        self.min_length = min_length
+        register_extensions()
+
+    def find(self, doc: Doc) -> list[Found]:
+        """All quotes of a Doc, in text order, speakers resolved."""
+        text = doc.text
+        paras = paragraphs(text)
+        starts = [t.idx for t in doc]
+        para_tokens = [
+            (bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)) for s, e in paras
+        ]
+        segments = find_segments(text)
+        direct = find_direct(doc, segments, para_tokens, self.lexicon, self.min_length)
+        reported = find_reported(doc, direct, self.lexicon, self.min_length)
+        index = build_index(doc, [(s.start, s.end) for s in segments])
+        found = sorted(direct + reported, key=lambda q: (q.start, -q.end))
+        for q in found:
+            if q.speaker_head is not None:
+                q.entity, q.speaker_label = resolve(doc, doc[q.speaker_head], index)
+        return [q for q in found if q.kind in self.kinds]
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        records: list[dict[str, Any]] = []
+        for q in self.find(doc):
+            span = doc.char_span(q.start, q.end, label=q.kind, alignment_mode="expand")
+            if span is None:
+                continue
+            spans.append(span)
+            records.append(
+                {
+                    "parts": [[s, e] for s, e in q.parts],
+                    "speaker": _token_chars(doc, q.speaker),
+                    "cue": _token_chars(doc, q.cue),
+                    "entity": q.entity,
+                    "speaker_label": q.speaker_label,
+                }
+            )
+        doc.spans[SPANS_KEY] = spans
+        doc.user_data[USER_DATA_KEY] = records
+        return doc
+
+
+@Language.factory(
+    "newsmark_quotes",
+    default_config={"speech_verbs": None, "kinds": list(KINDS), "min_length": 2},
+    requires=["token.dep", "token.pos", "token.lemma", "doc.ents"],
+    assigns=["doc.spans", "doc.user_data"],
+)
+def make_quote_component(
+    nlp: Language,
+    name: str,
+    speech_verbs: str | None = None,
+    kinds: list[str] | None = None,
+    min_length: int = 2,
+) -> QuoteComponent:
+    """Build the component; `speech_verbs` is a lexicon file (None = bundled)."""
+    chosen = list(kinds) if kinds is not None else list(KINDS)
+    unknown = set(chosen) - set(KINDS)
+    if unknown:
+        raise ValueError(f"newsmark_quotes: unknown kinds {sorted(unknown)}; use {KINDS}")
+    return QuoteComponent(name, load_lexicon(speech_verbs), chosen, min_length)
