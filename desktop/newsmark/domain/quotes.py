@@ -52,16 +52,20 @@ QUOTE_MARKS = "\"“”„‟«»‹›「」『』"
 
 
 def guess_kind(text: str, start: int, end: int) -> QuoteKind:
-    """Direct when the content is wholly inside quotation marks, mixed when it holds some."""
+    """Direct when the content is wholly inside quotation marks, mixed when it holds some.
+
+    Marks just outside the selection count (a selection often stops before `,”`).
+    """
     inner = text[start:end].strip()
     if not inner:
         return QuoteKind.INDIRECT
-    before = text[max(0, start - 1) : start]
-    after = text[end : end + 1]
-    wrapped = (inner[0] in QUOTE_MARKS or before in QUOTE_MARKS) and (
-        inner[-1] in QUOTE_MARKS or after in QUOTE_MARKS or inner[-2:-1] in QUOTE_MARKS
-    )
-    if wrapped and sum(inner.count(m) for m in QUOTE_MARKS) <= 2:
+    left = text[max(0, start - 2) : start]
+    right = text[end : end + 2]
+    opens = inner[0] in QUOTE_MARKS or any(c in QUOTE_MARKS for c in left)
+    closes = any(c in QUOTE_MARKS for c in inner[-2:]) or any(c in QUOTE_MARKS for c in right)
+    core = inner[1:] if inner[0] in QUOTE_MARKS else inner
+    core = core.rstrip("".join(QUOTE_MARKS) + ",.;:!? ")
+    if opens and closes and not any(m in core for m in QUOTE_MARKS):
         return QuoteKind.DIRECT
     if any(m in inner for m in QUOTE_MARKS):
         return QuoteKind.MIXED
