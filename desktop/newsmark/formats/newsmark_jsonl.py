@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import IO, Any
 
 from newsmark.domain.annotations import AnnotationSet, sorted_spans
@@ -156,42 +155,34 @@ def _relation(head: dict[str, Any], child: dict[str, Any], label: str) -> dict[s
     }
 
 
-@dataclass(frozen=True, slots=True)
-class Misaligned:
-    """A span of an exported record whose ends are not token boundaries."""
-
-    doc_id: object
-    what: str  # "span", "quote", "speaker" or "cue"
-    start: int
-    end: int
-    text: str
-    label: str | None = None
-
-    def __str__(self) -> str:
-        label = f" {self.label}" if self.label else ""
-        return (
-            f"document {self.doc_id}: {self.what}{label} {self.start}..{self.end} "
-            f"{self.text!r} does not match token boundaries"
-        )
-
-
-def misaligned_spans(record: Mapping[str, Any]) -> list[Misaligned]:
+def misaligned_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Spans, quotes, speakers and cues of `record` that do not align with its tokens.
 
-    Token-based formats need a decision for each (`--alignment`); the export reports them.
+    Each item is `{"doc_id", "what" (span|quote|speaker|cue), "start", "end", "label",
+    "text"}`. Token-based formats need a decision for each (`--alignment`); the export
+    reports them (see `describe_misaligned`).
     """
     text: str = record["text"]
     doc_id = (record.get("meta") or {}).get("doc_id")
     starts = {t["start"] for t in record.get("tokens", ())}
     ends = {t["end"] for t in record.get("tokens", ())}
-    found: list[Misaligned] = []
+    found: list[dict[str, Any]] = []
     seen: set[tuple[str, int, int]] = set()
 
     def check(what: str, start: int, end: int, label: str | None) -> None:
         if (start in starts and end in ends) or (what, start, end) in seen:
             return
         seen.add((what, start, end))
-        found.append(Misaligned(doc_id, what, start, end, text[start:end], label))
+        found.append(
+            {
+                "doc_id": doc_id,
+                "what": what,
+                "start": start,
+                "end": end,
+                "label": label,
+                "text": text[start:end],
+            }
+        )
 
     for span in record.get("spans", ()):
         check("span", span["start"], span["end"], span.get("label"))
@@ -202,6 +193,15 @@ def misaligned_spans(record: Mapping[str, Any]) -> list[Misaligned]:
             if part:
                 check(key, part["start"], part["end"], part.get("label"))
     return found
+
+
+def describe_misaligned(item: Mapping[str, Any]) -> str:
+    """One line for a report: `document 3: span PERSON 10..14 'Puti' is not token-aligned`."""
+    label = f" {item['label']}" if item.get("label") else ""
+    return (
+        f"document {item['doc_id']}: {item['what']}{label} {item['start']}..{item['end']} "
+        f"{item['text']!r} does not match token boundaries"
+    )
 
 
 def write_jsonl(records: Iterable[Mapping[str, Any]], stream: IO[str]) -> int:
