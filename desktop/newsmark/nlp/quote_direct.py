@@ -36,6 +36,7 @@ def _words(doc: Doc, lo: int, hi: int) -> list[Token]:
 
 def _speaker(doc: Doc, verb: Token, lo: int, hi: int) -> tuple[int | None, Range | None]:
     subj = subject_of(verb)
+    head: Token | None
     if subj is not None and lo <= subj.i < hi:
         head = subj
     else:
@@ -88,12 +89,12 @@ def attribution(doc: Doc, lo: int, hi: int, lex: Lexicon, after: bool) -> Attrib
             return None
         if not cues:
             if last.text == ":" and len(words) <= 4 and words[-1].pos_ == "PROPN":
-                head = words[-1]  # transcripts: "PENCE: ..."
-                return Attribution((hi - 1, hi), None, head.i, mention_span(doc, head, lo, hi))
+                name = words[-1]  # transcripts: "PENCE: ..."
+                return Attribution((hi - 1, hi), None, name.i, mention_span(doc, name, lo, hi))
             return None
         verb = cues[-1]
-    head, span = _speaker(doc, verb, lo, hi)
-    return Attribution((verb.i, verb.i + 1), verb.i, head, span)
+    head_i, span = _speaker(doc, verb, lo, hi)
+    return Attribution((verb.i, verb.i + 1), verb.i, head_i, span)
 
 
 def _frames(doc: Doc, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:

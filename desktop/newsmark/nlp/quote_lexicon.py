@@ -12,13 +12,15 @@ import newsmark
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     """Lemmas of speech verbs (`verbs`), of verbs reporting through an infinitive
-    (`xcomp`) or through an object holding a quoted fragment (`objects`), and of
-    speech-act nouns (`nouns`)."""
+    (`xcomp`), through their object (`objects`) or a prepositional object (`preps`:
+    (verb, preposition) pairs), and of speech-act nouns (`nouns`)."""
 
     verbs: frozenset[str]
     xcomp: frozenset[str]
     objects: frozenset[str]
+    preps: frozenset[tuple[str, str]]
     nouns: frozenset[str]
+    prep_verbs: frozenset[str] = frozenset()
 
 
 def resource_dir() -> Path:
@@ -54,9 +56,12 @@ def load_lexicon(path: str | None = None) -> Lexicon:
     nouns = _read_sections(nouns_path)[""] if nouns_path.is_file() else set()
     xcomp = sections.get("xcomp", set())
     objects = sections.get("object", set())
+    pairs = {tuple(line.split()[:2]) for line in sections.get("prep", set()) if " " in line}
     return Lexicon(
         verbs=frozenset(sections[""] | xcomp),
         xcomp=frozenset(xcomp),
         objects=frozenset(objects),
+        preps=frozenset((a, b) for a, b in pairs),
         nouns=frozenset(nouns),
+        prep_verbs=frozenset(a for a, _ in pairs),
     )

@@ -34,32 +34,76 @@ def _kind(doc: Doc, s: int, e: int) -> str:
 
 def _speaker(doc: Doc, verb: Token) -> tuple[int | None, Range | None]:
     subj = subject_of(verb)
-    if subj is None or subj.lower_ in {"that", "which", "who"} and subj.head is verb:
-        if subj is not None and verb.dep_ == "relcl":
-            subj = verb.head
-        else:
+    if subj is None:
+        return None, None
+    if subj.tag_ in {"WDT", "WP"} or subj.lower_ == "that":
+        # "officials who said ...": the speaker is what the relative clause modifies.
+        clause = next((a for a in verb.ancestors if a.dep_ == "relcl"), None)
+        clause = verb if verb.dep_ == "relcl" else clause
+        if clause is None or clause.head.pos_ not in {"NOUN", "PROPN", "PRON"}:
             return None, None
+        subj = clause.head
     s, e = mention_span(doc, subj, subj.left_edge.i, subj.right_edge.i + 1)
     return subj.i, (s, e)
+
+
+def _cut_asides(doc: Doc, s: int, e: int) -> int:
+    """End of content without a trailing ", which ..." clause or ", the ..." apposition."""
+    for t in doc[s:e]:
+        if t.dep_ in {"relcl", "appos"} and t.right_edge.i + 1 >= e - 1 and t.left_edge.i > s:
+            k = t.left_edge.i
+            if doc[k - 1].text == "," and (t.dep_ == "appos" or doc[k].tag_ in {"WDT", "WP"}):
+                return k - 1
+    return e
+
+
+def _rest_of_sentence(verb: Token) -> Range | None:
+    """'Republicans said they're convinced ...' parsed without a ccomp: the clause after."""
+    doc = verb.doc
+    j = verb.i + 1
+    end = verb.sent.end
+    while j < end and doc[j].head is verb and doc[j].dep_ in {"npadvmod", "advmod", "prep"}:
+        j = doc[j].right_edge.i + 1
+    if j >= end or doc[j].pos_ not in {"PRON", "PROPN", "NOUN", "DET", "NUM", "ADJ", "SCONJ"}:
+        return None
+    k = j
+    while k < end and doc[k].text not in {";", ":"}:
+        k += 1
+    if not any(t.pos_ in {"VERB", "AUX"} and t.dep_ != "aux" for t in doc[j:k]):
+        return None
+    return j, k
 
 
 def _complement(verb: Token, lex: Lexicon) -> tuple[int, int] | None:
     """Token range of what the cue reports, or None when it reports nothing we take."""
     lemma = verb.lemma_.lower()
-    for c in verb.children:
-        if c.dep_ == "ccomp" and lemma in lex.verbs:
-            return c.left_edge.i, c.right_edge.i + 1
+    kids = list(verb.children)
+    if lemma in lex.verbs:
+        for c in kids:
+            if c.dep_ == "ccomp":
+                return c.left_edge.i, c.right_edge.i + 1
     if lemma in lex.xcomp:
-        for c in verb.children:
+        for c in kids:
             if c.dep_ == "xcomp" and any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children):
                 return c.left_edge.i, c.right_edge.i + 1
+    for c in kids:
+        if c.dep_ in {"prep", "prt"} and (lemma, c.lower_) in lex.preps:
+            obj = next((x for x in c.children if x.dep_ in {"pobj", "pcomp"}), None)
+            if obj is not None:
+                return obj.left_edge.i, obj.right_edge.i + 1
     if lemma in lex.objects:
-        right = [c for c in verb.rights if c.dep_ in {"dobj", "oprd", "prep", "attr", "xcomp"}]
-        if right:
-            s, e = right[0].left_edge.i, right[-1].right_edge.i + 1
-            doc = verb.doc
-            if any(t.text in MARKS for t in doc[s:e]):
-                return s, e
+        obj = next((c for c in kids if c.dep_ == "dobj" and c.i > verb.i), None)
+        if obj is not None:
+            # "called her vote a mistake", "described the showdown as ominous"
+            tail = [c for c in kids if c.i > obj.i and c.dep_ in {"oprd", "ccomp", "xcomp"}]
+            tail += [
+                c for c in kids if c.i > obj.i and c.dep_ == "prep" and c.lower_ in {"as", "to"}
+            ]
+            e = max([obj.right_edge.i] + [c.right_edge.i for c in tail]) + 1
+            return obj.left_edge.i, e
+    if lemma in lex.verbs and not any(c.dep_ in {"dobj", "xcomp", "ccomp"} for c in kids):
+        if verb.dep_ not in {"parataxis", "ccomp", "advcl", "relcl"}:
+            return _rest_of_sentence(verb)
     return None
 
 
@@ -70,7 +114,7 @@ def _parenthetical(verb: Token, lex: Lexicon) -> list[Range] | None:
     if any(c.dep_ in {"ccomp", "dobj", "xcomp"} for c in verb.children):
         return None
     host = verb.head
-    if host is verb or host.i < verb.i and verb.dep_ == "ccomp":
+    if host is verb or (host.i < verb.i and verb.dep_ == "ccomp"):
         return None
     s, e = host.left_edge.i, host.right_edge.i + 1
     vs, ve = verb.left_edge.i, verb.right_edge.i + 1
@@ -130,7 +174,7 @@ def find_reported(doc: Doc, direct: list[Found], lex: Lexicon, min_length: int) 
         if tok.pos_ != "VERB" or tok.i in cue_verbs:
             continue
         lemma = tok.lemma_.lower()
-        if lemma not in lex.verbs and lemma not in lex.objects:
+        if lemma not in lex.verbs and lemma not in lex.objects and lemma not in lex.prep_verbs:
             continue
         comp = _complement(tok, lex)
         parts = [comp] if comp else _parenthetical(tok, lex)
@@ -138,6 +182,8 @@ def find_reported(doc: Doc, direct: list[Found], lex: Lexicon, min_length: int) 
             continue
         parts = [_trim(doc, *p) for p in parts]
         parts = [p for p in parts if p[1] > p[0]]
+        if parts:
+            parts[-1] = _trim(doc, parts[-1][0], _cut_asides(doc, *parts[-1]))
         n_words = sum(1 for p in parts for t in doc[p[0] : p[1]] if not t.is_punct)
         if n_words < min_length:
             continue

@@ -170,7 +170,7 @@ def subject_of(verb: Token) -> Token | None:
     """The grammatical speaker of a cue verb: subject, passive agent, or inherited one."""
     for c in verb.children:
         if c.dep_ in {"nsubj", "nsubjpass"}:
-            if c.dep_ == "nsubjpass" or c.lower_ == "it" and verb.tag_ == "VBN":
+            if c.dep_ == "nsubjpass" or (c.lower_ == "it" and verb.tag_ == "VBN"):
                 for a in verb.children:
                     if a.dep_ == "agent":
                         pobj = next((p for p in a.children if p.dep_ == "pobj"), None)

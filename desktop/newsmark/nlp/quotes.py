@@ -33,7 +33,7 @@ def _record(doc: Doc, span: Span) -> dict[str, Any] | None:
             min(p[0] for p in rec["parts"]) >= span.start_char
             and max(p[1] for p in rec["parts"]) <= span.end_char
         ):
-            return rec  # type: ignore[no-any-return]
+            return rec
     return None
 
 
