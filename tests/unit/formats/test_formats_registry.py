@@ -17,8 +17,8 @@ from newsmark.formats import (
     get_format,
     iter_input_files,
     read_path,
+    registry,
 )
-from newsmark.formats import registry
 
 
 def write(path: Path, content: str | bytes) -> Path:
