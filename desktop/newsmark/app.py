@@ -1,0 +1,231 @@
+"""The composition root: QApplication, logging, crash handler, workspace, window, workers."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from newsmark import __version__
+from newsmark import paths as data_paths
+from newsmark.domain.errors import StorageError
+from newsmark.services.workspace import Workspace, open_workspace, seed_if_empty
+from newsmark.ui.main_window import MainWindow  # the one upward import (see pyproject)
+from newsmark.workers.nlp_worker import NlpWorker
+from newsmark.workers.task_runner import Cancel, Progress, TaskRunner
+
+log = logging.getLogger(__name__)
+
+LOG_FILENAME = "newsmark.log"
+WINDOW_SETTINGS = "window.ini"  # QSettings (geometry, dock state), beside newsmark.ini
+LOG_FORMAT = "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+
+
+def setup_logging(data_dir: Path, debug: bool) -> Path | None:
+    """Log to `<data_dir>/logs/newsmark.log` (rotating); None when it cannot be written."""
+    root = logging.getLogger()
+    for handler in root.handlers:  # the CLI's stderr handler stays quiet unless --debug
+        if handler.level == logging.NOTSET:
+            handler.setLevel(logging.DEBUG if debug else logging.WARNING)
+    root.setLevel(logging.DEBUG if debug else logging.INFO)
+    log_path = data_paths.logs_dir(data_dir) / LOG_FILENAME
+    try:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            log_path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError as exc:
+        log.warning("cannot write the log file %s: %s", log_path, exc)
+        return None
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setLevel(logging.DEBUG if debug else logging.INFO)
+    root.addHandler(handler)
+    return log_path
+
+
+class CrashHandler(QObject):
+    """sys.excepthook: logs an uncaught exception and shows what failed; the app goes on.
+
+    Exceptions from other threads are handed to the GUI thread through a queued signal.
+
+    Signals:
+        crashed(str, str): a one-line summary and the formatted traceback.
+    """
+
+    crashed = Signal(str, str)
+
+    def __init__(self, log_path: Path | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.log_path = log_path
+        self.shown: list[str] = []  # summaries shown, newest last (tests read it)
+        self.show_dialog: Callable[[str, str], None] = self._dialog
+        self._showing = False
+        self.crashed.connect(self._on_crashed, Qt.ConnectionType.QueuedConnection)
+
+    def install(self) -> None:
+        sys.excepthook = self
+        threading.excepthook = lambda args: self(
+            args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback
+        )
+
+    def uninstall(self) -> None:
+        sys.excepthook = sys.__excepthook__
+        threading.excepthook = threading.__excepthook__
+
+    def __call__(
+        self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        log.critical("uncaught exception", exc_info=(exc_type, exc, tb))
+        summary = f"{exc_type.__name__}: {exc}"
+        self.crashed.emit(summary, "".join(traceback.format_exception(exc_type, exc, tb)))
+
+    def _on_crashed(self, summary: str, details: str) -> None:
+        self.shown.append(summary)
+        if self._showing:  # one dialog at a time; the log has the rest
+            return
+        self._showing = True
+        try:
+            self.show_dialog(summary, details)
+        finally:
+            self._showing = False
+
+    def _dialog(self, summary: str, details: str) -> None:
+        box = QMessageBox(QApplication.activeWindow())
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle("Newsmark: something failed")
+        box.setText(f"An operation failed:\n{summary}")
+        where = f"The details are in the log:\n{self.log_path}" if self.log_path else ""
+        box.setInformativeText(f"Your annotations so far are saved. {where}".strip())
+        box.setDetailedText(details)
+        box.exec()
+
+
+def make_application(argv: Sequence[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(list(argv or sys.argv[:1]))
+    app.setApplicationName("Newsmark")
+    app.setApplicationDisplayName("Newsmark")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Newsmark")
+    app.setOrganizationDomain("newsmark.dev")
+    app.setDesktopFileName("newsmark")  # matches packaging/newsmark.desktop
+    return app
+
+
+def refuse(message: str, parent: QWidget | None = None) -> None:
+    """A database Newsmark will not touch: say why (no window follows)."""
+    QMessageBox.critical(parent, "Newsmark cannot open its database", message)
+
+
+class Application(QObject):
+    """Owns the workspace, the window, the NLP worker and background tasks for one run.
+
+    Signals:
+        seeded(object): the document ids the first-run seeding (or launch import) added.
+    """
+
+    seeded = Signal(object)
+
+    def __init__(self, workspace: Workspace, model: str | None, paths: Sequence[Path] = ()) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.paths = list(paths)
+        self.worker = NlpWorker(model or workspace.settings.model)
+        self.tasks = TaskRunner(self)
+        self.window = MainWindow(
+            workspace.repo,
+            workspace.annotator,
+            worker=self.worker,
+            settings_path=workspace.data_dir / WINDOW_SETTINGS,
+            readonly_reason=workspace.readonly_reason,
+        )
+
+    def start(self) -> None:
+        """Show the window with what is stored, then seed/import and load the model."""
+        self.window.show()
+        self.window.load()
+        if not self.workspace.readonly:
+            self._start_seeding()
+        # After the first paint: spaCy's import and load never delay the window.
+        QTimer.singleShot(0, self.worker.start)
+
+    def _start_seeding(self) -> None:
+        ws, extra = self.workspace, self.paths
+
+        def seed(progress: Progress, cancel: Cancel) -> list[int]:
+            added = seed_if_empty(ws, progress)
+            if extra:
+                from newsmark.services import importing  # spaCy's tokenizer: off the GUI thread
+
+                report = importing.import_paths(
+                    ws.repo, extra, annotator=ws.annotator, progress=progress, cancel=cancel
+                )
+                for error in report.refused:
+                    log.warning("not imported: %s", error)
+                added = [*report.added, *report.duplicates, *added]
+            return added
+
+        task = self.tasks.start(seed, "seed")
+        task.signals.progressed.connect(
+            lambda done, total, msg: self.window.status.show_busy(f"Importing… {msg}")
+        )
+        task.signals.finished.connect(self._on_seeded)
+        task.signals.failed.connect(self.window.status.show_error)
+
+    def _on_seeded(self, added: list[int]) -> None:
+        self.window.status.show_busy("")
+        self.window.load()
+        if added:
+            self.window.documents.select(added[0])
+        self.seeded.emit(added)
+
+    def shutdown(self) -> None:
+        self.window.save_settings()
+        self.tasks.cancel_all()
+        self.tasks.wait()
+        if not self.worker.shutdown():
+            log.warning("the NLP thread did not stop in time")
+        self.workspace.close()
+
+
+def run(data_dir: Path | None, model: str | None, debug: bool, paths: list[Path]) -> int:
+    """Open the window; returns the process exit code."""
+    app = make_application()
+    directory = data_paths.data_dir(data_dir)
+    log_path = setup_logging(directory, debug)
+    crash = CrashHandler(log_path, app)
+    crash.install()
+    log.info(
+        "Newsmark %s starting on %s (Qt thread %s)",
+        __version__,
+        directory,
+        QThread.currentThread().objectName(),
+    )
+    try:
+        ws = open_workspace(directory, take_lock=True)
+    except StorageError as exc:
+        log.error("database refused: %s", exc)
+        refuse(str(exc))
+        crash.uninstall()
+        return 1
+    root = Application(ws, model, paths)
+    app.aboutToQuit.connect(root.shutdown)
+    root.start()
+    try:
+        return app.exec()
+    finally:
+        crash.uninstall()

@@ -1,0 +1,79 @@
+"""Every window action in one place: text, shortcut, icon and tooltip."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+
+from newsmark.ui.icons import icon
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    name: str
+    text: str
+    shortcuts: tuple[str | QKeySequence.StandardKey, ...]
+    tip: str
+    icon_role: str | None = None
+
+
+# Label hotkeys take plain letters, speakers take digits (domain/labels.py); window
+# actions use the letters kept for them (a, s, x) and keys no label can take.
+ACTION_SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "next_document",
+        "&Next document",
+        ("]", "Alt+Down"),
+        "Open the next document",
+        "next_document",
+    ),
+    ActionSpec(
+        "previous_document",
+        "&Previous document",
+        ("[", "Alt+Up"),
+        "Open the previous document",
+        "previous_document",
+    ),
+    ActionSpec("accept", "&Accept", ("A",), "Accept the annotations as gold", "accept"),
+    ActionSpec("reject", "&Reject", ("Shift+X",), "Reject this document", "reject"),
+    ActionSpec("skip", "&Skip", ("S",), "Skip this document for now", "skip"),
+    ActionSpec("undo", "&Undo", (QKeySequence.StandardKey.Undo,), "Undo the last edit", "undo"),
+    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the undone edit", "redo"),
+    ActionSpec(
+        "delete_span", "&Delete span", ("Delete", "X"), "Delete the selected span", "delete_span"
+    ),
+    ActionSpec("find_document", "&Find document…", ("Ctrl+F",), "Search titles and text", "search"),
+    ActionSpec("quit", "&Quit", (QKeySequence.StandardKey.Quit,), "Quit Newsmark", "quit"),
+    ActionSpec("about", "&About Newsmark", (), "About Newsmark", "about"),
+)
+
+
+class Actions(QObject):
+    """The window's QActions by name (`actions["accept"]`); no signals of its own."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._actions: dict[str, QAction] = {}
+        for spec in ACTION_SPECS:
+            action = QAction(spec.text, self)
+            action.setObjectName(spec.name)
+            action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+            shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{spec.tip} ({shown})" if shown else spec.tip)
+            action.setStatusTip(spec.tip)
+            if spec.icon_role:
+                action.setIcon(icon(spec.icon_role))
+            self._actions[spec.name] = action
+
+    def __getitem__(self, name: str) -> QAction:
+        return self._actions[name]
+
+    def __iter__(self) -> Iterator[QAction]:
+        return iter(self._actions.values())
+
+    def set_enabled(self, names: tuple[str, ...], enabled: bool) -> None:
+        for name in names:
+            self._actions[name].setEnabled(enabled)

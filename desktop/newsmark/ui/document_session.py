@@ -1,0 +1,171 @@
+"""The open document and its annotation set: loading, pre-annotation, decisions.
+
+Widgets never talk to the repository; they ask this object, which answers with signals.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from newsmark.domain.annotations import AnnotationSet
+from newsmark.domain.document import Document
+from newsmark.domain.errors import NewsmarkError
+from newsmark.domain.status import Status
+from newsmark.workers.nlp_worker import NlpWorker
+
+log = logging.getLogger(__name__)
+
+
+def needs_prediction(aset: AnnotationSet | None) -> bool:
+    """A set nobody annotated yet: no set at all, or an empty one still new."""
+    return aset is None or (aset.status is Status.NEW and not aset.spans and not aset.quotes)
+
+
+class DocumentSession(QObject):
+    """Holds the current document and answers the window's requests about it.
+
+    Signals:
+        documents_listed(object, int, int): summaries for the filter, accepted, total.
+        document_opened(object, object): Document and AnnotationSet (None: none yet).
+        annotations_changed(object): the current AnnotationSet after a change.
+        prediction_requested(int, int): request id, document id.
+        prediction_dropped(int, int): a stale result's request id and document id.
+        saved(str): a write reached the database; the argument says what.
+        failed(str): an operation failed; the message is for the user.
+    """
+
+    documents_listed = Signal(object, int, int)
+    document_opened = Signal(object, object)
+    annotations_changed = Signal(object)
+    prediction_requested = Signal(int, int)
+    prediction_dropped = Signal(int, int)
+    saved = Signal(str)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        repo: Any,
+        annotator: str,
+        worker: NlpWorker | None = None,
+        *,
+        readonly: bool = False,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.repo = repo
+        self.annotator = annotator
+        self.readonly = readonly
+        self.document: Document | None = None
+        self.annotations: AnnotationSet | None = None
+        self._worker = worker
+        self._pending: int | None = None  # the one prediction request still wanted
+        self._filter: tuple[str | None, str | None] = (None, None)
+        if worker is not None:
+            worker.prediction_ready.connect(self.on_prediction_ready)
+            worker.prediction_failed.connect(self._on_prediction_failed)
+
+    # -- the list ---------------------------------------------------------------------
+    def list_documents(self, status: str | None = None, search: str | None = None) -> None:
+        self._filter = (status, search)
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        status, search = self._filter
+        try:
+            rows = self.repo.list_documents(status=status, annotator=self.annotator, search=search)
+            everything = (
+                rows
+                if status is None and search is None
+                else self.repo.list_documents(annotator=self.annotator)
+            )
+        except NewsmarkError as exc:
+            self.failed.emit(str(exc))
+            return
+        accepted = sum(1 for r in everything if _status_value(r) == Status.ACCEPTED.value)
+        self.documents_listed.emit(rows, accepted, len(everything))
+
+    # -- opening ----------------------------------------------------------------------
+    def open(self, doc_id: int) -> None:
+        try:
+            document = self.repo.get_document(doc_id)
+            aset = self.repo.annotation_set(doc_id, self.annotator, create=not self.readonly)
+        except NewsmarkError as exc:
+            self.failed.emit(str(exc))
+            return
+        self.document, self.annotations = document, aset
+        self._pending = None
+        self.document_opened.emit(document, aset)
+        if self._worker is not None and needs_prediction(aset):
+            self._pending = self._worker.request(doc_id, document.text)
+            self.prediction_requested.emit(self._pending, doc_id)
+
+    @property
+    def pending_request(self) -> int | None:
+        return self._pending
+
+    def on_prediction_ready(self, request_id: int, doc_id: int, prediction: Any) -> None:
+        """Save and show a prediction if it is still the one wanted, else drop it."""
+        current = self.document.id if self.document else None
+        if request_id != self._pending or doc_id != current:
+            log.debug("dropping stale prediction %s for document %s", request_id, doc_id)
+            self.prediction_dropped.emit(request_id, doc_id)
+            return
+        self._pending = None
+        if not needs_prediction(self.annotations):
+            # A human edit landed while the model ran: never overwrite it.
+            self.prediction_dropped.emit(request_id, doc_id)
+            return
+        spans, quotes = list(prediction.spans), list(getattr(prediction, "quotes", []))
+        if self.readonly:
+            aset = AnnotationSet(doc_id, self.annotator, Status.PREANNOTATED, spans, quotes)
+            self.annotations = aset
+            self.annotations_changed.emit(aset)
+            return
+        try:
+            self.repo.save_predictions(doc_id, self.annotator, spans, quotes)
+            self.annotations = self.repo.annotation_set(doc_id, self.annotator)
+        except NewsmarkError as exc:
+            self.failed.emit(str(exc))
+            return
+        self.annotations_changed.emit(self.annotations)
+        self.saved.emit(f"{len(spans)} predicted spans")
+        self.refresh_list()
+
+    def _on_prediction_failed(self, request_id: int, doc_id: int, reason: str) -> None:
+        if request_id == self._pending:
+            self._pending = None
+            self.failed.emit(f"Pre-annotation failed: {reason}")
+
+    # -- decisions and edits ----------------------------------------------------------
+    def set_status(self, status: Status) -> bool:
+        if self.readonly or self.annotations is None or self.annotations.id is None:
+            return False
+        try:
+            self.repo.set_status(self.annotations.id, status, self.annotator)
+            self.annotations = self.repo.get_set(self.annotations.id)
+        except NewsmarkError as exc:
+            self.failed.emit(str(exc))
+            return False
+        self.annotations_changed.emit(self.annotations)
+        self.saved.emit(status.value.replace("_", " "))
+        self.refresh_list()
+        return True
+
+    def reload_annotations(self) -> None:
+        """Re-read the current set (after an undo command wrote through the repository)."""
+        if self.annotations is None or self.annotations.id is None:
+            return
+        try:
+            self.annotations = self.repo.get_set(self.annotations.id)
+        except NewsmarkError as exc:
+            self.failed.emit(str(exc))
+            return
+        self.annotations_changed.emit(self.annotations)
+
+
+def _status_value(row: Any) -> str:
+    status = getattr(row, "status", None)
+    return str(getattr(status, "value", status) or Status.NEW.value)

@@ -1,0 +1,59 @@
+"""The one icon registry: every icon the window shows, by role, as a qtawesome name."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import qtawesome as qta
+from PySide6.QtGui import QColor, QIcon
+
+from newsmark.domain.status import Status
+
+# Role -> qtawesome name. Widgets ask for a role, never for a font glyph directly, so the
+# icon theme can change in one place (Spyder's icon manager).
+ICONS: dict[str, str] = {
+    "next_document": "fa6s.arrow-down",
+    "previous_document": "fa6s.arrow-up",
+    "accept": "fa6s.check",
+    "reject": "fa6s.xmark",
+    "skip": "fa6s.forward",
+    "quit": "fa6s.power-off",
+    "about": "fa6s.circle-info",
+    "undo": "fa6s.rotate-left",
+    "redo": "fa6s.rotate-right",
+    "delete_span": "fa6s.eraser",
+    "search": "fa6s.magnifying-glass",
+    "model": "fa6s.microchip",
+    "saved": "fa6s.floppy-disk",
+    "readonly": "fa6s.lock",
+    "label": "fa6s.tag",
+    "status.new": "fa6.circle",
+    "status.preannotated": "fa6s.wand-magic-sparkles",
+    "status.in_progress": "fa6s.pen",
+    "status.accepted": "fa6s.circle-check",
+    "status.rejected": "fa6s.circle-xmark",
+    "status.skipped": "fa6s.circle-arrow-right",
+}
+
+# Status badge colours: calm, distinguishable, readable on white and on a selection.
+STATUS_COLORS: dict[Status, str] = {
+    Status.NEW: "#9aa0a6",
+    Status.PREANNOTATED: "#7b61c9",
+    Status.IN_PROGRESS: "#d08a12",
+    Status.ACCEPTED: "#2e8b57",
+    Status.REJECTED: "#c0392b",
+    Status.SKIPPED: "#5f7da8",
+}
+
+DEFAULT_COLOR = "#4a4f57"
+
+
+@cache
+def icon(role: str, color: str | None = None) -> QIcon:
+    """The icon for `role` (a key of ICONS); KeyError for unknown roles."""
+    return qta.icon(ICONS[role], color=QColor(color or DEFAULT_COLOR))
+
+
+def status_icon(status: Status | None) -> QIcon:
+    status = status or Status.NEW
+    return icon(f"status.{status.value}", STATUS_COLORS[status])

@@ -1,0 +1,235 @@
+"""The main window: wires the document list, label palette and article view together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from newsmark import __version__
+from newsmark.domain.annotations import AnnotationSet
+from newsmark.domain.document import Document
+from newsmark.domain.labels import LabelSet
+from newsmark.domain.status import Status
+from newsmark.ui.actions import Actions
+from newsmark.ui.document_session import DocumentSession
+from newsmark.ui.views.article_view import ArticleView
+from newsmark.ui.views.document_panel import DocumentPanel
+from newsmark.ui.views.label_palette import LabelPalette
+from newsmark.ui.views.status_bar import StatusBar
+from newsmark.workers.nlp_worker import NlpWorker
+
+DECISIONS = ("accept", "reject", "skip")
+
+
+class MainWindow(QMainWindow):
+    """Newsmark's window. Panels own their widgets; this class only connects them.
+
+    No signals of its own: panels and the DocumentSession carry them.
+    """
+
+    def __init__(
+        self,
+        repo: Any,
+        annotator: str,
+        *,
+        labels: LabelSet | None = None,
+        worker: NlpWorker | None = None,
+        settings_path: Path | None = None,
+        readonly_reason: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.setWindowTitle("Newsmark")
+        self.labels = labels or LabelSet()
+        self.session = DocumentSession(
+            repo, annotator, worker, readonly=readonly_reason is not None, parent=self
+        )
+        self.actions = Actions(self)
+        self.article = ArticleView(self.labels, self)
+        self.documents = DocumentPanel(self)
+        self.palette = LabelPalette(self.labels, self)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self._settings = (
+            QSettings(str(settings_path), QSettings.Format.IniFormat) if (settings_path) else None
+        )
+
+        self._build_central(readonly_reason)
+        self.documents_dock = self._dock(
+            "documents", "Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.labels_dock = self._dock(
+            "labels", "Labels", self.palette, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self._build_menus()
+        self._connect(worker)
+        self._update_actions()
+        self.resize(1280, 800)
+        self.resizeDocks(
+            [self.documents_dock, self.labels_dock], [300, 190], Qt.Orientation.Horizontal
+        )
+        self._restore_settings()
+
+    # -- building ---------------------------------------------------------------------
+    def _build_central(self, readonly_reason: str | None) -> None:
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.banner = QLabel(central)
+        self.banner.setObjectName("readonly_banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "QLabel { background: #fff4d6; color: #5c4400; padding: 6px 12px;"
+            " border-bottom: 1px solid #e8d49a; }"
+        )
+        self.banner.setText(f"Read-only: {readonly_reason}" if readonly_reason else "")
+        self.banner.setVisible(readonly_reason is not None)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.article, 1)
+        self.setCentralWidget(central)
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{name}_dock")  # saveState keys docks by object name
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(a["find_document"])
+        file_menu.addSeparator()
+        file_menu.addAction(a["quit"])
+        edit_menu = bar.addMenu("&Edit")
+        for name in ("undo", "redo", "delete_span"):
+            edit_menu.addAction(a[name])
+        doc_menu = bar.addMenu("&Document")
+        for name in ("previous_document", "next_document"):
+            doc_menu.addAction(a[name])
+        doc_menu.addSeparator()
+        for name in DECISIONS:
+            doc_menu.addAction(a[name])
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.documents_dock.toggleViewAction())
+        view_menu.addAction(self.labels_dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a["about"])
+
+    def _connect(self, worker: NlpWorker | None) -> None:
+        a, s = self.actions, self.session
+        a["quit"].triggered.connect(self.close)
+        a["about"].triggered.connect(self._about)
+        a["find_document"].triggered.connect(self.documents.focus_search)
+        a["next_document"].triggered.connect(lambda: self.step(+1))
+        a["previous_document"].triggered.connect(lambda: self.step(-1))
+        a["accept"].triggered.connect(lambda: self.decide(Status.ACCEPTED))
+        a["reject"].triggered.connect(lambda: self.decide(Status.REJECTED))
+        a["skip"].triggered.connect(lambda: self.decide(Status.SKIPPED))
+        self.documents.document_selected.connect(s.open)
+        self.documents.filter_changed.connect(
+            lambda: s.list_documents(self.documents.status, self.documents.search_text)
+        )
+        s.documents_listed.connect(self.documents.set_rows)
+        s.document_opened.connect(self._show_document)
+        s.annotations_changed.connect(self._show_annotations)
+        s.prediction_requested.connect(lambda *_: self.status.show_busy("Pre-annotating…"))
+        s.saved.connect(self.status.show_saved)
+        s.failed.connect(self.status.show_error)
+        if worker is not None:
+            worker.model_loading.connect(self.status.show_model_loading)
+            worker.model_loaded.connect(self.status.show_model_loaded)
+            worker.model_failed.connect(self.status.show_model_failed)
+
+    # -- reacting ---------------------------------------------------------------------
+    def _show_document(self, document: Document, aset: AnnotationSet | None) -> None:
+        self.setWindowTitle(f"{document.title} — Newsmark")
+        spans = aset.spans if aset else []
+        quotes = aset.quotes if aset else []
+        self.article.set_document(document, spans, quotes)
+        self._show_counts(aset)
+        self._update_actions()
+
+    def _show_annotations(self, aset: AnnotationSet) -> None:
+        self.article.set_annotations(aset.spans, aset.quotes)
+        self._show_counts(aset)
+        self.status.show_document_status(aset.status, len(aset.spans), len(aset.quotes))
+
+    def _show_counts(self, aset: AnnotationSet | None) -> None:
+        counts: dict[str, int] = {}
+        for span in aset.spans if aset else []:
+            counts[span.label] = counts.get(span.label, 0) + 1
+        self.palette.set_counts(counts)
+        if aset is not None:
+            self.status.show_document_status(aset.status, len(aset.spans), len(aset.quotes))
+
+    def _update_actions(self) -> None:
+        writable = not self.session.readonly and self.session.annotations is not None
+        self.actions.set_enabled(DECISIONS, writable)
+        self.actions.set_enabled(("undo", "redo", "delete_span"), False)  # issue 5
+
+    # -- commands ---------------------------------------------------------------------
+    def load(self, select_first: bool = True) -> None:
+        """List the documents and open the first one (or keep the current one)."""
+        self.session.list_documents(self.documents.status, self.documents.search_text)
+        if select_first and self.documents.current_id is None:
+            first = self.documents.model.doc_id_at(0)
+            if first is not None:
+                self.documents.select(first)
+
+    def step(self, delta: int) -> None:
+        doc_id = self.documents.step(delta)
+        if doc_id is not None:
+            self.documents.select(doc_id)
+
+    def decide(self, status: Status) -> None:
+        if self.session.set_status(status):
+            self.step(+1)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Newsmark",
+            f"<h3>Newsmark {__version__}</h3><p>Annotate entities and quotations in news "
+            "articles, pre-annotated by spaCy, saved as you go.</p>",
+        )
+
+    # -- settings ---------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        if self._settings is None:
+            return
+        geometry = self._settings.value("window/geometry")
+        state = self._settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)  # type: ignore[arg-type]  # QByteArray from INI
+        if state is not None:
+            self.restoreState(state)  # type: ignore[arg-type]
+
+    def save_settings(self) -> None:
+        if self._settings is None:
+            return
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self._settings.setValue("window/state", self.saveState())
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        super().closeEvent(event)

@@ -1,0 +1,216 @@
+"""The article view: read-only document text with entity spans and the quote layer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QFont,
+    QHelpEvent,
+    QMouseEvent,
+    QPaintEvent,
+    QResizeEvent,
+    QTextCursor,
+    QTextOption,
+)
+from PySide6.QtWidgets import QFrame, QPlainTextEdit, QToolTip, QWidget
+
+from newsmark.domain.document import Document
+from newsmark.domain.labels import LabelSet
+from newsmark.domain.offsets import Utf16Map
+from newsmark.domain.quotes import Quote
+from newsmark.domain.spans import Span
+from newsmark.ui.views.overlay import Overlay
+from newsmark.ui.views.span_highlighter import SpanHighlighter
+
+ARTICLE_FONTS = ["Source Serif 4", "Noto Serif", "DejaVu Serif", "Georgia", "serif"]
+ARTICLE_POINT_SIZE = 11
+MEASURE_CHARS = 78  # readable line length; wider windows get side margins
+# Above this many changed spans a full rehighlight is cheaper than block-by-block.
+PARTIAL_REHIGHLIGHT_LIMIT = 200
+
+
+def article_font() -> QFont:
+    font = QFont()
+    font.setFamilies(ARTICLE_FONTS)
+    font.setPointSize(ARTICLE_POINT_SIZE)
+    font.setStyleHint(QFont.StyleHint.Serif)
+    return font
+
+
+def describe_span(span: Span, text: str) -> str:
+    """Tooltip text: label, origin and model provenance."""
+    lines = [f"<b>{span.label}</b> — {text[span.start : span.end]}", f"origin: {span.origin.value}"]
+    if span.model:
+        lines.append(f"model: {span.model}")
+    return "<br>".join(lines)
+
+
+class ArticleView(QPlainTextEdit):
+    """Shows one document with its spans and quotes; offsets in and out are code points.
+
+    Signals:
+        span_clicked(object): the Span under a click (None when clicking plain text).
+    """
+
+    span_clicked = Signal(object)
+
+    def __init__(self, labels: LabelSet, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("article_view")
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setFont(article_font())
+        self.document().setDocumentMargin(18)
+        self.setCenterOnScroll(False)
+        self._text = ""
+        self._umap = Utf16Map("")
+        self._document: Document | None = None
+        self._spans: dict[tuple[int, int, str, str], Span] = {}
+        self._highlighter = SpanHighlighter(self.document(), labels)
+        self._overlay = Overlay()
+        self._labels = labels
+        self.setPlaceholderText("Pick a document from the list.")
+
+    # -- content ----------------------------------------------------------------------
+    @property
+    def current_document(self) -> Document | None:
+        return self._document
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def utf16(self) -> Utf16Map:
+        return self._umap
+
+    @property
+    def spans(self) -> list[Span]:
+        return list(self._highlighter.index.spans)
+
+    def set_document(
+        self, document: Document | None, spans: Sequence[Span] = (), quotes: Sequence[Quote] = ()
+    ) -> None:
+        """Show `document` (None clears) with its annotations, scrolled to the top."""
+        self._document = document
+        self._text = document.text if document else ""
+        self._umap = Utf16Map(self._text)
+        self._overlay.selected = None
+        # Index first, then set the text: the highlighter formats each block once.
+        self._highlighter.set_spans(spans, self._umap, rehighlight=False)
+        self._spans = {self._key(s): s for s in spans}
+        self._overlay.set_quotes(quotes, self._text, self._umap)
+        self.setPlainText(self._text)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def set_annotations(self, spans: Sequence[Span], quotes: Sequence[Quote] = ()) -> None:
+        """Replace the spans and quotes; only blocks whose spans changed are re-formatted."""
+        new = {self._key(s): s for s in spans}
+        changed = [s for k, s in self._spans.items() if k not in new]
+        changed += [s for k, s in new.items() if k not in self._spans]
+        self._spans = new
+        partial = len(changed) <= PARTIAL_REHIGHLIGHT_LIMIT
+        self._highlighter.set_spans(spans, self._umap, rehighlight=not partial)
+        if partial:
+            for span in changed:
+                self._highlighter.rehighlight_range16(*self.to_utf16(span.start, span.end))
+        self._overlay.set_quotes(quotes, self._text, self._umap)
+        self.viewport().update()
+
+    def set_labels(self, labels: LabelSet) -> None:
+        self._labels = labels
+        self._highlighter.set_labels(labels)
+
+    @staticmethod
+    def _key(span: Span) -> tuple[int, int, str, str]:
+        return (span.start, span.end, span.label, span.origin.value)
+
+    # -- offsets ----------------------------------------------------------------------
+    def to_utf16(self, start: int, end: int) -> tuple[int, int]:
+        return self._umap.to_utf16(start), self._umap.to_utf16(end)
+
+    def cursor_for(self, start: int, end: int) -> QTextCursor:
+        """A QTextCursor selecting code points [start, end) of the text."""
+        s16, e16 = self.to_utf16(start, end)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(s16)
+        cursor.setPosition(e16, QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+    def selection_range(self) -> tuple[int, int] | None:
+        """The selected text as code points [start, end), None when nothing is selected."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return (
+            self._umap.from_utf16(cursor.selectionStart()),
+            self._umap.from_utf16(cursor.selectionEnd()),
+        )
+
+    def offset_at(self, point: QPoint) -> int:
+        """The code point offset of the character under a viewport position."""
+        return self._umap.from_utf16(self.cursorForPosition(point).position())
+
+    def span_at(self, offset: int) -> Span | None:
+        if not 0 <= offset <= len(self._text):
+            return None
+        return self._highlighter.index.at16(self._umap.to_utf16(offset))
+
+    def char_format_ranges(self, span: Span) -> list[tuple[int, int]]:
+        """UTF-16 document ranges the highlighter formatted for `span` (for tests)."""
+        fmt = self._highlighter.format_for(span)
+        s16, e16 = self.to_utf16(span.start, span.end)
+        out: list[tuple[int, int]] = []
+        block = self.document().findBlock(s16)
+        while block.isValid() and block.position() < e16:
+            for r in block.layout().formats():
+                if r.format == fmt:
+                    out.append((block.position() + r.start, block.position() + r.start + r.length))
+            block = block.next()
+        return [r for r in out if r[0] < e16 and r[1] > s16]
+
+    # -- selection and scrolling ------------------------------------------------------
+    def select_span(self, span: Span | None) -> None:
+        """Outline `span` (None clears) and scroll it into view."""
+        self._overlay.selected = self.to_utf16(span.start, span.end) if span else None
+        if span is not None:
+            cursor = self.cursor_for(span.start, span.end)
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+        self.viewport().update()
+
+    # -- painting and events ----------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self._overlay.paint(self, event.rect())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        measure = self.fontMetrics().horizontalAdvance("n") * MEASURE_CHARS
+        side = max(0, (self.width() - measure) // 2 - 18)
+        self.setViewportMargins(side, 0, side, 0)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            span = self.span_at(self.offset_at(event.pos()))
+            if span is not None:
+                QToolTip.showText(event.globalPos(), describe_span(span, self._text), self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            self.span_clicked.emit(self.span_at(self.offset_at(event.position().toPoint())))

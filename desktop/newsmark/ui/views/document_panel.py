@@ -1,0 +1,160 @@
+"""The document list dock: status filter, search box, list with status badges, progress."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from newsmark.domain.status import Status
+from newsmark.ui.icons import icon, status_icon
+from newsmark.ui.models.document_list_model import DocumentListModel, status_text
+
+SEARCH_DELAY_MS = 250
+
+
+class DocumentPanel(QWidget):
+    """Lists documents; the caller fills it (`set_rows`) when the filter changes.
+
+    Signals:
+        document_selected(int): the user picked a document (its id).
+        filter_changed(): the status filter or the search text changed (debounced).
+    """
+
+    document_selected = Signal(int)
+    filter_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = DocumentListModel(self)
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("document_search")
+        self.search.setPlaceholderText("Search titles and text")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+
+        self.status_filter = QComboBox(self)
+        self.status_filter.setObjectName("status_filter")
+        self.status_filter.addItem("All statuses", None)
+        for status in Status:
+            self.status_filter.addItem(
+                status_icon(status), status_text(status).capitalize(), status.value
+            )
+
+        self.view = QListView(self)
+        self.view.setObjectName("document_list")
+        self.view.setModel(self.model)
+        self.view.setUniformItemSizes(True)  # constant-time layout for long lists
+        self.view.setIconSize(QSize(14, 14))
+        self.view.setSpacing(1)
+        self.view.setAlternatingRowColors(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+
+        self.progress_label = QLabel(self)
+        self.progress_label.setObjectName("document_progress")
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumHeight(5)
+
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.addWidget(self.status_filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.progress_label)
+        layout.addWidget(self.progress_bar)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.filter_changed)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.status_filter.currentIndexChanged.connect(self.filter_changed)
+        self.view.selectionModel().currentChanged.connect(self._on_current_changed)
+        self._quiet = False
+
+    # -- what the caller reads --------------------------------------------------------
+    @property
+    def status(self) -> str | None:
+        value = self.status_filter.currentData()
+        return str(value) if value else None
+
+    @property
+    def search_text(self) -> str | None:
+        return self.search.text().strip() or None
+
+    @property
+    def current_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return self.model.doc_id_at(index.row()) if index.isValid() else None
+
+    # -- what the caller sets ---------------------------------------------------------
+    def set_rows(self, rows: Sequence[Any], accepted: int, total: int) -> None:
+        """Show `rows`, keeping the current document selected if it is still listed."""
+        current = self.current_id
+        self._quiet = True
+        try:
+            self.model.set_rows(rows)
+            if current is not None:
+                self.select(current, notify=False)
+        finally:
+            self._quiet = False
+        self.set_progress(accepted, total)
+
+    def set_progress(self, accepted: int, total: int) -> None:
+        self.progress_label.setText(f"{accepted}/{total} accepted")
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(accepted)
+
+    def update_row(self, summary: Any) -> None:
+        self.model.update_row(summary)
+
+    def select(self, doc_id: int, *, notify: bool = True) -> bool:
+        row = self.model.row_of(doc_id)
+        if row is None:
+            return False
+        self._quiet = not notify
+        try:
+            index = self.model.index(row)
+            self.view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+            self.view.scrollTo(index)
+        finally:
+            self._quiet = False
+        return True
+
+    def step(self, delta: int) -> int | None:
+        """The id `delta` rows from the current one (None past either end)."""
+        index = self.view.currentIndex()
+        row = (index.row() + delta) if index.isValid() else (0 if delta > 0 else -1)
+        if row < 0 and not index.isValid():
+            row = self.model.rowCount() - 1
+        return self.model.doc_id_at(row)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet or not current.isValid():
+            return
+        doc_id = self.model.doc_id_at(current.row())
+        if doc_id is not None:
+            self.document_selected.emit(doc_id)

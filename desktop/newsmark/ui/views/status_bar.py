@@ -1,0 +1,69 @@
+"""The status bar: model state on the right, document state and "Saved" on the left."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from newsmark.domain.status import Status
+from newsmark.ui.icons import icon, status_icon
+
+SAVED_FADE_MS = 4000
+
+
+class StatusBar(QStatusBar):
+    """Permanent labels for model and document state; transient messages for the rest.
+
+    No signals.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(True)
+        self.saved_label = QLabel(self)
+        self.saved_label.setObjectName("saved_label")
+        self.doc_icon = QLabel(self)
+        self.doc_label = QLabel(self)
+        self.doc_label.setObjectName("document_state")
+        self.model_icon = QLabel(self)
+        self.model_icon.setPixmap(icon("model").pixmap(14, 14))
+        self.model_label = QLabel("Model: not loaded", self)
+        self.model_label.setObjectName("model_state")
+        self.addWidget(self.doc_icon)
+        self.addWidget(self.doc_label)
+        self.addWidget(self.saved_label)
+        self.addPermanentWidget(self.model_icon)
+        self.addPermanentWidget(self.model_label)
+        self._fade = QTimer(self)
+        self._fade.setSingleShot(True)
+        self._fade.timeout.connect(lambda: self.saved_label.setText(""))
+
+    def show_model_loading(self, name: str) -> None:
+        self.model_label.setText("Loading model…")
+        self.model_label.setToolTip(name)
+
+    def show_model_loaded(self, description: str) -> None:
+        self.model_label.setText(f"Model: {description}")
+        self.model_label.setToolTip(description)
+
+    def show_model_failed(self, reason: str) -> None:
+        self.model_label.setText("Model unavailable")
+        self.model_label.setToolTip(reason)
+        self.showMessage(reason, 15000)
+
+    def show_busy(self, message: str) -> None:
+        self.saved_label.setText(message)
+
+    def show_saved(self, what: str = "") -> None:
+        self.saved_label.setText(f"Saved · {what}" if what else "Saved")
+        self._fade.start(SAVED_FADE_MS)
+
+    def show_error(self, message: str) -> None:
+        self.saved_label.setText("")
+        self.showMessage(message, 15000)
+
+    def show_document_status(self, status: Status, n_spans: int, n_quotes: int) -> None:
+        self.doc_icon.setPixmap(status_icon(status).pixmap(14, 14))
+        self.doc_label.setText(
+            f"{status.value.replace('_', ' ').capitalize()} · {n_spans} spans · {n_quotes} quotes"
+        )

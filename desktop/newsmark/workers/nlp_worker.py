@@ -1,0 +1,149 @@
+"""The NLP worker: loads the spaCy pipeline once, in its own thread, and predicts documents."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+Loader = Callable[[str | None], Any]
+Predictor = Callable[[Any, str], Any]
+
+
+def _default_loader(name: str | None) -> Any:
+    # Imported here, in the worker thread, so spaCy's import cost never delays the window.
+    from newsmark.services import preannotation
+
+    return preannotation.load_model(name)
+
+
+def _default_predictor(model: Any, text: str) -> Any:
+    from newsmark.services import preannotation
+
+    return preannotation.predict_text(model, text)
+
+
+def describe_model(model: Any) -> str:
+    """'name version' of a loaded model (services' LoadedModel), for the status bar."""
+    name = getattr(model, "name", None) or type(model).__name__
+    version = getattr(model, "version", "")
+    return f"{name} {version}".strip()
+
+
+class NlpWorker(QObject):
+    """Owns a QThread; loads the model once there and answers prediction requests.
+
+    Requests carry increasing ids; results come back through queued signals with the id,
+    and the receiver drops the ones it no longer wants. A request superseded by a newer
+    one before its turn is skipped without a result (`prediction_skipped`).
+
+    Signals:
+        model_loading(str): loading started; the argument names what is loaded.
+        model_loaded(str): the model is ready; "name version".
+        model_failed(str): no model could be loaded; the message says what to install.
+        prediction_ready(int, int, object): request id, document id, Prediction.
+        prediction_failed(int, int, str): request id, document id, reason.
+        prediction_skipped(int, int): request id, document id (superseded while queued).
+    """
+
+    model_loading = Signal(str)
+    model_loaded = Signal(str)
+    model_failed = Signal(str)
+    prediction_ready = Signal(int, int, object)
+    prediction_failed = Signal(int, int, str)
+    prediction_skipped = Signal(int, int)
+
+    # Internal: queued into the worker thread.
+    _load_requested = Signal(object)
+    _predict_requested = Signal(int, int, str)
+
+    def __init__(
+        self,
+        model_name: str | None = None,
+        *,
+        loader: Loader | None = None,
+        predictor: Predictor | None = None,
+    ) -> None:
+        super().__init__()  # no parent: the object moves to its own thread
+        self._model_name = model_name
+        self._loader = loader or _default_loader
+        self._predictor = predictor or _default_predictor
+        self._model: Any = None
+        self._error: str | None = None
+        self._next_id = 0
+        self._superseding_id = 0  # requests below this one are stale before they run
+        self._thread = QThread()
+        self._thread.setObjectName("newsmark-nlp")
+        self.moveToThread(self._thread)
+        self._load_requested.connect(self._load)
+        self._predict_requested.connect(self._predict)
+
+    # -- GUI thread -------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the thread and load the model there (call after the window is shown)."""
+        if not self._thread.isRunning():
+            self._thread.start(QThread.Priority.LowPriority)
+            self.model_loading.emit(self._model_name or "default model")
+            self._load_requested.emit(self._model_name)
+
+    def request(self, doc_id: int, text: str, *, supersede: bool = True) -> int:
+        """Queue a prediction of `text`; returns its request id.
+
+        With `supersede`, older superseding requests still waiting are skipped: the user
+        moved on and only the newest document matters.
+        """
+        self._next_id += 1
+        if supersede:
+            self._superseding_id = self._next_id
+        self._predict_requested.emit(self._next_id, doc_id, text)
+        return self._next_id
+
+    @property
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
+
+    def shutdown(self, timeout_ms: int = 30_000) -> bool:
+        """Stop the thread after the work in hand; True when it stopped in time."""
+        if not self._thread.isRunning():
+            return True
+        self._superseding_id = self._next_id + 1  # skip whatever is still queued
+        self._thread.quit()
+        return self._thread.wait(timeout_ms)
+
+    # -- worker thread ----------------------------------------------------------------
+    @Slot(object)
+    def _load(self, name: str | None) -> None:
+        if self._model is not None or self._error is not None:
+            return  # loaded already: a request that arrived first needed it
+        try:
+            self._model = self._loader(name)
+        except Exception as exc:  # a missing model is a message, not a crash
+            log.exception("model %s failed to load", name)
+            self._error = str(exc) or type(exc).__name__
+            self.model_failed.emit(self._error)
+            return
+        described = describe_model(self._model)
+        log.info("model loaded: %s", described)
+        self.model_loaded.emit(described)
+
+    @Slot(int, int, str)
+    def _predict(self, request_id: int, doc_id: int, text: str) -> None:
+        if request_id < self._superseding_id:
+            self.prediction_skipped.emit(request_id, doc_id)
+            return
+        if self._model is None and self._error is None:
+            self._load(self._model_name)  # queued before start(): load on first need
+        if self._model is None:
+            self.prediction_failed.emit(request_id, doc_id, self._error or "no model loaded")
+            return
+        try:
+            prediction = self._predictor(self._model, text)
+        except Exception as exc:
+            log.exception("prediction of document %s failed", doc_id)
+            self.prediction_failed.emit(request_id, doc_id, str(exc) or type(exc).__name__)
+            return
+        self.prediction_ready.emit(request_id, doc_id, prediction)
