@@ -116,7 +116,10 @@ def test_answer_maps_to_status(tmp_path: Path, answer: str, status: str) -> None
 
 
 def test_crlf_bom_emoji_and_meta_line_remap_offsets(tmp_path: Path) -> None:
-    raw = '\ufeff date 2023-12-10 Jane Roe10:00, 01/02/24\r\n\r\nPutin 😀 said:\r\n"We won." 👍🏽 Netanyahu\r\n'
+    raw = (
+        "\ufeff date 2023-12-10 Jane Roe10:00, 01/02/24\r\n\r\n"
+        'Putin 😀 said:\r\n"We won." 👍🏽 Netanyahu\r\n'
+    )
     spans = []
     for word, label in (("Putin", "PERSON"), ("Netanyahu", "PERSON")):
         start = raw.index(word)
@@ -224,7 +227,8 @@ BAD_RECORDS: list[tuple[Any, str]] = [
     ),
     (
         {"text": "A.", "status": "done"},
-        '"status" must be one of accepted, in_progress, new, preannotated, rejected, skipped, got "done"',
+        '"status" must be one of accepted, in_progress, new, preannotated, rejected, skipped, '
+        'got "done"',
     ),
     ({"text": "A.", "answer": "yes"}, '"answer" must be accept, reject or ignore, got "yes"'),
     ({"text": "A.", "_annotator_id": 3}, '"_annotator_id" must be a non-empty string, got 3'),
