@@ -1,0 +1,110 @@
+"""Consistent copies with SQLite's backup API, rotated, and restore from such a copy."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newsmark.domain.errors import StorageError
+from newsmark.storage.preflight import describe_sqlite_error, readonly_uri
+
+DAY_SECONDS = 24 * 3600
+
+
+def _fsync_dir(folder: Path) -> None:
+    # A rename is durable only once the directory entry is flushed too.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # e.g. platforms that cannot open directories
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def copy_database(src: Path, dest: Path, *, busy_timeout_ms: int = 5000) -> Path:
+    """Copy `src` to `dest` (a new file) page by page; readers and writers may continue.
+
+    The copy is written to `dest.part` and renamed, so a crash never leaves half a backup
+    under the final name.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(dest.name + ".part")
+    part.unlink(missing_ok=True)
+    try:
+        source = sqlite3.connect(readonly_uri(src), uri=True, timeout=busy_timeout_ms / 1000)
+        with closing(source):
+            target = sqlite3.connect(part)
+            with closing(target):
+                source.backup(target)
+                # The copy is a standalone file: no -wal beside it.
+                target.execute("PRAGMA journal_mode = DELETE")
+        with part.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        part.replace(dest)
+        _fsync_dir(dest.parent)
+    except sqlite3.Error as exc:
+        part.unlink(missing_ok=True)
+        raise StorageError(describe_sqlite_error(src, exc)) from exc
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise StorageError(f"cannot write the backup {dest}: {exc.strerror or exc}") from exc
+    return dest
+
+
+def backup_name(db_path: Path, reason: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{db_path.stem}-{stamp}-{reason}.sqlite3"
+
+
+def list_backups(db_path: Path, backup_dir: Path) -> list[Path]:
+    """Automatic backups of `db_path`, oldest first (the timestamp sorts by name)."""
+    if not backup_dir.is_dir():
+        return []
+    return sorted(backup_dir.glob(f"{db_path.stem}-*.sqlite3"))
+
+
+def rotate(db_path: Path, backup_dir: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` automatic backups; return what was deleted."""
+    backups = list_backups(db_path, backup_dir)
+    doomed = backups[: max(0, len(backups) - max(keep, 1))]
+    for old in doomed:
+        old.unlink(missing_ok=True)
+    return doomed
+
+
+def auto_backup(
+    db_path: Path, backup_dir: Path, reason: str, *, keep: int, busy_timeout_ms: int = 5000
+) -> Path:
+    dest = copy_database(
+        db_path, backup_dir / backup_name(db_path, reason), busy_timeout_ms=busy_timeout_ms
+    )
+    rotate(db_path, backup_dir, keep)
+    return dest
+
+
+def has_recent_backup(db_path: Path, backup_dir: Path, seconds: float = DAY_SECONDS) -> bool:
+    now = time.time()
+    return any(now - p.stat().st_mtime < seconds for p in list_backups(db_path, backup_dir))
+
+
+def copy_into(src: Path, db_path: Path, *, busy_timeout_ms: int = 5000) -> None:
+    """Overwrite the live database `db_path` with the content of `src`, in one transaction.
+
+    The backup API writes through SQLite's own locking and journal, so a crash midway
+    leaves the old content rather than a mixture.
+    """
+    try:
+        source = sqlite3.connect(readonly_uri(src), uri=True, timeout=busy_timeout_ms / 1000)
+        with closing(source):
+            target = sqlite3.connect(db_path, timeout=busy_timeout_ms / 1000)
+            with closing(target):
+                source.backup(target)
+                target.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.Error as exc:
+        raise StorageError(describe_sqlite_error(db_path, exc)) from exc

@@ -1,0 +1,308 @@
+"""The SQLite database: pragmas, checks on open, migrations after a backup, sessions."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from newsmark.domain.errors import StorageError
+from newsmark.storage import backup as backup_files
+from newsmark.storage import migrate, preflight
+from newsmark.storage.lock import WriterLock
+
+SYNCHRONOUS_NAMES = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+
+
+def _casefold(value: str | None) -> str | None:
+    return value.casefold() if isinstance(value, str) else None
+
+
+class Database:
+    """One SQLite file. Build with `Database.open`; pass to `Repository`."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        readonly: bool,
+        backup_dir: Path,
+        keep_backups: int,
+        busy_timeout_ms: int,
+    ) -> None:
+        self.path = path
+        self.readonly = readonly
+        self.backup_dir = backup_dir
+        self.keep_backups = keep_backups
+        self.busy_timeout_ms = busy_timeout_ms
+        self.engine = self._make_engine()
+        # Writers start with BEGIN IMMEDIATE: in WAL a deferred transaction that later
+        # writes fails at once with SQLITE_BUSY when another writer got in first,
+        # ignoring busy_timeout. Taking the write lock up front makes it wait instead.
+        self.write_engine = self.engine.execution_options(newsmark_write=True)
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        readonly: bool = False,
+        upgrade: bool = True,
+        backup_dir: Path | None = None,
+        keep_backups: int = 10,
+        busy_timeout_ms: int = 5000,
+    ) -> Database:
+        """Open (creating if missing, unless readonly) and upgrade an older schema.
+
+        Raises StorageError for a non-SQLite or corrupt file, a newer schema, a
+        read-only file or folder (when writing), a locked database.
+        """
+        path = Path(path).expanduser().absolute()
+        has_content = preflight.check_location(path, readonly=readonly)
+        info = preflight.inspect(path, busy_timeout_ms) if has_content else preflight.EMPTY
+        if info.revision is not None and not migrate.is_known(info.revision):
+            raise StorageError(
+                f"{path} has schema revision {info.revision}, newer than this Newsmark knows "
+                f"(up to {migrate.head_revision()}); upgrade Newsmark to open it "
+                "(the file was not modified)"
+            )
+        if not info.has_alembic_table and info.tables:
+            raise StorageError(
+                f"{path} is a SQLite database but not a Newsmark one "
+                f"(tables: {', '.join(info.tables[:5])}); choose another file"
+            )
+        if not readonly:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        db = cls(
+            path,
+            readonly=readonly,
+            backup_dir=backup_dir or path.parent / "backups",
+            keep_backups=keep_backups,
+            busy_timeout_ms=busy_timeout_ms,
+        )
+        try:
+            if upgrade and not readonly and db.revision() != db.head_revision():
+                db.upgrade()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    # -- engine -----------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        target = preflight.readonly_uri(self.path) if self.readonly else str(self.path)
+        # isolation_level=None: the driver never opens transactions by itself; the
+        # "begin" listener below emits BEGIN (SQLAlchemy's recipe for sane SQLite
+        # transactions). check_same_thread=False: the pool hands connections to workers.
+        return sqlite3.connect(
+            target,
+            uri=self.readonly,
+            timeout=self.busy_timeout_ms / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+
+    def _make_engine(self) -> Engine:
+        engine = create_engine("sqlite+pysqlite://", creator=self._connect)
+        busy = int(self.busy_timeout_ms)
+        readonly = self.readonly
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {busy}")
+            if not readonly:
+                cur.execute("PRAGMA journal_mode = WAL")
+            # FULL: a commit survives power loss too, not just a process crash.
+            cur.execute("PRAGMA synchronous = FULL")
+            cur.execute("PRAGMA foreign_keys = ON")
+            if readonly:
+                # Belt and braces: refuse writes even where file permissions would allow.
+                cur.execute("PRAGMA query_only = ON")
+            cur.close()
+            # SQLite's lower()/LIKE fold ASCII only; search must fold "Ä" too.
+            dbapi_conn.create_function("nm_casefold", 1, _casefold, deterministic=True)
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            write = conn.get_execution_options().get("newsmark_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+
+    @contextmanager
+    def session(self, *, write: bool = True) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        if write and self.readonly:
+            raise StorageError(
+                f"{self.path} is open read-only (another window may be editing it); "
+                "close the other window and reopen to edit"
+            )
+        bind = self.write_engine if write else self.engine
+        try:
+            with Session(bind, expire_on_commit=False) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            raise StorageError(preflight.describe_sqlite_error(self.path, exc.orig)) from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def revision(self) -> str | None:
+        try:
+            with self.engine.connect() as conn:
+                return MigrationContext.configure(conn).get_current_revision()
+        except DBAPIError as exc:
+            raise StorageError(preflight.describe_sqlite_error(self.path, exc.orig)) from exc
+
+    def head_revision(self) -> str:
+        return migrate.head_revision()
+
+    @property
+    def is_current(self) -> bool:
+        return self.revision() == self.head_revision()
+
+    def upgrade(self) -> tuple[str | None, str]:
+        """Migrate to head after a backup of any existing data; returns (from, to)."""
+        current, head = self.revision(), self.head_revision()
+        if current == head:
+            return current, head
+        if self.readonly:
+            raise StorageError(
+                f"{self.path} has schema {current or 'none'} and needs {head}; "
+                "it cannot be upgraded while open read-only"
+            )
+        if current is not None and not migrate.is_known(current):
+            raise StorageError(f"{self.path} has an unknown schema revision {current}")
+        if self._has_tables():
+            self.auto_backup(f"before-{head}")
+        try:
+            with self.write_engine.connect() as conn:
+                raw = conn.connection.driver_connection
+                assert raw is not None  # a live pool connection always has one
+                # Batch migrations copy and drop tables; with foreign keys on, dropping a
+                # parent table would cascade-delete children. The pragma only changes
+                # outside a transaction, so it is set before BEGIN and checked at the end.
+                raw.execute("PRAGMA foreign_keys = OFF")
+                try:
+                    with conn.begin():
+                        migrate.upgrade(conn)
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if broken:
+                            raise StorageError(
+                                f"{self.path}: migration to {head} broke {len(broken)} foreign "
+                                "keys; nothing was changed (please report this)"
+                            )
+                finally:
+                    raw.execute("PRAGMA foreign_keys = ON")
+        except DBAPIError as exc:
+            raise StorageError(preflight.describe_sqlite_error(self.path, exc.orig)) from exc
+        return current, head
+
+    def _has_tables(self) -> bool:
+        with self.engine.connect() as conn:
+            row = conn.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).scalar_one()
+        return bool(row)
+
+    # -- checks and copies ------------------------------------------------------------------
+
+    def integrity_check(self) -> list[str]:
+        """["ok"] when the file is sound, else SQLite's list of problems."""
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.exec_driver_sql("PRAGMA integrity_check").fetchall()
+        except DBAPIError as exc:
+            return [preflight.describe_sqlite_error(self.path, exc.orig)]
+        return [str(r[0]) for r in rows]
+
+    def pragmas(self) -> dict[str, object]:
+        """journal_mode ("wal"), synchronous ("FULL"), foreign_keys (bool), busy_timeout (ms)."""
+        with self.engine.connect() as conn:
+
+            def one(name: str) -> Any:
+                return conn.exec_driver_sql(f"PRAGMA {name}").scalar_one()
+
+            sync = int(one("synchronous"))
+            return {
+                "journal_mode": str(one("journal_mode")).lower(),
+                "synchronous": SYNCHRONOUS_NAMES.get(sync, str(sync)),
+                "foreign_keys": bool(one("foreign_keys")),
+                "busy_timeout": int(one("busy_timeout")),
+            }
+
+    def backup(self, dest: Path, *, overwrite: bool = False) -> Path:
+        """A consistent copy at `dest` (a file, or a folder to put a dated copy in)."""
+        dest = Path(dest)
+        if dest.is_dir():
+            dest = dest / backup_files.backup_name(self.path, "manual")
+        if dest.exists() and not overwrite:
+            raise StorageError(f"{dest} already exists; choose another name")
+        if dest.absolute() == self.path:
+            raise StorageError(f"{dest} is the database itself; choose another path")
+        return backup_files.copy_database(self.path, dest, busy_timeout_ms=self.busy_timeout_ms)
+
+    def auto_backup(self, reason: str) -> Path:
+        """A dated copy into backup_dir, keeping the newest `keep_backups`."""
+        return backup_files.auto_backup(
+            self.path,
+            self.backup_dir,
+            reason,
+            keep=self.keep_backups,
+            busy_timeout_ms=self.busy_timeout_ms,
+        )
+
+    def daily_backup(self) -> Path | None:
+        """At start-up: a backup unless one was taken in the last 24 hours."""
+        if backup_files.has_recent_backup(self.path, self.backup_dir):
+            return None
+        return self.auto_backup("daily")
+
+    def backups(self) -> list[Path]:
+        return backup_files.list_backups(self.path, self.backup_dir)
+
+    @staticmethod
+    def restore(
+        path: Path, src: Path, *, backup_dir: Path | None = None, keep_backups: int = 10
+    ) -> Path | None:
+        """Replace the database at `path` with the copy `src`; refuse while it is in use.
+
+        The current content is backed up first; returns that backup (None if there was
+        no database yet).
+        """
+        path = Path(path).expanduser().absolute()
+        src = Path(src).expanduser().absolute()
+        if not src.is_file():
+            raise StorageError(f"{src} does not exist; choose a backup file")
+        info = preflight.inspect(src)
+        if info.revision is None or not migrate.is_known(info.revision):
+            raise StorageError(
+                f"{src} is not a Newsmark database this version can open "
+                f"(schema {info.revision or 'none'}); choose another backup"
+            )
+        with WriterLock(path):
+            saved = None
+            if path.exists() and path.stat().st_size > 0:
+                saved = backup_files.auto_backup(
+                    path, backup_dir or path.parent / "backups", "before-restore", keep=keep_backups
+                )
+            backup_files.copy_into(src, path)
+        return saved

@@ -1,0 +1,225 @@
+"""Helpers shared by the repository's edit methods: load, validate, log and version a set."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from newsmark.domain.annotations import AnnotationSet, validate_span
+from newsmark.domain.errors import AnnotationError, ConflictError, InputError
+from newsmark.domain.labels import LabelSet
+from newsmark.domain.quotes import Quote, QuoteKind
+from newsmark.domain.spans import Span
+from newsmark.domain.status import Status
+from newsmark.storage import rows
+from newsmark.storage.orm import DocumentRow, EditLogRow, EntityRow, QuoteRow, SetRow, SpanRow
+
+# A human edit moves a set out of these statuses into in_progress.
+UNTOUCHED = (Status.NEW.value, Status.PREANNOTATED.value)
+
+
+def load_set(session: Session, set_id: int, expected_version: int | None = None) -> SetRow:
+    row = session.get(SetRow, set_id)
+    if row is None:
+        raise InputError(None, None, f"no annotation set with id {set_id}")
+    if expected_version is not None and row.version != expected_version:
+        raise ConflictError(
+            f"annotation set {set_id} was changed elsewhere (version {row.version}, this "
+            f"window had {expected_version}); reload the document and redo the edit"
+        )
+    return row
+
+
+def document_text(session: Session, document_id: int) -> str:
+    text = session.scalar(select(DocumentRow.text).where(DocumentRow.id == document_id))
+    if text is None:
+        raise InputError(None, None, f"no document with id {document_id}")
+    return text
+
+
+def log(
+    session: Session,
+    set_id: int | None,
+    who: str,
+    op: str,
+    target_id: int | None,
+    before: Any,
+    after: Any,
+) -> None:
+    session.add(
+        EditLogRow(
+            set_id=set_id,
+            at=rows.utcnow(),
+            who=who,
+            op=op,
+            target_id=target_id,
+            before=before,
+            after=after,
+        )
+    )
+
+
+def touch(
+    session: Session,
+    row: SetRow,
+    who: str,
+    op: str,
+    target_id: int | None,
+    before: Any,
+    after: Any,
+    *,
+    human: bool = True,
+) -> None:
+    """Log the edit, bump the version and move an untouched set to in_progress."""
+    row.version += 1
+    row.updated_at = rows.utcnow()
+    if human and row.status in UNTOUCHED:
+        row.status = Status.IN_PROGRESS.value
+    log(session, row.id, who, op, target_id, before, after)
+
+
+def span_rows(session: Session, set_id: int) -> list[SpanRow]:
+    return list(session.scalars(select(SpanRow).where(SpanRow.set_id == set_id)))
+
+
+def quote_rows(session: Session, set_id: int) -> list[QuoteRow]:
+    return list(session.scalars(select(QuoteRow).where(QuoteRow.set_id == set_id)))
+
+
+def get_span_row(session: Session, set_id: int, span_id: int) -> SpanRow:
+    row = session.get(SpanRow, span_id)
+    if row is None or row.set_id != set_id:
+        raise InputError(None, None, f"no span {span_id} in annotation set {set_id}")
+    return row
+
+
+def get_quote_row(session: Session, set_id: int, quote_id: int) -> QuoteRow:
+    row = session.get(QuoteRow, quote_id)
+    if row is None or row.set_id != set_id:
+        raise InputError(None, None, f"no quote {quote_id} in annotation set {set_id}")
+    return row
+
+
+def check_entity(session: Session, entity_id: int | None) -> None:
+    if entity_id is not None and session.get(EntityRow, entity_id) is None:
+        raise InputError(None, None, f"no entity with id {entity_id}")
+
+
+def check_spans(text: str, others: Sequence[Span], new: Span, labels: LabelSet | None) -> None:
+    """`new` must be valid (with a known label) and fit beside `others` (no duplicate/overlap).
+
+    Only the new span's label is checked against `labels`: older spans may carry labels
+    added at import, and an unrelated edit must not fail because of them.
+    """
+    validate_span(text, new, labels)
+    AnnotationSet(0, "", spans=[*others, new]).validate(text, None)
+
+
+def check_quotes(text: str, others: Sequence[Quote], new: Quote, labels: LabelSet | None) -> None:
+    if labels is not None and new.speaker_label is not None and new.speaker_label not in labels:
+        raise AnnotationError(None, None, f"unknown speaker label {new.speaker_label!r}")
+    AnnotationSet(0, "", quotes=[*others, new]).validate(text, None)
+
+
+def free_id(
+    session: Session, table: type[SpanRow] | type[QuoteRow], wanted: int | None
+) -> int | None:
+    """Reuse `wanted` (an undo re-adding what it deleted keeps the id later redos refer to)."""
+    if wanted is None:
+        return None
+    if session.get(table, wanted) is not None:
+        raise ConflictError(f"{table.__tablename__[:-1]} id {wanted} is already in use")
+    return wanted
+
+
+QUOTE_FIELDS = ("parts", "kind", "speaker", "speaker_label", "cue", "entity", "entity_id")
+
+
+def quote_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """Check and coerce `update_quote` keyword arguments (lists from JSON become tuples)."""
+    unknown = set(changes) - set(QUOTE_FIELDS)
+    if unknown:
+        raise InputError(None, None, f"unknown quote fields: {', '.join(sorted(unknown))}")
+    if "parts" in changes:
+        changes["parts"] = tuple((int(a), int(b)) for a, b in changes["parts"])
+    if "kind" in changes:
+        try:
+            changes["kind"] = QuoteKind(changes["kind"])
+        except ValueError:
+            raise InputError(None, None, f"unknown quote kind {changes['kind']!r}") from None
+    for key in ("speaker", "cue"):
+        if changes.get(key) is not None:
+            changes[key] = (int(changes[key][0]), int(changes[key][1]))
+    return changes
+
+
+def write_span(
+    s: Session,
+    labels: LabelSet | None,
+    set_id: int,
+    old: Span,
+    new: Span,
+    who: str,
+    op: str,
+    version: int | None,
+) -> Span:
+    row = load_set(s, set_id, version)
+    others = [rows.span(r) for r in span_rows(s, set_id) if r.id != old.id]
+    checked = labels if new.label != old.label else None
+    check_spans(document_text(s, row.document_id), others, new, checked)
+    check_entity(s, new.entity_id)
+    span_row = get_span_row(s, set_id, old.id or 0)
+    for key, value in rows.span_values(new).items():
+        setattr(span_row, key, value)
+    s.flush()
+    result = rows.span(span_row)
+    touch(s, row, who, op, old.id, rows.span_json(old), rows.span_json(result))
+    return result
+
+
+def write_quote(
+    s: Session,
+    labels: LabelSet | None,
+    set_id: int,
+    old: Quote,
+    new: Quote,
+    who: str,
+    op: str,
+    version: int | None,
+) -> Quote:
+    row = load_set(s, set_id, version)
+    others = [rows.quote(r) for r in quote_rows(s, set_id) if r.id != old.id]
+    text = document_text(s, row.document_id)
+    check_quotes(text, others, new, labels)
+    check_entity(s, new.entity_id)
+    quote_row = get_quote_row(s, set_id, old.id or 0)
+    for key, value in rows.quote_values(new).items():
+        setattr(quote_row, key, value)
+    s.flush()
+    result = rows.quote(quote_row)
+    touch(s, row, who, op, old.id, rows.quote_json(old), rows.quote_json(result))
+    return result
+
+
+def new_set(s: Session, doc_id: int, annotator: str) -> SetRow:
+    now = rows.utcnow()
+    row = SetRow(
+        document_id=doc_id,
+        annotator=annotator,
+        status=Status.NEW.value,
+        version=0,
+        created_at=now,
+        updated_at=now,
+    )
+    s.add(row)
+    s.flush()
+    return row
+
+
+def load_annotation_set(s: Session, row: SetRow) -> AnnotationSet:
+    spans = [rows.span(r) for r in span_rows(s, row.id)]
+    quotes = [rows.quote(r) for r in quote_rows(s, row.id)]
+    return rows.annotation_set(row, spans, quotes)

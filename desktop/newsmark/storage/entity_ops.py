@@ -1,0 +1,71 @@
+"""Corpus-wide entities: find or create by (name, label), and merge two into one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from newsmark.domain.entities import Entity
+from newsmark.domain.errors import InputError
+from newsmark.storage import edits, rows
+from newsmark.storage.orm import EntityRow, QuoteRow, SpanRow
+
+
+def entity_json(entity: Entity) -> dict[str, Any]:
+    return {"id": entity.id, "name": entity.name, "label": entity.label, "kb_id": entity.kb_id}
+
+
+def find_or_create(session: Session, name: str, label: str, kb_id: str | None) -> Entity:
+    row = session.scalar(select(EntityRow).where(EntityRow.name == name, EntityRow.label == label))
+    if row is None:
+        row = EntityRow(name=name, label=label, kb_id=kb_id)
+        session.add(row)
+    elif kb_id and not row.kb_id:
+        row.kb_id = kb_id
+    session.flush()
+    return rows.entity(row)
+
+
+def merge(session: Session, keep_id: int, drop_id: int, who: str) -> Entity:
+    if keep_id == drop_id:
+        raise InputError(None, None, "cannot merge an entity with itself")
+    keep, drop = session.get(EntityRow, keep_id), session.get(EntityRow, drop_id)
+    if keep is None or drop is None:
+        missing = keep_id if keep is None else drop_id
+        raise InputError(None, None, f"no entity with id {missing}")
+    per_set: dict[int, dict[str, list[int]]] = {}
+    for kind, table in (("spans", SpanRow), ("quotes", QuoteRow)):
+        found = session.execute(select(table.id, table.set_id).where(table.entity_id == drop_id))
+        for item_id, set_id in found:
+            per_set.setdefault(set_id, {"spans": [], "quotes": []})[kind].append(item_id)
+    session.execute(update(SpanRow).where(SpanRow.entity_id == drop_id).values(entity_id=keep_id))
+    session.execute(
+        update(QuoteRow)
+        .where(QuoteRow.entity_id == drop_id)
+        .values(entity_id=keep_id, entity=keep.name)
+    )
+    before = rows.entity(drop)
+    if drop.kb_id and not keep.kb_id:
+        keep.kb_id = drop.kb_id
+    session.delete(drop)
+    session.flush()
+    after = rows.entity(keep)
+    for set_id, items in sorted(per_set.items()):
+        # Each affected set gets its own row, so its history shows the relinking.
+        edits.touch(
+            session,
+            edits.load_set(session, set_id),
+            who,
+            "merge_entities",
+            drop_id,
+            {"entity_id": drop_id, "name": before.name, **items},
+            {"entity_id": keep_id, "name": after.name},
+            human=False,
+        )
+    # And one corpus-wide row, so the merge is logged even when no mention used `drop`.
+    edits.log(
+        session, None, who, "merge_entities", drop_id, entity_json(before), entity_json(after)
+    )
+    return after

@@ -1,0 +1,124 @@
+"""Checks run before a database is opened for real, through a read-only connection.
+
+Opening with SQLAlchemy sets WAL mode, which rewrites the file header; a file Newsmark
+must refuse (not SQLite, corrupt, newer schema) therefore has to be refused before that.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsmark.domain.errors import StorageError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """What a read-only look at an existing file found."""
+
+    revision: str | None
+    has_alembic_table: bool
+    tables: tuple[str, ...]
+
+
+EMPTY = Inspection(None, False, ())
+
+
+def readonly_uri(path: Path) -> str:
+    return f"{path.absolute().as_uri()}?mode=ro"
+
+
+def describe_sqlite_error(path: Path, exc: BaseException | None) -> str:
+    """One line saying what happened to `path` and what to do about it."""
+    text = str(exc)
+    low = text.lower()
+    if "locked" in low or "busy" in low:
+        return (
+            f"{path}: database is locked by another program; close other Newsmark windows "
+            "or commands using it and try again"
+        )
+    if "readonly" in low or "read-only" in low:
+        return (
+            f"{path}: cannot write, the file or its folder is read-only ({text}); fix the "
+            "permissions or open it read-only"
+        )
+    if "full" in low:
+        return f"{path}: the disk is full ({text}); free some space and retry"
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return (
+            f"{path} is corrupt ({text}); restore a backup with `newsmark db restore FILE` "
+            "(backups are in the backups/ folder next to it)"
+        )
+    if "unable to open" in low:
+        return f"{path}: cannot open the database file ({text}); check the path and permissions"
+    return f"{path}: database error: {text}"
+
+
+def check_location(path: Path, *, readonly: bool) -> bool:
+    """Refuse paths that cannot work; return whether the file exists with content."""
+    if path.exists() and not path.is_file():
+        raise StorageError(f"{path} is not a file; choose a database file path")
+    exists = path.exists() and path.stat().st_size > 0
+    if readonly:
+        if not path.exists():
+            raise StorageError(f"{path} does not exist; nothing to open read-only")
+        return exists
+    folder = path.parent
+    # SQLite in WAL mode creates -wal and -shm files next to the database, so the folder
+    # must be writable as well as the file.
+    if folder.exists() and not os.access(folder, os.W_OK):
+        raise StorageError(
+            f"{folder} is not writable (SQLite needs to create files next to the database); "
+            "fix its permissions or open the database read-only"
+        )
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StorageError(
+            f"{path} is read-only; fix its permissions or open the database read-only"
+        )
+    return exists
+
+
+def check_header(path: Path) -> None:
+    with path.open("rb") as fh:
+        header = fh.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise StorageError(
+            f"{path} is not a SQLite database (wrong file header); "
+            "choose a Newsmark database file or move this file away"
+        )
+
+
+def inspect(path: Path, busy_timeout_ms: int = 5000) -> Inspection:
+    """Header check, `PRAGMA quick_check`, and the Alembic revision, without writing."""
+    check_header(path)
+    try:
+        conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=busy_timeout_ms / 1000)
+        with closing(conn):
+            # quick_check skips index/content cross-checks: O(pages), fine at start-up.
+            result = [row[0] for row in conn.execute("PRAGMA quick_check(1)")]
+            if result != ["ok"]:
+                raise StorageError(describe_sqlite_error(path, Exception(f"corrupt: {result[0]}")))
+            tables = tuple(
+                row[0]
+                for row in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                )
+            )
+            revision: str | None = None
+            has_alembic = "alembic_version" in tables
+            if has_alembic:
+                rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+                if len(rows) > 1:
+                    raise StorageError(
+                        f"{path} has several schema revisions ({', '.join(r[0] for r in rows)});"
+                        " it was not made by this Newsmark, so it is left untouched"
+                    )
+                revision = rows[0][0] if rows else None
+    except sqlite3.Error as exc:
+        raise StorageError(describe_sqlite_error(path, exc)) from exc
+    return Inspection(revision, has_alembic, tables)

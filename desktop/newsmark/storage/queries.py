@@ -1,0 +1,220 @@
+"""Read-side queries: the document list, streamed export and corpus statistics."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from newsmark.domain.annotations import AnnotationSet
+from newsmark.domain.document import Document
+from newsmark.domain.entities import Entity
+from newsmark.domain.quotes import Quote
+from newsmark.domain.spans import Span
+from newsmark.domain.status import Status
+from newsmark.storage import rows
+from newsmark.storage.orm import DocumentRow, EntityRow, QuoteRow, SetRow, SpanRow
+from newsmark.storage.records import DocumentSummary
+
+TITLE_PREVIEW = 300  # characters of text fetched to make a title for untitled documents
+
+
+def _status_filter(status: str | None) -> str | None:
+    if status is None or status == "any":
+        return None
+    return Status(status).value  # ValueError for unknown statuses
+
+
+def _set_conditions(annotator: str | None, status: str | None) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = [SetRow.document_id == DocumentRow.id]
+    if annotator is not None:
+        conds.append(SetRow.annotator == annotator)
+    if status is not None:
+        conds.append(SetRow.status == status)
+    return conds
+
+
+def list_documents(
+    session: Session,
+    status: str | None,
+    annotator: str | None,
+    search: str | None,
+    limit: int | None,
+    offset: int,
+) -> list[DocumentSummary]:
+    wanted = _status_filter(status)
+    # The set shown for each document: the most recently changed one matching the filters.
+    chosen = (
+        select(SetRow.id)
+        .where(*_set_conditions(annotator, wanted))
+        .order_by(SetRow.updated_at.desc(), SetRow.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    n_spans = select(func.count(SpanRow.id)).where(SpanRow.set_id == SetRow.id).scalar_subquery()
+    n_quotes = select(func.count(QuoteRow.id)).where(QuoteRow.set_id == SetRow.id).scalar_subquery()
+    stmt = (
+        select(
+            DocumentRow.id,
+            DocumentRow.title,
+            DocumentRow.source,
+            func.substr(DocumentRow.text, 1, TITLE_PREVIEW),
+            SetRow.status,
+            SetRow.annotator,
+            SetRow.id,
+            n_spans,
+            n_quotes,
+        )
+        .select_from(DocumentRow)
+        .outerjoin(SetRow, SetRow.id == chosen)
+        .order_by(DocumentRow.id)
+    )
+    if wanted == Status.NEW.value:
+        # A document nobody has a set for yet is new too.
+        no_set = ~exists(select(SetRow.id).where(*_set_conditions(annotator, None)))
+        stmt = stmt.where(or_(SetRow.id.is_not(None), no_set))
+    elif wanted is not None:
+        stmt = stmt.where(SetRow.id.is_not(None))
+    if search:
+        needle = search.casefold()
+        stmt = stmt.where(
+            or_(
+                func.instr(func.nm_casefold(DocumentRow.title), needle) > 0,
+                func.instr(func.nm_casefold(DocumentRow.text), needle) > 0,
+            )
+        )
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
+    elif offset:
+        stmt = stmt.offset(offset)
+    out = []
+    for doc_id, title, source, preview, st, ann, set_id, ns, nq in session.execute(stmt):
+        meta = {"title": title} if title else {}
+        # Same title rule as Document.title, from a preview rather than the whole text.
+        shown = Document(id=doc_id, text=preview, sha256="", meta=meta).title
+        out.append(
+            DocumentSummary(
+                id=doc_id,
+                title=shown,
+                source=source,
+                status=Status(st) if st else None,
+                n_spans=ns or 0,
+                n_quotes=nq or 0,
+                annotator=ann,
+                set_id=set_id,
+            )
+        )
+    return out
+
+
+def iter_export(
+    session: Session, status: str | None, annotator: str | None, batch_size: int
+) -> Iterator[tuple[Document, AnnotationSet, dict[int, Entity]]]:
+    """Sets in document order, fetched `batch_size` at a time as plain rows.
+
+    Columns rather than ORM objects, so nothing accumulates in the session's identity
+    map: memory stays flat however many documents there are.
+    """
+    wanted = _status_filter(status)
+    stmt = (
+        select(
+            SetRow.id,
+            SetRow.annotator,
+            SetRow.status,
+            SetRow.version,
+            DocumentRow.id,
+            DocumentRow.text,
+            DocumentRow.sha256,
+            DocumentRow.meta,
+            DocumentRow.tokens,
+        )
+        .join(DocumentRow, SetRow.document_id == DocumentRow.id)
+        .order_by(DocumentRow.id, SetRow.id)
+        .execution_options(yield_per=batch_size)
+    )
+    conds = []
+    if wanted is not None:
+        conds.append(SetRow.status == wanted)
+    if annotator is not None:
+        conds.append(SetRow.annotator == annotator)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    for batch in session.execute(stmt).partitions():
+        set_ids = [r[0] for r in batch]
+        spans: dict[int, list[Span]] = defaultdict(list)
+        quotes: dict[int, list[Quote]] = defaultdict(list)
+        for span_row in session.scalars(select(SpanRow).where(SpanRow.set_id.in_(set_ids))):
+            spans[span_row.set_id].append(rows.span(span_row))
+        for quote_row in session.scalars(select(QuoteRow).where(QuoteRow.set_id.in_(set_ids))):
+            quotes[quote_row.set_id].append(rows.quote(quote_row))
+        entity_ids = {
+            e
+            for group in (spans, quotes)
+            for items in group.values()
+            for x in items
+            if (e := x.entity_id) is not None
+        }
+        entities = (
+            {
+                r.id: rows.entity(r)
+                for r in session.scalars(select(EntityRow).where(EntityRow.id.in_(entity_ids)))
+            }
+            if entity_ids
+            else {}
+        )
+        # The span/quote rows above are ORM objects: drop them before the next batch.
+        session.expunge_all()
+        for set_id, ann, st, version, doc_id, text, sha, meta, tokens in batch:
+            doc = Document(
+                id=doc_id,
+                text=text,
+                sha256=sha,
+                meta=dict(meta or {}),
+                tokens=rows.unpack_tokens(tokens),
+            )
+            aset = AnnotationSet(
+                document_id=doc_id,
+                annotator=ann,
+                status=Status(st),
+                spans=sorted(spans.get(set_id, []), key=lambda s: (s.start, s.end, s.label)),
+                quotes=sorted(quotes.get(set_id, []), key=lambda q: (q.start, q.end)),
+                id=set_id,
+                version=version,
+            )
+            used = {x.entity_id for x in aset.spans if x.entity_id is not None}
+            used.update(q.entity_id for q in aset.quotes if q.entity_id is not None)
+            yield doc, aset, {i: entities[i] for i in used if i in entities}
+
+
+def stats(session: Session) -> dict[str, Any]:
+    def grouped(column: Any, table: Any) -> dict[str, int]:
+        stmt = select(column, func.count()).select_from(table).group_by(column).order_by(column)
+        return {str(key): int(n) for key, n in session.execute(stmt)}
+
+    n_docs = session.scalar(select(func.count(DocumentRow.id))) or 0
+    by_status = grouped(SetRow.status, SetRow)
+    unannotated = (
+        session.scalar(
+            select(func.count(DocumentRow.id)).where(
+                ~exists(select(SetRow.id).where(SetRow.document_id == DocumentRow.id))
+            )
+        )
+        or 0
+    )
+    if unannotated:
+        # Documents without any set count as new: that is what the document list shows.
+        by_status[Status.NEW.value] = by_status.get(Status.NEW.value, 0) + unannotated
+    return {
+        "documents": n_docs,
+        "annotation_sets": session.scalar(select(func.count(SetRow.id))) or 0,
+        "by_status": {s.value: by_status[s.value] for s in Status if s.value in by_status},
+        "spans": session.scalar(select(func.count(SpanRow.id))) or 0,
+        "spans_by_label": grouped(SpanRow.label, SpanRow),
+        "spans_by_origin": grouped(SpanRow.origin, SpanRow),
+        "quotes": session.scalar(select(func.count(QuoteRow.id))) or 0,
+        "quotes_by_kind": grouped(QuoteRow.kind, QuoteRow),
+        "entities": session.scalar(select(func.count(EntityRow.id))) or 0,
+    }
