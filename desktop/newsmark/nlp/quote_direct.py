@@ -50,6 +50,13 @@ def _speaker(doc: Doc, verb: Token, lo: int, hi: int) -> tuple[int | None, Range
     return head.i, mention_span(doc, head, lo, hi)
 
 
+def _clausal(t: Token, lo: int, hi: int) -> bool:
+    """A verb heading a clause of the frame, not one inside a mention ("the states suing")."""
+    if t.pos_ not in {"VERB", "AUX"} or t.dep_ in {"aux", "auxpass", "amod", "compound"}:
+        return False
+    return not any(lo <= a.i < hi and a.pos_ in {"NOUN", "PROPN"} for a in t.ancestors)
+
+
 def _according(doc: Doc, lo: int, hi: int) -> Attribution | None:
     for t in doc[lo:hi]:
         if t.lower_ == "according" and t.i + 1 < hi and doc[t.i + 1].lower_ == "to":
@@ -75,7 +82,7 @@ def attribution(doc: Doc, lo: int, hi: int, lex: Lexicon, after: bool) -> Attrib
         if names:  # reader comments and epigraphs: "― Jane Doe"
             head = names[-1]
             return Attribution((lo, lo + 1), None, head.i, mention_span(doc, head, lo + 1, hi))
-    verbs = [t for t in words if t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"aux", "auxpass"}]
+    verbs = [t for t in words if _clausal(t, lo, hi)]
     cues = [t for t in verbs if t.lemma_.lower() in lex.verbs]
     if after:
         if not cues and len(words) <= SHORT_FRAME and verbs and verbs[0].pos_ == "VERB":
@@ -125,11 +132,15 @@ def find_direct(
         plo = para_tokens[seg.paragraph][0]
         phi = para_tokens[seg.last_paragraph][1]
         lo = bounds[k - 1][1] if k and segments[k - 1].last_paragraph == seg.paragraph else plo
-        hi = (
-            bounds[k + 1][0]
-            if k + 1 < len(segments) and segments[k + 1].paragraph == seg.last_paragraph
-            else phi
-        )
+        hi = phi
+        for j in range(k + 1, len(segments)):
+            # A nickname or term in marks inside the frame ("Marcia "Cia" Price") is skipped.
+            nb_a, nb_b = bounds[j]
+            if segments[j].paragraph != seg.last_paragraph:
+                break
+            if len(_words(doc, nb_a, nb_b)) > 3 or j - k > 3:
+                hi = nb_a
+                break
         left, right = _frames(doc, a, b, max(lo, plo), min(hi, phi))
         inner = _words(doc, a, b)
         left_attr = attribution(doc, left, a, lex, after=False) if left < a else None

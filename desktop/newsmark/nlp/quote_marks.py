@@ -59,12 +59,26 @@ def _role(text: str, pos: int, mark: str, para_start: int) -> str:
             return "close"
         return "open"
     if mark in CLOSERS:
-        return "close"
+        # A typo'd ” that opens a paragraph or a word ("\n”Fortunately,") opens.
+        nxt = text[pos + 1 : pos + 2]
+        at_start = pos == para_start or text[pos - 1].isspace()
+        return "open" if at_start and nxt and not nxt.isspace() else "close"
     prev = text[pos - 1] if pos > para_start else " "
     nxt = text[pos + len(mark) : pos + len(mark) + 1]
     if prev in _OPEN_BEFORE or prev in OPENERS:
         return "open" if nxt and not nxt.isspace() else "close"
     return "close"
+
+
+def _family(start: str) -> str:
+    """Typographic family of a mark: a quote continues across paragraphs only in its own."""
+    if start[:1] in "“”„‟":
+        return "curly"
+    if start[:1] in "«»":
+        return "guillemet"
+    if start[:1] == '"' or start[:2] in AMBIGUOUS:
+        return "straight"
+    return "none"
 
 
 def find_segments(text: str) -> list[Segment]:
@@ -79,9 +93,10 @@ def find_segments(text: str) -> list[Segment]:
     open_at: int | None = None
     open_len = 0
     open_para = 0
+    open_family = ""
     for pi, (ps, pe) in enumerate(paras):
         if open_at is not None:
-            if text[ps] in OPENERS or text.startswith(AMBIGUOUS, ps):
+            if _family(text[ps : ps + 2]) == open_family:
                 # Multi-paragraph quote: skip this paragraph's opening mark.
                 m0 = _MARK_RE.match(text, ps)
                 scan_from = m0.end() if m0 else ps
@@ -102,6 +117,7 @@ def find_segments(text: str) -> list[Segment]:
                 if open_at is not None and open_para == pi and m.start() - (open_at + open_len) < 2:
                     continue  # "“ “" doubled opener: keep the first
                 open_at, open_len, open_para = m.start(), len(m.group()), pi
+                open_family = _family(m.group())
             elif open_at is not None:
                 out.append(
                     Segment(open_at, m.end(), (open_at + open_len, m.start()), True, open_para, pi)

@@ -50,10 +50,13 @@ def _speaker(doc: Doc, verb: Token) -> tuple[int | None, Range | None]:
 def _cut_asides(doc: Doc, s: int, e: int) -> int:
     """End of content without a trailing ", which ..." clause or ", the ..." apposition."""
     for t in doc[s:e]:
-        if t.dep_ in {"relcl", "appos"} and t.right_edge.i + 1 >= e - 1 and t.left_edge.i > s:
-            k = t.left_edge.i
-            if doc[k - 1].text == "," and (t.dep_ == "appos" or doc[k].tag_ in {"WDT", "WP"}):
-                return k - 1
+        if t.dep_ not in {"relcl", "appos", "advcl"} or t.left_edge.i <= s:
+            continue
+        if t.right_edge.i + 1 < e - 1 or doc[t.left_edge.i - 1].text != ",":
+            continue
+        k = t.left_edge.i
+        if t.dep_ == "appos" or doc[k].tag_ in {"WDT", "WP"} or t.tag_ == "VBG":
+            return k - 1
     return e
 
 
