@@ -6,12 +6,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
 Loader = Callable[[str | None], Any]
 Predictor = Callable[[Any, str], Any]
+QUEUED = Qt.ConnectionType.QueuedConnection
 
 
 def _default_loader(name: str | None) -> Any:
@@ -34,12 +35,63 @@ def describe_model(model: Any) -> str:
     return f"{name} {version}".strip()
 
 
-class NlpWorker(QObject):
-    """Owns a QThread; loads the model once there and answers prediction requests.
+class _Engine(QObject):
+    """Lives in the NLP thread; its signals are relayed to the GUI thread by NlpWorker."""
 
-    Requests carry increasing ids; results come back through queued signals with the id,
-    and the receiver drops the ones it no longer wants. A request superseded by a newer
-    one before its turn is skipped without a result (`prediction_skipped`).
+    loaded = Signal(str)
+    load_failed = Signal(str)
+    ready = Signal(int, int, object)
+    failed = Signal(int, int, str)
+    skipped = Signal(int, int)
+
+    def __init__(self, name: str | None, loader: Loader, predictor: Predictor) -> None:
+        super().__init__()
+        self.name = name
+        self.superseding_id = 0  # requests below this one are stale before they run
+        self._loader = loader
+        self._predictor = predictor
+        self._model: Any = None
+        self._error: str | None = None
+
+    @Slot()
+    def load(self) -> None:
+        if self._model is not None or self._error is not None:
+            return  # loaded already: a request that arrived first needed it
+        try:
+            self._model = self._loader(self.name)
+        except Exception as exc:  # a missing model is a message, not a crash
+            log.exception("model %s failed to load", self.name)
+            self._error = str(exc) or type(exc).__name__
+            self.load_failed.emit(self._error)
+            return
+        described = describe_model(self._model)
+        log.info("model loaded: %s", described)
+        self.loaded.emit(described)
+
+    @Slot(int, int, str)
+    def predict(self, request_id: int, doc_id: int, text: str) -> None:
+        if request_id < self.superseding_id:
+            self.skipped.emit(request_id, doc_id)
+            return
+        self.load()  # requests queued before start() load the model on first need
+        if self._model is None:
+            self.failed.emit(request_id, doc_id, self._error or "no model loaded")
+            return
+        try:
+            prediction = self._predictor(self._model, text)
+        except Exception as exc:
+            log.exception("prediction of document %s failed", doc_id)
+            self.failed.emit(request_id, doc_id, str(exc) or type(exc).__name__)
+            return
+        self.ready.emit(request_id, doc_id, prediction)
+
+
+class NlpWorker(QObject):
+    """Loads the model once in its own QThread and answers prediction requests.
+
+    The object itself lives in the GUI thread, so every signal below is emitted there,
+    whatever receives it. Requests carry increasing ids; the receiver drops results it
+    no longer wants, and a request superseded before its turn is skipped.
 
     Signals:
         model_loading(str): loading started; the argument names what is loaded.
@@ -57,8 +109,7 @@ class NlpWorker(QObject):
     prediction_failed = Signal(int, int, str)
     prediction_skipped = Signal(int, int)
 
-    # Internal: queued into the worker thread.
-    _load_requested = Signal(object)
+    _load_requested = Signal()
     _predict_requested = Signal(int, int, str)
 
     def __init__(
@@ -67,38 +118,42 @@ class NlpWorker(QObject):
         *,
         loader: Loader | None = None,
         predictor: Predictor | None = None,
+        parent: QObject | None = None,
     ) -> None:
-        super().__init__()  # no parent: the object moves to its own thread
+        super().__init__(parent)
         self._model_name = model_name
-        self._loader = loader or _default_loader
-        self._predictor = predictor or _default_predictor
-        self._model: Any = None
-        self._error: str | None = None
         self._next_id = 0
-        self._superseding_id = 0  # requests below this one are stale before they run
         self._thread = QThread()
         self._thread.setObjectName("newsmark-nlp")
-        self.moveToThread(self._thread)
-        self._load_requested.connect(self._load)
-        self._predict_requested.connect(self._predict)
+        self._engine = _Engine(
+            model_name, loader or _default_loader, predictor or _default_predictor
+        )
+        self._engine.moveToThread(self._thread)
+        self._load_requested.connect(self._engine.load)
+        self._predict_requested.connect(self._engine.predict)
+        # Signal to signal, queued: re-emitted by this object, in the GUI thread.
+        self._engine.loaded.connect(self.model_loaded, QUEUED)
+        self._engine.load_failed.connect(self.model_failed, QUEUED)
+        self._engine.ready.connect(self.prediction_ready, QUEUED)
+        self._engine.failed.connect(self.prediction_failed, QUEUED)
+        self._engine.skipped.connect(self.prediction_skipped, QUEUED)
 
-    # -- GUI thread -------------------------------------------------------------------
     def start(self) -> None:
         """Start the thread and load the model there (call after the window is shown)."""
         if not self._thread.isRunning():
             self._thread.start(QThread.Priority.LowPriority)
             self.model_loading.emit(self._model_name or "default model")
-            self._load_requested.emit(self._model_name)
+            self._load_requested.emit()
 
     def request(self, doc_id: int, text: str, *, supersede: bool = True) -> int:
         """Queue a prediction of `text`; returns its request id.
 
-        With `supersede`, older superseding requests still waiting are skipped: the user
-        moved on and only the newest document matters.
+        With `supersede`, older requests still waiting are skipped: the user moved on
+        and only the newest document matters.
         """
         self._next_id += 1
         if supersede:
-            self._superseding_id = self._next_id
+            self._engine.superseding_id = self._next_id
         self._predict_requested.emit(self._next_id, doc_id, text)
         return self._next_id
 
@@ -110,40 +165,6 @@ class NlpWorker(QObject):
         """Stop the thread after the work in hand; True when it stopped in time."""
         if not self._thread.isRunning():
             return True
-        self._superseding_id = self._next_id + 1  # skip whatever is still queued
+        self._engine.superseding_id = self._next_id + 1  # skip whatever is still queued
         self._thread.quit()
         return self._thread.wait(timeout_ms)
-
-    # -- worker thread ----------------------------------------------------------------
-    @Slot(object)
-    def _load(self, name: str | None) -> None:
-        if self._model is not None or self._error is not None:
-            return  # loaded already: a request that arrived first needed it
-        try:
-            self._model = self._loader(name)
-        except Exception as exc:  # a missing model is a message, not a crash
-            log.exception("model %s failed to load", name)
-            self._error = str(exc) or type(exc).__name__
-            self.model_failed.emit(self._error)
-            return
-        described = describe_model(self._model)
-        log.info("model loaded: %s", described)
-        self.model_loaded.emit(described)
-
-    @Slot(int, int, str)
-    def _predict(self, request_id: int, doc_id: int, text: str) -> None:
-        if request_id < self._superseding_id:
-            self.prediction_skipped.emit(request_id, doc_id)
-            return
-        if self._model is None and self._error is None:
-            self._load(self._model_name)  # queued before start(): load on first need
-        if self._model is None:
-            self.prediction_failed.emit(request_id, doc_id, self._error or "no model loaded")
-            return
-        try:
-            prediction = self._predictor(self._model, text)
-        except Exception as exc:
-            log.exception("prediction of document %s failed", doc_id)
-            self.prediction_failed.emit(request_id, doc_id, str(exc) or type(exc).__name__)
-            return
-        self.prediction_ready.emit(request_id, doc_id, prediction)

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +18,8 @@ TaskFn = Callable[[Progress, Cancel], Any]
 
 
 class TaskSignals(QObject):
-    """Signals of one Task, created in the GUI thread so receivers run there.
+    """Signals of one Task. They are emitted in the thread the object lives in (the GUI
+    thread): the pool thread emits on a private copy relayed through queued connections.
 
     Signals:
         progressed(int, int, str): done, total (-1 when unknown), message.
@@ -41,6 +42,12 @@ class Task(QRunnable):
         self.setAutoDelete(False)  # the runner keeps the Python object until it reports
         self.name = name
         self.signals = TaskSignals()
+        self._raw = TaskSignals()  # emitted from the pool thread, relayed to `signals`
+        queued = Qt.ConnectionType.QueuedConnection
+        self._raw.progressed.connect(self.signals.progressed, queued)
+        self._raw.finished.connect(self.signals.finished, queued)
+        self._raw.failed.connect(self.signals.failed, queued)
+        self._raw.cancelled.connect(self.signals.cancelled, queued)
         self._fn = fn
         self._cancel = threading.Event()
 
@@ -52,19 +59,19 @@ class Task(QRunnable):
         return self._cancel.is_set()
 
     def _progress(self, done: int, total: int | None, message: str = "") -> None:
-        self.signals.progressed.emit(done, -1 if total is None else total, message)
+        self._raw.progressed.emit(done, -1 if total is None else total, message)
 
     def run(self) -> None:
         try:
             result = self._fn(self._progress, self._cancel.is_set)
         except Exception as exc:
             log.exception("task %s failed", self.name)
-            self.signals.failed.emit(str(exc) or type(exc).__name__)
+            self._raw.failed.emit(str(exc) or type(exc).__name__)
             return
         if self._cancel.is_set():
-            self.signals.cancelled.emit()
+            self._raw.cancelled.emit()
         else:
-            self.signals.finished.emit(result)
+            self._raw.finished.emit(result)
 
 
 class TaskRunner(QObject):
