@@ -21,6 +21,7 @@ class Lexicon:
     preps: frozenset[tuple[str, str]]
     nouns: frozenset[str]
     prep_verbs: frozenset[str] = frozenset()
+    beliefs: frozenset[str] = frozenset()
 
 
 def resource_dir() -> Path:
@@ -64,4 +65,5 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         preps=frozenset((a, b) for a, b in pairs),
         nouns=frozenset(nouns),
         prep_verbs=frozenset(a for a, _ in pairs),
+        beliefs=frozenset(sections.get("belief", set())),
     )

@@ -55,7 +55,7 @@ def _cut_asides(doc: Doc, s: int, e: int) -> int:
         if t.right_edge.i + 1 < e - 1 or doc[t.left_edge.i - 1].text != ",":
             continue
         k = t.left_edge.i
-        if t.dep_ == "appos" or doc[k].tag_ in {"WDT", "WP"} or t.tag_ == "VBG":
+        if t.dep_ == "appos" or doc[k].tag_ in {"WDT", "WP", "VBG"}:
             return k - 1
     return e
 
@@ -81,7 +81,7 @@ def _complement(verb: Token, lex: Lexicon) -> tuple[int, int] | None:
     """Token range of what the cue reports, or None when it reports nothing we take."""
     lemma = verb.lemma_.lower()
     kids = list(verb.children)
-    if lemma in lex.verbs:
+    if lemma in lex.verbs or lemma in lex.beliefs:
         for c in kids:
             if c.dep_ == "ccomp":
                 return c.left_edge.i, c.right_edge.i + 1
@@ -104,9 +104,9 @@ def _complement(verb: Token, lex: Lexicon) -> tuple[int, int] | None:
             ]
             e = max([obj.right_edge.i] + [c.right_edge.i for c in tail]) + 1
             return obj.left_edge.i, e
-    if lemma in lex.verbs and not any(c.dep_ in {"dobj", "xcomp", "ccomp"} for c in kids):
-        if verb.dep_ not in {"parataxis", "ccomp", "advcl", "relcl"}:
-            return _rest_of_sentence(verb)
+    bare = not any(c.dep_ in {"dobj", "xcomp", "ccomp"} for c in kids)
+    if lemma in lex.verbs and bare and verb.dep_ not in {"parataxis", "ccomp", "advcl", "relcl"}:
+        return _rest_of_sentence(verb)
     return None
 
 
@@ -120,9 +120,32 @@ def _parenthetical(verb: Token, lex: Lexicon) -> list[Range] | None:
     if host is verb or (host.i < verb.i and verb.dep_ == "ccomp"):
         return None
     s, e = host.left_edge.i, host.right_edge.i + 1
-    vs, ve = verb.left_edge.i, verb.right_edge.i + 1
+    vs, ve = _frame_of(verb)
     parts = [p for p in ((s, vs), (ve, e)) if p[1] > p[0]]
     return parts or None
+
+
+def _frame_of(verb: Token) -> Range:
+    """Tokens of 'he said in a statement': the cue, its subject and its adjuncts."""
+    vs = ve = verb.i
+    ve += 1
+    for c in verb.children:
+        if c.dep_ in {"nsubj", "nsubjpass"} or (c.i < verb.i and c.dep_ == "advmod"):
+            vs = min(vs, c.left_edge.i)
+        elif c.i > verb.i and c.dep_ in {"npadvmod", "prep", "advmod", "agent", "dative"}:
+            ve = max(ve, c.right_edge.i + 1)
+    return vs, ve
+
+
+def _postposed_conj(verb: Token, comp: Range, lex: Lexicon) -> Range | None:
+    """'X, the agency said, and Y': a clause coordinated after a postposed cue is content."""
+    if comp[1] > verb.i:
+        return None
+    for c in verb.children:
+        if c.dep_ == "conj" and c.i > verb.i and c.lemma_.lower() not in lex.verbs:
+            if any(x.dep_ in {"nsubj", "expl"} for x in c.children):
+                return c.left_edge.i, c.right_edge.i + 1
+    return None
 
 
 def _according(doc: Doc, tok: Token) -> Found | None:
@@ -177,10 +200,19 @@ def find_reported(doc: Doc, direct: list[Found], lex: Lexicon, min_length: int) 
         if tok.pos_ != "VERB" or tok.i in cue_verbs:
             continue
         lemma = tok.lemma_.lower()
-        if lemma not in lex.verbs and lemma not in lex.objects and lemma not in lex.prep_verbs:
+        if not (
+            lemma in lex.verbs
+            or lemma in lex.objects
+            or lemma in lex.prep_verbs
+            or lemma in lex.beliefs
+        ):
             continue
         comp = _complement(tok, lex)
         parts = [comp] if comp else _parenthetical(tok, lex)
+        if comp:
+            extra = _postposed_conj(tok, comp, lex)
+            if extra:
+                parts.append(extra)
         if not parts:
             continue
         parts = [_trim(doc, *p) for p in parts]
