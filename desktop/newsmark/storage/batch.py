@@ -30,17 +30,17 @@ def validate_inputs(
     statuses: list[Status | None] = []
     for index, (item, _tokens) in enumerate(items):
         if not isinstance(item.text, str) or not item.text.strip():
-            raise BatchInputError(index, "the document has no text")
+            raise BatchInputError(index, "the document has no text", len(items))
         try:
             status = Status(item.status) if item.status is not None else None
         except ValueError:
-            raise BatchInputError(index, f"unknown status {item.status!r}") from None
+            raise BatchInputError(index, f"unknown status {item.status!r}", len(items)) from None
         try:
             AnnotationSet(0, "", spans=list(item.spans), quotes=list(item.quotes)).validate(
                 item.text, labels
             )
         except AnnotationError as exc:
-            raise BatchInputError(index, exc.reason) from None
+            raise BatchInputError(index, exc.reason, len(items)) from None
         statuses.append(status)
     return statuses
 

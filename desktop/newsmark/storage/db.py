@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from newsmark.domain.errors import StorageError
 from newsmark.storage import backup as backup_files
@@ -112,7 +112,9 @@ class Database:
         )
 
     def _make_engine(self) -> Engine:
-        engine = create_engine("sqlite+pysqlite://", creator=self._connect)
+        # QueuePool explicitly: for a URL without a file name SQLAlchemy would assume
+        # :memory: and share one connection per thread, which breaks nested sessions.
+        engine = create_engine("sqlite+pysqlite://", creator=self._connect, poolclass=QueuePool)
         busy = int(self.busy_timeout_ms)
         readonly = self.readonly
 

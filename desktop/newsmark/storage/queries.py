@@ -6,8 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
@@ -28,13 +28,16 @@ def _status_filter(status: str | None) -> str | None:
     return Status(status).value  # ValueError for unknown statuses
 
 
-def _set_conditions(annotator: str | None, status: str | None) -> list[ColumnElement[bool]]:
-    conds: list[ColumnElement[bool]] = [SetRow.document_id == DocumentRow.id]
+def _candidate_sets(annotator: str | None, status: str | None) -> Select[tuple[int]]:
+    """Sets of the outer query's document matching the filters (an alias: the outer query
+    joins SetRow itself, and auto-correlation would otherwise swallow the inner one)."""
+    inner = aliased(SetRow)
+    stmt = select(inner.id).where(inner.document_id == DocumentRow.id)
     if annotator is not None:
-        conds.append(SetRow.annotator == annotator)
+        stmt = stmt.where(inner.annotator == annotator)
     if status is not None:
-        conds.append(SetRow.status == status)
-    return conds
+        stmt = stmt.where(inner.status == status)
+    return stmt.order_by(inner.updated_at.desc(), inner.id.desc()).correlate(DocumentRow)
 
 
 def list_documents(
@@ -47,13 +50,7 @@ def list_documents(
 ) -> list[DocumentSummary]:
     wanted = _status_filter(status)
     # The set shown for each document: the most recently changed one matching the filters.
-    chosen = (
-        select(SetRow.id)
-        .where(*_set_conditions(annotator, wanted))
-        .order_by(SetRow.updated_at.desc(), SetRow.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    chosen = _candidate_sets(annotator, wanted).limit(1).scalar_subquery()
     n_spans = select(func.count(SpanRow.id)).where(SpanRow.set_id == SetRow.id).scalar_subquery()
     n_quotes = select(func.count(QuoteRow.id)).where(QuoteRow.set_id == SetRow.id).scalar_subquery()
     stmt = (
@@ -74,7 +71,7 @@ def list_documents(
     )
     if wanted == Status.NEW.value:
         # A document nobody has a set for yet is new too.
-        no_set = ~exists(select(SetRow.id).where(*_set_conditions(annotator, None)))
+        no_set = ~exists(_candidate_sets(annotator, None))
         stmt = stmt.where(or_(SetRow.id.is_not(None), no_set))
     elif wanted is not None:
         stmt = stmt.where(SetRow.id.is_not(None))

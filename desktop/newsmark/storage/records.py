@@ -44,16 +44,17 @@ class EditLogEntry:
 class BatchInputError(InputError):
     """An item of an `add_documents` batch was refused; `index` is its 0-based position.
 
-    The repository knows no paths or lines: the caller maps `index` to them and re-raises
-    (e.g. `InputError(path, line_of[err.index], err.reason)`).
+    The repository knows no paths or lines: the caller maps `index` to them when it can.
+    `reason` names the item ("document 3 of 10: ...") when the batch has several, so a
+    caller that only re-raises `InputError(path, None, err.reason)` still says which.
     """
 
-    def __init__(self, index: int, reason: str) -> None:
+    def __init__(self, index: int, detail: str, total: int = 1) -> None:
         self.index = index
+        self.detail = detail
+        self.total = total
+        reason = f"document {index + 1} of {total}: {detail}" if total > 1 else detail
         super().__init__(None, None, reason)
 
-    def __str__(self) -> str:
-        return f"document {self.index + 1} of the batch: {self.reason}"
-
     def __reduce__(self) -> tuple[Any, ...]:
-        return (BatchInputError, (self.index, self.reason))
+        return (BatchInputError, (self.index, self.detail, self.total))

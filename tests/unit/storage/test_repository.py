@@ -1,0 +1,406 @@
+"""Repository on a real SQLite file: imports, edits with their log, queries, entities."""
+
+from __future__ import annotations
+
+import sqlite3
+import tracemalloc
+
+import pytest
+from storage_helpers import TEXT, item
+
+from newsmark.domain.errors import AnnotationError, ConflictError, InputError
+from newsmark.domain.labels import LabelSet
+from newsmark.domain.quotes import Quote, QuoteKind
+from newsmark.domain.spans import Origin, Span
+from newsmark.domain.status import Status
+from newsmark.storage import BatchInputError, Database, Repository
+
+NETANYAHU = Span(0, 18, "PERSON")
+PUTIN = Span(30, 44, "PERSON")
+JERUSALEM = Span(72, 81, "GPE")
+QUOTE = Quote(parts=((46, 60),), speaker=(61, 63), cue=(64, 68), kind=QuoteKind.DIRECT)
+
+
+def test_sample_offsets_are_what_the_tests_assume() -> None:
+    assert TEXT[NETANYAHU.start : NETANYAHU.end] == "Benjamin Netanyahu"
+    assert TEXT[PUTIN.start : PUTIN.end] == "Vladimir Putin"
+    assert TEXT[JERUSALEM.start : JERUSALEM.end] == "Jerusalem"
+    assert TEXT[46:60] == '"We will win,"'
+
+
+# -- documents -----------------------------------------------------------------------------
+
+
+def test_document_round_trip_with_tokens(repo: Repository, doc_id: int) -> None:
+    doc = repo.get_document(doc_id)
+    assert doc.text == TEXT
+    assert doc.meta == {"title": "Call"}
+    assert doc.title == "Call"
+    assert doc.tokens == tuple(item(TEXT)[1])
+    assert doc.tokens[0].ws and doc.tokens[0].end == 8
+
+
+def test_missing_document_is_an_input_error(repo: Repository) -> None:
+    with pytest.raises(InputError, match="no document with id 42"):
+        repo.get_document(42)
+
+
+def test_dedup_by_sha256(repo: Repository, doc_id: int) -> None:
+    results = repo.add_documents([item(TEXT), item("Other text."), item("Other text.")], "import")
+    assert results[0] == (doc_id, False)
+    assert results[1][1] is True
+    assert results[2] == (results[1][0], False)  # duplicates inside one batch too
+    assert len(repo.document_ids()) == 2
+    assert repo.sets_for_document(doc_id) == []
+
+
+def test_annotations_on_reimport_become_a_new_set(repo: Repository, doc_id: int) -> None:
+    annotated = item(TEXT, spans=(NETANYAHU, PUTIN), annotator="import:jsonl", status="accepted")
+    assert repo.add_documents([annotated], "import") == [(doc_id, False)]
+    [aset] = repo.sets_for_document(doc_id)
+    assert aset.annotator == "import:jsonl"
+    assert aset.status is Status.ACCEPTED
+    assert [(s.key, s.origin) for s in aset.spans] == [
+        (NETANYAHU.key, Origin.IMPORT),
+        (PUTIN.key, Origin.IMPORT),
+    ]
+    # The same file again adds nothing; a different annotation lands beside it.
+    repo.add_documents([annotated], "import")
+    assert len(repo.sets_for_document(doc_id)) == 1
+    other = item(TEXT, spans=(NETANYAHU,), annotator="import:jsonl")
+    repo.add_documents([other], "import")
+    names = [s.annotator for s in repo.sets_for_document(doc_id)]
+    assert names == ["import:jsonl", "import:jsonl#2"]
+    [entry] = repo.edit_log(repo.sets_for_document(doc_id)[1].id or 0)
+    assert entry.op == "import" and entry.after["spans"] == 1
+
+
+@pytest.mark.parametrize(
+    ("spans", "message"),
+    [
+        ((Span(0, 500, "PERSON"),), "out of range"),
+        ((NETANYAHU, NETANYAHU), "duplicate span"),
+        ((Span(5, 5, "PERSON"),), "empty"),
+        ((Span(0, 18, "WIZARD"),), "unknown label 'WIZARD'"),
+        ((NETANYAHU, Span(9, 25, "PERSON")), "overlap"),
+    ],
+)
+def test_invalid_batch_writes_nothing(
+    repo: Repository, spans: tuple[Span, ...], message: str
+) -> None:
+    good = item("A fine first document.")
+    bad = item(TEXT, spans=spans)
+    with pytest.raises(BatchInputError, match=message) as caught:
+        repo.add_documents([good, bad], "import", labels=LabelSet())
+    assert caught.value.index == 1
+    assert "document 2 of 2" in caught.value.reason
+    assert isinstance(caught.value, InputError)
+    assert repo.document_ids() == []
+    assert repo.stats()["annotation_sets"] == 0
+
+
+# -- edits ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def set_id(repo: Repository, doc_id: int) -> int:
+    aset = repo.annotation_set(doc_id, "ann1")
+    assert aset is not None and aset.id is not None
+    assert aset.status is Status.NEW and aset.version == 0
+    return aset.id
+
+
+def test_every_edit_writes_one_log_row_and_bumps_version(repo: Repository, set_id: int) -> None:
+    span = repo.add_span(set_id, NETANYAHU, "ann1")
+    assert span.id is not None
+    assert repo.get_set(set_id).status is Status.IN_PROGRESS
+    changed = repo.update_span(set_id, span.id, "ann1", label="ORG")
+    assert changed.label == "ORG" and changed.origin is Origin.HUMAN
+    quote = repo.add_quote(set_id, QUOTE, "ann1")
+    assert quote.id is not None
+    repo.update_quote(set_id, quote.id, "ann1", kind="mixed", speaker=[61, 63])
+    entity = repo.find_or_create_entity("Benjamin Netanyahu", "PERSON")
+    repo.link_span(set_id, span.id, entity.id, "ann1")
+    repo.delete_quote(set_id, quote.id, "ann1")
+    deleted = repo.delete_span(set_id, span.id, "ann1")
+    previous = repo.set_status(set_id, Status.ACCEPTED, "ann1")
+    assert previous is Status.IN_PROGRESS
+
+    log = repo.edit_log(set_id)
+    assert [e.op for e in log] == [
+        "add_span",
+        "update_span",
+        "add_quote",
+        "update_quote",
+        "link_span",
+        "delete_quote",
+        "delete_span",
+        "set_status",
+    ]
+    assert all(e.who == "ann1" and e.set_id == set_id for e in log)
+    assert log[0].before is None and log[0].after["label"] == "PERSON"
+    assert log[1].before["label"] == "PERSON" and log[1].after["label"] == "ORG"
+    assert log[3].after["kind"] == "mixed"
+    assert log[4].after["entity_id"] == entity.id
+    assert log[6].before["id"] == deleted.id and log[6].after is None
+    assert log[7].before == {"status": "in_progress"} and log[7].after == {"status": "accepted"}
+    assert log[0].at.endswith("+00:00")
+    final = repo.get_set(set_id)
+    assert final.version == 8 and final.status is Status.ACCEPTED
+    assert final.spans == [] and final.quotes == []
+
+
+@pytest.mark.parametrize(
+    ("span", "message"),
+    [
+        (Span(0, 500, "PERSON"), "out of range"),
+        (NETANYAHU, "duplicate span"),
+        (Span(9, 25, "PERSON"), "overlap"),
+        (Span(18, 19, "PERSON"), "whitespace"),
+        (Span(30, 44, "WIZARD"), "unknown label"),
+    ],
+)
+def test_refused_span_edit_writes_nothing(
+    db: Database, set_id: int, span: Span, message: str
+) -> None:
+    repo = Repository(db, labels=LabelSet())
+    repo.add_span(set_id, NETANYAHU, "ann1")
+    before = (repo.get_set(set_id), repo.edit_log(set_id))
+    with pytest.raises(AnnotationError, match=message):
+        repo.add_span(set_id, span, "ann1")
+    assert (repo.get_set(set_id), repo.edit_log(set_id)) == before
+
+
+def test_refused_update_and_unknown_ids(repo: Repository, set_id: int) -> None:
+    a = repo.add_span(set_id, NETANYAHU, "ann1")
+    repo.add_span(set_id, PUTIN, "ann1")
+    assert a.id is not None
+    with pytest.raises(AnnotationError, match="overlap"):
+        repo.update_span(set_id, a.id, "ann1", end=35)
+    with pytest.raises(InputError, match="no span 999"):
+        repo.delete_span(set_id, 999, "ann1")
+    with pytest.raises(InputError, match="no annotation set"):
+        repo.add_span(12345, NETANYAHU, "ann1")
+    with pytest.raises(InputError, match="no entity"):
+        repo.link_span(set_id, a.id, 77, "ann1")
+    with pytest.raises(InputError, match="unknown quote fields"):
+        repo.update_quote(set_id, 1, "ann1", colour="red")
+    assert repo.get_span(set_id, a.id) == a
+    assert len(repo.edit_log(set_id)) == 2
+
+
+def test_undo_restores_ids_and_origin(repo: Repository, set_id: int, doc_id: int) -> None:
+    repo.save_predictions(
+        doc_id, "ann1", [NETANYAHU.__class__(0, 18, "PERSON", Origin.MODEL, "sm==3.8")], []
+    )
+    [model_span] = repo.get_set(set_id).spans
+    assert model_span.id is not None
+    # Undo of an update: write the old state back, origin and model included.
+    repo.update_span(set_id, model_span.id, "ann1", label="ORG")
+    restored = repo.replace_span(set_id, model_span, "ann1")
+    assert restored == model_span
+    # Undo of a delete: add it again under the same id, so later redos still apply.
+    gone = repo.delete_span(set_id, model_span.id, "ann1")
+    again = repo.add_span(set_id, gone, "ann1")
+    assert again == gone
+    with pytest.raises(ConflictError, match="already in use"):
+        repo.add_span(set_id, Span(30, 44, "PERSON", id=gone.id), "ann1")
+    quote = repo.add_quote(set_id, QUOTE, "ann1")
+    assert quote.id is not None
+    repo.update_quote(set_id, quote.id, "ann1", cue=None)
+    assert repo.replace_quote(set_id, quote, "ann1") == quote
+
+
+def test_expected_version_detects_a_concurrent_edit(repo: Repository, set_id: int) -> None:
+    seen = repo.get_set(set_id).version
+    repo.add_span(set_id, NETANYAHU, "other-window")
+    with pytest.raises(ConflictError, match="changed elsewhere"):
+        repo.add_span(set_id, PUTIN, "ann1", expected_version=seen)
+    repo.add_span(set_id, PUTIN, "ann1", expected_version=seen + 1)
+
+
+def test_edit_log_is_append_only(db: Database, repo: Repository, set_id: int) -> None:
+    repo.add_span(set_id, NETANYAHU, "ann1")
+    conn = sqlite3.connect(db.path)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute("UPDATE edit_log SET who = 'mallory'")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute("DELETE FROM edit_log")
+    finally:
+        conn.close()
+
+
+# -- predictions ---------------------------------------------------------------------------
+
+
+def model_span(span: Span) -> Span:
+    return Span(span.start, span.end, span.label, Origin.MODEL, "en_core_web_sm==3.8.0")
+
+
+def test_predictions_replace_model_spans_until_a_human_edits(repo: Repository, doc_id: int) -> None:
+    assert repo.save_predictions(doc_id, "ann1", [model_span(NETANYAHU)], [])
+    assert repo.save_predictions(doc_id, "ann1", [model_span(PUTIN)], [])
+    aset = repo.annotation_set(doc_id, "ann1")
+    assert aset is not None and aset.id is not None
+    assert [s.key for s in aset.spans] == [PUTIN.key]
+    assert aset.status is Status.PREANNOTATED
+    repo.add_span(aset.id, JERUSALEM, "ann1")
+    assert not repo.save_predictions(doc_id, "ann1", [model_span(NETANYAHU)], [])
+    # force replaces the model's spans but never a person's, nor ones overlapping them.
+    predicted = [model_span(NETANYAHU), model_span(Span(72, 77, "ORG"))]
+    assert repo.save_predictions(doc_id, "ann1", predicted, [], force=True)
+    after = repo.get_set(aset.id)
+    assert [(s.key, s.origin) for s in after.spans] == [
+        (NETANYAHU.key, Origin.MODEL),
+        (JERUSALEM.key, Origin.HUMAN),
+    ]
+    assert after.status is Status.IN_PROGRESS
+    assert [e.op for e in repo.edit_log(aset.id)].count("save_predictions") == 3
+
+
+# -- queries -------------------------------------------------------------------------------
+
+
+def test_list_documents_filters_and_search(repo: Repository) -> None:
+    ids = [
+        i
+        for i, _ in repo.add_documents(
+            [
+                item("Ärger in Berlin today.", meta={"title": "Berlin news"}),
+                item(TEXT, meta={"title": "The call", "source": "seed.txt"}),
+                item("Nothing to see here."),
+            ],
+            "import",
+        )
+    ]
+    a = repo.annotation_set(ids[0], "ann1")
+    b = repo.annotation_set(ids[1], "ann1")
+    assert a is not None and a.id is not None and b is not None and b.id is not None
+    repo.add_span(b.id, NETANYAHU, "ann1")
+    repo.set_status(b.id, Status.ACCEPTED, "ann1")
+
+    all_docs = repo.list_documents()
+    assert [d.id for d in all_docs] == ids
+    assert all_docs[2].title == "Nothing to see here." and all_docs[2].status is None
+    assert all_docs[1].source == "seed.txt" and all_docs[1].n_spans == 1
+    assert [d.id for d in repo.list_documents(status="accepted")] == [ids[1]]
+    assert [d.id for d in repo.list_documents(status="new")] == [ids[0], ids[2]]
+    assert [d.id for d in repo.list_documents(status="any")] == ids
+    assert [d.id for d in repo.list_documents(annotator="ann2")] == ids
+    assert repo.list_documents(annotator="ann2")[0].status is None
+    assert [d.id for d in repo.list_documents(search="ärger")] == [ids[0]]
+    assert [d.id for d in repo.list_documents(search="JERUSALEM")] == [ids[1]]
+    assert [d.id for d in repo.list_documents(search="berlin NEWS")] == [ids[0]]
+    assert [d.id for d in repo.list_documents(limit=1, offset=1)] == [ids[1]]
+    with pytest.raises(InputError, match="unknown status"):
+        repo.list_documents(status="finished")
+
+
+def test_stats(repo: Repository, set_id: int, doc_id: int) -> None:
+    repo.add_documents([item("Second text.")], "import")
+    repo.add_span(set_id, NETANYAHU, "ann1")
+    repo.add_span(set_id, JERUSALEM, "ann1")
+    repo.add_quote(set_id, QUOTE, "ann1")
+    repo.save_predictions(doc_id, "model", [model_span(PUTIN)], [])
+    stats = repo.stats()
+    assert stats["documents"] == 2
+    assert stats["annotation_sets"] == 2
+    assert stats["by_status"] == {"new": 1, "preannotated": 1, "in_progress": 1}
+    assert stats["spans_by_label"] == {"GPE": 1, "PERSON": 2}
+    assert stats["spans_by_origin"] == {"human": 2, "model": 1}
+    assert stats["quotes_by_kind"] == {"direct": 1}
+    assert stats["spans"] == 3 and stats["quotes"] == 1 and stats["entities"] == 0
+
+
+def test_iter_export_filters_and_entities(repo: Repository, doc_id: int, set_id: int) -> None:
+    entity = repo.find_or_create_entity("Benjamin Netanyahu", "PERSON", "Q43723")
+    repo.add_span(set_id, Span(0, 18, "PERSON", entity_id=entity.id), "ann1")
+    repo.add_quote(
+        set_id, Quote(parts=((46, 60),), entity="Benjamin Netanyahu", entity_id=entity.id), "ann1"
+    )
+    assert list(repo.iter_export()) == []  # default: accepted only
+    repo.set_status(set_id, "accepted", "ann1")
+    [(doc, aset, entities)] = list(repo.iter_export())
+    assert doc.id == doc_id and doc.text == TEXT and doc.tokens
+    assert aset.id == set_id and aset.annotator == "ann1" and len(aset.spans) == 1
+    assert entities == {entity.id: entity}
+    assert list(repo.iter_export(status="accepted", annotator="someone")) == []
+    assert len(list(repo.iter_export(status="any"))) == 1
+
+
+def test_iter_export_streams_in_constant_memory(repo: Repository) -> None:
+    def fill(start: int, n: int) -> None:
+        for chunk in range(start, start + n, 500):
+            docs = [
+                item(f"Document number {i} talks about Berlin. " * 20)
+                for i in range(chunk, chunk + 500)
+            ]
+            for _doc_id, _ in repo.add_documents(docs, "import"):
+                pass
+        for doc_id in repo.document_ids()[start:]:
+            repo.save_predictions(doc_id, "m", [model_span(Span(0, 8, "ORG"))], [])
+
+    def peak_of_export() -> tuple[int, int]:
+        tracemalloc.start()
+        count = sum(1 for _ in repo.iter_export(status="any", batch_size=100))
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return count, peak
+
+    fill(0, 500)
+    small_count, small_peak = peak_of_export()
+    fill(500, 3000)
+    big_count, big_peak = peak_of_export()
+    assert (small_count, big_count) == (500, 3500)
+    # Seven times the documents, about the same peak: nothing accumulates.
+    assert big_peak < small_peak * 2, (small_peak, big_peak)
+
+
+# -- entities ------------------------------------------------------------------------------
+
+
+def test_find_or_create_entity(repo: Repository) -> None:
+    a = repo.find_or_create_entity(" Vladimir Putin ", "PERSON")
+    b = repo.find_or_create_entity("Vladimir Putin", "PERSON", kb_id="Q7747")
+    assert a.id == b.id and a.kb_id is None and b.kb_id == "Q7747"
+    c = repo.find_or_create_entity("Vladimir Putin", "ORG")
+    assert c.id != a.id
+    assert [e.label for e in repo.entities()] == ["ORG", "PERSON"]
+    with pytest.raises(InputError):
+        repo.find_or_create_entity("  ", "PERSON")
+
+
+def test_merge_entities_relinks_everything_in_one_go(
+    repo: Repository, set_id: int, doc_id: int
+) -> None:
+    keep = repo.find_or_create_entity("Benjamin Netanyahu", "PERSON")
+    drop = repo.find_or_create_entity("Netanyahu", "PERSON", kb_id="Q43723")
+    span = repo.add_span(set_id, Span(0, 18, "PERSON", entity_id=drop.id), "ann1")
+    quote = repo.add_quote(
+        set_id, Quote(parts=((46, 60),), entity="Netanyahu", entity_id=drop.id), "ann1"
+    )
+    other = repo.annotation_set(doc_id, "ann2")
+    assert other is not None and other.id is not None
+    repo.add_span(other.id, Span(30, 44, "PERSON", entity_id=drop.id), "ann2")
+    version = repo.get_set(set_id).version
+
+    merged = repo.merge_entities(keep.id, drop.id, "curator")
+    assert merged.id == keep.id and merged.kb_id == "Q43723"
+    assert [e.id for e in repo.entities()] == [keep.id]
+    assert span.id is not None and quote.id is not None
+    assert repo.get_span(set_id, span.id).entity_id == keep.id
+    relinked = repo.get_quote(set_id, quote.id)
+    assert (relinked.entity_id, relinked.entity) == (keep.id, "Benjamin Netanyahu")
+    assert repo.get_set(other.id).spans[0].entity_id == keep.id
+    entry = repo.edit_log(set_id)[-1]
+    assert entry.op == "merge_entities" and entry.who == "curator"
+    assert entry.before == {
+        "entity_id": drop.id,
+        "name": "Netanyahu",
+        "spans": [span.id],
+        "quotes": [quote.id],
+    }
+    assert repo.get_set(set_id).version == version + 1
+    with pytest.raises(InputError, match="no entity"):
+        repo.merge_entities(keep.id, drop.id, "curator")
