@@ -229,3 +229,7 @@ _BUILTIN = (
 
 for _fmt in _BUILTIN:
     register_format(_fmt)
+
+# The other tools' formats (and the real `prodigy`) register themselves; imported last
+# because they need Format and register_format from above.
+from newsmark.formats import tools_registry  # noqa: E402, F401

@@ -1,0 +1,239 @@
+"""Label Studio JSON tasks: `labels` regions in UTF-16 offsets and `relation` results."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any
+from xml.sax.saxutils import quoteattr
+
+from newsmark.domain.document import DocumentInput
+from newsmark.domain.offsets import Utf16Map
+from newsmark.formats.jsonl import record_to_input
+from newsmark.formats.tools import (
+    CUE_LABEL,
+    CUE_REL,
+    PART_REL,
+    QUOTE_LABEL,
+    SPEAKER_LABEL,
+    SPEAKER_REL,
+    Fields,
+    Range,
+    assemble,
+    fail,
+    no_constants,
+    read_text,
+    record_entities,
+    record_quotes,
+    show,
+)
+
+FROM_NAME = "label"
+TO_NAME = "text"
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_STATUS = {"rejected": "rejected", "skipped": "skipped"}
+
+
+def label_config(labels: Iterable[str]) -> str:
+    """The labeling config (project XML) that the exported tasks validate against."""
+    names = [*dict.fromkeys([*labels, QUOTE_LABEL, SPEAKER_LABEL, CUE_LABEL])]
+    rels = "".join(f"<Relation value={quoteattr(r)}/>" for r in (SPEAKER_REL, CUE_REL, PART_REL))
+    tags = "".join(f"<Label value={quoteattr(n)}/>" for n in names)
+    return (
+        f"<View><Relations>{rels}</Relations>"
+        f'<Labels name="{FROM_NAME}" toName="{TO_NAME}">{tags}</Labels>'
+        f'<Text name="{TO_NAME}" value="$text"/></View>'
+    )
+
+
+def labelstudio_task(record: Mapping[str, Any]) -> dict[str, Any]:
+    """One export record as a Label Studio task with one annotation.
+
+    Offsets are UTF-16 code units, what Label Studio's browser editor counts
+    (label-studio#1347); each region also carries its `text` so a reader can check.
+    """
+    text: str = record["text"]
+    utf16 = Utf16Map(text)
+    result: list[dict[str, Any]] = []
+    ids: dict[tuple[int, int, str], str] = {}
+
+    def region(start: int, end: int, label: str, *, share: bool = True) -> str:
+        key = (start, end, label)
+        if share and key in ids:
+            return ids[key]
+        rid = f"r{len(result) + 1}"
+        ids.setdefault(key, rid)
+        value = {
+            "start": utf16.to_utf16(start),
+            "end": utf16.to_utf16(end),
+            "text": text[start:end],
+            "labels": [label],
+        }
+        result.append(
+            {
+                "id": rid,
+                "from_name": FROM_NAME,
+                "to_name": TO_NAME,
+                "type": "labels",
+                "value": value,
+            }
+        )
+        return rid
+
+    relations: list[dict[str, Any]] = []
+
+    def relate(src: str, dst: str, kind: str) -> None:
+        relations.append(
+            {
+                "from_id": src,
+                "to_id": dst,
+                "type": "relation",
+                "direction": "right",
+                "labels": [kind],
+            }
+        )
+
+    at: dict[Range, str] = {}
+    for start, end, label in record_entities(record):
+        at[(start, end)] = region(start, end, label)
+    for q in record_quotes(record):
+        parts = [region(s, e, QUOTE_LABEL, share=False) for s, e in q.parts]
+        for other in parts[1:]:
+            relate(other, parts[0], PART_REL)
+        if q.speaker is not None:
+            relate(at.get(q.speaker) or region(*q.speaker, SPEAKER_LABEL), parts[0], SPEAKER_REL)
+        if q.cue is not None:
+            relate(region(*q.cue, CUE_LABEL), parts[0], CUE_REL)
+    annotation: dict[str, Any] = {"result": result + relations}
+    status = record.get("status")
+    if status in _STATUS:
+        annotation["was_cancelled"] = True
+    meta = dict(record.get("meta") or {})
+    if record.get("_annotator_id"):
+        meta["annotator"] = record["_annotator_id"]
+    if status:
+        meta["status"] = status
+    return {"data": {"text": text}, "annotations": [annotation], "meta": meta}
+
+
+def write_labelstudio(records: Iterable[Mapping[str, Any]], stream: IO[str]) -> int:
+    """A JSON array, one task per line, written as the records come (constant memory)."""
+    count = 0
+    stream.write("[")
+    for count, record in enumerate(records, 1):
+        stream.write(",\n" if count > 1 else "\n")
+        stream.write(_ENCODER.encode(labelstudio_task(record)))
+    stream.write("\n]\n" if count else "]\n")
+    return count
+
+
+def _elements(text: str, path: Path) -> Iterator[tuple[int, Any]]:
+    """(line, value) of each element of a top-level JSON array, decoded one at a time."""
+    decoder = json.JSONDecoder(parse_constant=no_constants)
+    pos = len(text) - len(text.lstrip())
+    if not text.startswith("[", pos):
+        fail(path, text.count("\n", 0, pos) + 1, "expected a JSON array of tasks")
+    pos += 1
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        line = text.count("\n", 0, pos) + 1
+        if pos >= len(text):
+            fail(path, line, "truncated file: the task array is not closed")
+        if text[pos] == "]":
+            if text[pos + 1 :].strip():
+                fail(path, line, "text after the end of the task array")
+            return
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            fail(path, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")
+        yield line, value
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        if text.startswith(",", pos):
+            pos += 1
+        elif not text.startswith("]", pos):
+            fail(path, text.count("\n", 0, pos) + 1, "expected , or ] between tasks")
+
+
+def read_labelstudio(path: Path) -> Iterator[DocumentInput]:
+    """One DocumentInput per annotation (per prediction when a task has no annotation)."""
+    for line, task in _elements(read_text(path).removeprefix("\ufeff"), path):
+        yield from task_to_inputs(task, path, line)
+
+
+def _offsets(f: Fields, value: dict[str, Any], what: str, text: str, utf16: Utf16Map) -> Range:
+    start, end = f.offsets(value.get("start"), value.get("end"), what, utf16.utf16_length)
+    quoted = value.get("text")
+    try:
+        cp = utf16.from_utf16(start), utf16.from_utf16(end)
+    except ValueError:
+        cp = (-1, -1)
+    if quoted is None or text[cp[0] : cp[1]] == quoted:
+        return cp
+    # Older Label Studio builds and converters wrote code points: accept them when the
+    # region's own text says so, refuse anything else.
+    if end <= len(text) and text[start:end] == quoted:
+        return start, end
+    f.fail(f"{what} {start}..{end}: text {show(quoted)} is not at those offsets")
+
+
+def task_to_inputs(value: object, path: Path, line: int) -> Iterator[DocumentInput]:
+    f = Fields(path, line)
+    task = f.obj(value, "task")
+    data = f.obj(task.get("data"), '"data"')
+    text = f.string(data.get("text"), "data.text")
+    utf16 = Utf16Map(text)
+    meta: dict[str, Any] = task["meta"] if isinstance(task.get("meta"), dict) else {}
+    items = f.lst(task.get("annotations"), '"annotations"') or f.lst(
+        task.get("predictions"), '"predictions"'
+    )
+    if not items:
+        yield record_to_input({"text": text, "meta": meta}, path, line)
+    for n, item in enumerate(items):
+        annotation = f.obj(item, f"annotations[{n}]")
+        entities: dict[str | int, tuple[int, int, str]] = {}
+        relations: list[tuple[str, Any, Any, Any]] = []
+        for i, res in enumerate(f.lst(annotation.get("result"), f"annotations[{n}].result")):
+            what = f"annotations[{n}].result[{i}]"
+            res = f.obj(res, what)
+            kind = res.get("type")
+            if kind == "relation":
+                labels = f.lst(res.get("labels"), f"{what}.labels")
+                if len(labels) != 1:
+                    f.fail(f"{what}: a relation needs exactly one label, got {show(labels)}")
+                relations.append((what, res.get("from_id"), res.get("to_id"), labels[0]))
+                continue
+            if kind != "labels":
+                f.fail(f"{what}: result type {show(kind)} is not supported (only labels, relation)")
+            rid = res.get("id")
+            if not isinstance(rid, str | int) or rid in entities:
+                f.fail(f"{what}: region id {show(rid)} is missing or used twice")
+            region = f.obj(res.get("value"), f"{what}.value")
+            labels = f.lst(region.get("labels"), f"{what}.value.labels")
+            if len(labels) != 1:
+                f.fail(f"{what}: a region needs exactly one label, got {show(labels)}")
+            start, end = _offsets(f, region, what, text, utf16)
+            entities[rid] = (start, end, f.string(labels[0], f"{what} label"))
+        spans, quotes = assemble(f, entities, relations)
+        status = meta.get("status") or ("skipped" if annotation.get("was_cancelled") else None)
+        yield record_to_input(
+            {
+                "text": text,
+                "meta": {k: v for k, v in meta.items() if k not in ("status", "annotator")},
+                "spans": spans,
+                "quotes": quotes,
+                "status": status if isinstance(status, str) else None,
+                "_annotator_id": meta.get("annotator") or _who(annotation.get("completed_by")),
+            },
+            path,
+            line,
+        )
+
+
+def _who(value: object) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("email") or value.get("id")
+    return f"labelstudio:{value}" if isinstance(value, str | int) and value != "" else None

@@ -1,0 +1,295 @@
+"""The `spacy` format: DocBin files with doc.ents, doc.spans["quotes"] and quote user_data."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, DocBin, Span
+from spacy.vocab import Vocab
+
+from newsmark.domain.annotations import check_range
+from newsmark.domain.document import DocumentInput
+from newsmark.domain.errors import InputError
+from newsmark.domain.offsets import Alignment
+from newsmark.domain.quotes import Quote, QuoteKind
+from newsmark.domain.spans import Origin
+from newsmark.domain.spans import Span as DomainSpan
+from newsmark.nlp.model import blank_english
+from newsmark.nlp.quotes import SPANS_KEY, USER_DATA_KEY
+
+# Document metadata, status and annotator ride along so an import restores them.
+META_KEY = "newsmark_meta"
+_KINDS = {k.value for k in QuoteKind}
+
+# What services register as the `spacy` format (nlp may not import the formats registry:
+# `register_format(Format(**FORMAT_SPEC))`). Export goes through `write_docbin`, which
+# writes a file or, with a split, a folder.
+FORMAT_SPEC: dict[str, Any] = {
+    "name": "spacy",
+    "extensions": (".spacy",),
+    "description": "spaCy DocBin (-o FILE; with --split a folder with train.spacy/dev.spacy)",
+    "keeps": "entities as doc.ents; quotes in doc.spans['quotes'] and user_data; meta",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Misaligned:
+    """A span off token boundaries and what was done with it (as formats.tools.Misaligned)."""
+
+    doc: str
+    what: str
+    start: int
+    end: int
+    label: str | None
+    text: str
+    action: str
+
+    def __str__(self) -> str:
+        label = f" {self.label}" if self.label else ""
+        return (
+            f"document {self.doc}: {self.what}{label} {self.start}..{self.end} {self.text!r} "
+            f"does not match token boundaries: {self.action}"
+        )
+
+
+@dataclass
+class Report:
+    """Same shape as formats.tools.AlignmentReport (callers may pass either)."""
+
+    mode: Alignment = Alignment.STRICT
+    items: list[Any] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def check(self, fmt: str) -> None:
+        if self.mode is Alignment.STRICT and self.items:
+            shown = "; ".join(str(m) for m in self.items[:5])
+            raise InputError(
+                None, None,
+                f"{fmt} needs token-aligned spans and {len(self.items)} are not: {shown}; "
+                "choose --alignment expand or contract",
+            )  # fmt: skip
+
+
+def _doc_name(record: Mapping[str, Any]) -> str:
+    meta = record.get("meta") or {}
+    return str(meta.get("doc_id") if meta.get("doc_id") is not None else meta.get("source"))
+
+
+def _char_span(
+    doc: Doc, name: str, start: int, end: int, label: str, what: str, report: Any
+) -> Span | None:
+    span = doc.char_span(start, end, label=label)
+    if span is not None:
+        return span
+    mode = report.mode
+    snapped = None
+    if mode is not Alignment.STRICT:
+        snapped = doc.char_span(start, end, label=label, alignment_mode=mode.value)
+        if snapped is not None and not len(snapped):
+            snapped = None
+    if snapped is None:
+        action = "refused (strict)" if mode is Alignment.STRICT else "dropped: no token left"
+    else:
+        verb = "expanded" if mode is Alignment.EXPAND else "contracted"
+        action = f"{verb} to {snapped.start_char}..{snapped.end_char}"
+    report.items.append(Misaligned(name, what, start, end, label, doc.text[start:end], action))
+    return snapped
+
+
+def record_doc(record: Mapping[str, Any], vocab: Vocab, report: Any) -> Doc:
+    """A Doc on exactly the record's tokens, with entities, quotes and metadata."""
+    text: str = record["text"]
+    tokens = record.get("tokens") or []
+    doc = Doc(
+        vocab,
+        words=[text[t["start"] : t["end"]] for t in tokens],
+        spaces=[bool(t.get("ws")) for t in tokens],
+    )
+    if doc.text != text:
+        raise InputError(
+            None, None, f"document {_doc_name(record)}: tokens do not rebuild its text"
+        )
+    name = _doc_name(record)
+    kb = {e["id"]: e.get("kb_id") for e in record.get("entities") or ()}
+    ents: list[Span] = []
+    for s in sorted(record.get("spans") or (), key=lambda s: (s["start"], s["end"])):
+        span = _char_span(doc, name, s["start"], s["end"], s["label"], "span", report)
+        if span is None:
+            continue
+        if ents and span.start < ents[-1].end:
+            report.items.append(
+                Misaligned(name, "span", s["start"], s["end"], s["label"],
+                           text[s["start"] : s["end"]], "dropped: overlaps the previous entity "
+                           "after alignment")
+            )  # fmt: skip
+            continue
+        if kb.get(s.get("entity_id")):
+            span = Span(doc, span.start, span.end, label=span.label_, kb_id=kb[s["entity_id"]])
+        ents.append(span)
+    doc.ents = ents
+    quote_spans: list[Span] = []
+    plain: list[dict[str, Any]] = []
+    for q in record.get("quotes") or ():
+        parts = q.get("parts") or [q["quote"]]
+        hull = (min(p["start"] for p in parts), max(p["end"] for p in parts))
+        span = _char_span(doc, name, *hull, q.get("kind") or "direct", "quote", report)
+        if span is None:
+            continue
+        quote_spans.append(span)
+        speaker, cue = q.get("speaker"), q.get("cue")
+        plain.append(
+            {
+                "parts": [[p["start"], p["end"]] for p in parts],
+                "speaker": [speaker["start"], speaker["end"]] if speaker else None,
+                "cue": [cue["start"], cue["end"]] if cue else None,
+                "entity": q.get("entity"),
+                "speaker_label": speaker.get("label") if speaker else None,
+            }
+        )
+    doc.spans[SPANS_KEY] = quote_spans
+    doc.user_data[USER_DATA_KEY] = plain
+    doc.user_data[META_KEY] = {
+        "meta": record.get("meta") or {},
+        "status": record.get("status"),
+        "annotator": record.get("_annotator_id"),
+    }
+    return doc
+
+
+def _write_bytes(data: bytes, dest: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        Path(tmp).replace(dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_docbin(
+    records: Iterable[Mapping[str, Any]],
+    dest: Path,
+    *,
+    split: float | None = None,
+    seed: int = 0,
+    alignment: Alignment = Alignment.STRICT,
+    report: Any = None,
+    force: bool = False,
+) -> int:
+    """Write `dest` (a .spacy file) or, with `split`, `dest/train.spacy` and `dest/dev.spacy`.
+
+    The split shuffles documents with `random.Random(seed)`: the same data and seed give
+    the same files. DocBin keeps its documents in memory until written (spaCy's design),
+    a few bytes per token, so memory grows with the corpus, not with the text.
+    """
+    report = report if report is not None else Report(alignment)
+    dest = Path(dest)
+    if dest.exists() and not force:
+        raise InputError(dest, None, "exists; use --force to overwrite it")
+    if split is not None and not 0 < split < 1:
+        raise InputError(None, None, f"--split must be between 0 and 1, got {split}")
+    if not dest.parent.is_dir():
+        raise InputError(dest, None, f"directory {dest.parent} does not exist")
+    vocab = blank_english().vocab
+    every = DocBin(store_user_data=True)
+    for record in records:
+        every.add(record_doc(record, vocab, report))
+    report.check("spacy")
+    count = len(every)
+    if split is None:
+        _write_bytes(every.to_bytes(), dest)
+        return count
+    order = list(range(count))
+    random.Random(seed).shuffle(order)
+    n_train = min(max(round(count * split), 1), count - 1) if count > 1 else count
+    train_ids = set(order[:n_train])
+    train, dev = DocBin(store_user_data=True), DocBin(store_user_data=True)
+    for i, doc in enumerate(every.get_docs(vocab)):
+        (train if i in train_ids else dev).add(doc)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent))
+    try:
+        (tmp / "train.spacy").write_bytes(train.to_bytes())
+        (tmp / "dev.spacy").write_bytes(dev.to_bytes())
+        if dest.exists():
+            shutil.rmtree(dest) if dest.is_dir() else dest.unlink()
+        tmp.replace(dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return count
+
+
+def read_docbin(path: Path) -> Iterator[DocumentInput]:
+    """Documents of a .spacy file with entities and quotes (origin import)."""
+    try:
+        data = Path(path).read_bytes()
+        docs = list(DocBin(store_user_data=True).from_bytes(data).get_docs(blank_english().vocab))
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from exc
+    except Exception as exc:  # zlib, msgpack and spaCy errors all mean "not a DocBin"
+        raise InputError(path, None, f"not a spaCy DocBin ({type(exc).__name__})") from exc
+    if not docs:
+        raise InputError(path, None, "no documents in this DocBin")
+    for n, doc in enumerate(docs, 1):
+        try:
+            yield doc_input(doc)
+        except InputError as exc:
+            raise InputError(path, None, f"document {n}: {exc.reason}") from exc
+
+
+def _pair(value: Any, what: str, length: int) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    if not (isinstance(value, list | tuple) and len(value) == 2):
+        raise InputError(None, None, f"{what} must be [start, end], got {value!r}")
+    check_range(length, value[0], value[1], what)
+    return int(value[0]), int(value[1])
+
+
+def doc_input(doc: Doc) -> DocumentInput:
+    text = doc.text
+    if not text.strip():
+        raise InputError(None, None, "empty text")
+    spans = tuple(DomainSpan(e.start_char, e.end_char, e.label_, Origin.IMPORT) for e in doc.ents)
+    group = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
+    plain = doc.user_data.get(USER_DATA_KEY)
+    if plain is not None and (not isinstance(plain, list | tuple) or len(plain) != len(group)):
+        raise InputError(None, None, f"user_data[{USER_DATA_KEY!r}] does not match the quotes")
+    quotes = []
+    for i, span in enumerate(group):
+        rec = plain[i] if plain is not None else {"parts": [[span.start_char, span.end_char]]}
+        if not isinstance(rec, dict) or not rec.get("parts"):
+            raise InputError(None, None, f"quote {i + 1}: no parts")
+        parts = tuple(sorted(_pair(p, "quote part", len(text)) or (0, 0) for p in rec["parts"]))
+        kind = span.label_ if span.label_ in _KINDS else "direct"
+        quotes.append(
+            Quote(
+                parts=parts,
+                kind=QuoteKind(kind),
+                speaker=_pair(rec.get("speaker"), "speaker", len(text)),
+                speaker_label=rec.get("speaker_label"),
+                cue=_pair(rec.get("cue"), "cue", len(text)),
+                entity=rec.get("entity"),
+                origin=Origin.IMPORT,
+            )
+        )
+    extra = doc.user_data.get(META_KEY) or {}
+    meta = {k: v for k, v in (extra.get("meta") or {}).items() if k != "doc_id"}
+    return DocumentInput(
+        text=text,
+        meta=meta,
+        spans=spans,
+        quotes=tuple(quotes),
+        annotator=extra.get("annotator"),
+        status=extra.get("status"),
+    )
