@@ -88,8 +88,10 @@ def _first_line(path: Path) -> str:
 def detect_format(path: Path) -> Format:
     """The reader for `path`: by extension, then by content when that is not enough.
 
-    Raises InputError (naming the file and asking for --format) when no format or more
-    than one fits.
+    When several formats share the extension, the one whose `sniff` recognises the first
+    line wins; when none does, the first registered for the extension (e.g. `newsmark`
+    for .jsonl). Raises InputError (naming the file, asking for --format) for an unknown
+    extension that no sniffer recognises and when several different readers fit.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -103,21 +105,19 @@ def detect_format(path: Path) -> Format:
         pool = candidates
     first = _first_line(path)
     matches = [f for f in pool if f.sniff is not None and first and f.sniff(first)]
-    if len(matches) == 1:
+    # Formats that share one reader read the file the same way, so any of them will do.
+    if len(matches) == 1 or (matches and len({id(f.read) for f in matches}) == 1):
         return matches[0]
-    if not candidates and not matches:
-        what = f"extension {suffix!r}" if suffix else "no extension"
-        known = " ".join(known_extensions())
-        raise InputError(
-            path, None, f"unknown file type ({what}; known: {known}); use --format to say"
-        )
-    # Formats that share one reader read the file the same way: let the reader report
-    # what is wrong with it (e.g. invalid JSON on line 1) instead of asking for --format.
-    readers = {id(f.read) for f in (matches or candidates)}
-    if len(readers) == 1:
-        return (matches or candidates)[0]
-    names = ", ".join(f.name for f in (matches or candidates))
-    raise InputError(path, None, f"cannot tell the format ({names} all fit); use --format")
+    if matches:
+        names = ", ".join(f.name for f in matches)
+        raise InputError(path, None, f"cannot tell the format ({names} all fit); use --format")
+    if candidates:
+        # Nothing recognised the content (empty, invalid JSON, unknown keys): the
+        # extension's first format reads it, and its reader says what is wrong and where.
+        return candidates[0]
+    what = f"extension {suffix!r}" if suffix else "no extension"
+    known = " ".join(known_extensions())
+    raise InputError(path, None, f"unknown file type ({what}; known: {known}); use --format to say")
 
 
 def _is_hidden(name: str) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.spans import Origin, Span
@@ -24,9 +25,14 @@ def jsonl(tmp_path: Path, *records: Any, name: str = "in.jsonl") -> Path:
     return path
 
 
+def read(path: Path) -> list[DocumentInput]:
+    # The JSONL reader itself, whatever format detection would pick for the file.
+    return read_path(path, "newsmark")
+
+
 def refused(path: Path) -> InputError:
     with pytest.raises(InputError) as info:
-        read_path(path)
+        read(path)
     assert info.value.path == str(path)
     return info.value
 
@@ -47,7 +53,7 @@ def test_prodigy_record(tmp_path: Path) -> None:
         },
         {"text": "Second article."},
     )
-    first, second = read_path(path)
+    first, second = read(path)
     assert first.text == TEXT
     assert first.meta == {"source": "wire/1.txt", "title": TEXT}
     assert first.spans == (
@@ -86,7 +92,7 @@ def test_newsmark_record_with_quotes(tmp_path: Path) -> None:
             "_annotator_id": "ann1",
         },
     )
-    (doc,) = read_path(path)
+    (doc,) = read(path)
     # doc_id belongs to the database that exported the record.
     assert doc.meta == {"source": "a.txt", "title": "T", "extra": [1, 2]}
     assert text[11:19] == '"We won,' and text[26:37] == '"They lost.'
@@ -111,7 +117,7 @@ def test_newsmark_record_with_quotes(tmp_path: Path) -> None:
     ("answer", "status"), [("accept", "accepted"), ("reject", "rejected"), ("ignore", "skipped")]
 )
 def test_answer_maps_to_status(tmp_path: Path, answer: str, status: str) -> None:
-    (doc,) = read_path(jsonl(tmp_path, {"text": "A.", "answer": answer}))
+    (doc,) = read(jsonl(tmp_path, {"text": "A.", "answer": answer}))
     assert doc.status == status
 
 
@@ -130,7 +136,7 @@ def test_crlf_bom_emoji_and_meta_line_remap_offsets(tmp_path: Path) -> None:
     # The file itself has a BOM and \r\n line ends too.
     line = json.dumps({"text": raw, "spans": spans, "quotes": [quote]}, ensure_ascii=False)
     path.write_bytes(b"\xef\xbb\xbf" + line.encode() + b"\r\n")
-    (doc,) = read_path(path)
+    (doc,) = read(path)
     assert doc.text == 'Putin 😀 said:\n"We won." 👍🏽 Netanyahu\n'
     assert doc.meta["date"] == "2023-12-10" and doc.meta["author"] == "Jane Roe"
     assert [doc.text[s.start : s.end] for s in doc.spans] == ["Putin", "Netanyahu"]

@@ -18,6 +18,7 @@ from newsmark.domain.status import Status
 from newsmark.formats import read_path
 from newsmark.formats.newsmark_jsonl import (
     describe_misaligned,
+    encode_record,
     export_record,
     misaligned_spans,
     write_jsonl,
@@ -263,3 +264,15 @@ def test_round_trip_through_the_jsonl_reader(tmp_path: Path) -> None:
         (q["parts"], q["speaker"], q["cue"], q["kind"]) for q in record["quotes"]
     ]
     assert second["_input_hash"] == record["_input_hash"]
+
+
+def test_fast_token_encoding_is_byte_identical_to_json_dumps() -> None:
+    text = 'He wrote C:\\temp\\x and "ok" — 😀\u0301 中文.'
+    doc = Document(5, text, text_sha256(text), {"note": "tab\there"}, tokenize(text))
+    record = export_record(doc, AnnotationSet(5, "a", spans=[Span(0, 2, "PERSON")]), {})
+    compact = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    assert encode_record(record) == compact
+    # A record changed after export_record takes the general path, still the same JSON.
+    record["tokens"][0]["start"] = 0.5
+    record["tokens"].append({"odd": True})
+    assert encode_record(record) == json.dumps(record, ensure_ascii=False, separators=(",", ":"))

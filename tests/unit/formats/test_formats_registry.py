@@ -36,7 +36,6 @@ def test_builtin_formats_are_registered() -> None:
     assert get_format("newsmark").write is not None
     assert get_format("jsonl") is get_format("newsmark")
     assert get_format(" HTM ") is get_format("html")
-    assert get_format("prodigy").read is get_format("newsmark").read
 
 
 def test_unknown_format_name() -> None:
@@ -151,9 +150,9 @@ def test_read_path_is_whole_or_nothing(tmp_path: Path) -> None:
     good = json.dumps({"text": "Good one."})
     path = write(tmp_path / "mixed.jsonl", f"{good}\n{good}\n{{broken\n")
     with pytest.raises(InputError) as info:
-        read_path(path)
+        read_path(path, "newsmark")
     assert info.value.line == 3
-    assert len(read_path(write(tmp_path / "ok.jsonl", f"{good}\n{good}\n"))) == 2
+    assert len(read_path(write(tmp_path / "ok.jsonl", f"{good}\n{good}\n"), "newsmark")) == 2
 
 
 def test_write_only_or_read_only_format_is_refused(
@@ -163,3 +162,16 @@ def test_write_only_or_read_only_format_is_refused(
     monkeypatch.setitem(registry._FORMATS, "out-only", fmt)
     with pytest.raises(InputError, match="cannot be read, only written"):
         read_path(write(tmp_path / "x.out", "x"), "out-only")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"), [("", "empty file"), ("\n\n", "empty file (no JSON lines)")]
+)
+def test_jsonl_nobody_recognises_goes_to_the_default_reader(
+    tmp_path: Path, content: str, reason: str
+) -> None:
+    path = write(tmp_path / "a.jsonl", content)
+    assert detect_format(path).name == "newsmark"
+    with pytest.raises(InputError) as info:
+        read_path(path)
+    assert (info.value.path, info.value.line, info.value.reason) == (str(path), None, reason)
