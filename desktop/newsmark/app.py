@@ -158,10 +158,13 @@ class Application(QObject):
         """Show the window with what is stored, then seed/import and load the model."""
         self.window.show()
         self.window.load()
-        if not self.workspace.readonly:
+        # After the first paint: spaCy's import and load never delay the window. Seeding
+        # imports spaCy's tokenizer; two threads importing spaCy at once break its
+        # Cython modules, so the model loads after the seeding task is done.
+        if self.workspace.readonly:
+            QTimer.singleShot(0, self.worker.start)
+        else:
             self._start_seeding()
-        # After the first paint: spaCy's import and load never delay the window.
-        QTimer.singleShot(0, self.worker.start)
 
     def _start_seeding(self) -> None:
         ws, extra = self.workspace, self.paths
@@ -184,9 +187,15 @@ class Application(QObject):
             lambda done, total, msg: self.window.status.show_busy(f"Importing… {msg}")
         )
         task.signals.finished.connect(self._on_seeded)
-        task.signals.failed.connect(self.window.status.show_error)
+        task.signals.failed.connect(self._on_seed_failed)
+
+    def _on_seed_failed(self, message: str) -> None:
+        self.window.status.show_error(f"Import failed: {message}")
+        self.worker.start()
+        self.seeded.emit([])
 
     def _on_seeded(self, added: list[int]) -> None:
+        self.worker.start()
         self.window.status.show_busy("")
         self.window.load()
         if added:

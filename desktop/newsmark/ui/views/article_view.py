@@ -26,7 +26,7 @@ from newsmark.ui.views.span_highlighter import SpanHighlighter
 
 ARTICLE_FONTS = ["Source Serif 4", "Noto Serif", "DejaVu Serif", "Georgia", "serif"]
 ARTICLE_POINT_SIZE = 11
-MEASURE_CHARS = 78  # readable line length; wider windows get side margins
+MEASURE_CHARS = 72  # readable line length; wider windows get side margins
 # Above this many changed spans a full rehighlight is cheaper than block-by-block.
 PARTIAL_REHIGHLIGHT_LIMIT = 200
 

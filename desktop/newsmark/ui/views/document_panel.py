@@ -61,6 +61,7 @@ class DocumentPanel(QWidget):
         self.view.setSpacing(1)
         self.view.setAlternatingRowColors(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.progress_label = QLabel(self)
         self.progress_label.setObjectName("document_progress")

@@ -77,7 +77,9 @@ class Overlay:
         for quote in quotes:
             parts = [(umap.to_utf16(s), umap.to_utf16(e)) for s, e in quote.parts]
             cue = (umap.to_utf16(quote.cue[0]), umap.to_utf16(quote.cue[1])) if quote.cue else None
-            self.quotes.append((parts, cue, QColor(speaker_color(quote, text))))
+            color = QColor(speaker_color(quote, text))
+            color.setAlpha(190)  # present, not shouting
+            self.quotes.append((parts, cue, color))
 
     def paint(self, editor: QPlainTextEdit, clip: QRect) -> None:
         if not self.quotes and self.selected is None:
@@ -90,7 +92,7 @@ class Overlay:
             for parts, cue, color in self.quotes:
                 for s, e in parts:
                     if s < b1 and e > b0:
-                        self._underline(painter, range_rects(block, origin, s, e), color, 2.0)
+                        self._underline(painter, range_rects(block, origin, s, e), color, 1.6)
                 if cue and cue[0] < b1 and cue[1] > b0:
                     self._underline(
                         painter, range_rects(block, origin, *cue), color, 1.2, Qt.PenStyle.DotLine

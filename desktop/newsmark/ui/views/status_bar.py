@@ -31,7 +31,7 @@ class StatusBar(QStatusBar):
         self.model_label.setObjectName("model_state")
         self.addWidget(self.doc_icon)
         self.addWidget(self.doc_label)
-        self.addWidget(self.saved_label)
+        self.addWidget(self.saved_label, 1)
         self.addPermanentWidget(self.model_icon)
         self.addPermanentWidget(self.model_label)
         self._fade = QTimer(self)

@@ -1,0 +1,98 @@
+"""The composition root: logging, crash handler, refusing a bad database, first-run seeding."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import MODEL_TIMEOUT_MS
+
+from newsmark import app as app_module
+from newsmark.services.workspace import open_workspace
+
+
+@pytest.fixture
+def log_path(tmp_path: Path):
+    root = logging.getLogger()
+    before = list(root.handlers), root.level
+    path = app_module.setup_logging(tmp_path, debug=False)
+    yield path
+    for handler in root.handlers[:]:
+        if handler not in before[0]:
+            handler.close()
+            root.removeHandler(handler)
+    root.setLevel(before[1])
+
+
+def test_logs_go_to_a_rotating_file_in_the_data_dir(log_path, tmp_path):
+    assert log_path == tmp_path / "logs" / "newsmark.log"
+    logging.getLogger("newsmark.test").info("hello from the test")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert "hello from the test" in log_path.read_text()
+
+
+def test_an_uncaught_exception_is_logged_and_shown_and_the_app_goes_on(qtbot, log_path):
+    handler = app_module.CrashHandler(log_path)
+    shown: list[tuple[str, str]] = []
+    handler.show_dialog = lambda summary, details: shown.append((summary, details))
+    handler.install()
+    try:
+        assert sys.excepthook is handler
+        try:
+            raise ValueError("span 3..1 is reversed")
+        except ValueError:
+            with qtbot.waitSignal(handler.crashed):
+                sys.excepthook(*sys.exc_info())
+        qtbot.waitUntil(lambda: bool(shown))
+    finally:
+        handler.uninstall()
+    summary, details = shown[0]
+    assert summary == "ValueError: span 3..1 is reversed"
+    assert "Traceback" in details
+    for h in logging.getLogger().handlers:
+        h.flush()
+    assert "span 3..1 is reversed" in log_path.read_text()
+
+
+def test_a_corrupt_database_is_refused_and_left_untouched(qtbot, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    db = data / "newsmark.sqlite3"
+    db.write_bytes(b"this is not a database" * 100)
+    before = db.read_bytes()
+    messages: list[str] = []
+    monkeypatch.setattr(app_module, "refuse", lambda message, parent=None: messages.append(message))
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    try:
+        code = app_module.run(data, None, False, [])
+    finally:
+        for h in root.handlers[:]:
+            if h not in handlers:
+                h.close()
+                root.removeHandler(h)
+    assert code == 1
+    assert messages and str(db.name) in messages[0] or "database" in messages[0].lower()
+    assert db.read_bytes() == before
+
+
+def test_first_run_seeds_in_a_task_and_opens_the_seed(qtbot, tmp_path):
+    ws = open_workspace(tmp_path / "data", take_lock=True)
+    root = app_module.Application(ws, None)
+    qtbot.addWidget(root.window)
+    try:
+        with qtbot.waitSignal(root.seeded, timeout=MODEL_TIMEOUT_MS) as seeded:
+            root.start()
+        assert root.window.isVisible()
+        assert seeded.args[0], "nothing was seeded"
+        assert root.window.documents.model.rowCount() >= 1
+        qtbot.waitUntil(
+            lambda: "Model:" in root.window.status.model_label.text(), timeout=MODEL_TIMEOUT_MS
+        )
+        qtbot.waitUntil(lambda: bool(root.window.article.spans), timeout=MODEL_TIMEOUT_MS)
+    finally:
+        root.shutdown()
+    assert (tmp_path / "data" / app_module.WINDOW_SETTINGS).is_file()
