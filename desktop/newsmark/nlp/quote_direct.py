@@ -98,10 +98,26 @@ def attribution(doc: Doc, lo: int, hi: int, lex: Lexicon, after: bool) -> Attrib
             if last.text == ":" and len(words) <= 4 and words[-1].pos_ == "PROPN":
                 name = words[-1]  # transcripts: "PENCE: ..."
                 return Attribution((hi - 1, hi), None, name.i, mention_span(doc, name, lo, hi))
+            if last.text == ":":
+                return _colon_frame(doc, words, lex, hi)
             return None
         verb = cues[-1]
     head_i, span = _speaker(doc, verb, lo, hi)
     return Attribution((verb.i, verb.i + 1), verb.i, head_i, span)
+
+
+def _colon_frame(doc: Doc, words: list[Token], lex: Lexicon, hi: int) -> Attribution | None:
+    """'The statement read:' with the cue mis-tagged: trust the word, take the noun before."""
+    cue = next((t for t in reversed(words) if t.lower_ in lex.verbs), None)
+    if cue is None:
+        return None
+    nouns = [t for t in words if t.i < cue.i and t.pos_ in {"NOUN", "PROPN", "PRON"}]
+    if not nouns:
+        return None
+    # The outermost noun: the one no other noun of the frame dominates.
+    head = min(nouns, key=lambda t: sum(1 for _ in t.ancestors))
+    lo = words[0].i
+    return Attribution((cue.i, cue.i + 1), cue.i, head.i, mention_span(doc, head, lo, cue.i))
 
 
 def _frames(doc: Doc, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
@@ -113,6 +129,12 @@ def _frames(doc: Doc, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
     while right < hi and right - b < FRAME_CAP and doc[right].text not in SENT_END:
         right += 1
     return left, right
+
+
+def _title_case(words: list[Token]) -> bool:
+    """Most content words capitalised, as in the title of a song, film or book."""
+    content = [t for t in words if t.is_alpha and not t.is_stop]
+    return len(words) >= 2 and bool(content) and all(t.text[0].isupper() for t in content)
 
 
 def find_direct(
@@ -146,10 +168,14 @@ def find_direct(
         left_attr = attribution(doc, left, a, lex, after=False) if left < a else None
         if left < a and left_attr is None and _words(doc, left, a):
             continue  # the quote sits inside a clause: a fragment, not a direct quote
-        if left == plo and a == plo and seg.paragraph > 0 and doc[plo - 1 : plo].text == ":":
-            prev_lo = para_tokens[seg.paragraph - 1][0]
-            p_left, _ = _frames(doc, plo - 1, plo, prev_lo, plo)
-            left_attr = attribution(doc, p_left, plo, lex, after=False)
+        if left_attr is not None and doc[a - 1].text not in {":", ","} and _title_case(inner):
+            continue  # 'sang “We Are the Champions”': a title, not words spoken
+        if left == plo and a == plo and seg.paragraph > 0:
+            prev_lo, prev_hi = para_tokens[seg.paragraph - 1]
+            if prev_hi > prev_lo and doc[prev_hi - 1].text == ":":
+                # "The statement read:\n\n“...”": the previous paragraph introduces it.
+                p_left, _ = _frames(doc, prev_hi - 1, prev_hi, prev_lo, prev_hi)
+                left_attr = attribution(doc, p_left, prev_hi, lex, after=False)
         right_attr = attribution(doc, b, right, lex, after=True) if right > b else None
         if right_attr is None and _words(doc, b, right) and left_attr is None:
             continue  # "“Fake news” is a term ...": the quote is a noun phrase

@@ -96,6 +96,13 @@ def _complement(verb: Token, lex: Lexicon) -> tuple[int, int] | None:
                 return obj.left_edge.i, obj.right_edge.i + 1
     if lemma in lex.objects:
         obj = next((c for c in kids if c.dep_ == "dobj" and c.i > verb.i), None)
+        # Criticising a person or "the budget" reports no content; "cited the release of
+        # political prisoners" does, and so does any object holding a quoted fragment.
+        if obj is not None and (obj.pos_ == "PRON" or obj.ent_type_ == "PERSON"):
+            obj = None
+        if obj is not None and obj.right_edge.i - obj.left_edge.i < 1:
+            quoted = any(t.text in MARKS for t in verb.doc[obj.i : verb.right_edge.i + 1])
+            obj = obj if quoted else None
         if obj is not None:
             # "called her vote a mistake", "described the showdown as ominous"
             tail = [c for c in kids if c.i > obj.i and c.dep_ in {"oprd", "ccomp", "xcomp"}]
@@ -142,9 +149,13 @@ def _postposed_conj(verb: Token, comp: Range, lex: Lexicon) -> Range | None:
     if comp[1] > verb.i:
         return None
     for c in verb.children:
-        if c.dep_ == "conj" and c.i > verb.i and c.lemma_.lower() not in lex.verbs:
-            if any(x.dep_ in {"nsubj", "expl"} for x in c.children):
-                return c.left_edge.i, c.right_edge.i + 1
+        if (
+            c.dep_ == "conj"
+            and c.i > verb.i
+            and c.lemma_.lower() not in lex.verbs
+            and any(x.dep_ in {"nsubj", "expl"} for x in c.children)
+        ):
+            return c.left_edge.i, c.right_edge.i + 1
     return None
 
 
@@ -174,6 +185,24 @@ def _according(doc: Doc, tok: Token) -> Found | None:
     )
 
 
+def _mostly_title(doc: Doc, s: int, e: int) -> bool:
+    """'sang “We Are the Champions” as ...': a quoted title is most of the content."""
+    quoted: list[Token] = []
+    inside = False
+    if s > 0 and doc[s - 1].text in MARKS:
+        s -= 1  # _trim dropped the opening mark of a leading quoted title
+    for t in doc[s:e]:
+        if t.text in MARKS:
+            inside = not inside
+        elif inside and t.is_alpha:
+            quoted.append(t)
+    content = [t for t in quoted if not t.is_stop]
+    if len(quoted) < 2 or not content or not all(t.text[0].isupper() for t in content):
+        return False
+    starts_quoted = doc[s].text in MARKS
+    return starts_quoted or 2 * len(quoted) >= sum(1 for t in doc[s:e] if t.is_alpha)
+
+
 def _covered(starts: list[int], taken: list[Range], s: int, e: int) -> bool:
     """Does [s, e) lie mostly (half or more) inside an already found quote?"""
     i = bisect.bisect_right(starts, e) - 1
@@ -199,6 +228,8 @@ def find_reported(doc: Doc, direct: list[Found], lex: Lexicon, min_length: int) 
             continue
         if tok.pos_ != "VERB" or tok.i in cue_verbs:
             continue
+        if tok.tag_ == "VBN" and tok.dep_ in {"advcl", "acl", "amod"}:
+            continue  # "Asked about the strike, ...", "a film called ...": no speaker speaks
         lemma = tok.lemma_.lower()
         if not (
             lemma in lex.verbs
@@ -208,19 +239,21 @@ def find_reported(doc: Doc, direct: list[Found], lex: Lexicon, min_length: int) 
         ):
             continue
         comp = _complement(tok, lex)
-        parts = [comp] if comp else _parenthetical(tok, lex)
-        if comp:
-            extra = _postposed_conj(tok, comp, lex)
-            if extra:
-                parts.append(extra)
-        if not parts:
+        found_parts = [comp] if comp else _parenthetical(tok, lex)
+        if not found_parts:
             continue
+        parts: list[Range] = found_parts
+        extra = _postposed_conj(tok, comp, lex) if comp else None
+        if extra:
+            parts.append(extra)
         parts = [_trim(doc, *p) for p in parts]
         parts = [p for p in parts if p[1] > p[0]]
         if parts:
             parts[-1] = _trim(doc, parts[-1][0], _cut_asides(doc, *parts[-1]))
         n_words = sum(1 for p in parts for t in doc[p[0] : p[1]] if not t.is_punct)
         if n_words < min_length:
+            continue
+        if _mostly_title(doc, parts[0][0], parts[-1][1]):
             continue
         chars = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in parts]
         if _covered(starts, taken, chars[0][0], chars[-1][1]):
