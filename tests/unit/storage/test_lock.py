@@ -1,0 +1,88 @@
+"""WriterLock: one writer per database, across handles and processes; dies with its holder."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from newsmark.domain.errors import StorageError
+from newsmark.storage import WriterLock
+
+
+def test_second_handle_cannot_take_the_lock(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    first, second = WriterLock(db_path), WriterLock(db_path)
+    assert first.acquire()
+    assert first.acquire()  # idempotent for its holder
+    assert first.path == db_path.with_name("newsmark.sqlite3.lock")
+    assert not second.acquire()
+    holder = second.holder()
+    assert holder is not None and holder["pid"] == os.getpid() and holder["command"]
+    first.release()
+    assert second.holder() is None
+    assert second.acquire()
+    second.release()
+
+
+def test_context_manager_refuses_with_the_holder(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    with WriterLock(db_path) as held:
+        assert held.held
+        with pytest.raises(
+            StorageError, match=rf"in use by another Newsmark process \(pid {os.getpid()}"
+        ):
+            WriterLock(db_path).__enter__()
+    assert WriterLock(db_path).holder() is None
+
+
+def test_holder_is_none_without_a_lock_file(tmp_path: Path) -> None:
+    assert WriterLock(tmp_path / "x.sqlite3").holder() is None
+
+
+def test_unwritable_lock_location_is_a_storage_error(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="cannot create the lock file"):
+        WriterLock(tmp_path / "missing-folder" / "x.sqlite3").acquire()
+
+
+def test_lock_held_by_another_process_and_freed_when_it_dies(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sys, time
+                from pathlib import Path
+                from newsmark.storage import WriterLock
+                lock = WriterLock(Path({str(db_path)!r}))
+                print(lock.acquire(), flush=True)
+                time.sleep(60)
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "True"
+        mine = WriterLock(db_path)
+        assert not mine.acquire()
+        holder = mine.holder()
+        assert holder is not None and holder["pid"] == child.pid
+        # SIGKILL: no cleanup code runs, yet the kernel drops the flock.
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        assert mine.acquire()
+        mine.release()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()

@@ -1,0 +1,174 @@
+"""Migrations: models match the migrations, empty -> head, and every revision's fixture
+upgrades to head with its data intact and a backup taken first."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine
+from storage_helpers import TEXT, item
+
+from newsmark.domain.errors import StorageError
+from newsmark.storage import Database, Repository, migrate
+from newsmark.storage.orm import Base
+
+FIXTURES = Path(__file__).resolve().parents[2] / "data" / "migrations"
+
+
+def test_models_match_migrations(db: Database) -> None:
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_empty_file_upgrades_to_head(tmp_path: Path) -> None:
+    path = tmp_path / "newsmark.sqlite3"
+    path.touch()  # zero bytes: SQLite treats it as an empty database
+    with Database.open(path) as db:
+        assert db.revision() == migrate.head_revision() == db.head_revision()
+        assert db.upgrade() == (db.head_revision(), db.head_revision())
+    assert not (tmp_path / "backups").exists()  # nothing to back up in a new database
+
+
+def test_migrations_live_in_the_package() -> None:
+    # A wheel ships the package folder, so migrations must not depend on the checkout.
+    assert migrate.MIGRATIONS_DIR.parent == Path(migrate.__file__).resolve().parent
+    assert (migrate.MIGRATIONS_DIR / "env.py").is_file()
+    assert not list(migrate.MIGRATIONS_DIR.glob("alembic.ini"))
+
+
+def test_every_revision_has_a_fixture() -> None:
+    missing = [
+        rev
+        for rev in migrate.known_revisions()
+        if not (FIXTURES / f"{rev}.sqlite3").is_file() or not (FIXTURES / f"{rev}.json").is_file()
+    ]
+    assert not missing, (
+        f"no fixture database for revision(s) {missing}: add a builder to "
+        "tests/data/migrations/make_fixture.py and run it"
+    )
+
+
+def span_row(span: Any) -> list[Any]:
+    return [span.start, span.end, span.label, span.origin.value, span.model, span.entity_id]
+
+
+def quote_row(q: Any) -> list[Any]:
+    return [
+        q.kind.value,
+        [list(p) for p in q.parts],
+        list(q.speaker) if q.speaker else None,
+        q.speaker_label,
+        list(q.cue) if q.cue else None,
+        q.entity,
+        q.entity_id,
+        q.origin.value,
+    ]
+
+
+@pytest.mark.parametrize("revision", migrate.known_revisions())
+def test_fixture_upgrades_to_head_with_data_intact(revision: str, tmp_path: Path) -> None:
+    path = tmp_path / "newsmark.sqlite3"
+    shutil.copyfile(FIXTURES / f"{revision}.sqlite3", path)
+    expected = json.loads((FIXTURES / f"{revision}.json").read_text(encoding="utf-8"))
+    head = migrate.head_revision()
+
+    with Database.open(path) as db:
+        assert db.revision() == head
+        assert db.integrity_check() == ["ok"]
+        backups = db.backups()
+        if revision != head:
+            [backup] = backups
+            assert f"before-{head}" in backup.name
+            with sqlite3.connect(backup) as conn:
+                assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
+                    (revision,)
+                ]
+        repo = Repository(db)
+        for doc in expected["documents"]:
+            stored = repo.get_document(doc["id"])
+            assert (stored.text, stored.meta) == (doc["text"], doc["meta"])
+            assert stored.tokens and all(
+                stored.text[t.start : t.end].strip() for t in stored.tokens
+            )
+        for want in expected["sets"]:
+            aset = repo.get_set(want["id"])
+            assert (aset.document_id, aset.annotator, aset.status.value, aset.version) == (
+                want["document_id"],
+                want["annotator"],
+                want["status"],
+                want["version"],
+            )
+            assert sorted(span_row(s) for s in aset.spans) == sorted(want["spans"])
+            assert [quote_row(q) for q in aset.quotes] == want["quotes"]
+            assert [e.op for e in repo.edit_log(want["id"])] == want["log_ops"]
+        got = [[e.id, e.name, e.label, e.kb_id] for e in repo.entities()]
+        assert sorted(got) == sorted(expected["entities"])
+        # Still a working database: edits land and are logged.
+        first = expected["sets"][0]["id"]
+        repo.set_status(first, "in_progress", "test")
+        assert repo.edit_log(first)[-1].op == "set_status"
+
+
+def test_older_schema_is_backed_up_then_upgraded(db_path: Path) -> None:
+    """The mechanism every future revision relies on, exercised from the base revision.
+
+    Downgrading to base leaves an empty alembic_version table: an older Newsmark database.
+    """
+    with Database.open(db_path) as db:
+        Repository(db).add_documents([item(TEXT)], "import")
+    engine = create_engine(f"sqlite:///{db_path}")
+    with engine.begin() as conn:
+        migrate.downgrade(conn, "base")
+    engine.dispose()
+
+    with Database.open(db_path, upgrade=False) as db:
+        assert db.revision() is None
+        with pytest.raises(StorageError, match="run `newsmark db upgrade`"):
+            Repository(db)
+        assert db.backups() == []
+
+    with Database.open(db_path, keep_backups=2) as db:
+        assert db.revision() == db.head_revision()
+        [backup] = db.backups()
+        assert backup.name.startswith("newsmark-") and "before-" in backup.name
+        with sqlite3.connect(backup) as conn:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert "alembic_version" in tables and "documents" not in tables
+
+
+def test_explicit_upgrade_reports_from_and_to(db_path: Path) -> None:
+    Database.open(db_path).close()
+    engine = create_engine(f"sqlite:///{db_path}")
+    with engine.begin() as conn:
+        migrate.downgrade(conn, "base")
+    engine.dispose()
+    with Database.open(db_path, upgrade=False) as db:
+        assert db.upgrade() == (None, db.head_revision())
+        assert len(db.backups()) == 1
+
+
+def test_failed_upgrade_changes_nothing(db_path: Path) -> None:
+    """A locked database during the upgrade: refused with a message, revision unchanged."""
+    Database.open(db_path).close()
+    engine = create_engine(f"sqlite:///{db_path}")
+    with engine.begin() as conn:
+        migrate.downgrade(conn, "base")
+    engine.dispose()
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StorageError, match="database is locked"):
+            Database.open(db_path, busy_timeout_ms=100)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with Database.open(db_path, upgrade=False) as db:
+        assert db.revision() is None
