@@ -22,11 +22,11 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     )
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 
-import pytest  # noqa: E402 - after the environment above
+import pytest
 
-from newsmark.services.workspace import Workspace, open_workspace, seed_if_empty  # noqa: E402
-from newsmark.ui.main_window import MainWindow  # noqa: E402
-from newsmark.workers.nlp_worker import NlpWorker  # noqa: E402
+from newsmark.services.workspace import Workspace, open_workspace, seed_if_empty
+from newsmark.ui.main_window import MainWindow
+from newsmark.workers.nlp_worker import NlpWorker
 
 # WORKAROUND: https://bugreports.qt.io/browse/QTBUG-84350 - the offscreen platform warns
 # "This plugin does not support propagateSizeHints()" whenever a top-level window's size
@@ -60,7 +60,7 @@ def worker() -> Iterator[NlpWorker]:
 
 
 @pytest.fixture
-def window(qtbot, workspace: Workspace, worker: NlpWorker) -> Iterator[MainWindow]:  # noqa: ANN001
+def window(qtbot, workspace: Workspace, worker: NlpWorker) -> Iterator[MainWindow]:
     win = MainWindow(
         workspace.repo,
         workspace.annotator,
@@ -76,7 +76,7 @@ def window(qtbot, workspace: Workspace, worker: NlpWorker) -> Iterator[MainWindo
     win.close()
 
 
-def save_shot(widget, path: Path) -> Path:  # noqa: ANN001 - any QWidget
+def save_shot(widget, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     assert widget.grab().save(str(path)), f"could not save {path}"
     return path

@@ -29,7 +29,7 @@ def spans_for(text: str, *items: tuple[str, str]) -> list[Span]:
     return out
 
 
-def make_view(qtbot, text: str, spans, quotes=()) -> ArticleView:  # noqa: ANN001
+def make_view(qtbot, text: str, spans, quotes=()) -> ArticleView:
     view = ArticleView(LabelSet())
     qtbot.addWidget(view)
     view.resize(700, 400)

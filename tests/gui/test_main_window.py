@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from conftest import MODEL_TIMEOUT_MS, save_shot
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
 
+from conftest import MODEL_TIMEOUT_MS, save_shot
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.spans import Origin
 from newsmark.domain.status import Status
@@ -19,13 +19,13 @@ from newsmark.ui.views.span_highlighter import MODEL_FILL_ALPHA, blend
 DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
 
 
-def open_and_predict(qtbot, window: MainWindow) -> None:  # noqa: ANN001
+def open_and_predict(qtbot, window: MainWindow) -> None:
     with qtbot.waitSignal(window.session.annotations_changed, timeout=MODEL_TIMEOUT_MS):
         window.load()
         window.session._worker.start()  # type: ignore[union-attr]
 
 
-def add_document(repo, text: str, title: str) -> int:  # noqa: ANN001
+def add_document(repo, text: str, title: str) -> int:
     (tokens,) = tokenize_many([text])
     [(doc_id, _)] = repo.add_documents(
         [(DocumentInput(text, {"title": title}), tokens)], "import:test"
@@ -103,7 +103,7 @@ def test_accept_saves_the_decision_and_moves_on(qtbot, window, workspace, tmp_pa
     seed_id = window.article.current_document.id
 
     with qtbot.waitSignal(window.session.document_opened):
-        window.actions["accept"].trigger()
+        window.window_actions["accept"].trigger()
 
     aset = workspace.repo.annotation_set(seed_id, workspace.annotator)
     assert aset.status is Status.ACCEPTED
@@ -150,5 +150,5 @@ def test_read_only_workspace_shows_a_banner_and_refuses_decisions(qtbot, workspa
     win.load()
     assert win.banner.isVisible()
     assert "another Newsmark" in win.banner.text()
-    assert not win.actions["accept"].isEnabled()
+    assert not win.window_actions["accept"].isEnabled()
     assert win.article.current_document is not None

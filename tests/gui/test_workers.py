@@ -95,7 +95,7 @@ def test_a_missing_model_is_reported_not_raised(qtbot):
 def test_task_reports_progress_and_result(qtbot):
     runner = TaskRunner()
 
-    def work(progress, cancel):  # noqa: ANN001, ANN202
+    def work(progress, cancel):
         for i in range(3):
             progress(i + 1, 3, f"item {i}")
         return "done"
@@ -114,7 +114,7 @@ def test_task_cancel_and_failure(qtbot):
     runner = TaskRunner()
     started = threading.Event()
 
-    def slow(progress, cancel):  # noqa: ANN001, ANN202
+    def slow(progress, cancel):
         started.set()
         while not cancel():
             time.sleep(0.01)
@@ -125,7 +125,7 @@ def test_task_cancel_and_failure(qtbot):
     with qtbot.waitSignal(task.signals.cancelled):
         task.cancel()
 
-    def broken(progress, cancel):  # noqa: ANN001, ANN202
+    def broken(progress, cancel):
         raise ValueError("bad file")
 
     failing = runner.start(broken, "broken")

@@ -55,10 +55,10 @@ class MainWindow(QMainWindow):
         self.session = DocumentSession(
             repo, annotator, worker, readonly=readonly_reason is not None, parent=self
         )
-        self.actions = Actions(self)
+        self.window_actions = Actions(self)
         self.article = ArticleView(self.labels, self)
         self.documents = DocumentPanel(self)
-        self.palette = LabelPalette(self.labels, self)
+        self.label_palette = LabelPalette(self.labels, self)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self._settings = (
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
             "documents", "Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.labels_dock = self._dock(
-            "labels", "Labels", self.palette, Qt.DockWidgetArea.RightDockWidgetArea
+            "labels", "Labels", self.label_palette, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self._build_menus()
         self._connect(worker)
@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_menus(self) -> None:
-        a = self.actions
+        a = self.window_actions
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(a["find_document"])
@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(a["about"])
 
     def _connect(self, worker: NlpWorker | None) -> None:
-        a, s = self.actions, self.session
+        a, s = self.window_actions, self.session
         a["quit"].triggered.connect(self.close)
         a["about"].triggered.connect(self._about)
         a["find_document"].triggered.connect(self.documents.focus_search)
@@ -177,14 +177,14 @@ class MainWindow(QMainWindow):
         counts: dict[str, int] = {}
         for span in aset.spans if aset else []:
             counts[span.label] = counts.get(span.label, 0) + 1
-        self.palette.set_counts(counts)
+        self.label_palette.set_counts(counts)
         if aset is not None:
             self.status.show_document_status(aset.status, len(aset.spans), len(aset.quotes))
 
     def _update_actions(self) -> None:
         writable = not self.session.readonly and self.session.annotations is not None
-        self.actions.set_enabled(DECISIONS, writable)
-        self.actions.set_enabled(("undo", "redo", "delete_span"), False)  # issue 5
+        self.window_actions.set_enabled(DECISIONS, writable)
+        self.window_actions.set_enabled(("undo", "redo", "delete_span"), False)  # issue 5
 
     # -- commands ---------------------------------------------------------------------
     def load(self, select_first: bool = True) -> None:
@@ -219,9 +219,9 @@ class MainWindow(QMainWindow):
         geometry = self._settings.value("window/geometry")
         state = self._settings.value("window/state")
         if geometry is not None:
-            self.restoreGeometry(geometry)  # type: ignore[arg-type]  # QByteArray from INI
+            self.restoreGeometry(geometry)  # a QByteArray read back from the INI file
         if state is not None:
-            self.restoreState(state)  # type: ignore[arg-type]
+            self.restoreState(state)
 
     def save_settings(self) -> None:
         if self._settings is None:

@@ -10,6 +10,7 @@ from PySide6.QtGui import (
     QHelpEvent,
     QMouseEvent,
     QPaintEvent,
+    QPalette,
     QResizeEvent,
     QTextCursor,
     QTextOption,
@@ -68,6 +69,11 @@ class ArticleView(QPlainTextEdit):
         )
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setFont(article_font())
+        # The side margins (see resizeEvent) take the page colour, not the window's grey.
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.Base))
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)
         self.document().setDocumentMargin(18)
         self.setCenterOnScroll(False)
         self._text = ""

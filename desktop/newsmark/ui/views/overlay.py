@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator, Sequence
+from typing import cast
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QTextBlock
+from PySide6.QtGui import QColor, QPainter, QPen, QTextBlock, QTextLine
 from PySide6.QtWidgets import QPlainTextEdit
 
 from newsmark.domain.offsets import Utf16Map
@@ -57,12 +58,17 @@ def range_rects(block: QTextBlock, origin: QPointF, start16: int, end16: int) ->
         s, e = max(start16, ls), min(end16, le)
         if s >= e:
             continue
-        x1 = line.cursorToX(s - pos)[0]
-        x2 = line.cursorToX(e - pos)[0]
+        x1, x2 = _x(line, s - pos), _x(line, e - pos)
         rects.append(
             QRectF(origin.x() + min(x1, x2), origin.y() + line.y(), abs(x2 - x1), line.height())
         )
     return rects
+
+
+def _x(line: QTextLine, cursor: int) -> float:
+    # PySide6 returns cursorToX's (x, cursor) pair typed as `object`.
+    x, _ = cast(tuple[float, int], line.cursorToX(cursor))
+    return x
 
 
 class Overlay:
