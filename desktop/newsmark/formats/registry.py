@@ -34,11 +34,17 @@ class Format:
     read: Reader | None = None
     write: Writer | None = None
     sniff: Sniffer | None = None
+    aliases: tuple[str, ...] = ()  # other names `--format` accepts, e.g. "jsonl"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name and its aliases, for listings such as `newsmark formats`."""
+        return (self.name, *self.aliases)
 
 
 _FORMATS: dict[str, Format] = {}
-# Other spellings people type for a format name.
-_ALIASES = {"jsonl": "newsmark", "text": "txt", "markdown": "md", "htm": "html"}
+# Other spellings people type for a format name (besides each Format's own aliases).
+_ALIASES = {"text": "txt", "markdown": "md", "htm": "html"}
 
 
 def register_format(fmt: Format, *, replace: bool = False) -> None:
@@ -56,6 +62,8 @@ def get_format(name: str) -> Format:
     """The format called `name` (or an alias); InputError listing the known names."""
     key = name.strip().lower()
     fmt = _FORMATS.get(_ALIASES.get(key, key))
+    if fmt is None:
+        fmt = next((f for f in _FORMATS.values() if key in f.aliases), None)
     if fmt is None:
         known = ", ".join(sorted(_FORMATS))
         raise InputError(None, None, f"unknown format {name!r} (known: {known})")
@@ -219,6 +227,7 @@ _BUILTIN = (
         "newsmark", (".jsonl",), "Newsmark JSONL, one annotation set per line (the default)",
         "everything: entities, quotes, speakers, cues, status, annotator",
         read=jsonl.read_jsonl, write=newsmark_jsonl.write_jsonl, sniff=_sniff_newsmark,
+        aliases=("jsonl",),
     ),
     Format(
         "prodigy", (".jsonl",), "Prodigy task JSONL ({text, meta, spans, answer})",

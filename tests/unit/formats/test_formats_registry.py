@@ -35,6 +35,7 @@ def test_builtin_formats_are_registered() -> None:
     assert names[:5] == ["txt", "md", "html", "newsmark", "prodigy"]
     assert get_format("newsmark").write is not None
     assert get_format("jsonl") is get_format("newsmark")
+    assert get_format("newsmark").names == ("newsmark", "jsonl")
     assert get_format(" HTM ") is get_format("html")
 
 
