@@ -81,6 +81,19 @@ def _family(start: str) -> str:
     return "none"
 
 
+def _speech_like(text: str, open_at: int, open_len: int, para: Range) -> bool:
+    """Can a quote left open at the end of `para` go on in the next paragraph?
+
+    Quotes that run over paragraphs are speech: they open the paragraph or follow a colon
+    or comma, or run long. A short fragment left open inside a clause ("called it “a
+    mess.") is a missing closing mark instead.
+    """
+    before = text[para[0] : open_at].rstrip()
+    if not before or before[-1] in ":,":
+        return True
+    return len(text[open_at + open_len : para[1]].split()) >= 8
+
+
 def find_segments(text: str) -> list[Segment]:
     """Quoted segments in text order; linear in the length of the text.
 
@@ -96,7 +109,9 @@ def find_segments(text: str) -> list[Segment]:
     open_family = ""
     for pi, (ps, pe) in enumerate(paras):
         if open_at is not None:
-            if _family(text[ps : ps + 2]) == open_family:
+            if _family(text[ps : ps + 2]) == open_family and _speech_like(
+                text, open_at, open_len, paras[pi - 1]
+            ):
                 # Multi-paragraph quote: skip this paragraph's opening mark.
                 m0 = _MARK_RE.match(text, ps)
                 scan_from = m0.end() if m0 else ps

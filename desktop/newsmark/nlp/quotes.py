@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from spacy.language import Language
@@ -123,7 +124,7 @@ class QuoteComponent:
 
 @Language.factory(
     "newsmark_quotes",
-    default_config={"speech_verbs": None, "kinds": list(KINDS), "min_length": 2},
+    default_config={"speech_verbs": None, "kinds": list(KINDS), "min_length": 2, "beliefs": True},
     requires=["token.dep", "token.pos", "token.lemma", "doc.ents"],
     assigns=["doc.spans", "doc.user_data"],
 )
@@ -133,10 +134,19 @@ def make_quote_component(
     speech_verbs: str | None = None,
     kinds: list[str] | None = None,
     min_length: int = 2,
+    beliefs: bool = True,
 ) -> QuoteComponent:
-    """Build the component; `speech_verbs` is a lexicon file (None = bundled)."""
+    """Build the component.
+
+    `speech_verbs` is a lexicon file (None = the bundled one); `kinds` are the kinds to
+    keep; `min_length` is the fewest words of content; `beliefs` also reports attitudes
+    ("X believes that ...", "a poll shows that ..."), which news attribution corpora count.
+    """
     chosen = list(kinds) if kinds is not None else list(KINDS)
     unknown = set(chosen) - set(KINDS)
     if unknown:
         raise ValueError(f"newsmark_quotes: unknown kinds {sorted(unknown)}; use {KINDS}")
-    return QuoteComponent(name, load_lexicon(speech_verbs), chosen, min_length)
+    lexicon = load_lexicon(speech_verbs)
+    if not beliefs:
+        lexicon = replace(lexicon, beliefs=frozenset())
+    return QuoteComponent(name, lexicon, chosen, min_length)

