@@ -176,7 +176,13 @@ def record_to_input(
     annotator = where.string(value.get("_annotator_id"), '"_annotator_id"', optional=True)
     return DocumentInput(
         text=prepared.text,
-        meta=document_meta(prepared.text, str(path or ""), prepared.meta, meta, source_wins=False),
+        meta=document_meta(
+            prepared.text,
+            None if path is None else str(path),
+            prepared.meta,
+            meta,
+            source_wins=False,
+        ),
         spans=spans,
         quotes=quotes,
         annotator=annotator,

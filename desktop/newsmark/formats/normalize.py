@@ -220,17 +220,18 @@ def first_line_title(text: str) -> str:
 
 
 def document_meta(
-    text: str, source: str, *layers: dict[str, Any], source_wins: bool = True
+    text: str, source: str | None, *layers: dict[str, Any], source_wins: bool = True
 ) -> dict[str, Any]:
     """Meta of a new document: later layers win; `source` wins too unless told otherwise.
 
     Readers of plain files pass `source_wins=True` (the path the user gave is the
     source); JSONL keeps a record's own `source` (where the text originally came from).
+    A None `source` (a record that came from no file) adds none.
     """
-    merged: dict[str, Any] = {"source": source}
+    merged: dict[str, Any] = {} if source is None else {"source": source}
     for layer in layers:
         merged.update({k: v for k, v in layer.items() if v is not None})
-    if source_wins or not merged.get("source"):
+    if source is not None and (source_wins or not merged.get("source")):
         merged["source"] = source
     title = merged.get("title")
     if isinstance(title, str) and title.strip():

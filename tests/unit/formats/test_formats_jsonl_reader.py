@@ -13,7 +13,7 @@ from newsmark.domain.errors import InputError
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.spans import Origin, Span
 from newsmark.formats import read_path
-from newsmark.formats.jsonl import read_jsonl
+from newsmark.formats.jsonl import parse_line, read_jsonl
 
 TEXT = 'Putin said: "We won." Netanyahu agreed.'
 
@@ -288,3 +288,15 @@ def test_missing_file(tmp_path: Path) -> None:
         list(read_jsonl(path))
     assert (info.value.path, info.value.line) == (str(path), None)
     assert info.value.reason == "cannot read: No such file or directory"
+
+
+def test_parse_line_without_a_file() -> None:
+    doc = parse_line('{"text": "Olaf Scholz met Emmanuel Macron.", "spans": []}')
+    assert doc.meta == {"title": "Olaf Scholz met Emmanuel Macron."}
+    with pytest.raises(InputError) as info:
+        parse_line('{"text": 1}', None, 7)
+    assert (info.value.path, info.value.line, str(info.value)) == (
+        None,
+        7,
+        '<input>:7: "text" must be a non-empty string, got 1',
+    )

@@ -74,7 +74,7 @@ def test_export_then_read_keeps_text_and_annotations(
     assert sorted(s.key for s in back.spans) == sorted(s.key for s in aset.spans)
     for s in back.spans:
         assert back.text[s.start : s.end] == doc.text[s.start : s.end]
-    assert sorted(q.key for q in back.quotes) == sorted(q.key for q in aset.quotes)
+    assert sorted(repr(q.key) for q in back.quotes) == sorted(repr(q.key) for q in aset.quotes)
     assert sorted((q.entity or "", q.speaker_label or "") for q in back.quotes) == sorted(
         (q.entity or "", q.speaker_label or "") for q in aset.quotes
     )
