@@ -260,6 +260,11 @@ class Database:
             raise StorageError(f"{dest} already exists; choose another name")
         if dest.absolute() == self.path:
             raise StorageError(f"{dest} is the database itself; choose another path")
+        if dest.exists():
+            # Renaming a fresh file over a database could meet a stale -wal beside it, which
+            # SQLite would replay onto the new content; writing through SQLite cannot.
+            backup_files.copy_into(self.path, dest, busy_timeout_ms=self.busy_timeout_ms)
+            return dest
         return backup_files.copy_database(self.path, dest, busy_timeout_ms=self.busy_timeout_ms)
 
     def auto_backup(self, reason: str) -> Path:

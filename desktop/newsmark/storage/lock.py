@@ -41,6 +41,8 @@ class WriterLock:
         if self._fh is not None:
             return True
         try:
+            # The data dir may not exist yet (e.g. `db restore` into a fresh one).
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             fh = self.path.open("a+", encoding="utf-8")
         except OSError as exc:
             raise StorageError(

@@ -28,7 +28,7 @@ def _status_filter(status: str | None) -> str | None:
     return Status(status).value  # ValueError for unknown statuses
 
 
-def _candidate_sets(annotator: str | None, status: str | None) -> Select[tuple[int]]:
+def _candidate_sets(annotator: str | None, status: str | None) -> Select[int]:
     """Sets of the outer query's document matching the filters (an alias: the outer query
     joins SetRow itself, and auto-correlation would otherwise swallow the inner one)."""
     inner = aliased(SetRow)

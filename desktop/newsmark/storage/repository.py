@@ -28,14 +28,18 @@ from newsmark.storage.db import Database
 from newsmark.storage.orm import DocumentRow, EditLogRow, EntityRow, QuoteRow, SetRow, SpanRow
 from newsmark.storage.records import DocumentSummary, EditLogEntry
 
+DEFAULT_LABEL_SET = LabelSet()
+
 
 class Repository:
     """Reads return domain objects and records, never ORM rows.
 
-    `labels`: when given, new spans (and quote speakers) must use one of these labels.
+    `labels`: imported and newly edited spans (and quote speakers) must use one of these
+    (spaCy's OntoNotes labels by default); None accepts any label. Predictions are not
+    checked: a model's labels are what it predicts.
     """
 
-    def __init__(self, db: Database, labels: LabelSet | None = None) -> None:
+    def __init__(self, db: Database, labels: LabelSet | None = DEFAULT_LABEL_SET) -> None:
         if not db.is_current:
             raise StorageError(
                 f"{db.path} has schema {db.revision() or 'none'}, this Newsmark needs "
@@ -57,9 +61,11 @@ class Repository:
 
         Same text as a stored document: nothing added, unless the item has annotations,
         which become a new annotation set. Raises BatchInputError (an InputError with the
-        item's `index`) for invalid annotations, before anything is written.
+        item's `index`) for invalid annotations, before anything is written. `labels`
+        replaces the repository's label set for this batch (e.g. `--add-labels`).
         """
-        statuses = batch.validate_inputs(items, labels or self.labels)
+        checked = labels if labels is not None else self.labels
+        statuses = batch.validate_inputs(items, checked)
         out: list[tuple[int, bool]] = []
         with self.db.session() as s:
             known = batch.existing_ids(s, [item.sha256 for item, _ in items])

@@ -193,6 +193,10 @@ def test_backup_is_a_consistent_standalone_copy(db: Database, tmp_path: Path) ->
         assert copy.integrity_check() == ["ok"]
     with pytest.raises(StorageError, match="already exists"):
         db.backup(dest)
+    Repository(db).add_documents([item("A second document.")], "import")
+    db.backup(dest, overwrite=True)
+    with Database.open(dest, readonly=True) as copy:
+        assert Repository(copy).document_ids() == [1, 2]
     into_folder = db.backup(tmp_path)
     assert into_folder.parent == tmp_path and into_folder.suffix == ".sqlite3"
 

@@ -45,9 +45,17 @@ def test_holder_is_none_without_a_lock_file(tmp_path: Path) -> None:
     assert WriterLock(tmp_path / "x.sqlite3").holder() is None
 
 
-def test_unwritable_lock_location_is_a_storage_error(tmp_path: Path) -> None:
+def test_missing_folder_is_created(tmp_path: Path) -> None:
+    lock = WriterLock(tmp_path / "new-data-dir" / "x.sqlite3")
+    assert lock.acquire()
+    lock.release()
+
+
+def test_unusable_lock_location_is_a_storage_error(tmp_path: Path) -> None:
+    # A file where the folder should be: fails for root too, unlike permission bits.
+    (tmp_path / "blocker").write_text("not a folder")
     with pytest.raises(StorageError, match="cannot create the lock file"):
-        WriterLock(tmp_path / "missing-folder" / "x.sqlite3").acquire()
+        WriterLock(tmp_path / "blocker" / "x.sqlite3").acquire()
 
 
 def test_lock_held_by_another_process_and_freed_when_it_dies(db_path: Path) -> None:
