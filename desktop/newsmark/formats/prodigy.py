@@ -145,6 +145,9 @@ def task_to_input(value: object, path: Path, line: int | None) -> DocumentInput:
     """One Prodigy task -> DocumentInput; relations must link spans of the task."""
     f = Fields(path, line)
     task = f.obj(value, "task")
+    if "quotes" in task:
+        # Newsmark's own record shape (e.g. without schema_version): read it as such.
+        return record_to_input(task, path, line)
     text = f.string(task.get("text"), '"text"')
     n = len(text)
     tokens = f.lst(task.get("tokens"), '"tokens"')
@@ -170,7 +173,8 @@ def task_to_input(value: object, path: Path, line: int | None) -> DocumentInput:
         if label == QUOTE_LABEL:
             quote_spans[(start, end)] = {"parts": [(start, end)]}
         elif label not in (SPEAKER_LABEL, CUE_LABEL):
-            entities.append({"start": start, "end": end, "label": label})
+            # record_to_input checks a span's "text" against the offsets (wrong units).
+            entities.append({"start": start, "end": end, "label": label, "text": item.get("text")})
     for i, item in enumerate(f.lst(task.get("relations"), '"relations"')):
         what = f"relations[{i}]"
         rel = f.obj(item, what)
