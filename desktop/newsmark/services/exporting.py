@@ -35,10 +35,10 @@ class ExportReport:
 @contextlib.contextmanager
 def atomic_writer(dest: Path, *, force: bool) -> Iterator[IO[str]]:
     """A text stream that becomes `dest` only when the block finishes without error."""
-    if dest.exists() and not force:
-        raise InputError(dest, None, "file exists; use --force to overwrite it")
     if dest.is_dir():
         raise InputError(dest, None, "is a directory; give a file name")
+    if dest.exists() and not force:
+        raise InputError(dest, None, "file exists; use --force to overwrite it")
     parent = dest.parent if str(dest.parent) else Path()
     if not parent.is_dir():
         raise InputError(dest, None, f"directory {parent} does not exist")

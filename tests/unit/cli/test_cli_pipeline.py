@@ -137,4 +137,4 @@ def test_formats_lists_readers_and_writers(capsys: pytest.CaptureFixture[str]) -
     code, out, _ = run(capsys, "formats")
     assert code == 0
     names = {line.split()[0] for line in out.splitlines()}
-    assert {"txt", "md", "html", "jsonl"} <= names
+    assert {"txt", "md", "html", "newsmark", "prodigy"} <= names
