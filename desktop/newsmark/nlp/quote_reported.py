@@ -12,6 +12,7 @@ from newsmark.nlp.quote_speakers import mention_span, subject_of
 
 Range = tuple[int, int]
 MARKS = set('"“”„‟«»') | {"''", "``"}
+CONCESSIVE = {"although", "though", "while", "whereas"}
 _TRIM = {",", ";", ":", "—", "–", "-", "(", ")", ".", "!", "?"} | MARKS
 
 
@@ -47,6 +48,23 @@ def _speaker(doc: Doc, verb: Token) -> tuple[int | None, Range | None]:
     return subj.i, (s, e)
 
 
+def _is_break(t: Token) -> bool:
+    return t.text == ";" or (t.is_space and "\n" in t.text)
+
+
+def _clip(doc: Doc, s: int, e: int, cue: int) -> Range:
+    """Keep the content on the cue's side of a semicolon or paragraph break."""
+    if cue < s:
+        for t in doc[s:e]:
+            if _is_break(t):
+                return s, t.i
+    elif cue >= e:
+        for t in reversed(doc[s:e]):
+            if _is_break(t):
+                return t.i + 1, e
+    return s, e
+
+
 def _cut_asides(doc: Doc, s: int, e: int) -> int:
     """End of content without a trailing ", which ..." clause or ", the ..." apposition."""
     for t in doc[s:e]:
@@ -55,7 +73,7 @@ def _cut_asides(doc: Doc, s: int, e: int) -> int:
         if t.right_edge.i + 1 < e - 1 or doc[t.left_edge.i - 1].text != ",":
             continue
         k = t.left_edge.i
-        if t.dep_ == "appos" or doc[k].tag_ in {"WDT", "WP", "VBG"}:
+        if t.dep_ == "appos" or doc[k].tag_ in {"WDT", "WP", "VBG"} or doc[k].lower_ in CONCESSIVE:
             return k - 1
     return e
 
@@ -83,8 +101,13 @@ def _complement(verb: Token, lex: Lexicon) -> tuple[int, int] | None:
     kids = list(verb.children)
     if lemma in lex.verbs or lemma in lex.beliefs:
         for c in kids:
-            if c.dep_ == "ccomp":
-                return c.left_edge.i, c.right_edge.i + 1
+            if c.dep_ != "ccomp":
+                continue
+            if c.i < verb.i and any(t.text == ":" for t in verb.doc[c.i : verb.i]):
+                # "Fireworks erupted: Republicans said they ...": the parse took the wrong
+                # clause; what follows the cue is the content.
+                return _rest_of_sentence(verb) if lemma in lex.verbs else None
+            return c.left_edge.i, c.right_edge.i + 1
     if lemma in lex.xcomp:
         for c in kids:
             if c.dep_ == "xcomp" and any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children):
@@ -246,7 +269,7 @@ def find_reported(doc: Doc, direct: list[Found], lex: Lexicon, min_length: int) 
         extra = _postposed_conj(tok, comp, lex) if comp else None
         if extra:
             parts.append(extra)
-        parts = [_trim(doc, *p) for p in parts]
+        parts = [_trim(doc, *_clip(doc, *p, tok.i)) for p in parts]
         parts = [p for p in parts if p[1] > p[0]]
         if parts:
             parts[-1] = _trim(doc, parts[-1][0], _cut_asides(doc, *parts[-1]))
