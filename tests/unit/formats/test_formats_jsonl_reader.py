@@ -300,3 +300,27 @@ def test_parse_line_without_a_file() -> None:
         7,
         '<input>:7: "text" must be a non-empty string, got 1',
     )
+
+
+def test_sample_tasks_with_crlf_text() -> None:
+    path = Path(__file__).resolve().parents[2] / "data" / "formats" / "tasks.jsonl"
+    first, second = read(path)
+    # The file's offsets count the \r of each \r\n; the stored text has none.
+    assert first.text == "Putin 😀 spoke to Netanyahu.\n“We will not stop,” Netanyahu said.\n"
+    assert [(s.start, s.end, s.label) for s in first.spans] == [
+        (0, 5, "PERSON"),
+        (17, 26, "PERSON"),
+        (48, 57, "PERSON"),
+    ]
+    (quote,) = first.quotes
+    assert (quote.parts, quote.speaker, quote.cue) == (((28, 47),), (48, 57), (58, 62))
+    assert first.text[28:47] == "“We will not stop,”"
+    assert first.text[58:62] == "said"
+    assert (quote.entity, quote.speaker_label, quote.kind) == (
+        "Benjamin Netanyahu",
+        "PERSON",
+        QuoteKind.DIRECT,
+    )
+    assert (first.status, first.annotator) == ("accepted", "alice")
+    assert first.meta == {"source": "wire/putin.txt", "title": "Putin 😀 spoke to Netanyahu."}
+    assert [second.text[s.start : s.end] for s in second.spans] == ["Olaf Scholz", "Berlin"]

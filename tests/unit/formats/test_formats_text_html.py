@@ -145,3 +145,32 @@ def test_html_without_text(tmp_path: Path) -> None:
         read_path(path)
     assert (info.value.path, info.value.line) == (str(path), None)
     assert info.value.reason == "no article text found in this HTML page"
+
+
+def test_sample_txt_with_bom_crlf_emoji_and_meta_line() -> None:
+    path = DATA / "crlf_bom_emoji.txt"
+    (doc,) = read_path(path)
+    assert doc.text == ("Putin 😀 spoke to Netanyahu.\n\n“We will not stop,” Netanyahu said.\n")
+    assert doc.meta == {
+        "source": str(path),
+        "date": "2023-12-10",
+        "author": "Yuri Kobzar",
+        "published": "20:37, 12/10/23",
+        "title": "Putin 😀 spoke to Netanyahu.",
+    }
+
+
+def test_sample_md() -> None:
+    path = DATA / "article.md"
+    (doc,) = read_path(path)
+    assert doc.text == (
+        "# Netanyahu and Putin speak\n\n"
+        "The two leaders accused each other of wrong policies regarding the Gaza Strip.\n"
+    )
+    assert doc.meta == {
+        "source": str(path),
+        "title": "Netanyahu and Putin speak",
+        "author": "Yuri Kobzar",
+        "date": "2023-12-10",
+        "tags": ["gaza", "russia"],
+    }
