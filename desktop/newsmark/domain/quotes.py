@@ -48,7 +48,7 @@ class Quote:
         return (self.parts, self.kind.value, self.speaker, self.cue)
 
 
-QUOTE_MARKS = "\"“”„‟«»‹›「」『』"
+QUOTE_MARKS = '"“”„‟«»‹›「」『』'
 
 
 def guess_kind(text: str, start: int, end: int) -> QuoteKind:

@@ -34,7 +34,7 @@ class Span:
         """Identity of the annotation regardless of origin and storage."""
         return (self.start, self.end, self.label)
 
-    def with_id(self, id: int) -> Span:  # noqa: A002 - mirrors the field name
+    def with_id(self, id: int) -> Span:
         return replace(self, id=id)
 
     def overlaps(self, other: Span | tuple[int, int]) -> bool:

@@ -66,7 +66,9 @@ def load_model(name_or_path: str | None = None, *, quotes: bool = True) -> Loade
                 model = _load_one(name, quotes)
             except (OSError, ImportError, ValueError) as exc:
                 log.debug("model %s did not load: %s", name, exc)
-                errors.append(f"{name}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+                errors.append(
+                    f"{name}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+                )
                 continue
             log.info("loaded spaCy model %s", model.provenance)
             _cache[key] = model

@@ -41,7 +41,7 @@ def doc_to_prediction(doc: Doc, provenance: str) -> Prediction:
         if ent.text.strip()
     ]
     quotes: list[Quote] = []
-    hulls = doc.spans["quotes"] if "quotes" in doc.spans else []
+    hulls = doc.spans.get("quotes", [])
     for hull, data in zip(hulls, doc.user_data.get(QUOTES_KEY, []), strict=False):
         parts = tuple((int(s), int(e)) for s, e in data.get("parts") or [])
         if not parts:

@@ -48,7 +48,9 @@ def quote_dicts(pred: Any) -> list[dict[str, Any]]:
     return out
 
 
-def predict_gold(gold_path: Path, model_name: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def predict_gold(
+    gold_path: Path, model_name: str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     gold = read_jsonl(gold_path)
     model = load_model(model_name)
     preds = predict_texts(model, (g["text"] for g in gold))

@@ -72,7 +72,9 @@ def export(
 ) -> ExportReport:
     """Export matching annotation sets; `dest` None writes to `stdout` (default sys.stdout)."""
     if status not in STATUS_FILTERS:
-        raise InputError(None, None, f"unknown status {status!r}; one of {', '.join(STATUS_FILTERS)}")
+        raise InputError(
+            None, None, f"unknown status {status!r}; one of {', '.join(STATUS_FILTERS)}"
+        )
     writer = get_format(fmt)
     if writer.write is None:
         raise InputError(None, None, f"format {fmt!r} cannot be exported")
@@ -86,7 +88,9 @@ def export(
                 raise Cancelled()
             record = export_record(doc, aset, entities)
             for span in misaligned_spans(record):
-                report.misaligned.append(f"doc {doc.id}: {span['start']}..{span['end']} {span['label']}")
+                report.misaligned.append(
+                    f"doc {doc.id}: {span['start']}..{span['end']} {span['label']}"
+                )
             report.records = n
             if n % 100 == 0:
                 progress(n, None, f"{n} exported")

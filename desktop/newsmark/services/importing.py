@@ -42,7 +42,9 @@ class ImportReport:
         return text
 
 
-def import_file(repo: Repository, path: Path, *, fmt: str | None, annotator: str) -> tuple[list[int], list[int], int]:
+def import_file(
+    repo: Repository, path: Path, *, fmt: str | None, annotator: str
+) -> tuple[list[int], list[int], int]:
     """Import one file whole or not at all: (added ids, duplicate ids, new annotation sets)."""
     reader = get_format(fmt) if fmt else detect_format(path)
     if reader.read is None:

@@ -60,7 +60,9 @@ def upgrade(data_dir: str | Path | None) -> str:
         before, after = db.upgrade()
     finally:
         db.close()
-    return f"schema already at {after}" if before == after else f"upgraded schema {before} -> {after}"
+    return (
+        f"schema already at {after}" if before == after else f"upgraded schema {before} -> {after}"
+    )
 
 
 def backup(data_dir: str | Path | None, dest: Path | None) -> Path:

@@ -17,5 +17,5 @@ def never_cancel() -> bool:
     return False
 
 
-class Cancelled(Exception):  # noqa: N818 - it is a signal, not an error to report
+class Cancelled(Exception):
     """Raised inside a service when its cancel callback returned True."""

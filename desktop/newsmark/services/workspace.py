@@ -52,7 +52,9 @@ def open_workspace(
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StorageError(f"cannot create the data directory {directory}: {exc.strerror}") from exc
+            raise StorageError(
+                f"cannot create the data directory {directory}: {exc.strerror}"
+            ) from exc
     elif not db_path.exists():
         raise StorageError(f"no Newsmark database at {db_path}")
     reason: str | None = None
@@ -60,7 +62,9 @@ def open_workspace(
     if take_lock and not readonly:
         lock = WriterLock(db_path)
         if not lock.acquire():
-            reason = f"another Newsmark ({lock.holder() or 'unknown process'}) is editing this database"
+            reason = (
+                f"another Newsmark ({lock.holder() or 'unknown process'}) is editing this database"
+            )
             readonly, lock = True, None
     if not readonly and not os.access(directory, os.W_OK):
         reason, readonly = f"the data directory {directory} is not writable", True

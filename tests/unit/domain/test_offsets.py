@@ -12,7 +12,23 @@ from newsmark.domain.offsets import Alignment, TokenIndex, Utf16Map, line_starts
 
 # Texts that mix ASCII, combining marks, emoji (astral), ZWJ sequences, CJK and RTL.
 ALPHABET = st.sampled_from(
-    ["a", "b", " ", "\n", "\u0301", "\u0308", "😀", "👍🏽", "👩\u200d💻", "中", "文", "ש", "ل", "\t", "🇮🇱"]
+    [
+        "a",
+        "b",
+        " ",
+        "\n",
+        "\u0301",
+        "\u0308",
+        "😀",
+        "👍🏽",
+        "👩\u200d💻",
+        "中",
+        "文",
+        "ש",
+        "ل",
+        "\t",
+        "🇮🇱",
+    ]
 )
 texts = st.lists(ALPHABET, max_size=40).map("".join)
 
