@@ -28,6 +28,48 @@ def find_or_create(session: Session, name: str, label: str, kb_id: str | None) -
     return rows.entity(row)
 
 
+def update(
+    session: Session,
+    entity_id: int,
+    who: str,
+    name: str | None,
+    label: str | None,
+    kb_id: str | None,
+) -> Entity:
+    row = session.get(EntityRow, entity_id)
+    if row is None:
+        raise InputError(None, None, f"no entity with id {entity_id}")
+    before = rows.entity(row)
+    if name is not None:
+        row.name = name.strip()
+    if label is not None:
+        row.label = label.strip()
+    if kb_id is not None:
+        row.kb_id = kb_id.strip() or None  # "" clears it
+    if not row.name or not row.label:
+        raise InputError(None, None, "an entity needs a name and a label")
+    clash = session.scalar(
+        select(EntityRow.id).where(
+            EntityRow.name == row.name, EntityRow.label == row.label, EntityRow.id != entity_id
+        )
+    )
+    if clash is not None:
+        raise InputError(
+            None, None, f"entity {row.name!r} ({row.label}) already exists: merge them instead"
+        )
+    if row.name != before.name:
+        # Quotes keep the resolved name as text too (it is what export writes).
+        session.execute(
+            update(QuoteRow).where(QuoteRow.entity_id == entity_id).values(entity=row.name)
+        )
+    session.flush()
+    after = rows.entity(row)
+    edits.log(
+        session, None, who, "update_entity", entity_id, entity_json(before), entity_json(after)
+    )
+    return after
+
+
 def merge(session: Session, keep_id: int, drop_id: int, who: str) -> Entity:
     if keep_id == drop_id:
         raise InputError(None, None, "cannot merge an entity with itself")

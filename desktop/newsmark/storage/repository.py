@@ -1,15 +1,11 @@
 """The repository: every read and write of Newsmark data, one transaction per method.
 
-Edits return domain objects so an undo command can invert them: `add_*` returns the
-stored object (with id), `delete_*` what was deleted, `update_*` the new state (read the
-old one with `get_span`/`get_quote` first); `replace_*` writes a full earlier state back,
-and `add_*` reuses a given id, so undo/redo keep referring to the same rows.
+Span, quote and status edits (and undo support) live in `annotation_edits.AnnotationEdits`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -21,17 +17,18 @@ from newsmark.domain.entities import Entity
 from newsmark.domain.errors import InputError, StorageError
 from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote
-from newsmark.domain.spans import Origin, Span
+from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
 from newsmark.storage import batch, edits, entity_ops, queries, rows
+from newsmark.storage.annotation_edits import AnnotationEdits
 from newsmark.storage.db import Database
-from newsmark.storage.orm import DocumentRow, EditLogRow, EntityRow, QuoteRow, SetRow, SpanRow
+from newsmark.storage.orm import DocumentRow, EditLogRow, EntityRow, SetRow
 from newsmark.storage.records import DocumentSummary, EditLogEntry
 
 DEFAULT_LABEL_SET = LabelSet()
 
 
-class Repository:
+class Repository(AnnotationEdits):
     """Reads return domain objects and records, never ORM rows.
 
     `labels`: imported and newly edited spans (and quote speakers) must use one of these
@@ -164,186 +161,7 @@ class Repository:
         with self.db.session(write=False) as s:
             yield from queries.iter_export(s, status, annotator, batch_size)
 
-    # -- span edits -------------------------------------------------------------------------
-
-    def get_span(self, set_id: int, span_id: int) -> Span:
-        with self.db.session(write=False) as s:
-            return rows.span(edits.get_span_row(s, set_id, span_id))
-
-    def add_span(
-        self, set_id: int, span: Span, who: str, *, expected_version: int | None = None
-    ) -> Span:
-        with self.db.session() as s:
-            row = edits.load_set(s, set_id, expected_version)
-            others = [rows.span(r) for r in edits.span_rows(s, set_id)]
-            edits.check_spans(edits.document_text(s, row.document_id), others, span, self.labels)
-            edits.check_entity(s, span.entity_id)
-            new = SpanRow(
-                id=edits.free_id(s, SpanRow, span.id), set_id=set_id, **rows.span_values(span)
-            )
-            s.add(new)
-            s.flush()
-            result = rows.span(new)
-            edits.touch(s, row, who, "add_span", new.id, None, rows.span_json(result))
-            return result
-
-    def update_span(
-        self,
-        set_id: int,
-        span_id: int,
-        who: str,
-        *,
-        label: str | None = None,
-        start: int | None = None,
-        end: int | None = None,
-        expected_version: int | None = None,
-    ) -> Span:
-        """Change label and/or boundaries; the span becomes a human one."""
-        with self.db.session() as s:
-            old = rows.span(edits.get_span_row(s, set_id, span_id))
-            changed = replace(
-                old,
-                label=old.label if label is None else label,
-                start=old.start if start is None else start,
-                end=old.end if end is None else end,
-                origin=Origin.HUMAN,
-                model=None,
-            )
-            return edits.write_span(
-                s, self.labels, set_id, old, changed, who, "update_span", expected_version
-            )
-
-    def replace_span(
-        self, set_id: int, span: Span, who: str, *, expected_version: int | None = None
-    ) -> Span:
-        """Write every field of `span` (by its id) back: how undo restores an earlier state."""
-        if span.id is None:
-            raise InputError(None, None, "replace_span needs a span with an id")
-        with self.db.session() as s:
-            old = rows.span(edits.get_span_row(s, set_id, span.id))
-            return edits.write_span(
-                s, self.labels, set_id, old, span, who, "replace_span", expected_version
-            )
-
-    def link_span(
-        self,
-        set_id: int,
-        span_id: int,
-        entity_id: int | None,
-        who: str,
-        *,
-        expected_version: int | None = None,
-    ) -> Span:
-        """Link the mention to a corpus entity (None unlinks)."""
-        with self.db.session() as s:
-            old = rows.span(edits.get_span_row(s, set_id, span_id))
-            changed = replace(old, entity_id=entity_id)
-            return edits.write_span(
-                s, self.labels, set_id, old, changed, who, "link_span", expected_version
-            )
-
-    def delete_span(
-        self, set_id: int, span_id: int, who: str, *, expected_version: int | None = None
-    ) -> Span:
-        """Returns the deleted span (with its id, so `add_span` can restore it)."""
-        with self.db.session() as s:
-            row = edits.load_set(s, set_id, expected_version)
-            span_row = edits.get_span_row(s, set_id, span_id)
-            old = rows.span(span_row)
-            s.delete(span_row)
-            edits.touch(s, row, who, "delete_span", span_id, rows.span_json(old), None)
-            return old
-
-    # -- quote edits ------------------------------------------------------------------------
-
-    def get_quote(self, set_id: int, quote_id: int) -> Quote:
-        with self.db.session(write=False) as s:
-            return rows.quote(edits.get_quote_row(s, set_id, quote_id))
-
-    def add_quote(
-        self, set_id: int, quote: Quote, who: str, *, expected_version: int | None = None
-    ) -> Quote:
-        with self.db.session() as s:
-            row = edits.load_set(s, set_id, expected_version)
-            others = [rows.quote(r) for r in edits.quote_rows(s, set_id)]
-            text = edits.document_text(s, row.document_id)
-            edits.check_quotes(text, others, quote, self.labels)
-            edits.check_entity(s, quote.entity_id)
-            new = QuoteRow(
-                id=edits.free_id(s, QuoteRow, quote.id), set_id=set_id, **rows.quote_values(quote)
-            )
-            s.add(new)
-            s.flush()
-            result = rows.quote(new)
-            edits.touch(s, row, who, "add_quote", new.id, None, rows.quote_json(result))
-            return result
-
-    def update_quote(
-        self,
-        set_id: int,
-        quote_id: int,
-        who: str,
-        *,
-        expected_version: int | None = None,
-        **changes: Any,
-    ) -> Quote:
-        """Change any of parts, kind, speaker, speaker_label, cue, entity, entity_id."""
-        changes = edits.quote_changes(changes)
-        with self.db.session() as s:
-            old = rows.quote(edits.get_quote_row(s, set_id, quote_id))
-            changed = replace(old, origin=Origin.HUMAN, model=None, **changes)
-            return edits.write_quote(
-                s, self.labels, set_id, old, changed, who, "update_quote", expected_version
-            )
-
-    def replace_quote(
-        self, set_id: int, quote: Quote, who: str, *, expected_version: int | None = None
-    ) -> Quote:
-        """Write every field of `quote` (by its id) back: how undo restores an earlier state."""
-        if quote.id is None:
-            raise InputError(None, None, "replace_quote needs a quote with an id")
-        with self.db.session() as s:
-            old = rows.quote(edits.get_quote_row(s, set_id, quote.id))
-            return edits.write_quote(
-                s, self.labels, set_id, old, quote, who, "replace_quote", expected_version
-            )
-
-    def delete_quote(
-        self, set_id: int, quote_id: int, who: str, *, expected_version: int | None = None
-    ) -> Quote:
-        with self.db.session() as s:
-            row = edits.load_set(s, set_id, expected_version)
-            quote_row = edits.get_quote_row(s, set_id, quote_id)
-            old = rows.quote(quote_row)
-            s.delete(quote_row)
-            edits.touch(s, row, who, "delete_quote", quote_id, rows.quote_json(old), None)
-            return old
-
-    # -- status and log ---------------------------------------------------------------------
-
-    def set_status(
-        self, set_id: int, status: Status | str, who: str, *, expected_version: int | None = None
-    ) -> Status:
-        """Set the status; returns the previous one (for undo)."""
-        try:
-            new = Status(status)
-        except ValueError:
-            raise InputError(None, None, f"unknown status {status!r}") from None
-        with self.db.session() as s:
-            row = edits.load_set(s, set_id, expected_version)
-            old = Status(row.status)
-            row.status = new.value
-            edits.touch(
-                s,
-                row,
-                who,
-                "set_status",
-                set_id,
-                {"status": old.value},
-                {"status": new.value},
-                human=False,
-            )
-            return old
+    # -- log ------------------------------------------------------------------------------
 
     def edit_log(self, set_id: int) -> list[EditLogEntry]:
         with self.db.session(write=False) as s:
@@ -380,6 +198,19 @@ class Repository:
         # Another process created it between our select and insert: it exists now.
         with self.db.session() as s:
             return entity_ops.find_or_create(s, name, label, kb_id)
+
+    def update_entity(
+        self,
+        entity_id: int,
+        who: str,
+        *,
+        name: str | None = None,
+        label: str | None = None,
+        kb_id: str | None = None,
+    ) -> Entity:
+        """Rename, relabel or set the knowledge-base id ("" clears it); logged corpus-wide."""
+        with self.db.session() as s:
+            return entity_ops.update(s, entity_id, who, name, label, kb_id)
 
     def merge_entities(self, keep_id: int, drop_id: int, who: str) -> Entity:
         """Relink every mention and quote of `drop_id` to `keep_id`, then delete it."""

@@ -405,3 +405,75 @@ def test_merge_entities_relinks_everything_in_one_go(
     assert repo.get_set(set_id).version == version + 1
     with pytest.raises(InputError, match="no entity"):
         repo.merge_entities(keep.id, drop.id, "curator")
+
+
+# -- undo from the log ---------------------------------------------------------------------
+
+
+def test_revert_inverts_each_logged_edit_and_reverting_a_revert_redoes(
+    repo: Repository, set_id: int
+) -> None:
+    span = repo.add_span(set_id, NETANYAHU, "ann1")
+    assert span.id is not None
+    repo.update_span(set_id, span.id, "ann1", label="ORG")
+    quote = repo.add_quote(set_id, QUOTE, "ann1")
+    assert quote.id is not None
+    repo.delete_quote(set_id, quote.id, "ann1")
+    repo.set_status(set_id, "accepted", "ann1")
+    for entry in reversed(repo.edit_log(set_id)):
+        undo = repo.revert(entry.id, "ann1")
+        assert undo.set_id == set_id and undo.who == "ann1"
+        if entry.op == "set_status":
+            assert repo.get_set(set_id).status is Status.IN_PROGRESS
+            redo = repo.revert(undo.id, "ann1")
+            assert repo.get_set(set_id).status is Status.ACCEPTED
+            repo.revert(redo.id, "ann1")
+    final = repo.get_set(set_id)
+    assert final.spans == [] and final.quotes == []
+    with pytest.raises(InputError, match="no edit log entry"):
+        repo.revert(10_000, "ann1")
+
+
+def test_revert_refuses_bulk_operations(repo: Repository, doc_id: int) -> None:
+    repo.save_predictions(doc_id, "ann1", [model_span(PUTIN)], [])
+    aset = repo.annotation_set(doc_id, "ann1")
+    assert aset is not None and aset.id is not None
+    [entry] = repo.edit_log(aset.id)
+    with pytest.raises(InputError, match="'save_predictions' edit cannot be reverted"):
+        repo.revert(entry.id, "ann1")
+
+
+def test_undo_restores_spans_with_labels_outside_the_label_set(
+    repo: Repository, doc_id: int
+) -> None:
+    repo.add_documents(
+        [item(TEXT, spans=(Span(30, 44, "MISC"),), annotator="conll")],
+        "import",
+        labels=LabelSet().with_labels(["MISC"]),
+    )
+    [aset] = repo.sets_for_document(doc_id)
+    assert aset.id is not None
+    [misc] = aset.spans
+    assert misc.id is not None
+    with pytest.raises(AnnotationError, match="unknown label 'MISC'"):
+        repo.add_span(aset.id, Span(0, 18, "MISC"), "ann1")
+    repo.update_span(aset.id, misc.id, "ann1", label="PERSON")
+    assert repo.replace_span(aset.id, misc, "ann1") == misc
+    gone = repo.delete_span(aset.id, misc.id, "ann1")
+    assert repo.add_span(aset.id, gone, "ann1") == misc
+
+
+def test_update_entity(repo: Repository, set_id: int) -> None:
+    bibi = repo.find_or_create_entity("Netanyahu", "PERSON")
+    other = repo.find_or_create_entity("Benjamin Netanyahu", "PERSON")
+    quote = repo.add_quote(
+        set_id, Quote(parts=((46, 60),), entity="Netanyahu", entity_id=bibi.id), "ann1"
+    )
+    renamed = repo.update_entity(bibi.id, "curator", name="Bibi Netanyahu", kb_id="Q43723")
+    assert (renamed.name, renamed.label, renamed.kb_id) == ("Bibi Netanyahu", "PERSON", "Q43723")
+    assert quote.id is not None
+    assert repo.get_quote(set_id, quote.id).entity == "Bibi Netanyahu"
+    assert repo.update_entity(bibi.id, "curator", kb_id="").kb_id is None
+    with pytest.raises(InputError, match="merge them instead"):
+        repo.update_entity(bibi.id, "curator", name=other.name)
+    assert repo.get_entity(bibi.id).name == "Bibi Netanyahu"
