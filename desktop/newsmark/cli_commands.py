@@ -13,7 +13,7 @@ from newsmark.domain.errors import InputError, NewsmarkError
 from newsmark.services.progress import Progress
 
 if TYPE_CHECKING:  # the workspace pulls in SQLAlchemy: only commands that need it pay
-    pass
+    from newsmark.services.workspace import Workspace
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -33,7 +33,7 @@ def _bar(desc: str) -> tuple[Progress, Callable[[], None]]:
     return update, bar.close
 
 
-def _workspace(args: argparse.Namespace, *, readonly: bool = False):
+def _workspace(args: argparse.Namespace, *, readonly: bool = False) -> Workspace:
     from newsmark.services.workspace import open_workspace
 
     return open_workspace(args.data_dir, readonly=readonly)
