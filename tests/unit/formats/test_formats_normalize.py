@@ -170,3 +170,34 @@ def test_offset_map_keeps_annotated_substrings(
     mapped = offsets.map_span(start, end)
     if mapped is not None:
         assert text[mapped[0] : mapped[1]] == _clean(raw[start:end])
+
+
+@given(
+    st.sampled_from(["", "\ufeff"]),
+    st.sampled_from(
+        ["", " date 2023-12-10 Yuri Kobzar20:37, 12/10/23\r\n\r\n", "date 2024-01-02\n"]
+    ),
+    st.lists(_PIECES, min_size=1, max_size=30),
+    st.data(),
+)
+def test_prepare_text_keeps_annotated_substrings_of_the_body(
+    bom: str, meta_line: str, pieces: list[str], data: st.DataObject
+) -> None:
+    body = "Body " + "".join(pieces)
+    raw = bom + meta_line + body
+    prepared = prepare_text(raw)
+    assert prepared.text == _clean(body)
+    assert bool(prepared.meta) == bool(meta_line)
+    offset = len(bom) + len(meta_line)
+    bounds = [
+        offset + i
+        for i in range(len(body) + 1)
+        if not (0 < i < len(body) and body[i - 1 : i + 1] == "\r\n")
+    ]
+    start = data.draw(st.sampled_from(bounds))
+    end = data.draw(st.sampled_from([b for b in bounds if b > start] or [start]))
+    mapped = prepared.offsets.map_span(start, end)
+    if mapped is not None:
+        assert prepared.text[mapped[0] : mapped[1]] == _clean(raw[start:end])
+    else:  # only a span that normalises to nothing (a lone "\r\n") vanishes
+        assert _clean(raw[start:end]) in ("", "\n") and len(raw[start:end]) <= 2
