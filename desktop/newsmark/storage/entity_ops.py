@@ -28,7 +28,7 @@ def find_or_create(session: Session, name: str, label: str, kb_id: str | None) -
     return rows.entity(row)
 
 
-def update(
+def update_entity(
     session: Session,
     entity_id: int,
     who: str,
@@ -40,23 +40,23 @@ def update(
     if row is None:
         raise InputError(None, None, f"no entity with id {entity_id}")
     before = rows.entity(row)
-    if name is not None:
-        row.name = name.strip()
-    if label is not None:
-        row.label = label.strip()
-    if kb_id is not None:
-        row.kb_id = kb_id.strip() or None  # "" clears it
-    if not row.name or not row.label:
+    new_name = before.name if name is None else name.strip()
+    new_label = before.label if label is None else label.strip()
+    if not new_name or not new_label:
         raise InputError(None, None, "an entity needs a name and a label")
+    # Checked before assigning: the query would autoflush a clashing row first.
     clash = session.scalar(
         select(EntityRow.id).where(
-            EntityRow.name == row.name, EntityRow.label == row.label, EntityRow.id != entity_id
+            EntityRow.name == new_name, EntityRow.label == new_label, EntityRow.id != entity_id
         )
     )
     if clash is not None:
         raise InputError(
-            None, None, f"entity {row.name!r} ({row.label}) already exists: merge them instead"
+            None, None, f"entity {new_name!r} ({new_label}) already exists: merge them instead"
         )
+    row.name, row.label = new_name, new_label
+    if kb_id is not None:
+        row.kb_id = kb_id.strip() or None  # "" clears it
     if row.name != before.name:
         # Quotes keep the resolved name as text too (it is what export writes).
         session.execute(

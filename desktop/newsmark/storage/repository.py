@@ -210,7 +210,7 @@ class Repository(AnnotationEdits):
     ) -> Entity:
         """Rename, relabel or set the knowledge-base id ("" clears it); logged corpus-wide."""
         with self.db.session() as s:
-            return entity_ops.update(s, entity_id, who, name, label, kb_id)
+            return entity_ops.update_entity(s, entity_id, who, name, label, kb_id)
 
     def merge_entities(self, keep_id: int, drop_id: int, who: str) -> Entity:
         """Relink every mention and quote of `drop_id` to `keep_id`, then delete it."""
