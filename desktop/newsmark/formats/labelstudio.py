@@ -148,10 +148,13 @@ def _elements(text: str, path: Path) -> Iterator[tuple[int, Any]]:
         try:
             value, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            fail(path, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")
+            where = f"line {exc.lineno} column {exc.colno}"
+            fail(path, line, f"invalid JSON in the task starting here: {exc.msg} ({where})")
         yield line, value
         while pos < len(text) and text[pos] in " \t\r\n":
             pos += 1
+        if pos >= len(text):
+            fail(path, text.count("\n") + 1, "truncated file: the task array is not closed")
         if text.startswith(",", pos):
             pos += 1
         elif not text.startswith("]", pos):
