@@ -97,6 +97,29 @@ def fmt(res: dict[str, Any]) -> str:
     )
 
 
+def scaling(nlp: Any, quotes: Any, texts: list[str]) -> str:
+    """Component time per paragraph on a 20- and a 200-paragraph document (linear = ~1x)."""
+    paras = [p for t in texts for p in t.split("\n\n") if p.strip()]
+    if len(paras) < 200:
+        return "scaling: not enough paragraphs"
+    per_para = []
+    for n in (20, 200):
+        with nlp.select_pipes(disable=["newsmark_quotes"]):
+            doc = nlp("\n\n".join(paras[:n]))
+        best = min(_timed(quotes, doc) for _ in range(3))
+        per_para.append(best / n)
+    return (
+        f"scaling: component {per_para[0] * 1e3:.3f} ms/paragraph at 20 paragraphs, "
+        f"{per_para[1] * 1e3:.3f} at 200 (ratio {per_para[1] / per_para[0]:.2f}; 1 = linear)"
+    )
+
+
+def _timed(component: Any, doc: Any) -> float:
+    t0 = time.perf_counter()
+    component(doc)
+    return time.perf_counter() - t0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--limit", type=int, default=0, help="only the first N documents")
@@ -153,6 +176,7 @@ def main() -> int:
             print(line)
         res_all = score(gold, recs, {"direct", "indirect", "mixed"}, False)
         print(f"  recall by kind  {res_all['recall_by_kind']}")
+    print("\n" + scaling(nlp, quotes, texts))
     share = t_quotes / (t_pipe + t_quotes)
     print(
         f"\ncost: nlp.pipe {t_pipe:.2f}s, newsmark_quotes {t_quotes:.3f}s "

@@ -138,10 +138,17 @@ def _title_case(words: list[Token]) -> bool:
 
 
 def find_direct(
-    doc: Doc, segments: list[Segment], para_tokens: list[Range], lex: Lexicon, min_length: int
+    doc: Doc,
+    segments: list[Segment],
+    para_tokens: list[Range],
+    starts: list[int],
+    lex: Lexicon,
+    min_length: int,
 ) -> list[Found]:
-    """Direct quotes in text order; segments inside a clause are left to reported speech."""
-    starts = [t.idx for t in doc]
+    """Direct quotes in text order; segments inside a clause are left to reported speech.
+
+    `starts` are the tokens' character offsets (bisected to map marks to tokens).
+    """
     bounds = [
         (bisect.bisect_left(starts, s.start), bisect.bisect_left(starts, s.end)) for s in segments
     ]

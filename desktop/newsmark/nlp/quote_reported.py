@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import bisect
 
+import numpy
+from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Token
 
 from newsmark.nlp.quote_lexicon import Lexicon
@@ -237,13 +239,25 @@ def _covered(starts: list[int], taken: list[Range], s: int, e: int) -> bool:
     return False
 
 
+def candidates(doc: Doc, lex: Lexicon) -> list[int]:
+    """Indices of tokens that may be cues, picked from arrays without building Tokens."""
+    strings = doc.vocab.strings
+    words = lex.verbs | lex.objects | lex.prep_verbs | lex.beliefs
+    wanted = numpy.array([strings[w] for w in words], dtype="uint64")
+    lemma = doc.to_array(LEMMA).astype("uint64")
+    lower = doc.to_array(LOWER).astype("uint64")
+    hit = numpy.isin(lemma, wanted) | (lower == numpy.uint64(strings["according"]))
+    return [int(i) for i in numpy.flatnonzero(hit)]
+
+
 def find_reported(doc: Doc, direct: list[Found], lex: Lexicon, min_length: int) -> list[Found]:
     """Indirect and mixed quotes; content already found as a direct quote is skipped."""
     taken = sorted((q.start, q.end) for q in direct)
     starts = [t[0] for t in taken]
     cue_verbs = {q.cue_verb for q in direct if q.cue_verb is not None}
     out: list[Found] = []
-    for tok in doc:
+    for i in candidates(doc, lex):
+        tok = doc[i]
         if tok.lower_ == "according":
             q = _according(doc, tok)
             if q is not None and not _covered(starts, taken, q.start, q.end):

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -86,12 +87,12 @@ class QuoteComponent:
         """All quotes of a Doc, in text order, speakers resolved."""
         text = doc.text
         paras = paragraphs(text)
-        starts = [t.idx for t in doc]
+        starts = [int(x) for x in doc.to_array(IDX)] if len(doc) else []
         para_tokens = [
             (bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)) for s, e in paras
         ]
         segments = find_segments(text)
-        direct = find_direct(doc, segments, para_tokens, self.lexicon, self.min_length)
+        direct = find_direct(doc, segments, para_tokens, starts, self.lexicon, self.min_length)
         reported = find_reported(doc, direct, self.lexicon, self.min_length)
         index = build_index(doc, [(s.start, s.end) for s in segments])
         found = sorted(direct + reported, key=lambda q: (q.start, -q.end))
