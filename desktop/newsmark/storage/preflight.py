@@ -30,7 +30,14 @@ EMPTY = Inspection(None, False, ())
 
 
 def readonly_uri(path: Path) -> str:
-    return f"{path.absolute().as_uri()}?mode=ro"
+    uri = f"{path.absolute().as_uri()}?mode=ro"
+    wal = path.with_name(path.name + "-wal")
+    if not os.access(path.parent, os.W_OK) and not wal.exists():
+        # A WAL database needs its -shm file, which a read-only folder cannot hold. With no
+        # -wal beside it nobody can be writing (a writer needs to create one), so reading
+        # the file as immutable is safe, and it is the only way to read it at all.
+        uri += "&immutable=1"
+    return uri
 
 
 def describe_sqlite_error(path: Path, exc: BaseException | None) -> str:

@@ -106,13 +106,16 @@ class Repository(AnnotationEdits):
     def annotation_set(
         self, doc_id: int, annotator: str, create: bool = True
     ) -> AnnotationSet | None:
-        with self.db.session(write=create) as s:
-            row = s.scalar(
-                select(SetRow).where(SetRow.document_id == doc_id, SetRow.annotator == annotator)
-            )
+        """The annotator's set for the document (created, status new, if missing and create)."""
+        query = select(SetRow).where(SetRow.document_id == doc_id, SetRow.annotator == annotator)
+        # Read first: an existing set needs no write lock (and works on a read-only database).
+        with self.db.session(write=False) as s:
+            row = s.scalar(query)
+            if row is not None or not create:
+                return None if row is None else edits.load_annotation_set(s, row)
+        with self.db.session() as s:
+            row = s.scalar(query)  # another process may have created it meanwhile
             if row is None:
-                if not create:
-                    return None
                 edits.document_text(s, doc_id)  # InputError if the document is missing
                 row = edits.new_set(s, doc_id, annotator)
             return edits.load_annotation_set(s, row)

@@ -246,3 +246,23 @@ def test_restore_refuses_garbage(db_path: Path, tmp_path: Path) -> None:
     junk.write_bytes(b"nope" * 100)
     with pytest.raises(StorageError, match="not a SQLite database"):
         Database.restore(db_path, junk)
+
+
+def test_readonly_uri_in_a_readonly_folder_is_immutable(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Root cannot make a folder read-only for itself, so the answer is forced (see above)."""
+    with Database.open(db_path) as db:
+        Repository(db).add_documents([item(TEXT)], "import")
+    assert "immutable" not in preflight.readonly_uri(db_path)
+    real_access = preflight.os.access
+    monkeypatch.setattr(
+        preflight.os,
+        "access",
+        lambda p, mode: False if Path(p) == db_path.parent else real_access(p, mode),
+    )
+    assert preflight.readonly_uri(db_path).endswith("?mode=ro&immutable=1")
+    for leftover in db_path.parent.glob("*.sqlite3-*"):
+        leftover.unlink()
+    with Database.open(db_path, readonly=True) as ro:
+        assert Repository(ro).document_ids() == [1]
