@@ -14,6 +14,9 @@ CLOSERS = "”»"
 AMBIGUOUS = ('"', "''", "``")
 _MARK_RE = re.compile(r"''|``|[\"“”„‟«»]")
 _PARA_RE = re.compile(r"\n\s*")
+# A transcript line: 'PENCE: Well, look, ...', maybe after an opening mark. Each line is
+# its own attribution, so a quote left open never continues into one.
+SPEAKER_LINE = re.compile(r"[\"“'`]*\s*((?:[A-Z][A-Z.'\-]+ ){0,3}[A-Z][A-Z.'\-]+):\s+\S")
 # Characters after which a straight mark opens rather than closes.
 _OPEN_BEFORE = " \t\n([{—–-/:;,"
 
@@ -109,8 +112,10 @@ def find_segments(text: str) -> list[Segment]:
     open_family = ""
     for pi, (ps, pe) in enumerate(paras):
         if open_at is not None:
-            if _family(text[ps : ps + 2]) == open_family and _speech_like(
-                text, open_at, open_len, paras[pi - 1]
+            if (
+                _family(text[ps : ps + 2]) == open_family
+                and not SPEAKER_LINE.match(text, ps, pe)
+                and _speech_like(text, open_at, open_len, paras[pi - 1])
             ):
                 # Multi-paragraph quote: skip this paragraph's opening mark.
                 m0 = _MARK_RE.match(text, ps)

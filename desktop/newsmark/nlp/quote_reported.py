@@ -242,7 +242,7 @@ def _covered(starts: list[int], taken: list[Range], s: int, e: int) -> bool:
 def candidates(doc: Doc, lex: Lexicon) -> list[int]:
     """Indices of tokens that may be cues, picked from arrays without building Tokens."""
     strings = doc.vocab.strings
-    words = lex.verbs | lex.objects | lex.prep_verbs | lex.beliefs
+    words = lex.verbs | lex.objects | lex.prep_verbs | lex.beliefs | lex.nouns
     wanted = numpy.array([strings[w] for w in words], dtype="uint64")
     lemma = doc.to_array(LEMMA).astype("uint64")
     lower = doc.to_array(LOWER).astype("uint64")
@@ -250,13 +250,15 @@ def candidates(doc: Doc, lex: Lexicon) -> list[int]:
     return [int(i) for i in numpy.flatnonzero(hit)]
 
 
-def find_reported(doc: Doc, direct: list[Found], lex: Lexicon, min_length: int) -> list[Found]:
-    """Indirect and mixed quotes; content already found as a direct quote is skipped."""
+def find_reported(
+    doc: Doc, direct: list[Found], cues: list[int], lex: Lexicon, min_length: int
+) -> list[Found]:
+    """Indirect and mixed quotes at the `cues` candidates; content already found is skipped."""
     taken = sorted((q.start, q.end) for q in direct)
     starts = [t[0] for t in taken]
     cue_verbs = {q.cue_verb for q in direct if q.cue_verb is not None}
     out: list[Found] = []
-    for i in candidates(doc, lex):
+    for i in cues:
         tok = doc[i]
         if tok.lower_ == "according":
             q = _according(doc, tok)

@@ -13,8 +13,9 @@ from spacy.tokens import Doc, Span
 
 from newsmark.nlp.quote_direct import find_direct
 from newsmark.nlp.quote_lexicon import Lexicon, load_lexicon
-from newsmark.nlp.quote_marks import Found, find_segments, paragraphs
-from newsmark.nlp.quote_reported import find_reported
+from newsmark.nlp.quote_lines import speaker_lines, speech_nouns
+from newsmark.nlp.quote_marks import SPEAKER_LINE, Found, find_segments, paragraphs
+from newsmark.nlp.quote_reported import candidates, find_reported
 from newsmark.nlp.quote_speakers import build_index, resolve
 
 SPANS_KEY = "quotes"
@@ -92,8 +93,14 @@ class QuoteComponent:
             (bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)) for s, e in paras
         ]
         segments = find_segments(text)
-        direct = find_direct(doc, segments, para_tokens, starts, self.lexicon, self.min_length)
-        reported = find_reported(doc, direct, self.lexicon, self.min_length)
+        # A transcript line's opening mark ('"PENCE: ...') opens no quote of its own.
+        spoken = [s for s in segments if not SPEAKER_LINE.match(text, s.start)]
+        direct = find_direct(doc, spoken, para_tokens, starts, self.lexicon, self.min_length)
+        lines = speaker_lines(doc, paras)
+        cues = candidates(doc, self.lexicon)
+        nouns = speech_nouns(doc, self.lexicon, cues)
+        reported = find_reported(doc, direct + lines + nouns, cues, self.lexicon, self.min_length)
+        direct = direct + lines + nouns
         index = build_index(doc, [(s.start, s.end) for s in segments])
         found = sorted(direct + reported, key=lambda q: (q.start, -q.end))
         for q in found:

@@ -65,9 +65,11 @@ def test_direct_and_mixed(runs: tuple[list[dict[str, Any]], list[dict[str, Any]]
     assert score(*runs, {"direct", "mixed"}, False)["partial"]["f1"] >= 0.85
 
 
-def test_indirect_speech_and_all_kinds_floor(
-    runs: tuple[list[dict[str, Any]], list[dict[str, Any]]],
-) -> None:
-    # Below the targets (0.72 and 0.65): floors that catch regressions only.
-    assert score(*runs, {"indirect"}, True)["partial"]["f1"] >= 0.69
+def test_indirect_speech(runs: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+    assert score(*runs, {"indirect"}, True)["partial"]["f1"] >= 0.72
+
+
+def test_all_kinds_floor(runs: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+    # Below the target of 0.65 (beliefs and noun cues are most of what is
+    # missed): a floor that catches regressions only.
     assert score(*runs, ALL, False)["quote_and_speaker"]["f1"] >= 0.60
