@@ -54,8 +54,12 @@ def describe_sqlite_error(path: Path, exc: BaseException | None) -> str:
             f"{path}: cannot write, the file or its folder is read-only ({text}); fix the "
             "permissions or open it read-only"
         )
-    if "full" in low:
-        return f"{path}: the disk is full ({text}); free some space and retry"
+    if "full" in low or "i/o error" in low:
+        # A full disk or a file size limit shows up as either SQLITE_FULL or SQLITE_IOERR.
+        return (
+            f"{path}: could not write to the disk ({text}); it may be full or failing. "
+            "This change was not saved: free some space and retry"
+        )
     if "not a database" in low or "malformed" in low or "corrupt" in low:
         return (
             f"{path} is corrupt ({text}); restore a backup with `newsmark db restore FILE` "

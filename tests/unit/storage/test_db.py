@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -172,11 +173,14 @@ def test_locked_database_refused_within_busy_timeout(db_path: Path) -> None:
     other.execute("BEGIN IMMEDIATE")
     other.execute("INSERT INTO entities (name, label) VALUES ('x', 'PERSON')")
     try:
-        with Database.open(db_path, busy_timeout_ms=100) as db:
+        with Database.open(db_path, busy_timeout_ms=300) as db:
             repo = Repository(db)
             assert repo.document_ids() == []  # WAL: readers are not blocked
+            started = time.monotonic()
             with pytest.raises(StorageError, match="database is locked"):
                 repo.add_documents([item(TEXT)], "import")
+            # It waited for the busy timeout, then gave up rather than hanging.
+            assert 0.25 <= time.monotonic() - started < 3
     finally:
         other.execute("ROLLBACK")
         other.close()
@@ -266,3 +270,42 @@ def test_readonly_uri_in_a_readonly_folder_is_immutable(
         leftover.unlink()
     with Database.open(db_path, readonly=True) as ro:
         assert Repository(ro).document_ids() == [1]
+
+
+DISK_FULL_CHILD = """
+import resource, signal, sys
+from pathlib import Path
+from newsmark.domain.document import DocumentInput
+from newsmark.domain.errors import StorageError
+from newsmark.storage import Database, Repository
+
+repo = Repository(Database.open(Path(sys.argv[1])))
+repo.add_documents([(DocumentInput(text="A small document."), [])], "import")
+# A file size limit makes the next write fail as a full disk would (EFBIG, not a signal).
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+try:
+    repo.add_documents([(DocumentInput(text="big " * 100_000), [])], "import")
+except StorageError as exc:
+    print(exc)
+"""
+
+
+def test_disk_full_during_a_write_is_refused_and_nothing_half_written(db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    Database.open(db_path).close()
+    out = subprocess.run(
+        [sys.executable, "-c", DISK_FULL_CHILD, str(db_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "could not write to the disk" in out and "not saved" in out
+    with Database.open(db_path) as db:
+        assert db.integrity_check() == ["ok"]
+        repo = Repository(db)
+        [doc_id] = repo.document_ids()
+        assert repo.get_document(doc_id).text == "A small document."
