@@ -80,7 +80,13 @@ class Database:
                 f"(tables: {', '.join(info.tables[:5])}); choose another file"
             )
         if not readonly:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"cannot create the folder {path.parent}: {exc.strerror or exc}; "
+                    "choose another data directory"
+                ) from exc
         db = cls(
             path,
             readonly=readonly,

@@ -309,3 +309,14 @@ def test_disk_full_during_a_write_is_refused_and_nothing_half_written(db_path: P
         repo = Repository(db)
         [doc_id] = repo.document_ids()
         assert repo.get_document(doc_id).text == "A small document."
+
+
+def test_uncreatable_folder_is_a_storage_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("a file where a folder should be")
+    with pytest.raises(StorageError, match="cannot create the folder"):
+        Database.open(tmp_path / "file" / "data" / "newsmark.sqlite3")
+
+
+def test_directory_instead_of_a_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="is not a file"):
+        Database.open(tmp_path)
