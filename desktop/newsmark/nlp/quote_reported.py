@@ -67,6 +67,22 @@ def _clip(doc: Doc, s: int, e: int, cue: int) -> Range:
     return s, e
 
 
+def _cut_next_report(doc: Doc, s: int, e: int, lex: Lexicon) -> tuple[int, Token | None]:
+    """'X, and ... the mother said Y' / 'X and warned Y': stop before a coordinated report."""
+    for t in doc[s:e]:
+        if t.dep_ != "conj" or t.pos_ != "VERB" or t.left_edge.i <= s:
+            continue
+        if t.lemma_.lower() not in lex.verbs and not any(
+            x.lemma_.lower() in lex.verbs and x.pos_ == "VERB" for x in t.subtree if x is not t
+        ):
+            continue
+        k = t.left_edge.i
+        while k > s and (doc[k - 1].dep_ == "cc" or doc[k - 1].is_punct):
+            k -= 1
+        return k, t if t.lemma_.lower() in lex.verbs else None
+    return e, None
+
+
 def _cut_asides(doc: Doc, s: int, e: int) -> int:
     """End of content without a trailing ", which ..." clause or ", the ..." apposition."""
     for t in doc[s:e]:
@@ -75,7 +91,7 @@ def _cut_asides(doc: Doc, s: int, e: int) -> int:
         if t.right_edge.i + 1 < e - 1 or doc[t.left_edge.i - 1].text != ",":
             continue
         k = t.left_edge.i
-        if t.dep_ == "appos" or doc[k].tag_ in {"WDT", "WP", "VBG"} or doc[k].lower_ in CONCESSIVE:
+        if t.dep_ == "appos" or doc[k].tag_ in {"WDT", "WP"} or doc[k].lower_ in CONCESSIVE:
             return k - 1
     return e
 
@@ -258,6 +274,7 @@ def find_reported(
     starts = [t[0] for t in taken]
     cue_verbs = {q.cue_verb for q in direct if q.cue_verb is not None}
     out: list[Found] = []
+    inherited: dict[int, tuple[int | None, Range | None]] = {}
     for i in cues:
         tok = doc[i]
         if tok.lower_ == "according":
@@ -288,7 +305,12 @@ def find_reported(
         parts = [_trim(doc, *_clip(doc, *p, tok.i)) for p in parts]
         parts = [p for p in parts if p[1] > p[0]]
         if parts:
-            parts[-1] = _trim(doc, parts[-1][0], _cut_asides(doc, *parts[-1]))
+            ps, pe = parts[-1]
+            pe = _cut_asides(doc, ps, pe)
+            pe, inner = _cut_next_report(doc, ps, pe, lex)
+            parts[-1] = _trim(doc, ps, pe)
+        else:
+            inner = None
         n_words = sum(1 for p in parts for t in doc[p[0] : p[1]] if not t.is_punct)
         if n_words < min_length:
             continue
@@ -297,7 +319,9 @@ def find_reported(
         chars = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in parts]
         if _covered(starts, taken, chars[0][0], chars[-1][1]):
             continue
-        head, spk = _speaker(doc, tok)
+        head, spk = inherited.pop(tok.i, None) or _speaker(doc, tok)
+        if inner is not None and not any(c.dep_ == "nsubj" for c in inner.children):
+            inherited[inner.i] = (head, spk)  # "said X and warned Y": one speaker
         kind = _kind(doc, parts[0][0], parts[-1][1])
         out.append(Found(chars, kind, spk, (tok.i, tok.i + 1), head, tok.i))
     return out
