@@ -477,3 +477,26 @@ def test_update_entity(repo: Repository, set_id: int) -> None:
     with pytest.raises(InputError, match="merge them instead"):
         repo.update_entity(bibi.id, "curator", name=other.name)
     assert repo.get_entity(bibi.id).name == "Bibi Netanyahu"
+
+
+def test_save_predictions_many_is_one_transaction(repo: Repository, doc_id: int) -> None:
+    [(other_id, _)] = repo.add_documents([item("Angela Merkel visited Paris.")], "import")
+    done = repo.save_predictions_many(
+        [
+            (doc_id, [model_span(NETANYAHU)], []),
+            (other_id, [model_span(Span(0, 13, "PERSON"))], []),
+        ],
+        "model",
+    )
+    assert done == [True, True]
+    assert repo.stats()["spans_by_origin"] == {"model": 2}
+    # One bad prediction refuses the whole batch: nothing of it is written.
+    with pytest.raises(AnnotationError, match="out of range"):
+        repo.save_predictions_many(
+            [(doc_id, [model_span(PUTIN)], []), (other_id, [model_span(Span(0, 99, "ORG"))], [])],
+            "model",
+        )
+    aset = repo.annotation_set(doc_id, "model", create=False)
+    assert aset is not None and [s.key for s in aset.spans] == [NETANYAHU.key]
+    with pytest.raises(InputError, match="no document"):
+        repo.save_predictions(999, "model", [], [])
