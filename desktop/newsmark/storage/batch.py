@@ -55,21 +55,30 @@ def existing_ids(session: Session, shas: Sequence[str]) -> dict[str, int]:
     return found
 
 
-def insert_document(session: Session, item: DocumentInput, tokens: Sequence[Token]) -> int:
-    meta = dict(item.meta)
-    title, source = meta.get("title"), meta.get("source")
-    row = DocumentRow(
-        sha256=item.sha256,
-        text=item.text,
-        meta=meta,
-        title=str(title)[:500] if title else None,
-        source=str(source)[:1000] if source else None,
-        created_at=rows.utcnow(),
-        tokens=rows.pack_tokens(tokens),
-    )
-    session.add(row)
-    session.flush()
-    return row.id
+def insert_documents(
+    session: Session, items: Sequence[tuple[DocumentInput, Sequence[Token]]]
+) -> list[int]:
+    """Insert in one executemany; ids come back in input order."""
+    if not items:
+        return []
+    now = rows.utcnow()
+    params = []
+    for item, tokens in items:
+        meta = dict(item.meta)
+        title, source = meta.get("title"), meta.get("source")
+        params.append(
+            {
+                "sha256": item.sha256,
+                "text": item.text,
+                "meta": meta,
+                "title": str(title)[:500] if title else None,
+                "source": str(source)[:1000] if source else None,
+                "created_at": now,
+                "tokens": rows.pack_tokens(tokens),
+            }
+        )
+    stmt = insert(DocumentRow).returning(DocumentRow.id, sort_by_parameter_order=True)
+    return list(session.scalars(stmt, params))
 
 
 def _keys(spans: Sequence[Span], quotes: Sequence[Quote]) -> tuple[frozenset[object], ...]:

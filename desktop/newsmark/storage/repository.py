@@ -67,14 +67,19 @@ class Repository(AnnotationEdits):
         out: list[tuple[int, bool]] = []
         with self.db.session() as s:
             known = batch.existing_ids(s, [item.sha256 for item, _ in items])
-            for (item, tokens), status in zip(items, statuses, strict=True):
-                doc_id = known.get(item.sha256)
-                created = doc_id is None
-                if doc_id is None:
-                    doc_id = known[item.sha256] = batch.insert_document(s, item, tokens)
+            fresh: dict[str, tuple[DocumentInput, Sequence[Token]]] = {}
+            for item, tokens in items:
+                if item.sha256 not in known:
+                    fresh.setdefault(item.sha256, (item, tokens))  # first copy in the batch
+            new_ids = batch.insert_documents(s, list(fresh.values()))
+            known.update(zip(fresh, new_ids, strict=True))
+            created = set(new_ids)
+            for (item, _tokens), status in zip(items, statuses, strict=True):
+                doc_id = known[item.sha256]
                 if item.has_annotations:
                     batch.import_set(s, doc_id, item, item.annotator or annotator, status)
-                out.append((doc_id, created))
+                out.append((doc_id, doc_id in created))
+                created.discard(doc_id)  # a second copy in the same batch is a duplicate
         return out
 
     def get_document(self, doc_id: int) -> Document:
