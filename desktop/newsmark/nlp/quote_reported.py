@@ -70,7 +70,14 @@ def _clip(doc: Doc, s: int, e: int, cue: int) -> Range:
 def _cut_next_report(doc: Doc, s: int, e: int, lex: Lexicon) -> tuple[int, Token | None]:
     """'X, and ... the mother said Y' / 'X and warned Y': stop before a coordinated report."""
     for t in doc[s:e]:
-        if t.dep_ != "conj" or t.pos_ != "VERB" or t.left_edge.i <= s:
+        if t.pos_ != "VERB" or t.left_edge.i <= s:
+            continue
+        if t.dep_ == "advcl" and t.tag_ == "VBG" and doc[t.left_edge.i - 1].text == ",":
+            # "..., citing X" / "..., adding that Y": the writer's frame, not the content.
+            if t.lemma_.lower() in lex.verbs | lex.objects | lex.prep_verbs:
+                return t.left_edge.i - 1, t
+            continue
+        if t.dep_ != "conj":
             continue
         if t.lemma_.lower() not in lex.verbs and not any(
             x.lemma_.lower() in lex.verbs and x.pos_ == "VERB" for x in t.subtree if x is not t
