@@ -135,10 +135,13 @@ def _elements(text: str, path: Path) -> Iterator[tuple[int, Any]]:
     if not text.startswith("[", pos):
         fail(path, text.count("\n", 0, pos) + 1, "expected a JSON array of tasks")
     pos += 1
+    # Lines are counted from the previous task on: counting from the start each time
+    # would make a large file quadratic.
+    line, counted = text.count("\n", 0, pos) + 1, pos
     while True:
         while pos < len(text) and text[pos] in " \t\r\n":
             pos += 1
-        line = text.count("\n", 0, pos) + 1
+        line, counted = line + text.count("\n", counted, pos), pos
         if pos >= len(text):
             fail(path, line, "truncated file: the task array is not closed")
         if text[pos] == "]":

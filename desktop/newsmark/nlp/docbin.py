@@ -26,17 +26,9 @@ from newsmark.nlp.quotes import SPANS_KEY, USER_DATA_KEY
 
 # Document metadata, status and annotator ride along so an import restores them.
 META_KEY = "newsmark_meta"
+# Exported Docs have no tags, parses or lemmas: storing only these keeps DocBins small.
+ATTRS = ("ORTH", "SPACY", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID")
 _KINDS = {k.value for k in QuoteKind}
-
-# What services register as the `spacy` format (nlp may not import the formats registry:
-# `register_format(Format(**FORMAT_SPEC))`). Export goes through `write_docbin`, which
-# writes a file or, with a split, a folder.
-FORMAT_SPEC: dict[str, Any] = {
-    "name": "spacy",
-    "extensions": (".spacy",),
-    "description": "spaCy DocBin (-o FILE; with --split a folder with train.spacy/dev.spacy)",
-    "keeps": "entities as doc.ents; quotes in doc.spans['quotes'] and user_data; meta",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +193,7 @@ def write_docbin(
     if not dest.parent.is_dir():
         raise InputError(dest, None, f"directory {dest.parent} does not exist")
     vocab = blank_english().vocab
-    every = DocBin(store_user_data=True)
+    every = DocBin(attrs=ATTRS, store_user_data=True)
     for record in records:
         every.add(record_doc(record, vocab, report))
     report.check("spacy")
@@ -213,7 +205,10 @@ def write_docbin(
     random.Random(seed).shuffle(order)
     n_train = min(max(round(count * split), 1), count - 1) if count > 1 else count
     train_ids = set(order[:n_train])
-    train, dev = DocBin(store_user_data=True), DocBin(store_user_data=True)
+    train, dev = (
+        DocBin(attrs=ATTRS, store_user_data=True),
+        DocBin(attrs=ATTRS, store_user_data=True),
+    )
     for i, doc in enumerate(every.get_docs(vocab)):
         (train if i in train_ids else dev).add(doc)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent))
@@ -293,3 +288,15 @@ def doc_input(doc: Doc) -> DocumentInput:
         annotator=extra.get("annotator"),
         status=extra.get("status"),
     )
+
+
+# What services register as the `spacy` format (nlp may not import the formats registry):
+# `register_format(Format(**FORMAT_SPEC))`. Export goes through `write_docbin`, which
+# writes a file or, with a split, a folder, so the spec has no stream writer.
+FORMAT_SPEC: dict[str, Any] = {
+    "name": "spacy",
+    "extensions": (".spacy",),
+    "description": "spaCy DocBin (-o FILE; with --split a folder with train.spacy/dev.spacy)",
+    "keeps": "entities as doc.ents; quotes in doc.spans['quotes'] and user_data; meta",
+    "read": read_docbin,
+}
