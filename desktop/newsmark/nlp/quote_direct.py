@@ -37,17 +37,25 @@ def _words(doc: Doc, lo: int, hi: int) -> list[Token]:
 def _speaker(doc: Doc, verb: Token, lo: int, hi: int) -> tuple[int | None, Range | None]:
     subj = subject_of(verb)
     head: Token | None
+    # The parser sometimes hangs the subject on a verb inside the quote: then the
+    # outermost noun before the cue is the speaker, else the noun right after it.
+    before = [t for t in doc[lo : verb.i] if t.pos_ in {"PROPN", "NOUN", "PRON"}]
     if subj is not None and lo <= subj.i < hi:
         head = subj
+    elif before:
+        head = min(before, key=lambda t: (_depth(t), -t.i))
     else:
         head = inverted_speaker(doc, verb, hi)
-        if head is None:
-            # The parser sometimes hangs the subject on a verb inside the quote.
-            before = [t for t in doc[lo : verb.i] if t.pos_ in {"PROPN", "NOUN", "PRON"}]
-            head = before[-1] if before else None
     if head is None:
         return None, None
     return head.i, mention_span(doc, head, lo, hi)
+
+
+def _depth(t: Token) -> int:
+    n = 0
+    while t.head is not t and n < 50:
+        t, n = t.head, n + 1
+    return n
 
 
 def _clausal(t: Token, lo: int, hi: int) -> bool:

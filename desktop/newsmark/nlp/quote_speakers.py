@@ -193,6 +193,6 @@ def inverted_speaker(doc: Doc, verb: Token, hi: int) -> Token | None:
             while head.head.i < hi and head.head.i > verb.i and head.dep_ in {"compound", "poss"}:
                 head = head.head
             return head
-        if t.pos_ in {"VERB", "AUX"} or t.is_sent_end:
-            return None
+        if t.pos_ in {"VERB", "AUX", "ADP"} or t.is_sent_end:
+            return None  # "said in an interview": a place or channel, not a speaker
     return None
