@@ -165,8 +165,8 @@ def make(revision: str, folder: Path = HERE) -> Path:
     path = folder / f"{revision}.sqlite3"
     path.unlink(missing_ok=True)
     engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        migrate.upgrade(conn, revision)
+    with engine.begin() as sa_conn:
+        migrate.upgrade(sa_conn, revision)
     engine.dispose()
     conn = sqlite3.connect(path)
     try:

@@ -74,10 +74,10 @@ def test_acknowledged_edits_survive_sigkill(db_path: Path) -> None:
         [doc_id] = repo.document_ids()
         aset = repo.annotation_set(doc_id, "ann1", create=False)
         assert aset is not None and aset.id is not None
-        stored = {s.id for s in aset.spans}
+        stored = {s.id or 0 for s in aset.spans}
         assert set(acked) <= stored
         # No half-applied edit: each span has its log row, each log row its span.
-        logged = [e.target_id for e in repo.edit_log(aset.id) if e.op == "add_span"]
+        logged = [e.target_id or 0 for e in repo.edit_log(aset.id) if e.op == "add_span"]
         assert sorted(logged) == sorted(stored)
         assert aset.version == len(logged)
         for span in aset.spans:
