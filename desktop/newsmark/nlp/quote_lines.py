@@ -70,8 +70,8 @@ def speaker_lines(doc: Doc, paras: list[Range]) -> list[Found]:
 
 def _noun_speaker(noun: Token) -> Token | None:
     for c in noun.children:
-        if c.dep_ == "poss":
-            return c
+        if c.dep_ == "poss" or (c.dep_ == "compound" and c.ent_type_ in SPEAKER_ENTS):
+            return c  # "his claim", "a New York Times report"
     for c in noun.rights:
         if c.dep_ == "prep" and c.lower_ in {"by", "from", "of"}:
             pobj = next((x for x in c.children if x.dep_ == "pobj"), None)

@@ -30,6 +30,7 @@ class EntityIndex:
     starts: list[int] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    subjects: list[bool] = field(default_factory=list)
     genders: dict[str, str] = field(default_factory=dict)
     titles: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     surnames: dict[str, str] = field(default_factory=dict)
@@ -90,19 +91,26 @@ def build_index(doc: Doc, blocked: list[Range]) -> EntityIndex:
         idx.starts.append(ent.start)
         idx.names.append(name)
         idx.labels.append(ent.label_)
+        idx.subjects.append(ent.root.dep_ in SUBJ_DEPS)
     return idx
 
 
 def _recent(idx: EntityIndex, before: int, labels: tuple[str, ...], gender: str | None) -> int:
     """Index of the nearest entity before token `before` with a wanted label, or -1."""
     i = bisect.bisect_left(idx.starts, before) - 1
+    fallback = -1
     for j in range(i, max(-1, i - 40), -1):
         if idx.labels[j] not in labels:
             continue
         if gender and idx.genders.get(idx.names[j], gender) != gender:
             continue
-        return j
-    return -1
+        # Pronouns mostly continue the topic: the nearest name that was a subject, else
+        # the nearest name at all.
+        if idx.subjects[j]:
+            return j
+        if fallback < 0:
+            fallback = j
+    return fallback
 
 
 def ent_of(doc: Doc, i: int) -> Span | None:
@@ -182,6 +190,9 @@ def subject_of(verb: Token) -> Token | None:
         return subject_of(verb.head) if verb.head.pos_ in {"VERB", "AUX"} else None
     if verb.dep_ in {"relcl", "acl"} and verb.head.pos_ in {"NOUN", "PROPN"}:
         return verb.head
+    # "began by saying ...": the verb the preposition hangs on has the subject.
+    if verb.dep_ == "pcomp" and verb.head.head.pos_ in {"VERB", "AUX"}:
+        return subject_of(verb.head.head)
     return None
 
 
