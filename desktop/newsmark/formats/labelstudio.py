@@ -47,14 +47,15 @@ def label_config(labels: Iterable[str]) -> str:
     )
 
 
-def labelstudio_task(record: Mapping[str, Any]) -> dict[str, Any]:
+def labelstudio_task(record: Mapping[str, Any], *, code_points: bool = False) -> dict[str, Any]:
     """One export record as a Label Studio task with one annotation.
 
     Offsets are UTF-16 code units, what Label Studio's browser editor counts
-    (label-studio#1347); each region also carries its `text` so a reader can check.
+    (label-studio#1347, #6057), unless `code_points`; each region also carries its `text`
+    so a reader can tell which.
     """
     text: str = record["text"]
-    utf16 = Utf16Map(text)
+    utf16 = Utf16Map("" if code_points else text)
     result: list[dict[str, Any]] = []
     ids: dict[tuple[int, int, str], str] = {}
 
@@ -65,8 +66,8 @@ def labelstudio_task(record: Mapping[str, Any]) -> dict[str, Any]:
         rid = f"r{len(result) + 1}"
         ids.setdefault(key, rid)
         value = {
-            "start": utf16.to_utf16(start),
-            "end": utf16.to_utf16(end),
+            "start": start if code_points else utf16.to_utf16(start),
+            "end": end if code_points else utf16.to_utf16(end),
             "text": text[start:end],
             "labels": [label],
         }
@@ -117,13 +118,15 @@ def labelstudio_task(record: Mapping[str, Any]) -> dict[str, Any]:
     return {"data": {"text": text}, "annotations": [annotation], "meta": meta}
 
 
-def write_labelstudio(records: Iterable[Mapping[str, Any]], stream: IO[str]) -> int:
+def write_labelstudio(
+    records: Iterable[Mapping[str, Any]], stream: IO[str], *, code_points: bool = False
+) -> int:
     """A JSON array, one task per line, written as the records come (constant memory)."""
     count = 0
     stream.write("[")
     for count, record in enumerate(records, 1):
         stream.write(",\n" if count > 1 else "\n")
-        stream.write(_ENCODER.encode(labelstudio_task(record)))
+        stream.write(_ENCODER.encode(labelstudio_task(record, code_points=code_points)))
     stream.write("\n]\n" if count else "]\n")
     return count
 

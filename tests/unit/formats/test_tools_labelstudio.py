@@ -76,6 +76,17 @@ def test_sdk_validates_every_annotation() -> None:
     assert config.validate_prediction(broken, return_errors=True)
 
 
+def test_code_point_offsets_on_request_read_back_the_same(tmp_path: Path) -> None:
+    record = make_record(TEXT, [(26, 32, "PERSON")])
+    path = tmp_path / "cp.json"
+    with path.open("w", encoding="utf-8") as f:
+        write_labelstudio([record], f, code_points=True)
+    task = json.loads(path.read_text(encoding="utf-8"))[0]
+    assert task["annotations"][0]["result"][0]["value"]["start"] == 26
+    (doc,) = read_labelstudio(path)
+    assert doc.spans == (Span(26, 32, "PERSON", Origin.IMPORT),)
+
+
 def test_writer_streams_one_task_per_line() -> None:
     out = io.StringIO()
     write_labelstudio([make_record("One."), make_record("Two.", doc_id=2)], out)
