@@ -326,7 +326,7 @@ def find_reported(
         chars = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in parts]
         if _covered(starts, taken, chars[0][0], chars[-1][1]):
             continue
-        head, spk = inherited.pop(tok.i, None) or _speaker(doc, tok)
+        head, spk = inherited.pop(tok.i) if tok.i in inherited else _speaker(doc, tok)
         if inner is not None and not any(c.dep_ == "nsubj" for c in inner.children):
             inherited[inner.i] = (head, spk)  # "said X and warned Y": one speaker
         kind = _kind(doc, parts[0][0], parts[-1][1])
