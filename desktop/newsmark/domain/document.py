@@ -34,6 +34,7 @@ class DocumentInput:
     quotes: tuple[Any, ...] = ()  # tuple[Quote, ...]
     annotator: str | None = None
     status: str | None = None
+    line: int | None = None  # where the document starts in its file (JSONL), for errors
 
     @property
     def sha256(self) -> str:

@@ -185,6 +185,7 @@ def record_to_input(
         ),
         spans=spans,
         quotes=quotes,
+        line=line,
         annotator=annotator,
         status=_status(value, where),
     )

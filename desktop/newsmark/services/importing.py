@@ -12,7 +12,7 @@ from newsmark.formats import detect_format, get_format, iter_input_files
 from newsmark.nlp.tokens import tokenize_many
 from newsmark.resources import seed_files
 from newsmark.services.progress import Cancel, Cancelled, Progress, never_cancel, no_progress
-from newsmark.storage import Repository
+from newsmark.storage import BatchInputError, Repository
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +56,10 @@ def import_file(
     items = list(zip(inputs, tokens, strict=True))
     try:
         results = repo.add_documents(items, annotator)
-    except InputError as exc:
-        # The repository validates annotations without knowing the file: add it here.
-        raise InputError(path, exc.line, exc.reason) from exc
+    except BatchInputError as exc:
+        # The repository validates annotations without knowing the file: add path and line.
+        line = inputs[exc.index].line
+        raise InputError(path, line, exc.detail if line else exc.reason) from exc
     added = [doc_id for doc_id, created in results if created]
     dupes = [doc_id for doc_id, created in results if not created]
     new_sets = sum(1 for item in inputs if item.has_annotations)

@@ -81,7 +81,10 @@ def backup(data_dir: str | Path | None, dest: Path | None) -> Path:
 
 
 def restore(data_dir: str | Path | None, source: Path) -> str:
-    """Replace the database by `source` after checking it and backing up the current one."""
+    """Replace the database by `source` after checking it and backing up the current one.
+
+    Refused while a window (or any writer) holds the database's lock.
+    """
     directory = paths.data_dir(data_dir)
     target = paths.database_path(directory)
     if not source.is_file():
@@ -90,18 +93,10 @@ def restore(data_dir: str | Path | None, source: Path) -> str:
     try:
         if src.integrity_check() != ["ok"]:
             raise StorageError(f"{source} fails its integrity check; not restored")
-        lock = WriterLock(target)
-        if not lock.acquire():
-            raise StorageError(
-                f"the database is open in another Newsmark ({lock.holder()}); close it first"
-            )
-        try:
-            kept = backup(data_dir, None) if target.exists() else None
-            src.backup(target)
-        finally:
-            lock.release()
     finally:
         src.close()
+    directory.mkdir(parents=True, exist_ok=True)
+    kept = Database.restore(target, source, backup_dir=paths.backups_dir(directory))
     return f"restored {target} from {source}" + (f" (previous copy kept at {kept})" if kept else "")
 
 

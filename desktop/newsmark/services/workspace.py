@@ -69,6 +69,12 @@ def open_workspace(
     if not readonly and not os.access(directory, os.W_OK):
         reason, readonly = f"the data directory {directory} is not writable", True
     db = Database.open(db_path, readonly=readonly, backup_dir=paths.backups_dir(directory))
+    if lock is not None and lock.held:
+        # The window's start-up: a rotated copy once a day (the CLI stays quick).
+        try:
+            db.daily_backup()
+        except (OSError, StorageError) as exc:
+            log.warning("daily backup failed: %s", exc)
     settings = Settings(paths.settings_path(directory))
     return Workspace(directory, db, Repository(db), settings, readonly, reason, lock)
 

@@ -1,0 +1,95 @@
+"""Services over a real database: human edits survive re-runs, lock, restore, line numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsmark.domain.errors import InputError, StorageError
+from newsmark.domain.spans import Origin, Span
+from newsmark.domain.status import Status
+from newsmark.services import maintenance
+from newsmark.services.importing import import_paths
+from newsmark.services.preannotation import load_model, preannotate
+from newsmark.services.workspace import open_workspace
+
+
+def test_preannotate_never_overwrites_human_edits_without_force(
+    data_dir: Path, seed_path: Path
+) -> None:
+    ws = open_workspace()
+    try:
+        (doc_id,) = import_paths(ws.repo, [seed_path]).added
+        model = load_model()
+        report = preannotate(ws.repo, model, None, annotator="ann")
+        assert report.done == [doc_id] and report.spans > 10
+
+        aset = ws.repo.annotation_set(doc_id, "ann")
+        assert aset is not None and aset.status is Status.PREANNOTATED
+        victim = aset.spans[0]
+        ws.repo.update_span(
+            aset.id, victim.id, "ann", label="ORG" if victim.label != "ORG" else "GPE"
+        )
+        text = ws.repo.get_document(doc_id).text
+        start = text.index("telephone")
+        ws.repo.add_span(aset.id, Span(start, start + 9, "EVENT", Origin.HUMAN), "ann")
+
+        # --all skips it now (a human touched it); explicit ids without force keep it too.
+        assert preannotate(ws.repo, model, None, annotator="ann").done == []
+        again = preannotate(ws.repo, model, [doc_id], annotator="ann")
+        assert again.kept_human == [doc_id]
+        after = ws.repo.annotation_set(doc_id, "ann")
+        assert after is not None
+        assert any(s.key == (start, start + 9, "EVENT") for s in after.spans)
+        assert after.status is Status.IN_PROGRESS
+
+        forced = preannotate(ws.repo, model, [doc_id], annotator="ann", force=True)
+        assert forced.done == [doc_id]
+        redone = ws.repo.annotation_set(doc_id, "ann")
+        assert redone is not None
+        # Human spans stay; model spans are the model's again.
+        assert any(
+            s.key == (start, start + 9, "EVENT") and s.origin is Origin.HUMAN for s in redone.spans
+        )
+    finally:
+        ws.close()
+
+
+def test_unknown_label_in_jsonl_names_its_line(data_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "tasks.jsonl"
+    bad.write_text(
+        '{"text": "Olaf Scholz spoke."}\n\n'
+        '{"text": "Emmanuel Macron spoke.", "spans": [{"start": 0, "end": 15, "label": "VILLAIN"}]}\n',
+        encoding="utf-8",
+    )
+    ws = open_workspace()
+    try:
+        report = import_paths(ws.repo, [bad])
+        assert report.added == []
+        (err,) = report.refused
+        assert isinstance(err, InputError)
+        assert err.path == str(bad) and err.line == 3 and "VILLAIN" in err.reason
+        assert ws.repo.document_ids() == []  # whole file or nothing
+    finally:
+        ws.close()
+
+
+def test_second_window_opens_read_only_with_a_reason(data_dir: Path, seed_path: Path) -> None:
+    first = open_workspace(take_lock=True)
+    try:
+        assert not first.readonly
+        assert first.db.backups(), "the window's start-up takes a daily backup"
+        second = open_workspace(take_lock=True)
+        try:
+            assert second.readonly and second.readonly_reason
+            assert "another Newsmark" in second.readonly_reason
+        finally:
+            second.close()
+        # And restore refuses while the first one holds the database.
+        copy = first.db.backup(data_dir / "copy.sqlite3")
+        with pytest.raises(StorageError, match="in use"):
+            maintenance.restore(None, copy)
+    finally:
+        first.close()
+    assert "restored" in maintenance.restore(None, copy)
