@@ -22,6 +22,7 @@ class Lexicon:
     nouns: frozenset[str]
     prep_verbs: frozenset[str] = frozenset()
     beliefs: frozenset[str] = frozenset()
+    intents: frozenset[str] = frozenset()
 
 
 def resource_dir() -> Path:
@@ -66,4 +67,5 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         nouns=frozenset(nouns),
         prep_verbs=frozenset(a for a, _ in pairs),
         beliefs=frozenset(sections.get("belief", set())),
+        intents=frozenset(sections.get("intent", set())),
     )

@@ -133,7 +133,7 @@ def _complement(verb: Token, lex: Lexicon) -> tuple[int, int] | None:
                 # clause; what follows the cue is the content.
                 return _rest_of_sentence(verb) if lemma in lex.verbs else None
             return c.left_edge.i, c.right_edge.i + 1
-    if lemma in lex.xcomp:
+    if lemma in lex.xcomp or lemma in lex.intents:
         for c in kids:
             if c.dep_ == "xcomp" and any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children):
                 return c.left_edge.i, c.right_edge.i + 1
@@ -265,7 +265,7 @@ def _covered(starts: list[int], taken: list[Range], s: int, e: int) -> bool:
 def candidates(doc: Doc, lex: Lexicon) -> list[int]:
     """Indices of tokens that may be cues, picked from arrays without building Tokens."""
     strings = doc.vocab.strings
-    words = lex.verbs | lex.objects | lex.prep_verbs | lex.beliefs | lex.nouns
+    words = lex.verbs | lex.objects | lex.prep_verbs | lex.beliefs | lex.intents | lex.nouns
     wanted = numpy.array([strings[w] for w in words], dtype="uint64")
     lemma = doc.to_array(LEMMA).astype("uint64")
     lower = doc.to_array(LOWER).astype("uint64")
@@ -299,6 +299,7 @@ def find_reported(
             or lemma in lex.objects
             or lemma in lex.prep_verbs
             or lemma in lex.beliefs
+            or lemma in lex.intents
         ):
             continue
         comp = _complement(tok, lex)

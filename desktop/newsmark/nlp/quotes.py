@@ -156,5 +156,5 @@ def make_quote_component(
         raise ValueError(f"newsmark_quotes: unknown kinds {sorted(unknown)}; use {KINDS}")
     lexicon = load_lexicon(speech_verbs)
     if not beliefs:
-        lexicon = replace(lexicon, beliefs=frozenset())
+        lexicon = replace(lexicon, beliefs=frozenset(), intents=frozenset())
     return QuoteComponent(name, lexicon, chosen, min_length)
