@@ -93,7 +93,7 @@ class Misaligned:
     end: int
     label: str | None
     text: str
-    action: str  # "kept as is" / "expanded to 3..9" / "contracted to 4..8" / "dropped"
+    action: str  # "refused (strict)", "expanded to 3..9", "contracted to 4..8", "dropped: ..."
 
     def __str__(self) -> str:
         label = f" {self.label}" if self.label else ""
