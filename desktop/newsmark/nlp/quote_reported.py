@@ -21,7 +21,7 @@ _TRIM = {",", ";", ":", "—", "–", "-", "(", ")", ".", "!", "?"} | MARKS
 def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
     while s < e and (doc[s].text in _TRIM or doc[s].is_space):
         s += 1
-    while e > s and (doc[e - 1].text in _TRIM or doc[e - 1].is_space):
+    while e > s and (doc[e - 1].text in _TRIM or doc[e - 1].is_space or doc[e - 1].dep_ == "cc"):
         e -= 1
     # A quote mark that closes a fragment inside the content stays with it.
     if e < len(doc) and doc[e].text in MARKS and any(t.text in MARKS for t in doc[s:e]):
@@ -174,6 +174,8 @@ def _parenthetical(verb: Token, lex: Lexicon) -> list[Range] | None:
     host = verb.head
     if host is verb or (host.i < verb.i and verb.dep_ == "ccomp"):
         return None
+    if host.lemma_.lower() in lex.verbs:
+        return None  # "Talks are continuing, he said": the host is the report, not content
     s, e = host.left_edge.i, host.right_edge.i + 1
     vs, ve = _frame_of(verb)
     parts = [p for p in ((s, vs), (ve, e)) if p[1] > p[0]]

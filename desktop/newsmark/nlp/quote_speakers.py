@@ -16,7 +16,7 @@ HONORIFIC_GENDER = {"mr": "Masc", "mr.": "Masc", "mrs": "Fem", "mrs.": "Fem", "m
 HONORIFIC_GENDER["ms."] = "Fem"
 PRONOUN_GENDER = {"he": "Masc", "him": "Masc", "she": "Fem", "her": "Fem"}
 GROUP_PRONOUNS = {"it", "they", "them"}
-_EDGE_PUNCT = {",", ";", ":", "-", "—", "–", "(", '"', "“", "”", "''", "``"}
+_EDGE_PUNCT = {",", ";", ":", "-", "--", "—", "–", "(", '"', "“", "”", "''", "``"}
 
 
 @dataclass(slots=True)

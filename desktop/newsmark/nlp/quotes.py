@@ -67,6 +67,12 @@ def register_extensions() -> None:
             Span.set_extension(name, getter=getter)
 
 
+def _inside(ranges: list[Range], pos: int) -> bool:
+    """Is pos inside one of the sorted, non-nested ranges?"""
+    i = bisect.bisect_right(ranges, (pos, 1 << 62)) - 1
+    return i >= 0 and ranges[i][0] <= pos < ranges[i][1]
+
+
 def _token_chars(doc: Doc, r: Range | None) -> list[int] | None:
     if r is None or r[1] <= r[0]:
         return None
@@ -99,6 +105,10 @@ class QuoteComponent:
         lines = speaker_lines(doc, paras)
         cues = candidates(doc, self.lexicon)
         nouns = speech_nouns(doc, self.lexicon, cues)
+        # Words in marks that are no one's quote (titles, lyrics, scare quotes) hold no cues.
+        quoted = sorted(p for q in direct for p in q.parts)
+        fragments = [(s.start, s.end) for s in spoken if not _inside(quoted, s.start)]
+        cues = [i for i in cues if not _inside(fragments, doc[i].idx)]
         reported = find_reported(doc, direct + lines + nouns, cues, self.lexicon, self.min_length)
         direct = direct + lines + nouns
         index = build_index(doc, [(s.start, s.end) for s in segments])
