@@ -40,12 +40,13 @@ def _speaker(doc: Doc, verb: Token) -> tuple[int | None, Range | None]:
     if subj is None:
         return None, None
     if subj.tag_ in {"WDT", "WP"} or subj.lower_ == "that":
-        # "officials who said ...": the speaker is what the relative clause modifies.
+        # "officials who said ...": the mention is the relative pronoun as written; it
+        # resolves through what the relative clause modifies.
         clause = next((a for a in verb.ancestors if a.dep_ == "relcl"), None)
         clause = verb if verb.dep_ == "relcl" else clause
         if clause is None or clause.head.pos_ not in {"NOUN", "PROPN", "PRON"}:
             return None, None
-        subj = clause.head
+        return clause.head.i, (subj.i, subj.i + 1)
     s, e = mention_span(doc, subj, subj.left_edge.i, subj.right_edge.i + 1)
     return subj.i, (s, e)
 
