@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A token as character offsets (code points, end-exclusive) and trailing whitespace."""
+class Token(NamedTuple):
+    """A token as character offsets (code points, end-exclusive) and trailing whitespace.
+
+    A NamedTuple rather than a dataclass: documents hold thousands and export unpacks them
+    in bulk, where tuple construction is twice as fast.
+    """
 
     start: int
     end: int

@@ -143,10 +143,35 @@ def iter_export(
         set_ids = [r[0] for r in batch]
         spans: dict[int, list[Span]] = defaultdict(list)
         quotes: dict[int, list[Quote]] = defaultdict(list)
-        for span_row in session.scalars(select(SpanRow).where(SpanRow.set_id.in_(set_ids))):
-            spans[span_row.set_id].append(rows.span(span_row))
-        for quote_row in session.scalars(select(QuoteRow).where(QuoteRow.set_id.in_(set_ids))):
-            quotes[quote_row.set_id].append(rows.quote(quote_row))
+        span_cols = select(
+            SpanRow.set_id,
+            SpanRow.start,
+            SpanRow.end,
+            SpanRow.label,
+            SpanRow.origin,
+            SpanRow.model,
+            SpanRow.id,
+            SpanRow.entity_id,
+        ).where(SpanRow.set_id.in_(set_ids))
+        for span_set, *cols in session.execute(span_cols):
+            spans[span_set].append(rows.span_from_columns(*cols))
+        quote_cols = select(
+            QuoteRow.set_id,
+            QuoteRow.parts,
+            QuoteRow.kind,
+            QuoteRow.speaker_start,
+            QuoteRow.speaker_end,
+            QuoteRow.speaker_label,
+            QuoteRow.cue_start,
+            QuoteRow.cue_end,
+            QuoteRow.entity,
+            QuoteRow.entity_id,
+            QuoteRow.origin,
+            QuoteRow.model,
+            QuoteRow.id,
+        ).where(QuoteRow.set_id.in_(set_ids))
+        for quote_set, *qcols in session.execute(quote_cols):
+            quotes[quote_set].append(rows.quote_from_columns(*qcols))
         entity_ids = {
             e
             for group in (spans, quotes)
@@ -162,7 +187,7 @@ def iter_export(
             if entity_ids
             else {}
         )
-        # The span/quote rows above are ORM objects: drop them before the next batch.
+        # Entity rows above are ORM objects: drop them before the next batch.
         session.expunge_all()
         for set_id, ann, st, version, doc_id, text, sha, meta, tokens in batch:
             doc = Document(
