@@ -14,7 +14,6 @@ from newsmark.formats.tools import (
     TokenAligner,
     doc_label,
     fail,
-    read_text,
     record_entities,
 )
 
@@ -108,11 +107,26 @@ def _flush(words: list[tuple[str, str, int]], path: Path) -> DocumentInput | Non
     return record_to_input({"text": text, "spans": spans}, path, words[0][2])
 
 
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(number, text) of each line, read one at a time (a corpus file can be large)."""
+    try:
+        f = path.open("rb")
+    except OSError as exc:
+        fail(path, None, f"cannot read: {exc.strerror or exc}")
+    with f:
+        for no, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                fail(path, no, f"not UTF-8 (byte {exc.start + 1})")
+            yield no, line.removeprefix("\ufeff") if no == 1 else line
+
+
 def read_conll(path: Path) -> Iterator[DocumentInput]:
     """One DocumentInput per -DOCSTART- block (the whole file when there is none)."""
     words: list[tuple[str, str, int]] = []
-    body = read_text(path).removeprefix("\ufeff")
-    for no, line in enumerate(body.split("\n"), 1):
+    seen = False
+    for no, line in _lines(path):
         cols = line.split()
         if not cols:
             if words and words[-1][0] != "\n":
@@ -121,6 +135,7 @@ def read_conll(path: Path) -> Iterator[DocumentInput]:
         if cols[0] == "-DOCSTART-":
             doc = _flush(words, path)
             if doc is not None:
+                seen = True
                 yield doc
             words = []
             continue
@@ -134,3 +149,5 @@ def read_conll(path: Path) -> Iterator[DocumentInput]:
     doc = _flush(words, path)
     if doc is not None:
         yield doc
+    elif not seen:
+        fail(path, None, "empty file (no tokens)")

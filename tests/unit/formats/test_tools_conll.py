@@ -105,3 +105,19 @@ def test_bad_lines(tmp_path: Path, content: str, line: int, reason: str) -> None
         list(read_conll(path))
     assert (info.value.path, info.value.line) == (str(path), line)
     assert reason in info.value.reason
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "-DOCSTART- -X- O O\n\n"])
+def test_empty_file_is_refused(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "empty.conll"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match="empty file"):
+        list(read_conll(path))
+
+
+def test_not_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.conll"
+    path.write_bytes(b"EU B-ORG\nM\xfcller B-PER\n")
+    with pytest.raises(InputError) as info:
+        list(read_conll(path))
+    assert (info.value.line, "not UTF-8" in info.value.reason) == (2, True)
