@@ -153,8 +153,12 @@ def iter_export(
             SpanRow.id,
             SpanRow.entity_id,
         ).where(SpanRow.set_id.in_(set_ids))
-        for span_set, *cols in session.execute(span_cols):
-            spans[span_set].append(rows.span_from_columns(*cols))
+        for span_set, start, end, label, origin, model, span_id, entity_id in session.execute(
+            span_cols
+        ):
+            spans[span_set].append(
+                rows.span_from_columns(start, end, label, origin, model, span_id, entity_id)
+            )
         quote_cols = select(
             QuoteRow.set_id,
             QuoteRow.parts,
