@@ -108,6 +108,13 @@ def example_to_input(value: object, path: Path, line: int | None) -> DocumentInp
             f.fail(f"{what}: duplicate entity id {ident}")
         start, end = f.offsets(ent.get("start_offset"), ent.get("end_offset"), what, len(text))
         entities[ident] = (start, end, f.string(ent.get("label"), f"{what}.label"))
+    # doccano's plain "JSONL" export: "label": [[start, end, label], ...], no relations.
+    for i, item in enumerate(f.lst(example.get("label"), '"label"')):
+        what = f"label[{i}]"
+        if not isinstance(item, list) or len(item) != 3:
+            f.fail(f"{what} must be [start, end, label], got {show(item)}")
+        start, end = f.offsets(item[0], item[1], what, len(text))
+        entities[-1 - i] = (start, end, f.string(item[2], f"{what} label"))
     relations = []
     rel_ids: set[object] = set()
     for i, item in enumerate(f.lst(example.get("relations"), '"relations"')):
@@ -142,5 +149,5 @@ def sniff_doccano(line: str) -> bool:
         isinstance(value, dict)
         and "text" in value
         and "schema_version" not in value
-        and isinstance(value.get("entities"), list)
+        and (isinstance(value.get("entities"), list) or isinstance(value.get("label"), list))
     )

@@ -67,6 +67,14 @@ def test_reader_on_a_doccano_export() -> None:
     assert quote.origin is Origin.IMPORT
 
 
+def test_reader_takes_the_plain_jsonl_export_too(tmp_path: Path) -> None:
+    path = tmp_path / "plain.jsonl"
+    path.write_text('{"text": "Hi Bob", "label": [[3, 6, "PERSON"]]}\n', encoding="utf-8")
+    assert detect_format(path).name == "doccano"
+    (doc,) = read_doccano(path)
+    assert doc.spans == (Span(3, 6, "PERSON", Origin.IMPORT),)
+
+
 E = '{"id": 1, "label": "QUOTE", "start_offset": 0, "end_offset": 2}'
 S = '{"id": 2, "label": "SPEAKER", "start_offset": 3, "end_offset": 6}'
 
@@ -103,6 +111,8 @@ S = '{"id": 2, "label": "SPEAKER", "start_offset": 3, "end_offset": 6}'
             "must be a QUOTE region",
         ),
         (f'{{"text": "Hi Bob", "entities": [{E}, {S}]}}', "is in no SPEAKER relation"),
+        ('{"text": "Hi Bob", "label": [[3, 6]]}', "must be [start, end, label]"),
+        ('{"text": "Hi Bob", "label": [[3, 60, "X"]]}', "out of range"),
         (
             f'{{"text": "Hi Bob", "entities": [{E}, {S}], "relations": ['
             '{"id": 1, "from_id": 2, "to_id": 1, "type": "SPEAKER"}, '
