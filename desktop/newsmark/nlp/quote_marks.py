@@ -14,6 +14,7 @@ CLOSERS = "”»"
 AMBIGUOUS = ('"', "''", "``")
 _MARK_RE = re.compile(r"''|``|[\"“”„‟«»]")
 _PARA_RE = re.compile(r"\n\s*")
+_SINGLE_RE = re.compile(r"[‘’]")
 # A transcript line: 'PENCE: Well, look, ...', maybe after an opening mark. Each line is
 # its own attribution, so a quote left open never continues into one.
 SPEAKER_LINE = re.compile(r"[\"“'`]*\s*((?:[A-Z][A-Z.'\-]+ ){0,3}[A-Z][A-Z.'\-]+):\s+\S")
@@ -73,6 +74,16 @@ def _role(text: str, pos: int, mark: str, para_start: int) -> str:
     return "close"
 
 
+def _role_single(text: str, pos: int, mark: str, para_start: int) -> str:
+    """'open', 'close' or 'skip' (an apostrophe) for a single curly mark."""
+    if mark == "‘":
+        prev = text[pos - 1] if pos > para_start else " "
+        return "open" if prev.isspace() or prev in _OPEN_BEFORE or prev in OPENERS else "skip"
+    nxt = text[pos + 1 : pos + 2]
+    # "don’t", "Netanyahu’s": an apostrophe inside a word closes nothing.
+    return "skip" if nxt.isalpha() else "close"
+
+
 def _family(start: str) -> str:
     """Typographic family of a mark: a quote continues across paragraphs only in its own."""
     if start[:1] in "“”„‟":
@@ -105,6 +116,10 @@ def find_segments(text: str) -> list[Segment]:
     it stops at the paragraph end, so an unbalanced mark never swallows the article.
     """
     paras = paragraphs(text)
+    # British style: single marks are the quotation marks when a text has no double ones.
+    single = "‘" in text and not _MARK_RE.search(text)
+    mark_re = _SINGLE_RE if single else _MARK_RE
+    role_of = _role_single if single else _role
     out: list[Segment] = []
     open_at: int | None = None
     open_len = 0
@@ -113,12 +128,12 @@ def find_segments(text: str) -> list[Segment]:
     for pi, (ps, pe) in enumerate(paras):
         if open_at is not None:
             if (
-                _family(text[ps : ps + 2]) == open_family
+                (text[ps] == "‘" if single else _family(text[ps : ps + 2]) == open_family)
                 and not SPEAKER_LINE.match(text, ps, pe)
                 and _speech_like(text, open_at, open_len, paras[pi - 1])
             ):
                 # Multi-paragraph quote: skip this paragraph's opening mark.
-                m0 = _MARK_RE.match(text, ps)
+                m0 = mark_re.match(text, ps)
                 scan_from = m0.end() if m0 else ps
             else:
                 prev_pe = paras[pi - 1][1]
@@ -131,8 +146,10 @@ def find_segments(text: str) -> list[Segment]:
                 scan_from = ps
         else:
             scan_from = ps
-        for m in _MARK_RE.finditer(text, scan_from, pe):
-            role = _role(text, m.start(), m.group(), ps)
+        for m in mark_re.finditer(text, scan_from, pe):
+            role = role_of(text, m.start(), m.group(), ps)
+            if role == "skip":
+                continue
             if role == "open":
                 if open_at is not None and open_para == pi and m.start() - (open_at + open_len) < 2:
                     continue  # "“ “" doubled opener: keep the first

@@ -279,7 +279,22 @@ def candidates(doc: Doc, lex: Lexicon) -> list[int]:
 def find_reported(
     doc: Doc, direct: list[Found], cues: list[int], lex: Lexicon, min_length: int
 ) -> list[Found]:
-    """Indirect and mixed quotes at the `cues` candidates; content already found is skipped."""
+    """Indirect and mixed quotes at the `cues` candidates; content already found is skipped.
+
+    What counts as reported content of a cue:
+    - a speech verb's clausal complement: "the Kremlin reported [that Putin ...]", also
+      with no "that" and after the content ("[The plant will close], the company said");
+    - a mid-sentence cue's host clause, in two parts ("[The economy], he said, [is ...]");
+    - an infinitive after a directive or commissive verb ([xcomp] in the lexicon): "X
+      asked Russia [to put pressure ...]", "X pledged [to ...]": the request or promise,
+      not the addressee;
+    - the object of a verb that reports through it ([object]): "X cited [the figures]",
+      "X called [the plan "a disgrace"]", unless it is a person or a pronoun;
+    - a prepositional object ([prep]): "X called for [a moratorium]";
+    - "according to X" and "in a statement, X said" (the clause around them);
+    - with `beliefs` on, belief and intention verbs ("X believes [that ...]").
+    Kind is "mixed" when the content holds double quotation marks, else "indirect".
+    """
     taken = sorted((q.start, q.end) for q in direct)
     starts = [t[0] for t in taken]
     cue_verbs = {q.cue_verb for q in direct if q.cue_verb is not None}

@@ -59,3 +59,12 @@ def test_closing_mark_typed_as_opening_and_vice_versa() -> None:
 def test_paragraphs_skip_blank_runs() -> None:
     text = "A.\n\n \n\nB.\nC."
     assert [text[s:e] for s, e in paragraphs(text)] == ["A.", "B.", "C."]
+
+
+def test_british_single_marks_when_there_are_no_double_ones() -> None:
+    text = "‘We will not back down,’ the players’ union said. Its chief added: ‘It’s over.’"
+    assert texts(text) == ["‘We will not back down,’", "‘It’s over.’"]
+
+
+def test_single_marks_inside_double_ones_are_not_quotes() -> None:
+    assert texts("“Don’t say ‘never’,” she said.") == ["“Don’t say ‘never’,”"]
