@@ -11,6 +11,21 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "2023-12-10-netanyahu-putin-call.txt"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        default=False,
+        help="long profiles of the property, fuzz and kill suites (10x the quick CI counts)",
+    )
+
+
+@pytest.fixture(scope="session")
+def slow_profile(request: pytest.FixtureRequest) -> int:
+    """The multiplier for example and kill counts: 10 with --slow, else 1."""
+    return 10 if request.config.getoption("--slow") else 1
+
+
 def eval_dir() -> Path:
     return Path(os.environ.get("NEWSMARK_EVAL_DIR", ROOT.parent / "shared" / "eval"))
 
