@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
+from newsmark.domain.labels import LabelSet
 from newsmark.ui.icons import icon
 
 
@@ -77,3 +78,17 @@ class Actions(QObject):
     def set_enabled(self, names: tuple[str, ...], enabled: bool) -> None:
         for name in names:
             self._actions[name].setEnabled(enabled)
+
+
+def label_actions(labels: LabelSet, parent: QObject) -> list[QAction]:
+    """One action per label, on its hotkey: labels the selection or relabels the span."""
+    out = []
+    for label in labels:
+        action = QAction(f"{label.name}", parent)
+        action.setObjectName(f"label_{label.name}")
+        action.setData(label.name)
+        if label.hotkey:
+            action.setShortcut(QKeySequence(label.hotkey.upper()))
+        action.setStatusTip(label.description or label.name)
+        out.append(action)
+    return out

@@ -9,10 +9,18 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoGroup, QUndoStack
 
+from newsmark.commands.span_commands import (
+    AddSpanCommand,
+    DeleteSpanCommand,
+    RelabelSpanCommand,
+    SpanCommand,
+)
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
 from newsmark.domain.errors import NewsmarkError
+from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
 from newsmark.workers.nlp_worker import NlpWorker
 
@@ -63,6 +71,9 @@ class DocumentSession(QObject):
         self._worker = worker
         self._pending: int | None = None  # the one prediction request still wanted
         self._filter: tuple[str | None, str | None] = (None, None)
+        # One undo stack per document: switching documents keeps each one's history.
+        self.undo_group = QUndoGroup(self)
+        self._stacks: dict[int, QUndoStack] = {}
         if worker is not None:
             worker.prediction_ready.connect(self.on_prediction_ready)
             worker.prediction_failed.connect(self._on_prediction_failed)
@@ -97,6 +108,7 @@ class DocumentSession(QObject):
             return
         self.document, self.annotations = document, aset
         self._pending = None
+        self.undo_group.setActiveStack(self.undo_stack(doc_id))
         self.document_opened.emit(document, aset)
         if self._worker is not None and needs_prediction(aset):
             self._pending = self._worker.request(doc_id, document.text)
@@ -152,6 +164,53 @@ class DocumentSession(QObject):
         self.annotations_changed.emit(self.annotations)
         self.saved.emit(status.value.replace("_", " "))
         self.refresh_list()
+        return True
+
+    def undo_stack(self, doc_id: int) -> QUndoStack:
+        stack = self._stacks.get(doc_id)
+        if stack is None:
+            stack = self._stacks[doc_id] = QUndoStack(self.undo_group)
+        return stack
+
+    def label_range(self, start: int, end: int, label: str) -> bool:
+        """Label [start, end) (code points); on an existing span of that range, relabel it."""
+        aset = self.annotations
+        if self.readonly or aset is None or aset.id is None or self.document is None:
+            return False
+        same = next((sp for sp in aset.spans if (sp.start, sp.end) == (start, end)), None)
+        command: SpanCommand
+        if same is not None and same.id is not None:
+            if same.label == label and same.origin not in (Origin.MODEL, Origin.RULE):
+                return False
+            command = RelabelSpanCommand(
+                self.repo, aset.id, same, label, self.annotator, self.reload_annotations
+            )
+        else:
+            span = Span(start, end, label, Origin.HUMAN)
+            command = AddSpanCommand(
+                self.repo, aset.id, span, self.annotator, self.reload_annotations
+            )
+        return self._push(command)
+
+    def delete_span(self, span: Span) -> bool:
+        aset = self.annotations
+        if self.readonly or aset is None or aset.id is None or span.id is None:
+            return False
+        command = DeleteSpanCommand(
+            self.repo, aset.id, span, self.annotator, self.reload_annotations
+        )
+        return self._push(command)
+
+    def _push(self, command: SpanCommand) -> bool:
+        if self.document is None:
+            return False
+        try:
+            command.apply()
+        except NewsmarkError as exc:  # overlap, out of range...: the message says which
+            self.failed.emit(str(exc))
+            return False
+        self.undo_stack(self.document.id).push(command)  # redo() re-reads the set
+        self.saved.emit(command.text().lower())
         return True
 
     def reload_annotations(self) -> None:

@@ -20,8 +20,9 @@ from newsmark import __version__
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
 from newsmark.domain.labels import LabelSet
+from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
-from newsmark.ui.actions import Actions
+from newsmark.ui.actions import Actions, label_actions
 from newsmark.ui.document_session import DocumentSession
 from newsmark.ui.views.article_view import ArticleView
 from newsmark.ui.views.document_panel import DocumentPanel
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
             repo, annotator, worker, readonly=readonly_reason is not None, parent=self
         )
         self.window_actions = Actions(self)
+        self.label_actions = label_actions(self.labels, self)
         self.article = ArticleView(self.labels, self)
         self.documents = DocumentPanel(self)
         self.label_palette = LabelPalette(self.labels, self)
@@ -122,6 +124,8 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         for name in ("undo", "redo", "delete_span"):
             edit_menu.addAction(a[name])
+        label_menu = bar.addMenu("&Label")  # doubles as the hotkey cheat-sheet
+        label_menu.addActions(self.label_actions)
         doc_menu = bar.addMenu("&Document")
         for name in ("previous_document", "next_document"):
             doc_menu.addAction(a[name])
@@ -144,6 +148,16 @@ class MainWindow(QMainWindow):
         a["accept"].triggered.connect(lambda: self.decide(Status.ACCEPTED))
         a["reject"].triggered.connect(lambda: self.decide(Status.REJECTED))
         a["skip"].triggered.connect(lambda: self.decide(Status.SKIPPED))
+        a["undo"].triggered.connect(s.undo_group.undo)
+        a["redo"].triggered.connect(s.undo_group.redo)
+        a["delete_span"].triggered.connect(self.delete_selected_span)
+        s.undo_group.canUndoChanged.connect(a["undo"].setEnabled)
+        s.undo_group.canRedoChanged.connect(a["redo"].setEnabled)
+        for action in self.label_actions:
+            name = str(action.data())
+            action.triggered.connect(lambda _=False, n=name: self.label_selection(n))
+        self.label_palette.label_clicked.connect(self.label_selection)
+        self.article.span_clicked.connect(self._select_span)
         self.documents.document_selected.connect(s.open)
         self.documents.filter_changed.connect(
             lambda: s.list_documents(self.documents.status, self.documents.search_text)
@@ -170,6 +184,10 @@ class MainWindow(QMainWindow):
 
     def _show_annotations(self, aset: AnnotationSet) -> None:
         self.article.set_annotations(aset.spans, aset.quotes)
+        selected = self.article.selected_span
+        if selected is not None:  # follow the selected span through relabels
+            same = [sp for sp in aset.spans if (sp.start, sp.end) == (selected.start, selected.end)]
+            self._select_span(same[0] if same else None)
         self._show_counts(aset)
         self.status.show_document_status(aset.status, len(aset.spans), len(aset.quotes))
 
@@ -181,10 +199,19 @@ class MainWindow(QMainWindow):
         if aset is not None:
             self.status.show_document_status(aset.status, len(aset.spans), len(aset.quotes))
 
+    def _select_span(self, span: Span | None) -> None:
+        self.article.select_span(span)
+        self._update_actions()
+
     def _update_actions(self) -> None:
+        a = self.window_actions
         writable = not self.session.readonly and self.session.annotations is not None
-        self.window_actions.set_enabled(DECISIONS, writable)
-        self.window_actions.set_enabled(("undo", "redo", "delete_span"), False)  # issue 5
+        a.set_enabled(DECISIONS, writable)
+        a["delete_span"].setEnabled(writable and self.article.selected_span is not None)
+        a["undo"].setEnabled(self.session.undo_group.canUndo())
+        a["redo"].setEnabled(self.session.undo_group.canRedo())
+        for action in self.label_actions:
+            action.setEnabled(writable)
 
     # -- commands ---------------------------------------------------------------------
     def load(self, select_first: bool = True) -> None:
@@ -199,6 +226,25 @@ class MainWindow(QMainWindow):
         doc_id = self.documents.step(delta)
         if doc_id is not None:
             self.documents.select(doc_id)
+
+    def label_selection(self, label: str) -> None:
+        """Label the selected text (snapped to tokens), or relabel the selected span."""
+        target = self.article.snapped_selection()
+        span = self.article.selected_span
+        if target is None and span is not None:
+            target = (span.start, span.end)
+        if target is None:
+            self.status.showMessage("Select some text or a span first", 4000)
+            return
+        if self.session.label_range(*target, label):
+            self.article.setTextCursor(self.article.cursor_for(target[1], target[1]))
+            found = [sp for sp in self.article.spans if (sp.start, sp.end) == target]
+            self._select_span(found[0] if found else None)
+
+    def delete_selected_span(self) -> None:
+        span = self.article.selected_span
+        if span is not None and self.session.delete_span(span):
+            self._select_span(None)
 
     def decide(self, status: Status) -> None:
         if self.session.set_status(status):

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFrame, QPlainTextEdit, QToolTip, QWidget
 
 from newsmark.domain.document import Document
 from newsmark.domain.labels import LabelSet
-from newsmark.domain.offsets import Utf16Map
+from newsmark.domain.offsets import Alignment, TokenIndex, Utf16Map
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Span
 from newsmark.ui.views.overlay import Overlay
@@ -79,6 +79,9 @@ class ArticleView(QPlainTextEdit):
         self._text = ""
         self._umap = Utf16Map("")
         self._document: Document | None = None
+        self._tokens = TokenIndex(())
+        self._exact = False  # the last drag was an Alt-drag: keep exact characters
+        self.selected_span: Span | None = None
         self._spans: dict[tuple[int, int, str, str], Span] = {}
         self._highlighter = SpanHighlighter(self.document(), labels)
         self._overlay = Overlay()
@@ -109,7 +112,9 @@ class ArticleView(QPlainTextEdit):
         self._document = document
         self._text = document.text if document else ""
         self._umap = Utf16Map(self._text)
+        self._tokens = TokenIndex(document.tokens if document else ())
         self._overlay.selected = None
+        self.selected_span = None
         # Index first, then set the text: the highlighter formats each block once.
         self._highlighter.set_spans(spans, self._umap, rehighlight=False)
         self._spans = {self._key(s): s for s in spans}
@@ -161,6 +166,24 @@ class ArticleView(QPlainTextEdit):
             self._umap.from_utf16(cursor.selectionEnd()),
         )
 
+    def snapped_selection(self) -> tuple[int, int] | None:
+        """The selection snapped out to token boundaries (exact after an Alt-drag)."""
+        selected = self.selection_range()
+        if selected is None:
+            return None
+        start, end = selected
+        if not self._exact and len(self._tokens):
+            snapped = self._tokens.snap(start, end, Alignment.EXPAND)
+            if snapped is None:
+                return None
+            start, end = snapped
+        # Never begin or end on whitespace, whatever the mode.
+        while start < end and self._text[start].isspace():
+            start += 1
+        while end > start and self._text[end - 1].isspace():
+            end -= 1
+        return (start, end) if start < end else None
+
     def offset_at(self, point: QPoint) -> int:
         """The code point offset of the character under a viewport position."""
         return self._umap.from_utf16(self.cursorForPosition(point).position())
@@ -186,6 +209,7 @@ class ArticleView(QPlainTextEdit):
     # -- selection and scrolling ------------------------------------------------------
     def select_span(self, span: Span | None) -> None:
         """Outline `span` (None clears) and scroll it into view."""
+        self.selected_span = span
         self._overlay.selected = self.to_utf16(span.start, span.end) if span else None
         if span is not None:
             cursor = self.cursor_for(span.start, span.end)
@@ -216,7 +240,24 @@ class ArticleView(QPlainTextEdit):
             return True
         return super().viewportEvent(event)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        # A press always starts a new selection: dragging the selected text away (Qt's
+        # text drag and drop) has no meaning in an annotation view.
+        if event.button() == Qt.MouseButton.LeftButton and self.textCursor().hasSelection():
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+        super().mousePressEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
-        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if not self.textCursor().hasSelection():
             self.span_clicked.emit(self.span_at(self.offset_at(event.position().toPoint())))
+            return
+        # Drag-select snaps to tokens on release; Alt-drag keeps exact characters.
+        self._exact = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        snapped = self.snapped_selection()
+        if snapped is not None and snapped != self.selection_range():
+            self.setTextCursor(self.cursor_for(*snapped))

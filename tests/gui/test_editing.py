@@ -1,0 +1,145 @@
+"""Editing with mouse and keyboard: snap, label, relabel, delete, undo/redo per document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from conftest import save_shot
+from newsmark.domain.document import DocumentInput
+from newsmark.domain.spans import Origin
+from newsmark.domain.status import Status
+from newsmark.nlp.tokens import tokenize_many
+from newsmark.ui.main_window import MainWindow
+
+TEXT = "Today Vladimir Putin called Benjamin Netanyahu about the hostages in Gaza.\n"
+OTHER = "Olaf Scholz spoke in Berlin on Monday.\n"
+
+
+@pytest.fixture
+def editor(qtbot, tmp_path: Path):
+    from newsmark.services.workspace import open_workspace
+
+    ws = open_workspace(tmp_path / "data", take_lock=True)
+    items = [
+        (DocumentInput(text, {"title": title}), tokens)
+        for text, title, tokens in zip(
+            [TEXT, OTHER], ["Call", "Scholz"], tokenize_many([TEXT, OTHER]), strict=True
+        )
+    ]
+    ws.repo.add_documents(items, "import:test")
+    win = MainWindow(ws.repo, ws.annotator, settings_path=tmp_path / "data" / "window.ini")
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.load()
+    win.activateWindow()
+    win.article.setFocus()
+    yield win, ws
+    win.close()
+    ws.close()
+
+
+def point_at(view, offset: int) -> QPoint:
+    cursor = view.cursor_for(offset, offset)
+    return view.cursorRect(cursor).center()
+
+
+def drag(view, start: int, end: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    a, b = point_at(view, start), point_at(view, end)
+    vp = view.viewport()
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, modifier, a)
+    # QTest.mouseMove spins in offscreen tests; a synthetic move with the button held is
+    # what a drag delivers to the viewport.
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(b),
+        QPointF(vp.mapToGlobal(b)),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.LeftButton,
+        modifier,
+    )
+    QApplication.sendEvent(vp, move)
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, modifier, b)
+
+
+def spans(ws, win) -> list[tuple[str, str, Origin]]:
+    aset = ws.repo.annotation_set(win.article.current_document.id, ws.annotator)
+    return sorted((TEXT[s.start : s.end], s.label, s.origin) for s in aset.spans)
+
+
+def test_drag_snaps_to_tokens_and_alt_drag_keeps_characters(qtbot, editor):
+    win, _ = editor
+    view = win.article
+    drag(view, TEXT.index("ladimir"), TEXT.index("Putin") + 2)
+    assert view.snapped_selection() == (TEXT.index("Vladimir"), TEXT.index(" called"))
+    assert view.textCursor().selectedText() == "Vladimir Putin"
+    drag(view, TEXT.index("ladimir"), TEXT.index("Putin") + 2, Qt.KeyboardModifier.AltModifier)
+    assert view.snapped_selection() == (TEXT.index("ladimir"), TEXT.index("Putin") + 2)
+
+
+def test_label_relabel_delete_and_undo_through_the_repository(qtbot, editor, tmp_path):
+    win, ws = editor
+    view = win.article
+    drag(view, TEXT.index("Vladimir") + 1, TEXT.index("Putin") + 1)
+    QTest.keyClick(view, Qt.Key.Key_P)
+    assert spans(ws, win) == [("Vladimir Putin", "PERSON", Origin.HUMAN)]
+    assert view.selected_span is not None
+    assert win.status.saved_label.text().startswith("Saved")
+    aset = ws.repo.annotation_set(view.current_document.id, ws.annotator)
+    assert aset.status is Status.IN_PROGRESS
+    save_shot(win, tmp_path / "shots" / "labelled.png")
+
+    QTest.keyClick(view, Qt.Key.Key_O)  # relabel the selected span
+    assert spans(ws, win) == [("Vladimir Putin", "ORG", Origin.HUMAN)]
+    QTest.keyClick(view, Qt.Key.Key_Delete)
+    assert spans(ws, win) == []
+
+    QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert spans(ws, win) == [("Vladimir Putin", "ORG", Origin.HUMAN)]
+    QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert spans(ws, win) == [("Vladimir Putin", "PERSON", Origin.HUMAN)]
+    QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert spans(ws, win) == []
+    assert [s.label for s in view.spans] == []
+    mods = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    QTest.keyClick(view, Qt.Key.Key_Z, mods)
+    assert spans(ws, win) == [("Vladimir Putin", "PERSON", Origin.HUMAN)]
+    assert [s.label for s in view.spans] == ["PERSON"]
+
+
+def test_each_document_keeps_its_own_undo_history(qtbot, editor):
+    win, ws = editor
+    view = win.article
+    first = view.current_document.id
+    view.setTextCursor(view.cursor_for(TEXT.index("Gaza"), TEXT.index("Gaza") + 4))
+    win.label_selection("GPE")
+    assert win.window_actions["undo"].isEnabled()
+
+    win.step(+1)
+    assert view.current_document.id != first
+    assert not win.window_actions["undo"].isEnabled()  # the other document has no history
+
+    win.step(-1)
+    assert view.current_document.id == first
+    assert win.window_actions["undo"].isEnabled()
+    win.window_actions["undo"].trigger()
+    assert spans(ws, win) == []
+
+
+def test_an_overlapping_label_is_refused_with_a_message(qtbot, editor):
+    win, ws = editor
+    view = win.article
+    start = TEXT.index("Benjamin")
+    view.setTextCursor(view.cursor_for(start, start + len("Benjamin Netanyahu")))
+    win.label_selection("PERSON")
+    view.setTextCursor(view.cursor_for(start + len("Benjamin "), start + len("Benjamin Net")))
+    with qtbot.waitSignal(win.session.failed):
+        win.label_selection("ORG")
+    assert spans(ws, win) == [("Benjamin Netanyahu", "PERSON", Origin.HUMAN)]
