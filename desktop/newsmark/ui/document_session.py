@@ -210,7 +210,7 @@ class DocumentSession(QObject):
             self.failed.emit(str(exc))
             return False
         self.undo_stack(self.document.id).push(command)  # redo() re-reads the set
-        self.saved.emit(command.text().lower())
+        self.saved.emit(command.text())
         return True
 
     def reload_annotations(self) -> None:
@@ -223,6 +223,9 @@ class DocumentSession(QObject):
             self.failed.emit(str(exc))
             return
         self.annotations_changed.emit(self.annotations)
+        # The list shows the new status and counts. TODO(storage): a one-row summary
+        # query would spare re-listing every document on each edit.
+        self.refresh_list()
 
 
 def _status_value(row: Any) -> str:

@@ -11,6 +11,10 @@ from newsmark.ui.icons import icon, status_icon
 SAVED_FADE_MS = 4000
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 class StatusBar(QStatusBar):
     """Permanent labels for model and document state; transient messages for the rest.
 
@@ -25,6 +29,7 @@ class StatusBar(QStatusBar):
         self.doc_icon = QLabel(self)
         self.doc_label = QLabel(self)
         self.doc_label.setObjectName("document_state")
+        self.doc_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("M" * 22))
         self.model_icon = QLabel(self)
         self.model_icon.setPixmap(icon("model").pixmap(14, 14))
         self.model_label = QLabel("Model: not loaded", self)
@@ -65,5 +70,6 @@ class StatusBar(QStatusBar):
     def show_document_status(self, status: Status, n_spans: int, n_quotes: int) -> None:
         self.doc_icon.setPixmap(status_icon(status).pixmap(14, 14))
         self.doc_label.setText(
-            f"{status.value.replace('_', ' ').capitalize()} · {n_spans} spans · {n_quotes} quotes"
+            f"{status.value.replace('_', ' ').capitalize()} · {plural(n_spans, 'span')}"
+            f" · {plural(n_quotes, 'quote')}"
         )
