@@ -143,3 +143,27 @@ def test_long_document_unbalanced_marks_stay_in_their_paragraph(nlp: Language) -
     direct = [s for s in doc.spans["quotes"] if s.label_ == "direct"]
     assert len(direct) == 200
     assert all("\n" not in s.text for s in doc.spans["quotes"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“”",
+        '"\n\n"',
+        "said: “",
+        "PENCE: \n\nWALLACE: “",
+        "“😀,” said é. “",
+        "according to",
+        "― Jane Doe",
+        "'' said '' he ''",
+        "« » ‘ ’ “ ” \" ''",
+        "He said that\n\n\n“We",
+    ],
+)
+def test_odd_texts_give_valid_offsets(nlp: Language, text: str) -> None:
+    doc = nlp(text)
+    for span, rec in zip(doc.spans["quotes"], doc.user_data["newsmark_quotes"], strict=True):
+        assert all(0 <= s < e <= len(text) for s, e in rec["parts"])
+        for key in ("speaker", "cue"):
+            assert rec[key] is None or 0 <= rec[key][0] < rec[key][1] <= len(text)
+        assert span._.entity is None or isinstance(span._.entity, str)
