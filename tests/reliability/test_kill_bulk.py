@@ -1,4 +1,4 @@
-"""SIGKILL `newsmark import` and `newsmark preannotate --all` mid-run: a rerun completes, no duplicates."""
+"""SIGKILL `newsmark import` and `preannotate --all` mid-run: a rerun completes, no duplicates."""
 
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def test_killed_preannotate_reruns_without_duplicates(imported: Path) -> None:
     assert distinct == spans, "a span was stored twice"
     overlapping = count(
         db,
-        'SELECT count(*) FROM spans a JOIN spans b ON a.set_id = b.set_id AND a.id < b.id '
+        "SELECT count(*) FROM spans a JOIN spans b ON a.set_id = b.set_id AND a.id < b.id "
         'AND a.start < b."end" AND b.start < a."end"',
     )
     assert overlapping == 0
