@@ -115,8 +115,21 @@ def attribution(doc: Doc, lo: int, hi: int, lex: Lexicon, after: bool) -> Attrib
 
 
 def _colon_frame(doc: Doc, words: list[Token], lex: Lexicon, hi: int) -> Attribution | None:
-    """'The statement read:' with the cue mis-tagged: trust the word, take the noun before."""
+    """'X put it bluntly: “...”': a colon before a quote makes its clause the attribution.
+
+    The cue is a lexicon word even when mis-tagged ('The statement read:'), else the
+    clause's verb with a subject; the speaker is the outermost noun before it.
+    """
     cue = next((t for t in reversed(words) if t.lower_ in lex.verbs), None)
+    if cue is None:
+        cue = next(
+            (
+                t
+                for t in reversed(words)
+                if t.pos_ == "VERB" and any(c.dep_ in {"nsubj", "nsubjpass"} for c in t.children)
+            ),
+            None,
+        )
     if cue is None:
         return None
     nouns = [t for t in words if t.i < cue.i and t.pos_ in {"NOUN", "PROPN", "PRON"}]

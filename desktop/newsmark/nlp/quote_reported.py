@@ -23,11 +23,13 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
         s += 1
     while e > s and (doc[e - 1].text in _TRIM or doc[e - 1].is_space or doc[e - 1].dep_ == "cc"):
         e -= 1
-    # A quote mark that closes a fragment inside the content stays with it.
-    if e < len(doc) and doc[e].text in MARKS and any(t.text in MARKS for t in doc[s:e]):
-        n = sum(1 for t in doc[s:e] if t.text in MARKS)
-        if n % 2 == 1:
-            e += 1
+    # A quote mark that closes a fragment inside the content stays with it ('“a
+    # disgrace.”' ends content at 'disgrace' then takes back '.”').
+    if sum(1 for t in doc[s:e] if t.text in MARKS) % 2 == 1:
+        for k in range(e, min(e + 2, len(doc))):
+            if doc[k].text in MARKS:
+                e = k + 1
+                break
     return s, e
 
 

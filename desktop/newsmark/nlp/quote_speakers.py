@@ -144,6 +144,8 @@ def resolve(doc: Doc, head: Token, idx: EntityIndex) -> tuple[str | None, str | 
         else:
             return None, None
         return (idx.names[j], idx.labels[j]) if j >= 0 else (None, None)
+    if head.pos_ == "PROPN" and low in idx.surnames:
+        return idx.surnames[low], "PERSON"  # a surname the NER missed ("Yellen wrote")
     if head.pos_ in {"NOUN", "PROPN"}:
         mods = [c for c in head.lefts if c.dep_ in {"compound", "amod"} and c.ent_type_ == ""]
         for key in (_title_key([*mods, head]), head.lemma_.lower()):
