@@ -143,3 +143,54 @@ def test_an_overlapping_label_is_refused_with_a_message(qtbot, editor):
     with qtbot.waitSignal(win.session.failed):
         win.label_selection("ORG")
     assert spans(ws, win) == [("Benjamin Netanyahu", "PERSON", Origin.HUMAN)]
+
+
+def test_keyboard_selection_moves_by_token_and_tab_walks_spans(qtbot, editor):
+    win, ws = editor
+    view = win.article
+    start = TEXT.index("Benjamin")
+    view.setTextCursor(view.cursor_for(start, start))
+    QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert view.textCursor().selectedText() == "Benjamin Netanyahu"
+    QTest.keyClick(view, Qt.Key.Key_P)
+    gaza = TEXT.index("Gaza")
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(view, gaza + 1))
+    assert view.textCursor().selectedText() == "Gaza"
+    QTest.keyClick(view, Qt.Key.Key_G)
+    assert [t for t, *_ in spans(ws, win)] == ["Benjamin Netanyahu", "Gaza"]
+
+    view.select_span(None)
+    view.setTextCursor(view.cursor_for(0, 0))
+    QTest.keyClick(view, Qt.Key.Key_Tab)
+    assert TEXT[view.selected_span.start : view.selected_span.end] == "Benjamin Netanyahu"
+    QTest.keyClick(view, Qt.Key.Key_Tab)
+    assert TEXT[view.selected_span.start : view.selected_span.end] == "Gaza"
+    QTest.keyClick(view, Qt.Key.Key_Tab)  # wraps around
+    assert TEXT[view.selected_span.start : view.selected_span.end] == "Benjamin Netanyahu"
+    QTest.keyClick(view, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert TEXT[view.selected_span.start : view.selected_span.end] == "Gaza"
+    # Edit › History lists the steps.
+    assert win.history.model().rowCount() == 3  # "Opened" + two labels
+
+
+def test_next_unfinished_skips_decided_documents_and_shortcuts_are_listed(qtbot, editor):
+    win, _ = editor
+    first = win.article.current_document.id
+    win.decide(Status.SKIPPED)  # decides the first, moves to the second
+    assert win.article.current_document.id != first
+    win.next_unfinished()
+    assert win.article.current_document.id != first  # only the second is unfinished
+
+    from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+
+    dialog = ShortcutsDialog(win.all_actions(), win)
+    qtbot.addWidget(dialog)
+    rows = {
+        dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text()
+        for r in range(dialog.table.rowCount())
+    }
+    assert rows["Accept"] == "A"
+    assert rows["PERSON"] == "P"
+    assert "Ctrl+Z" in rows["Undo"]

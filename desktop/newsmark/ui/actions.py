@@ -41,6 +41,21 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("accept", "&Accept", ("A",), "Accept the annotations as gold", "accept"),
     ActionSpec("reject", "&Reject", ("Shift+X",), "Reject this document", "reject"),
     ActionSpec("skip", "&Skip", ("S",), "Skip this document for now", "skip"),
+    ActionSpec(
+        "next_unfinished",
+        "Next &unfinished document",
+        ("Ctrl+]",),
+        "Open the next document not yet accepted, rejected or skipped",
+        "next_unfinished",
+    ),
+    ActionSpec("next_span", "Next span", ("Tab",), "Select the next span", "next_span"),
+    ActionSpec(
+        "previous_span",
+        "Previous span",
+        ("Shift+Tab",),
+        "Select the previous span",
+        "previous_span",
+    ),
     ActionSpec("undo", "&Undo", (QKeySequence.StandardKey.Undo,), "Undo the last edit", "undo"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the undone edit", "redo"),
     ActionSpec(
@@ -48,6 +63,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("find_document", "&Find document…", ("Ctrl+F",), "Search titles and text", "search"),
     ActionSpec("quit", "&Quit", (QKeySequence.StandardKey.Quit,), "Quit Newsmark", "quit"),
+    ActionSpec(
+        "shortcuts",
+        "&Keyboard shortcuts",
+        ("F1", "?"),
+        "Every shortcut on one page",
+        "shortcuts",
+    ),
     ActionSpec("about", "&About Newsmark", (), "About Newsmark", "about"),
 )
 

@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QUndoView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,14 +24,14 @@ from newsmark.domain.labels import LabelSet
 from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
 from newsmark.ui.actions import Actions, label_actions
+from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from newsmark.ui.document_session import DocumentSession
+from newsmark.ui.menus import DECISIONS, build_menus
 from newsmark.ui.views.article_view import ArticleView
 from newsmark.ui.views.document_panel import DocumentPanel
 from newsmark.ui.views.label_palette import LabelPalette
 from newsmark.ui.views.status_bar import StatusBar
 from newsmark.workers.nlp_worker import NlpWorker
-
-DECISIONS = ("accept", "reject", "skip")
 
 
 class MainWindow(QMainWindow):
@@ -74,7 +75,12 @@ class MainWindow(QMainWindow):
         self.labels_dock = self._dock(
             "labels", "Labels", self.label_palette, Qt.DockWidgetArea.RightDockWidgetArea
         )
-        self._build_menus()
+        self.history = QUndoView(self.session.undo_group, self)
+        self.history.setEmptyLabel("Opened")
+        self.history_dock = self._dock(
+            "history", "History", self.history, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        build_menus(self)
         self._connect(worker)
         self._update_actions()
         self.resize(1280, 800)
@@ -114,30 +120,6 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _build_menus(self) -> None:
-        a = self.window_actions
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(a["find_document"])
-        file_menu.addSeparator()
-        file_menu.addAction(a["quit"])
-        edit_menu = bar.addMenu("&Edit")
-        for name in ("undo", "redo", "delete_span"):
-            edit_menu.addAction(a[name])
-        label_menu = bar.addMenu("&Label")  # doubles as the hotkey cheat-sheet
-        label_menu.addActions(self.label_actions)
-        doc_menu = bar.addMenu("&Document")
-        for name in ("previous_document", "next_document"):
-            doc_menu.addAction(a[name])
-        doc_menu.addSeparator()
-        for name in DECISIONS:
-            doc_menu.addAction(a[name])
-        view_menu = bar.addMenu("&View")
-        view_menu.addAction(self.documents_dock.toggleViewAction())
-        view_menu.addAction(self.labels_dock.toggleViewAction())
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(a["about"])
-
     def _connect(self, worker: NlpWorker | None) -> None:
         a, s = self.window_actions, self.session
         a["quit"].triggered.connect(self.close)
@@ -151,6 +133,12 @@ class MainWindow(QMainWindow):
         a["undo"].triggered.connect(s.undo_group.undo)
         a["redo"].triggered.connect(s.undo_group.redo)
         a["delete_span"].triggered.connect(self.delete_selected_span)
+        a["next_span"].triggered.connect(lambda: self._select_span(self.article.next_span(True)))
+        a["previous_span"].triggered.connect(
+            lambda: self._select_span(self.article.next_span(False))
+        )
+        a["next_unfinished"].triggered.connect(self.next_unfinished)
+        a["shortcuts"].triggered.connect(lambda: ShortcutsDialog(self.all_actions(), self).exec())
         s.undo_group.canUndoChanged.connect(a["undo"].setEnabled)
         s.undo_group.canRedoChanged.connect(a["redo"].setEnabled)
         for action in self.label_actions:
@@ -245,6 +233,16 @@ class MainWindow(QMainWindow):
         span = self.article.selected_span
         if span is not None and self.session.delete_span(span):
             self._select_span(None)
+
+    def next_unfinished(self) -> None:
+        doc_id = self.documents.next_unfinished()
+        if doc_id is None:
+            self.status.showMessage("Every listed document is decided", 4000)
+        else:
+            self.documents.select(doc_id)
+
+    def all_actions(self) -> list[QAction]:
+        return [*self.window_actions, *self.label_actions]
 
     def decide(self, status: Status) -> None:
         if self.session.set_status(status):

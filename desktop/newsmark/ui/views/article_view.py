@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QFont,
     QHelpEvent,
+    QKeyEvent,
     QMouseEvent,
     QPaintEvent,
     QPalette,
@@ -206,6 +208,20 @@ class ArticleView(QPlainTextEdit):
             block = block.next()
         return [r for r in out if r[0] < e16 and r[1] > s16]
 
+    def next_span(self, forward: bool = True) -> Span | None:
+        """The span after (before) the selected span or the cursor, wrapping around."""
+        spans = self._highlighter.index.spans
+        if not spans:
+            return None
+        starts = [s.start for s in spans]
+        if self.selected_span is not None:
+            pos = self.selected_span.start
+            i = bisect_right(starts, pos) if forward else bisect_left(starts, pos) - 1
+        else:
+            pos = self._umap.from_utf16(self.textCursor().position())
+            i = bisect_left(starts, pos) if forward else bisect_left(starts, pos) - 1
+        return spans[i % len(spans)]
+
     # -- selection and scrolling ------------------------------------------------------
     def select_span(self, span: Span | None) -> None:
         """Outline `span` (None clears) and scroll it into view."""
@@ -239,6 +255,29 @@ class ArticleView(QPlainTextEdit):
                 event.ignore()
             return True
         return super().viewportEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Shift+arrows extend the selection by token, not by character.
+        arrows = (Qt.Key.Key_Right, Qt.Key.Key_Left)
+        shift = event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+        if event.key() in arrows and shift and len(self._tokens):
+            cursor = self.textCursor()
+            pos = self._umap.from_utf16(cursor.position())
+            new = self._tokens.next_boundary(pos, forward=event.key() == Qt.Key.Key_Right)
+            cursor.setPosition(self._umap.to_utf16(new), QTextCursor.MoveMode.KeepAnchor)
+            self.setTextCursor(cursor)
+            self._exact = False
+            return
+        super().keyPressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        # Double-click selects exactly one token (Qt's word rules differ from spaCy's).
+        word = self._tokens.word_at(self.offset_at(event.position().toPoint()))
+        if event.button() == Qt.MouseButton.LeftButton and word is not None:
+            self._exact = False
+            self.setTextCursor(self.cursor_for(*word))
+            return
+        super().mouseDoubleClickEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         # A press always starts a new selection: dragging the selected text away (Qt's

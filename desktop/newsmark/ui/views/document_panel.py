@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from newsmark.domain.status import Status
 from newsmark.ui.icons import icon, status_icon
-from newsmark.ui.models.document_list_model import DocumentListModel, status_text
+from newsmark.ui.models.document_list_model import DocumentListModel, status_of, status_text
 
 SEARCH_DELAY_MS = 250
 
@@ -148,6 +148,19 @@ class DocumentPanel(QWidget):
         if row < 0 and not index.isValid():
             row = self.model.rowCount() - 1
         return self.model.doc_id_at(row)
+
+    def next_unfinished(self) -> int | None:
+        """The next listed document not yet decided, after the current one (wrapping)."""
+        rows = self.model.rows
+        if not rows:
+            return None
+        index = self.view.currentIndex()
+        here = index.row() if index.isValid() else -1
+        for k in range(1, len(rows) + 1):
+            row = rows[(here + k) % len(rows)]
+            if not status_of(row).is_decided and row.id != self.current_id:
+                return int(row.id)
+        return None
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
