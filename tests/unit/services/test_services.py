@@ -60,7 +60,8 @@ def test_unknown_label_in_jsonl_names_its_line(data_dir: Path, tmp_path: Path) -
     bad = tmp_path / "tasks.jsonl"
     bad.write_text(
         '{"text": "Olaf Scholz spoke."}\n\n'
-        '{"text": "Emmanuel Macron spoke.", "spans": [{"start": 0, "end": 15, "label": "VILLAIN"}]}\n',
+        '{"text": "Emmanuel Macron spoke.", '
+        '"spans": [{"start": 0, "end": 15, "label": "VILLAIN"}]}\n',
         encoding="utf-8",
     )
     ws = open_workspace()
