@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
 
 from conftest import MODEL_TIMEOUT_MS, save_shot
 from newsmark.domain.document import DocumentInput
@@ -152,3 +153,23 @@ def test_read_only_workspace_shows_a_banner_and_refuses_decisions(qtbot, workspa
     assert "another Newsmark" in win.banner.text()
     assert not win.window_actions["accept"].isEnabled()
     assert win.article.current_document is not None
+
+
+def test_quote_panel_lists_the_quotes_and_selects_one_in_the_text(qtbot, window, tmp_path):
+    open_and_predict(qtbot, window)
+    aset = window.session.annotations
+    assert aset.quotes, "the seed's quotes were not predicted"
+    model = window.quotes.model
+    assert model.rowCount() == len(aset.quotes)
+    first = model.quote_at(0)
+    assert model.data(model.index(0, 2)) == first.kind.value
+    index = model.index(0, 0)
+    window.quotes.table.scrollTo(index)
+    rect = window.quotes.table.visualRect(index)
+    QTest.mouseClick(window.quotes.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    text = window.article.text
+    assert window.article.selection_range() == (first.start, first.end)
+    assert window.article.textCursor().selectedText() == text[first.start : first.end].replace(
+        "\n", "\u2029"
+    )
+    save_shot(window, tmp_path / "shots" / "04-quote-selected.png")

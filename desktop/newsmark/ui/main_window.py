@@ -30,6 +30,7 @@ from newsmark.ui.menus import DECISIONS, build_menus
 from newsmark.ui.views.article_view import ArticleView
 from newsmark.ui.views.document_panel import DocumentPanel
 from newsmark.ui.views.label_palette import LabelPalette
+from newsmark.ui.views.quote_panel import QuotePanel
 from newsmark.ui.views.status_bar import StatusBar
 from newsmark.workers.nlp_worker import NlpWorker
 
@@ -75,11 +76,17 @@ class MainWindow(QMainWindow):
         self.labels_dock = self._dock(
             "labels", "Labels", self.label_palette, Qt.DockWidgetArea.RightDockWidgetArea
         )
+        self.quotes = QuotePanel(self)
+        self.quotes_dock = self._dock(
+            "quotes", "Quotes", self.quotes, Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.history = QUndoView(self.session.undo_group, self)
         self.history.setEmptyLabel("Opened")
         self.history_dock = self._dock(
             "history", "History", self.history, Qt.DockWidgetArea.RightDockWidgetArea
         )
+        self.tabifyDockWidget(self.quotes_dock, self.history_dock)
+        self.quotes_dock.raise_()
         build_menus(self)
         self._connect(worker)
         self._update_actions()
@@ -146,6 +153,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, n=name: self.label_selection(n))
         self.label_palette.label_clicked.connect(self.label_selection)
         self.article.span_clicked.connect(self._select_span)
+        self.quotes.quote_selected.connect(self.article.select_quote)
         self.documents.document_selected.connect(s.open)
         self.documents.filter_changed.connect(
             lambda: s.list_documents(self.documents.status, self.documents.search_text)
@@ -167,11 +175,13 @@ class MainWindow(QMainWindow):
         spans = aset.spans if aset else []
         quotes = aset.quotes if aset else []
         self.article.set_document(document, spans, quotes)
+        self.quotes.set_quotes(document.text, quotes)
         self._show_counts(aset)
         self._update_actions()
 
     def _show_annotations(self, aset: AnnotationSet) -> None:
         self.article.set_annotations(aset.spans, aset.quotes)
+        self.quotes.set_quotes(self.article.text, aset.quotes)
         selected = self.article.selected_span
         if selected is not None:  # follow the selected span through relabels
             same = [sp for sp in aset.spans if (sp.start, sp.end) == (selected.start, selected.end)]

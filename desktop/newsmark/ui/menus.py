@@ -42,6 +42,7 @@ def build_menus(window: MainWindow) -> None:
     view_menu = bar.addMenu("&View")
     view_menu.addAction(window.documents_dock.toggleViewAction())
     view_menu.addAction(window.labels_dock.toggleViewAction())
+    view_menu.addAction(window.quotes_dock.toggleViewAction())
     view_menu.addAction(window.history_dock.toggleViewAction())
 
     help_menu = bar.addMenu("&Help")

@@ -234,6 +234,12 @@ class ArticleView(QPlainTextEdit):
             self.ensureCursorVisible()
         self.viewport().update()
 
+    def select_quote(self, quote: Quote) -> None:
+        """Select a quote's text (its hull) and scroll to it."""
+        self.select_span(None)
+        self.setTextCursor(self.cursor_for(quote.start, quote.end))
+        self.ensureCursorVisible()
+
     # -- painting and events ----------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

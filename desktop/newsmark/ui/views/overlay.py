@@ -6,7 +6,6 @@ highlights' own underline, so a quote never hides the entities inside it.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator, Sequence
 from typing import cast
 
@@ -16,21 +15,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 
 from newsmark.domain.offsets import Utf16Map
 from newsmark.domain.quotes import Quote
-
-# Calm, distinguishable speaker colours (Okabe-Ito, colour-blind safe).
-SPEAKER_COLORS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#8c6d31")
-NO_SPEAKER_COLOR = "#8a8f98"
-
-
-def speaker_color(quote: Quote, text: str) -> str:
-    """A stable colour per speaker (by entity name, else the mention's text)."""
-    if quote.entity:
-        key = quote.entity
-    elif quote.speaker is not None:
-        key = text[quote.speaker[0] : quote.speaker[1]]
-    else:
-        return NO_SPEAKER_COLOR
-    return SPEAKER_COLORS[zlib.crc32(key.casefold().encode()) % len(SPEAKER_COLORS)]
+from newsmark.ui.colors import speaker_color
 
 
 def visible_blocks(editor: QPlainTextEdit, clip: QRect) -> Iterator[tuple[QTextBlock, QPointF]]:
