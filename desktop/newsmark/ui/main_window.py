@@ -78,12 +78,12 @@ class MainWindow(QMainWindow):
         )
         self.quotes = QuotePanel(self)
         self.quotes_dock = self._dock(
-            "quotes", "Quotes", self.quotes, Qt.DockWidgetArea.RightDockWidgetArea
+            "quotes", "Quotes", self.quotes, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         self.history = QUndoView(self.session.undo_group, self)
         self.history.setEmptyLabel("Opened")
         self.history_dock = self._dock(
-            "history", "History", self.history, Qt.DockWidgetArea.RightDockWidgetArea
+            "history", "History", self.history, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         self.tabifyDockWidget(self.quotes_dock, self.history_dock)
         self.quotes_dock.raise_()
@@ -91,9 +91,13 @@ class MainWindow(QMainWindow):
         self._connect(worker)
         self._update_actions()
         self.resize(1280, 800)
+        # Side docks run the full height; quotes and history sit under the article.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks(
             [self.documents_dock, self.labels_dock], [300, 190], Qt.Orientation.Horizontal
         )
+        self.resizeDocks([self.quotes_dock], [190], Qt.Orientation.Vertical)
         self._restore_settings()
 
     # -- building ---------------------------------------------------------------------
