@@ -6,7 +6,8 @@ from spacy.tokens import Doc, Token
 
 from newsmark.nlp.quote_lexicon import Lexicon
 from newsmark.nlp.quote_marks import SPEAKER_LINE, Found
-from newsmark.nlp.quote_speakers import mention_span
+from newsmark.nlp.quote_reported import trim_content
+from newsmark.nlp.quote_speakers import mention_span, subject_of
 
 Range = tuple[int, int]
 MARKS = set('"“”„‟«»') | {"''", "``"}
@@ -98,12 +99,15 @@ def speech_nouns(doc: Doc, lex: Lexicon, cue_tokens: list[int]) -> list[Found]:
         )
         if clause is None:
             continue
-        s, e = clause.left_edge.i, clause.right_edge.i + 1
-        while e > s and (doc[e - 1].is_punct and doc[e - 1].text not in MARKS):
-            e -= 1
+        s, e = trim_content(doc, clause.left_edge.i, clause.right_edge.i + 1)
         if e - s < 3:
             continue
         spk = _noun_speaker(noun)
+        cue_i = i
+        verb = noun.head.head if noun.head.dep_ == "prep" else None
+        if verb is not None and verb.pos_ == "VERB" and verb.lemma_.lower() in lex.verbs:
+            # "X said in a statement that ...": the verb is the cue, its subject speaks.
+            spk, cue_i = subject_of(verb), verb.i
         span = mention_span(doc, spk, spk.left_edge.i, spk.right_edge.i + 1) if spk else None
         chars = (doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
         out.append(
@@ -111,9 +115,9 @@ def speech_nouns(doc: Doc, lex: Lexicon, cue_tokens: list[int]) -> list[Found]:
                 [chars],
                 _kind(doc.text[chars[0] : chars[1]]),
                 span,
-                (i, i + 1),
+                (cue_i, cue_i + 1),
                 spk.i if spk is not None else None,
-                i,
+                cue_i,
             )
         )
     return out

@@ -18,7 +18,8 @@ CONCESSIVE = {"although", "though", "while", "whereas"}
 _TRIM = {",", ";", ":", "—", "–", "-", "(", ")", ".", "!", "?"} | MARKS
 
 
-def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
+def trim_content(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    """Tokens [s, e) without edge punctuation and marks, keeping a fragment's closing mark."""
     while s < e and (doc[s].text in _TRIM or doc[s].is_space):
         s += 1
     while e > s and (doc[e - 1].text in _TRIM or doc[e - 1].is_space or doc[e - 1].dep_ == "cc"):
@@ -224,7 +225,7 @@ def _according(doc: Doc, tok: Token) -> Found | None:
     s, e = (sent.start, sent.end) if host is tok else (host.left_edge.i, host.right_edge.i + 1)
     a_s, a_e = tok.i, max(pobj.right_edge.i + 1, to.i + 1)
     parts = [p for p in ((s, a_s), (a_e, e)) if p[1] - p[0] > 0]
-    parts = [_trim(doc, *p) for p in parts]
+    parts = [trim_content(doc, *p) for p in parts]
     parts = [p for p in parts if p[1] - p[0] > 2]
     if not parts:
         return None
@@ -330,13 +331,13 @@ def find_reported(
         extra = _postposed_conj(tok, comp, lex) if comp else None
         if extra:
             parts.append(extra)
-        parts = [_trim(doc, *_clip(doc, *p, tok.i)) for p in parts]
+        parts = [trim_content(doc, *_clip(doc, *p, tok.i)) for p in parts]
         parts = [p for p in parts if p[1] > p[0]]
         if parts:
             ps, pe = parts[-1]
             pe = _cut_asides(doc, ps, pe)
             pe, inner = _cut_next_report(doc, ps, pe, lex)
-            parts[-1] = _trim(doc, ps, pe)
+            parts[-1] = trim_content(doc, ps, pe)
         else:
             inner = None
         n_words = sum(1 for p in parts for t in doc[p[0] : p[1]] if not t.is_punct)

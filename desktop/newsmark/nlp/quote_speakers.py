@@ -16,6 +16,12 @@ HONORIFIC_GENDER = {"mr": "Masc", "mr.": "Masc", "mrs": "Fem", "mrs.": "Fem", "m
 HONORIFIC_GENDER["ms."] = "Fem"
 PRONOUN_GENDER = {"he": "Masc", "him": "Masc", "she": "Fem", "her": "Fem"}
 GROUP_PRONOUNS = {"it", "they", "them"}
+# Nouns that stand for an organisation named before ("the company", "the ministry").
+GROUP_NOUNS = {
+    "company", "firm", "group", "agency", "ministry", "department", "government", "party",
+    "campaign", "bank", "newspaper", "network", "union", "court", "committee", "council",
+    "organization", "organisation", "administration", "office", "channel", "paper",
+}  # fmt: skip
 _EDGE_PUNCT = {",", ";", ":", "-", "--", "—", "–", "(", '"', "“", "”", "''", "``"}
 
 
@@ -126,6 +132,10 @@ def ent_of(doc: Doc, i: int) -> Span | None:
     return Span(doc, s, e, label=doc[i].ent_type_)
 
 
+def _definite(head: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in head.children)
+
+
 def resolve(doc: Doc, head: Token, idx: EntityIndex) -> tuple[str | None, str | None]:
     """(entity name, label) the speaker headed by `head` refers to, when it can be told."""
     if head.ent_type_ in NAME_LABELS:
@@ -144,6 +154,13 @@ def resolve(doc: Doc, head: Token, idx: EntityIndex) -> tuple[str | None, str | 
         else:
             return None, None
         return (idx.names[j], idx.labels[j]) if j >= 0 else (None, None)
+    if head.pos_ == "NOUN" and head.lemma_.lower() in GROUP_NOUNS and _definite(head):
+        # "the company said": the organisation named last
+        j = _recent(
+            idx, head.i, ("ORG",) if head.lemma_.lower() != "government" else ("GPE", "ORG"), None
+        )
+        if j >= 0:
+            return idx.names[j], idx.labels[j]
     if head.pos_ == "PROPN" and low in idx.surnames:
         return idx.surnames[low], "PERSON"  # a surname the NER missed ("Yellen wrote")
     if head.pos_ in {"NOUN", "PROPN"}:
