@@ -119,7 +119,7 @@ def test_each_document_keeps_its_own_undo_history(qtbot, editor):
     view = win.article
     first = view.current_document.id
     view.setTextCursor(view.cursor_for(TEXT.index("Gaza"), TEXT.index("Gaza") + 4))
-    win.label_selection("GPE")
+    win.editor.label_selection("GPE")
     assert win.window_actions["undo"].isEnabled()
 
     win.step(+1)
@@ -138,10 +138,10 @@ def test_an_overlapping_label_is_refused_with_a_message(qtbot, editor):
     view = win.article
     start = TEXT.index("Benjamin")
     view.setTextCursor(view.cursor_for(start, start + len("Benjamin Netanyahu")))
-    win.label_selection("PERSON")
+    win.editor.label_selection("PERSON")
     view.setTextCursor(view.cursor_for(start + len("Benjamin "), start + len("Benjamin Net")))
     with qtbot.waitSignal(win.session.failed):
-        win.label_selection("ORG")
+        win.editor.label_selection("ORG")
     assert spans(ws, win) == [("Benjamin Netanyahu", "PERSON", Origin.HUMAN)]
 
 
@@ -194,3 +194,23 @@ def test_next_unfinished_skips_decided_documents_and_shortcuts_are_listed(qtbot,
     assert rows["Accept"] == "A"
     assert rows["PERSON"] == "P"
     assert "Ctrl+Z" in rows["Undo"]
+
+
+def test_keyboard_resizes_the_selected_span_and_undo_restores_it(qtbot, editor):
+    win, ws = editor
+    view = win.article
+    start = TEXT.index("Putin")
+    view.setTextCursor(view.cursor_for(start, start + len("Putin")))
+    QTest.keyClick(view, Qt.Key.Key_P)
+    alt = Qt.KeyboardModifier.AltModifier
+    QTest.keyClick(view, Qt.Key.Key_Left, alt | Qt.KeyboardModifier.ShiftModifier)
+    assert spans(ws, win) == [("Vladimir Putin", "PERSON", Origin.HUMAN)]
+    QTest.keyClick(view, Qt.Key.Key_Right, alt)
+    assert spans(ws, win) == [("Vladimir Putin called", "PERSON", Origin.HUMAN)]
+    QTest.keyClick(view, Qt.Key.Key_Left, alt)
+    assert spans(ws, win) == [("Vladimir Putin", "PERSON", Origin.HUMAN)]
+    QTest.keyClick(view, Qt.Key.Key_Right, alt | Qt.KeyboardModifier.ShiftModifier)
+    assert spans(ws, win) == [("Putin", "PERSON", Origin.HUMAN)]
+    for _ in range(4):
+        QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert spans(ws, win) == [("Putin", "PERSON", Origin.HUMAN)]  # back to the first label

@@ -85,19 +85,29 @@ class DeleteSpanCommand(SpanCommand):
         self.span = self.repo.add_span(self.set_id, self.span, self.who)
 
 
-class RelabelSpanCommand(SpanCommand):
-    """Change a span's label (it becomes human); undo restores every field as it was."""
+class UpdateSpanCommand(SpanCommand):
+    """Relabel or resize a span (it becomes human); undo restores every field as it was."""
 
     def __init__(
-        self, repo: Any, set_id: int, span: Span, label: str, who: str, on_changed: Changed
+        self,
+        repo: Any,
+        set_id: int,
+        span: Span,
+        who: str,
+        on_changed: Changed,
+        *,
+        label: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
     ) -> None:
-        super().__init__(repo, set_id, who, on_changed, f"Relabel {span.label} → {label}")
+        text = f"Relabel {span.label} → {label}" if label else f"Resize {span.label}"
+        super().__init__(repo, set_id, who, on_changed, text)
         self.before = span
-        self.label = label
+        self.changes = {"label": label, "start": start, "end": end}
 
     def _do(self) -> None:
         assert self.before.id is not None
-        self.repo.update_span(self.set_id, self.before.id, self.who, label=self.label)
+        self.repo.update_span(self.set_id, self.before.id, self.who, **self.changes)
 
     def _undo(self) -> None:
         self.repo.replace_span(self.set_id, self.before, self.who)

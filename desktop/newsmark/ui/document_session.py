@@ -14,8 +14,8 @@ from PySide6.QtGui import QUndoGroup, QUndoStack
 from newsmark.commands.span_commands import (
     AddSpanCommand,
     DeleteSpanCommand,
-    RelabelSpanCommand,
     SpanCommand,
+    UpdateSpanCommand,
 )
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
@@ -182,14 +182,23 @@ class DocumentSession(QObject):
         if same is not None and same.id is not None:
             if same.label == label and same.origin not in (Origin.MODEL, Origin.RULE):
                 return False
-            command = RelabelSpanCommand(
-                self.repo, aset.id, same, label, self.annotator, self.reload_annotations
+            command = UpdateSpanCommand(
+                self.repo, aset.id, same, self.annotator, self.reload_annotations, label=label
             )
         else:
             span = Span(start, end, label, Origin.HUMAN)
             command = AddSpanCommand(
                 self.repo, aset.id, span, self.annotator, self.reload_annotations
             )
+        return self._push(command)
+
+    def resize_span(self, span: Span, start: int, end: int) -> bool:
+        aset = self.annotations
+        if self.readonly or aset is None or aset.id is None or span.id is None:
+            return False
+        command = UpdateSpanCommand(
+            self.repo, aset.id, span, self.annotator, self.reload_annotations, start=start, end=end
+        )
         return self._push(command)
 
     def delete_span(self, span: Span) -> bool:

@@ -31,6 +31,8 @@ ICONS: dict[str, str] = {
     "next_span": "fa6s.angle-right",
     "previous_span": "fa6s.angle-left",
     "shortcuts": "fa6s.keyboard",
+    "grow_span": "fa6s.up-right-and-down-left-from-center",
+    "shrink_span": "fa6s.down-left-and-up-right-to-center",
     "history": "fa6s.clock-rotate-left",
     "status.new": "fa6.circle",
     "status.preannotated": "fa6s.wand-magic-sparkles",

@@ -21,12 +21,12 @@ from newsmark import __version__
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
 from newsmark.domain.labels import LabelSet
-from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
 from newsmark.ui.actions import Actions, label_actions
 from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from newsmark.ui.document_session import DocumentSession
-from newsmark.ui.menus import DECISIONS, build_menus
+from newsmark.ui.menus import DECISIONS, EDGE_ACTIONS, build_menus
+from newsmark.ui.span_editor import SpanEditor
 from newsmark.ui.views.article_view import ArticleView
 from newsmark.ui.views.document_panel import DocumentPanel
 from newsmark.ui.views.label_palette import LabelPalette
@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.window_actions = Actions(self)
         self.label_actions = label_actions(self.labels, self)
         self.article = ArticleView(self.labels, self)
+        self.editor = SpanEditor(self.article, self.session, self)
         self.documents = DocumentPanel(self)
         self.label_palette = LabelPalette(self.labels, self)
         self.status = StatusBar(self)
@@ -143,20 +144,25 @@ class MainWindow(QMainWindow):
         a["skip"].triggered.connect(lambda: self.decide(Status.SKIPPED))
         a["undo"].triggered.connect(s.undo_group.undo)
         a["redo"].triggered.connect(s.undo_group.redo)
-        a["delete_span"].triggered.connect(self.delete_selected_span)
-        a["next_span"].triggered.connect(lambda: self._select_span(self.article.next_span(True)))
-        a["previous_span"].triggered.connect(
-            lambda: self._select_span(self.article.next_span(False))
-        )
+        e = self.editor
+        a["delete_span"].triggered.connect(e.delete_selected)
+        a["next_span"].triggered.connect(lambda: e.select_next(True))
+        a["previous_span"].triggered.connect(lambda: e.select_next(False))
+        a["grow_span_end"].triggered.connect(lambda: e.resize_selected("end", True))
+        a["shrink_span_end"].triggered.connect(lambda: e.resize_selected("end", False))
+        a["grow_span_start"].triggered.connect(lambda: e.resize_selected("start", False))
+        a["shrink_span_start"].triggered.connect(lambda: e.resize_selected("start", True))
+        e.span_selected.connect(self._update_actions)
+        e.hint_given.connect(lambda text: self.status.showMessage(text, 4000))
         a["next_unfinished"].triggered.connect(self.next_unfinished)
         a["shortcuts"].triggered.connect(lambda: ShortcutsDialog(self.all_actions(), self).exec())
         s.undo_group.canUndoChanged.connect(a["undo"].setEnabled)
         s.undo_group.canRedoChanged.connect(a["redo"].setEnabled)
         for action in self.label_actions:
             name = str(action.data())
-            action.triggered.connect(lambda _=False, n=name: self.label_selection(n))
-        self.label_palette.label_clicked.connect(self.label_selection)
-        self.article.span_clicked.connect(self._select_span)
+            action.triggered.connect(lambda _=False, n=name: e.label_selection(n))
+        self.label_palette.label_clicked.connect(e.label_selection)
+        self.article.span_clicked.connect(e.select_span)
         self.quotes.quote_selected.connect(self.article.select_quote)
         self.documents.document_selected.connect(s.open)
         self.documents.filter_changed.connect(
@@ -186,10 +192,7 @@ class MainWindow(QMainWindow):
     def _show_annotations(self, aset: AnnotationSet) -> None:
         self.article.set_annotations(aset.spans, aset.quotes)
         self.quotes.set_quotes(self.article.text, aset.quotes)
-        selected = self.article.selected_span
-        if selected is not None:  # follow the selected span through relabels
-            same = [sp for sp in aset.spans if (sp.start, sp.end) == (selected.start, selected.end)]
-            self._select_span(same[0] if same else None)
+        self.editor.follow(aset)
         self._show_counts(aset)
         self.status.show_document_status(aset.status, len(aset.spans), len(aset.quotes))
 
@@ -201,15 +204,12 @@ class MainWindow(QMainWindow):
         if aset is not None:
             self.status.show_document_status(aset.status, len(aset.spans), len(aset.quotes))
 
-    def _select_span(self, span: Span | None) -> None:
-        self.article.select_span(span)
-        self._update_actions()
-
-    def _update_actions(self) -> None:
+    def _update_actions(self, *_: object) -> None:
         a = self.window_actions
         writable = not self.session.readonly and self.session.annotations is not None
         a.set_enabled(DECISIONS, writable)
-        a["delete_span"].setEnabled(writable and self.article.selected_span is not None)
+        has_span = writable and self.article.selected_span is not None
+        a.set_enabled((*EDGE_ACTIONS, "delete_span"), has_span)
         a["undo"].setEnabled(self.session.undo_group.canUndo())
         a["redo"].setEnabled(self.session.undo_group.canRedo())
         for action in self.label_actions:
@@ -228,25 +228,6 @@ class MainWindow(QMainWindow):
         doc_id = self.documents.step(delta)
         if doc_id is not None:
             self.documents.select(doc_id)
-
-    def label_selection(self, label: str) -> None:
-        """Label the selected text (snapped to tokens), or relabel the selected span."""
-        target = self.article.snapped_selection()
-        span = self.article.selected_span
-        if target is None and span is not None:
-            target = (span.start, span.end)
-        if target is None:
-            self.status.showMessage("Select some text or a span first", 4000)
-            return
-        if self.session.label_range(*target, label):
-            self.article.setTextCursor(self.article.cursor_for(target[1], target[1]))
-            found = [sp for sp in self.article.spans if (sp.start, sp.end) == target]
-            self._select_span(found[0] if found else None)
-
-    def delete_selected_span(self) -> None:
-        span = self.article.selected_span
-        if span is not None and self.session.delete_span(span):
-            self._select_span(None)
 
     def next_unfinished(self) -> None:
         doc_id = self.documents.next_unfinished()

@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from newsmark.ui.main_window import MainWindow
 
 DECISIONS = ("accept", "reject", "skip")
+EDGE_ACTIONS = ("grow_span_end", "shrink_span_end", "grow_span_start", "shrink_span_start")
 
 
 def build_menus(window: MainWindow) -> None:
@@ -24,6 +25,9 @@ def build_menus(window: MainWindow) -> None:
     edit_menu.addSeparator()
     for name in ("next_span", "previous_span"):
         edit_menu.addAction(a[name])
+    edges = edit_menu.addMenu("Span &edges")
+    for name in EDGE_ACTIONS:
+        edges.addAction(a[name])
     edit_menu.addSeparator()
     history = window.history_dock.toggleViewAction()
     history.setText("&History")

@@ -222,6 +222,28 @@ class ArticleView(QPlainTextEdit):
             i = bisect_left(starts, pos) if forward else bisect_left(starts, pos) - 1
         return spans[i % len(spans)]
 
+    def moved_edge(self, span: Span, edge: str, forward: bool) -> tuple[int, int] | None:
+        """`span`'s range with one edge moved to the next token boundary; None if empty."""
+        if not len(self._tokens):
+            return None
+        start, end = span.start, span.end
+        # Token edges include both sides of each space: step until the trimmed range moves.
+        for _ in range(3):
+            if edge == "end":
+                end = self._tokens.next_boundary(end, forward)
+            else:
+                start = self._tokens.next_boundary(start, forward)
+            s, e = start, end
+            while s < e and self._text[s].isspace():
+                s += 1
+            while e > s and self._text[e - 1].isspace():
+                e -= 1
+            if s >= e:
+                return None
+            if (s, e) != (span.start, span.end):
+                return s, e
+        return None
+
     # -- selection and scrolling ------------------------------------------------------
     def select_span(self, span: Span | None) -> None:
         """Outline `span` (None clears) and scroll it into view."""
