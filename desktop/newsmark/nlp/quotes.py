@@ -31,11 +31,14 @@ def _record(doc: Doc, span: Span) -> dict[str, Any] | None:
     for i, s in enumerate(group):
         if s.start == span.start and s.end == span.end and s.label == span.label:
             return records[i] if i < len(records) else None
+    # A span made anew over the same text (e.g. after copying the group): match the hull.
     for rec in records:
-        if (
-            min(p[0] for p in rec["parts"]) >= span.start_char
-            and max(p[1] for p in rec["parts"]) <= span.end_char
-        ):
+        hull = doc.char_span(
+            min(p[0] for p in rec["parts"]),
+            max(p[1] for p in rec["parts"]),
+            alignment_mode="expand",
+        )
+        if hull is not None and (hull.start, hull.end) == (span.start, span.end):
             return rec
     return None
 

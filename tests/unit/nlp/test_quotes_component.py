@@ -167,3 +167,12 @@ def test_odd_texts_give_valid_offsets(nlp: Language, text: str) -> None:
         for key in ("speaker", "cue"):
             assert rec[key] is None or 0 <= rec[key][0] < rec[key][1] <= len(text)
         assert span._.entity is None or isinstance(span._.entity, str)
+
+
+def test_extensions_on_a_span_made_anew_and_on_other_spans(nlp: Language) -> None:
+    doc = nlp(TEXT)
+    first = doc.spans["quotes"][0]
+    again = doc[first.start : first.end]
+    assert again._.speaker.text == "he"
+    assert doc[0:3]._.speaker is None
+    assert doc[0:3]._.entity is None
