@@ -152,6 +152,7 @@ class Application(QObject):
             worker=self.worker,
             settings_path=workspace.data_dir / WINDOW_SETTINGS,
             readonly_reason=workspace.readonly_reason,
+            tasks=self.tasks,
         )
 
     def start(self) -> None:
@@ -174,9 +175,7 @@ class Application(QObject):
             if extra:
                 from newsmark.services import importing  # spaCy's tokenizer: off the GUI thread
 
-                report = importing.import_paths(
-                    ws.repo, extra, annotator=ws.annotator, progress=progress, cancel=cancel
-                )
+                report = importing.import_paths(ws.repo, extra, progress=progress, cancel=cancel)
                 for error in report.refused:
                     log.warning("not imported: %s", error)
                 added = [*report.added, *report.duplicates, *added]

@@ -89,6 +89,7 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "delete_span", "&Delete span", ("Delete", "X"), "Delete the selected span", "delete_span"
     ),
+    ActionSpec("open", "&Open…", (QKeySequence.StandardKey.Open,), "Import article files", "open"),
     ActionSpec("find_document", "&Find document…", ("Ctrl+F",), "Search titles and text", "search"),
     ActionSpec("quit", "&Quit", (QKeySequence.StandardKey.Quit,), "Quit Newsmark", "quit"),
     ActionSpec(

@@ -18,6 +18,8 @@ ICONS: dict[str, str] = {
     "reject": "fa6s.xmark",
     "skip": "fa6s.forward",
     "quit": "fa6s.power-off",
+    "open": "fa6s.folder-open",
+    "cancel": "fa6s.circle-stop",
     "about": "fa6s.circle-info",
     "undo": "fa6s.rotate-left",
     "redo": "fa6s.rotate-right",

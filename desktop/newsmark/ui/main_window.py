@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QUndoView,
@@ -25,14 +24,17 @@ from newsmark.domain.status import Status
 from newsmark.ui.actions import Actions, label_actions
 from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from newsmark.ui.document_session import DocumentSession
+from newsmark.ui.import_controller import ImportController
 from newsmark.ui.menus import DECISIONS, EDGE_ACTIONS, build_menus
 from newsmark.ui.span_editor import SpanEditor
 from newsmark.ui.views.article_view import ArticleView
+from newsmark.ui.views.banner import Banner
 from newsmark.ui.views.document_panel import DocumentPanel
 from newsmark.ui.views.label_palette import LabelPalette
 from newsmark.ui.views.quote_panel import QuotePanel
 from newsmark.ui.views.status_bar import StatusBar
 from newsmark.workers.nlp_worker import NlpWorker
+from newsmark.workers.task_runner import TaskRunner
 
 
 class MainWindow(QMainWindow):
@@ -50,6 +52,7 @@ class MainWindow(QMainWindow):
         worker: NlpWorker | None = None,
         settings_path: Path | None = None,
         readonly_reason: str | None = None,
+        tasks: TaskRunner | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
@@ -66,26 +69,22 @@ class MainWindow(QMainWindow):
         self.label_palette = LabelPalette(self.labels, self)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
-        self._settings = (
-            QSettings(str(settings_path), QSettings.Format.IniFormat) if (settings_path) else None
-        )
+        self.tasks = tasks or TaskRunner(self)
+        self.importer = ImportController(repo, self.tasks, self.status, self)
+        self.setAcceptDrops(not self.session.readonly)
+        ini = QSettings.Format.IniFormat
+        self._settings = QSettings(str(settings_path), ini) if settings_path else None
 
         self._build_central(readonly_reason)
-        self.documents_dock = self._dock(
-            "documents", "Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea
-        )
-        self.labels_dock = self._dock(
-            "labels", "Labels", self.label_palette, Qt.DockWidgetArea.RightDockWidgetArea
-        )
         self.quotes = QuotePanel(self)
-        self.quotes_dock = self._dock(
-            "quotes", "Quotes", self.quotes, Qt.DockWidgetArea.BottomDockWidgetArea
-        )
         self.history = QUndoView(self.session.undo_group, self)
         self.history.setEmptyLabel("Opened")
-        self.history_dock = self._dock(
-            "history", "History", self.history, Qt.DockWidgetArea.BottomDockWidgetArea
-        )
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        self.documents_dock = self._dock("documents", "Documents", self.documents, left)
+        self.labels_dock = self._dock("labels", "Labels", self.label_palette, right)
+        self.quotes_dock = self._dock("quotes", "Quotes", self.quotes, bottom)
+        self.history_dock = self._dock("history", "History", self.history, bottom)
         self.tabifyDockWidget(self.quotes_dock, self.history_dock)
         self.quotes_dock.raise_()
         build_menus(self)
@@ -107,15 +106,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.banner = QLabel(central)
-        self.banner.setObjectName("readonly_banner")
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(
-            "QLabel { background: #fff4d6; color: #5c4400; padding: 6px 12px;"
-            " border-bottom: 1px solid #e8d49a; }"
-        )
-        self.banner.setText(f"Read-only: {readonly_reason}" if readonly_reason else "")
-        self.banner.setVisible(readonly_reason is not None)
+        self.banner = Banner(central)
+        self.banner.set_message(f"Read-only: {readonly_reason}" if readonly_reason else None)
         layout.addWidget(self.banner)
         layout.addWidget(self.article, 1)
         self.setCentralWidget(central)
@@ -135,6 +127,9 @@ class MainWindow(QMainWindow):
     def _connect(self, worker: NlpWorker | None) -> None:
         a, s = self.window_actions, self.session
         a["quit"].triggered.connect(self.close)
+        a["open"].triggered.connect(self.importer.ask)
+        a["open"].setEnabled(not s.readonly)
+        self.importer.imported.connect(self._on_imported)
         a["about"].triggered.connect(self._about)
         a["find_document"].triggered.connect(self.documents.focus_search)
         a["next_document"].triggered.connect(lambda: self.step(+1))
@@ -175,6 +170,9 @@ class MainWindow(QMainWindow):
         s.saved.connect(self.status.show_saved)
         s.failed.connect(self.status.show_error)
         if worker is not None:
+            self.importer.set_ready(False)  # until spaCy is imported (see ImportController)
+            worker.model_loaded.connect(lambda *_: self.importer.set_ready(True))
+            worker.model_failed.connect(lambda *_: self.importer.set_ready(True))
             worker.model_loading.connect(self.status.show_model_loading)
             worker.model_loaded.connect(self.status.show_model_loaded)
             worker.model_failed.connect(self.status.show_model_failed)
@@ -228,6 +226,21 @@ class MainWindow(QMainWindow):
         doc_id = self.documents.step(delta)
         if doc_id is not None:
             self.documents.select(doc_id)
+
+    def _on_imported(self, ids: list[int]) -> None:
+        self.session.refresh_list()
+        if ids:
+            self.documents.select(ids[0])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.importer.import_paths(paths)
 
     def next_unfinished(self) -> None:
         doc_id = self.documents.next_unfinished()

@@ -15,6 +15,7 @@ def build_menus(window: MainWindow) -> None:
     a = window.window_actions
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
+    file_menu.addAction(a["open"])
     file_menu.addAction(a["find_document"])
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])

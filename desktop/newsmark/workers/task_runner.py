@@ -65,6 +65,9 @@ class Task(QRunnable):
         try:
             result = self._fn(self._progress, self._cancel.is_set)
         except Exception as exc:
+            if self._cancel.is_set():  # the services raise Cancelled when asked to stop
+                self._raw.cancelled.emit()
+                return
             log.exception("task %s failed", self.name)
             self._raw.failed.emit(str(exc) or type(exc).__name__)
             return

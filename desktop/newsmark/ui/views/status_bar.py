@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from newsmark.domain.status import Status
 from newsmark.ui.icons import icon, status_icon
@@ -18,8 +18,11 @@ def plural(n: int, word: str) -> str:
 class StatusBar(QStatusBar):
     """Permanent labels for model and document state; transient messages for the rest.
 
-    No signals.
+    Signals:
+        cancel_requested(): the user pressed the running task's cancel button.
     """
+
+    cancel_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +40,18 @@ class StatusBar(QStatusBar):
         self.addWidget(self.doc_icon)
         self.addWidget(self.doc_label)
         self.addWidget(self.saved_label, 1)
+        self.task_bar = QProgressBar(self)
+        self.task_bar.setObjectName("task_progress")
+        self.task_bar.setMaximumWidth(180)
+        self.task_bar.setMaximumHeight(14)
+        self.task_cancel = QToolButton(self)
+        self.task_cancel.setIcon(icon("cancel"))
+        self.task_cancel.setToolTip("Cancel")
+        self.task_cancel.setAutoRaise(True)
+        self.task_cancel.clicked.connect(self.cancel_requested)
+        self.addPermanentWidget(self.task_bar)
+        self.addPermanentWidget(self.task_cancel)
+        self.end_task()
         self.addPermanentWidget(self.model_icon)
         self.addPermanentWidget(self.model_label)
         self._fade = QTimer(self)
@@ -73,3 +88,20 @@ class StatusBar(QStatusBar):
             f"{status.value.replace('_', ' ').capitalize()} · {plural(n_spans, 'span')}"
             f" · {plural(n_quotes, 'quote')}"
         )
+
+    def show_task(self, message: str) -> None:
+        self.saved_label.setText(message)
+        self.task_bar.setRange(0, 0)  # busy until the first progress report
+        self.task_bar.setVisible(True)
+        self.task_cancel.setVisible(True)
+
+    def show_task_progress(self, done: int, total: int, message: str) -> None:
+        if total > 0:
+            self.task_bar.setRange(0, total)
+            self.task_bar.setValue(done)
+        if message:
+            self.saved_label.setText(message)
+
+    def end_task(self) -> None:
+        self.task_bar.setVisible(False)
+        self.task_cancel.setVisible(False)

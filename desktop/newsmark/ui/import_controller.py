@@ -1,0 +1,112 @@
+"""File › Open and drag & drop: imports run as a cancellable task through the services."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from newsmark.ui.views.status_bar import StatusBar
+from newsmark.workers.task_runner import Cancel, Progress, Task, TaskRunner
+
+log = logging.getLogger(__name__)
+
+FILE_FILTER = "Articles (*.txt *.md *.html *.htm *.jsonl);;All files (*)"
+
+
+class ImportController(QObject):
+    """Imports files and folders in the background, one task at a time.
+
+    Imports wait until spaCy is imported once (`set_ready`): two threads importing spaCy
+    for the first time at once break its Cython modules.
+
+    Signals:
+        imported(object): ids of the documents the import added or found (in order).
+    """
+
+    imported = Signal(object)
+
+    def __init__(self, repo: Any, tasks: TaskRunner, status: StatusBar, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.repo = repo
+        self.tasks = tasks
+        self.status = status
+        self._window = parent
+        self._ready = True
+        self._waiting: list[Path] = []
+        self.task: Task | None = None
+        status.cancel_requested.connect(self.cancel)
+
+    def set_ready(self, ready: bool) -> None:
+        self._ready = ready
+        if ready and self._waiting:
+            paths, self._waiting = self._waiting, []
+            self.import_paths(paths)
+
+    def ask(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self._window, "Open articles", str(Path.home()), FILE_FILTER
+        )
+        if files:
+            self.import_paths([Path(f) for f in files])
+
+    def import_paths(self, paths: Sequence[Path]) -> None:
+        if self.task is not None or not self._ready:
+            self._waiting.extend(paths)
+            return
+        repo = self.repo
+
+        def run(progress: Progress, cancel: Cancel) -> Any:
+            from newsmark.services.importing import import_paths
+
+            return import_paths(repo, list(paths), progress=progress, cancel=cancel)
+
+        self.task = self.tasks.start(run, "import")
+        self.status.show_task("Importing…")
+        self.task.signals.progressed.connect(self.status.show_task_progress)
+        self.task.signals.finished.connect(self._on_finished)
+        self.task.signals.failed.connect(self._on_failed)
+        self.task.signals.cancelled.connect(self._on_cancelled)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _done(self) -> None:
+        self.task = None
+        self.status.end_task()
+        if self._waiting:
+            paths, self._waiting = self._waiting, []
+            self.import_paths(paths)
+
+    def _on_finished(self, report: Any) -> None:
+        self._done()
+        ids = [*report.added, *report.duplicates]
+        self.status.show_saved(f"imported {len(report.added)} new document(s)")
+        if report.refused:
+            lines = "\n".join(str(err) for err in report.refused[:30])
+            more = len(report.refused) - 30
+            if more > 0:
+                lines += f"\n… and {more} more"
+            self._show_refused(lines, len(report.refused))
+        self.imported.emit(ids)
+
+    def _show_refused(self, lines: str, n: int) -> None:
+        box = QMessageBox(self._window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Some files were not imported")
+        box.setText(f"{n} file(s) were refused; the others were imported.")
+        box.setDetailedText(lines)
+        box.open()  # not modal to the event loop: tests and imports go on
+
+    def _on_failed(self, message: str) -> None:
+        self._done()
+        self.status.show_error(f"Import failed: {message}")
+
+    def _on_cancelled(self) -> None:
+        self._done()
+        self.status.show_error("Import cancelled; files imported before the cancel are kept")
