@@ -121,3 +121,21 @@ def test_twenty_thousand_spans_open_and_relabel_quickly(qtbot):
     relabel = time.perf_counter() - t0
     assert opened < 5.0, f"opening took {opened:.2f}s"
     assert relabel < 0.5, f"relabelling one span took {relabel:.3f}s"
+
+
+def test_right_to_left_text_highlights_and_accepted_model_spans_look_confirmed(qtbot):
+    text = "שלום עולם said Dana Cohen in תל אביב.\n"
+    spans = [
+        Span(text.index("תל אביב"), text.index("תל אביב") + 7, "GPE", Origin.MODEL, "m==1"),
+        Span(text.index("Dana"), text.index("Dana") + 10, "PERSON", Origin.MODEL, "m==1"),
+    ]
+    view = make_view(qtbot, text, spans)
+    for span in spans:
+        assert view.cursor_for(span.start, span.end).selectedText() == text[span.start : span.end]
+        assert view.char_format_ranges(span) == [view.to_utf16(span.start, span.end)]
+    provisional = view._highlighter.format_for(spans[0])
+    assert provisional.underlineStyle() == provisional.UnderlineStyle.DashUnderline
+    view.set_confirmed(True)
+    confirmed = view._highlighter.format_for(spans[0])
+    assert confirmed.underlineStyle() == confirmed.UnderlineStyle.NoUnderline
+    assert view.char_format_ranges(spans[0]) == [view.to_utf16(spans[0].start, spans[0].end)]

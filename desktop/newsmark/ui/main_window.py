@@ -182,12 +182,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{document.title} — Newsmark")
         spans = aset.spans if aset else []
         quotes = aset.quotes if aset else []
-        self.article.set_document(document, spans, quotes)
+        accepted = aset is not None and aset.status is Status.ACCEPTED
+        self.article.set_document(document, spans, quotes, confirmed=accepted)
         self.quotes.set_quotes(document.text, quotes)
         self._show_counts(aset)
         self._update_actions()
 
     def _show_annotations(self, aset: AnnotationSet) -> None:
+        self.article.set_confirmed(aset.status is Status.ACCEPTED)
         self.article.set_annotations(aset.spans, aset.quotes)
         self.quotes.set_quotes(self.article.text, aset.quotes)
         self.editor.follow(aset)

@@ -108,7 +108,12 @@ class ArticleView(QPlainTextEdit):
         return list(self._highlighter.index.spans)
 
     def set_document(
-        self, document: Document | None, spans: Sequence[Span] = (), quotes: Sequence[Quote] = ()
+        self,
+        document: Document | None,
+        spans: Sequence[Span] = (),
+        quotes: Sequence[Quote] = (),
+        *,
+        confirmed: bool = False,
     ) -> None:
         """Show `document` (None clears) with its annotations, scrolled to the top."""
         self._document = document
@@ -119,6 +124,7 @@ class ArticleView(QPlainTextEdit):
         self.selected_span = None
         # Index first, then set the text: the highlighter formats each block once.
         self._highlighter.set_spans(spans, self._umap, rehighlight=False)
+        self._highlighter.set_confirmed(confirmed, rehighlight=False)  # the text formats it
         self._spans = {self._key(s): s for s in spans}
         self._overlay.set_quotes(quotes, self._text, self._umap)
         self.setPlainText(self._text)
@@ -137,6 +143,10 @@ class ArticleView(QPlainTextEdit):
                 self._highlighter.rehighlight_range16(*self.to_utf16(span.start, span.end))
         self._overlay.set_quotes(quotes, self._text, self._umap)
         self.viewport().update()
+
+    def set_confirmed(self, confirmed: bool) -> None:
+        """Accepted sets show model spans as confirmed (no longer provisional)."""
+        self._highlighter.set_confirmed(confirmed)
 
     def set_labels(self, labels: LabelSet) -> None:
         self._labels = labels

@@ -68,6 +68,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._labels = labels
         self._index = SpanIndex((), Utf16Map(""))
         self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
+        self._confirmed = False  # an accepted set: every span is gold, none provisional
 
     @property
     def index(self) -> SpanIndex:
@@ -83,6 +84,12 @@ class SpanHighlighter(QSyntaxHighlighter):
         if rehighlight:
             self.rehighlight()
 
+    def set_confirmed(self, confirmed: bool, *, rehighlight: bool = True) -> None:
+        if confirmed != self._confirmed:
+            self._confirmed = confirmed
+            if rehighlight:
+                self.rehighlight()
+
     def rehighlight_range16(self, start16: int, end16: int) -> None:
         """Re-format only the blocks holding [start16, end16)."""
         doc = self.document()
@@ -92,7 +99,7 @@ class SpanHighlighter(QSyntaxHighlighter):
             block = block.next()
 
     def format_for(self, span: Span) -> QTextCharFormat:
-        provisional = span.origin in PROVISIONAL
+        provisional = span.origin in PROVISIONAL and not self._confirmed
         key = (span.label, provisional)
         fmt = self._formats.get(key)
         if fmt is None:
