@@ -13,7 +13,7 @@ from newsmark.nlp.quote_speakers import inverted_speaker, mention_span, subject_
 
 Range = tuple[int, int]
 SENT_END = {".", "!", "?"}
-DASHES = {"―", "—", "–", "--"}
+DASH_CHARS = "―—–-"
 FRAME_CAP = 40
 # A short frame after a quote that opens a sentence is an attribution even with a verb
 # missing from the lexicon ("“...,” Trump tweeted"); longer ones are ordinary clauses.
@@ -85,11 +85,13 @@ def attribution(doc: Doc, lo: int, hi: int, lex: Lexicon, after: bool) -> Attrib
     acc = _according(doc, lo, hi)
     if acc is not None:
         return acc
-    if after and doc[lo].text in DASHES:
-        names = [t for t in doc[lo + 1 : hi] if t.pos_ == "PROPN"]
+    first = next((t for t in doc[lo:hi] if not t.is_space), None)
+    if after and first is not None and first.text[:1] in DASH_CHARS and first.i - lo <= 2:
+        names = [t for t in doc[first.i + 1 : hi] if t.pos_ == "PROPN"]
         if names:  # reader comments and epigraphs: "― Jane Doe"
             head = names[-1]
-            return Attribution((lo, lo + 1), None, head.i, mention_span(doc, head, lo + 1, hi))
+            dash = first.i
+            return Attribution((dash, dash + 1), None, head.i, mention_span(doc, head, dash, hi))
     verbs = [t for t in words if _clausal(t, lo, hi)]
     cues = [t for t in verbs if t.lemma_.lower() in lex.verbs]
     if after:

@@ -65,8 +65,9 @@ def _role(text: str, pos: int, mark: str, para_start: int) -> str:
     if mark in CLOSERS:
         # A typo'd ” that opens a paragraph or a word ("\n”Fortunately,") opens.
         nxt = text[pos + 1 : pos + 2]
-        at_start = pos == para_start or text[pos - 1].isspace()
-        return "open" if at_start and nxt and not nxt.isspace() else "close"
+        if pos == para_start:
+            return "open"  # '” … he delivered': nothing is open at a paragraph start
+        return "open" if text[pos - 1].isspace() and nxt and not nxt.isspace() else "close"
     prev = text[pos - 1] if pos > para_start else " "
     nxt = text[pos + len(mark) : pos + len(mark) + 1]
     if prev in _OPEN_BEFORE or prev in OPENERS:
