@@ -114,7 +114,16 @@ def _rest_of_sentence(verb: Token) -> Range | None:
     end = verb.sent.end
     while j < end and doc[j].head is verb and doc[j].dep_ in {"npadvmod", "advmod", "prep"}:
         j = doc[j].right_edge.i + 1
-    if j >= end or doc[j].pos_ not in {"PRON", "PROPN", "NOUN", "DET", "NUM", "ADJ", "SCONJ"}:
+    first = j + 1 if j < end and doc[j].text in MARKS else j  # 'said "budget reforms" ...'
+    if first >= end or doc[first].pos_ not in {
+        "PRON",
+        "PROPN",
+        "NOUN",
+        "DET",
+        "NUM",
+        "ADJ",
+        "SCONJ",
+    }:
         return None
     k = j
     while k < end and doc[k].text not in {";", ":"}:
