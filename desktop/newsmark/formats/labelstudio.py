@@ -156,6 +156,9 @@ def _elements(text: str, path: Path) -> Iterator[tuple[int, Any]]:
         except json.JSONDecodeError as exc:
             where = f"line {exc.lineno} column {exc.colno}"
             fail(path, line, f"invalid JSON in the task starting here: {exc.msg} ({where})")
+        except RecursionError:
+            # json's C decoder recurses per nesting level; hostile nesting must not crash.
+            fail(path, line, "the task is nested too deeply to be a Label Studio task")
         yield line, value
         while pos < len(text) and text[pos] in " \t\r\n":
             pos += 1
