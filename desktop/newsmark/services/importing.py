@@ -62,10 +62,10 @@ def import_file(
     for item in inputs:
         long_word = _LONG_WORD.search(item.text) if isinstance(item.text, str) else None
         if long_word:
-            line = item.line or item.text.count("\n", 0, long_word.start()) + 1
+            where = item.line or item.text.count("\n", 0, long_word.start()) + 1
             raise InputError(
                 path,
-                line,
+                where,
                 f"{long_word.end() - long_word.start()} characters without a space at "
                 f"character {long_word.start()}: not article text (at most {MAX_WORD})",
             )
