@@ -115,12 +115,25 @@ def test_twenty_thousand_spans_open_and_relabel_quickly(qtbot):
     t0 = time.perf_counter()
     view = make_view(qtbot, text, spans)
     opened = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    changed = [*spans[:-1], Span(spans[-1].start, spans[-1].end, "GPE", Origin.HUMAN)]
-    view.set_annotations(changed)
-    relabel = time.perf_counter() - t0
+    timings = []
+    for k in range(0, 40, 2):  # visible spans: their blocks are re-laid out and painted
+        old = spans[k]
+        new = Span(old.start, old.end, "GPE", Origin.HUMAN)
+        t0 = time.perf_counter()
+        view.update_spans([old], [new])
+        qtbot.wait(0)
+        timings.append(time.perf_counter() - t0)
+        (rng,) = view.char_format_ranges(new)
+        assert rng == view.to_utf16(new.start, new.end)
+    timings.sort()
     assert opened < 5.0, f"opening took {opened:.2f}s"
-    assert relabel < 0.5, f"relabelling one span took {relabel:.3f}s"
+    # The product target is < 16 ms; leave slack for slow CI machines.
+    assert timings[len(timings) // 2] < 0.05, f"median relabel {timings[len(timings) // 2]:.3f}s"
+    # A whole-set replacement with one change also re-formats only that block.
+    changed = [*spans[:-1], Span(spans[-1].start, spans[-1].end, "GPE", Origin.HUMAN)]
+    t0 = time.perf_counter()
+    view.set_annotations(changed)
+    assert time.perf_counter() - t0 < 0.5
 
 
 def test_right_to_left_text_highlights_and_accepted_model_spans_look_confirmed(qtbot):

@@ -6,9 +6,10 @@ Widgets never talk to the repository; they ask this object, which answers with s
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from newsmark.commands.span_commands import (
@@ -26,6 +27,8 @@ from newsmark.workers.nlp_worker import NlpWorker
 
 log = logging.getLogger(__name__)
 
+LIST_REFRESH_DELAY_MS = 300
+
 
 def needs_prediction(aset: AnnotationSet | None) -> bool:
     """A set nobody annotated yet: no set at all, or an empty one still new."""
@@ -38,7 +41,9 @@ class DocumentSession(QObject):
     Signals:
         documents_listed(object, int, int): summaries for the filter, accepted, total.
         document_opened(object, object): Document and AnnotationSet (None: none yet).
-        annotations_changed(object): the current AnnotationSet after a change.
+        annotations_changed(object): the current AnnotationSet, re-read or predicted.
+        spans_changed(object, object): an edit's removed and added spans (the set in
+            `annotations` already holds the result).
         prediction_requested(int, int): request id, document id.
         prediction_dropped(int, int): a stale result's request id and document id.
         saved(str): a write reached the database; the argument says what.
@@ -48,6 +53,7 @@ class DocumentSession(QObject):
     documents_listed = Signal(object, int, int)
     document_opened = Signal(object, object)
     annotations_changed = Signal(object)
+    spans_changed = Signal(object, object)
     prediction_requested = Signal(int, int)
     prediction_dropped = Signal(int, int)
     saved = Signal(str)
@@ -73,6 +79,10 @@ class DocumentSession(QObject):
         self._filter: tuple[str | None, str | None] = (None, None)
         # One undo stack per document: switching documents keeps each one's history.
         self.undo_group = QUndoGroup(self)
+        self._list_timer = QTimer(self)
+        self._list_timer.setSingleShot(True)
+        self._list_timer.setInterval(LIST_REFRESH_DELAY_MS)
+        self._list_timer.timeout.connect(self.refresh_list)
         self._stacks: dict[int, QUndoStack] = {}
         if worker is not None:
             worker.prediction_ready.connect(self.on_prediction_ready)
@@ -183,13 +193,11 @@ class DocumentSession(QObject):
             if same.label == label and same.origin not in (Origin.MODEL, Origin.RULE):
                 return False
             command = UpdateSpanCommand(
-                self.repo, aset.id, same, self.annotator, self.reload_annotations, label=label
+                self.repo, aset.id, same, self.annotator, self.apply_changes, label=label
             )
         else:
             span = Span(start, end, label, Origin.HUMAN)
-            command = AddSpanCommand(
-                self.repo, aset.id, span, self.annotator, self.reload_annotations
-            )
+            command = AddSpanCommand(self.repo, aset.id, span, self.annotator, self.apply_changes)
         return self._push(command)
 
     def resize_span(self, span: Span, start: int, end: int) -> bool:
@@ -197,7 +205,7 @@ class DocumentSession(QObject):
         if self.readonly or aset is None or aset.id is None or span.id is None:
             return False
         command = UpdateSpanCommand(
-            self.repo, aset.id, span, self.annotator, self.reload_annotations, start=start, end=end
+            self.repo, aset.id, span, self.annotator, self.apply_changes, start=start, end=end
         )
         return self._push(command)
 
@@ -205,9 +213,7 @@ class DocumentSession(QObject):
         aset = self.annotations
         if self.readonly or aset is None or aset.id is None or span.id is None:
             return False
-        command = DeleteSpanCommand(
-            self.repo, aset.id, span, self.annotator, self.reload_annotations
-        )
+        command = DeleteSpanCommand(self.repo, aset.id, span, self.annotator, self.apply_changes)
         return self._push(command)
 
     def _push(self, command: SpanCommand) -> bool:
@@ -222,6 +228,19 @@ class DocumentSession(QObject):
         self.saved.emit(command.text())
         return True
 
+    def apply_changes(self, removed: Sequence[Span], added: Sequence[Span]) -> None:
+        """What an edit step did, applied to the set in memory (no re-read of the set)."""
+        aset = self.annotations
+        if aset is None:
+            return
+        gone = {s.id for s in removed}
+        aset.spans = [s for s in aset.spans if s.id not in gone] + list(added)
+        aset.version += 1
+        if aset.status in (Status.NEW, Status.PREANNOTATED):
+            aset.status = Status.IN_PROGRESS  # as the repository does on every edit
+        self.spans_changed.emit(list(removed), list(added))
+        self._list_timer.start()
+
     def reload_annotations(self) -> None:
         """Re-read the current set (after an undo command wrote through the repository)."""
         if self.annotations is None or self.annotations.id is None:
@@ -232,9 +251,9 @@ class DocumentSession(QObject):
             self.failed.emit(str(exc))
             return
         self.annotations_changed.emit(self.annotations)
-        # The list shows the new status and counts. TODO(storage): a one-row summary
-        # query would spare re-listing every document on each edit.
-        self.refresh_list()
+        # The list shows the new status and counts, re-read once a burst of edits is
+        # over so the edit itself stays instant. TODO(storage): a one-row summary query.
+        self._list_timer.start()
 
 
 def _status_value(row: Any) -> str:

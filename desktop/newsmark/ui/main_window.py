@@ -20,6 +20,7 @@ from newsmark import __version__
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
 from newsmark.domain.labels import LabelSet
+from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
 from newsmark.ui.actions import Actions, label_actions
 from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         s.documents_listed.connect(self.documents.set_rows)
         s.document_opened.connect(self._show_document)
         s.annotations_changed.connect(self._show_annotations)
+        s.spans_changed.connect(self._show_span_changes)
         s.prediction_requested.connect(lambda *_: self.status.show_busy("Pre-annotating…"))
         s.saved.connect(self.status.show_saved)
         s.failed.connect(self.status.show_error)
@@ -195,6 +197,11 @@ class MainWindow(QMainWindow):
         self.editor.follow(aset)
         self._show_counts(aset)
         self.status.show_document_status(aset.status, len(aset.spans), len(aset.quotes))
+
+    def _show_span_changes(self, removed: list[Span], added: list[Span]) -> None:
+        self.article.update_spans(removed, added)
+        self.editor.follow_change(removed, added)
+        self._show_counts(self.session.annotations)
 
     def _show_counts(self, aset: AnnotationSet | None) -> None:
         counts: dict[str, int] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QObject, Signal
 
 from newsmark.domain.annotations import AnnotationSet
@@ -43,6 +45,12 @@ class SpanEditor(QObject):
         if selected is not None:
             same = [s for s in aset.spans if (s.start, s.end) == (selected.start, selected.end)]
             self.select_span(same[0] if same else None)
+
+    def follow_change(self, removed: Sequence[Span], added: Sequence[Span]) -> None:
+        """After an edit: a selected span that was replaced one-for-one stays selected."""
+        selected = self.selected
+        if selected is not None and selected.id in {s.id for s in removed}:
+            self.select_span(added[0] if len(added) == 1 else None)
 
     def label_selection(self, label: str) -> None:
         """Label the selected text (snapped to tokens), or relabel the selected span."""

@@ -144,6 +144,15 @@ class ArticleView(QPlainTextEdit):
         self._overlay.set_quotes(quotes, self._text, self._umap)
         self.viewport().update()
 
+    def update_spans(self, removed: Sequence[Span], added: Sequence[Span]) -> None:
+        """An edit: drop `removed`, show `added`; repaints only the blocks they touch."""
+        for span in removed:
+            self._spans.pop(self._key(span), None)
+        for span in added:
+            self._spans[self._key(span)] = span
+        # Re-formatting a block makes Qt repaint that block's rectangle only.
+        self._highlighter.update_spans(removed, added, self._umap)
+
     def set_confirmed(self, confirmed: bool) -> None:
         """Accepted sets show model spans as confirmed (no longer provisional)."""
         self._highlighter.set_confirmed(confirmed)

@@ -47,6 +47,42 @@ class SpanIndex:
     def __len__(self) -> int:
         return len(self.spans)
 
+    def insert(self, span: Span, umap: Utf16Map) -> tuple[int, int]:
+        """Add one span in order; returns its UTF-16 range."""
+        s16, e16 = umap.to_utf16(span.start), umap.to_utf16(span.end)
+        i = bisect_right(self._starts16, s16)
+        self.spans.insert(i, span)
+        self._starts16.insert(i, s16)
+        self._ends16.insert(i, e16)
+        self._max_end16.insert(i, 0)
+        self._recompute_from(i)
+        return s16, e16
+
+    def remove(self, span: Span, umap: Utf16Map) -> tuple[int, int] | None:
+        """Drop the span with `span`'s id (or equal fields); its UTF-16 range, if found."""
+        s16 = umap.to_utf16(span.start)
+        i = bisect_left(self._starts16, s16)
+        while i < len(self.spans) and self._starts16[i] == s16:
+            other = self.spans[i]
+            if (other.id is not None and other.id == span.id) or other == span:
+                e16 = self._ends16[i]
+                del self.spans[i], self._starts16[i], self._ends16[i], self._max_end16[i]
+                self._recompute_from(i)
+                return s16, e16
+            i += 1
+        return None
+
+    def _recompute_from(self, i: int) -> None:
+        # Running maxima from i on, stopping where they agree with the old ones again
+        # (right away when spans do not overlap): an edit costs O(1), not O(n).
+        previous = self._max_end16[i - 1] if i > 0 else 0
+        maxima, ends = self._max_end16, self._ends16
+        for k in range(i, len(ends)):
+            value = max(previous, ends[k])
+            if maxima[k] == value and k > i:
+                break
+            maxima[k] = previous = value
+
     def overlapping16(self, start16: int, end16: int) -> Iterator[tuple[int, int, Span]]:
         """(start16, end16, span) of spans intersecting [start16, end16)."""
         i = bisect_right(self._max_end16, start16)
@@ -89,6 +125,13 @@ class SpanHighlighter(QSyntaxHighlighter):
             self._confirmed = confirmed
             if rehighlight:
                 self.rehighlight()
+
+    def update_spans(self, removed: Sequence[Span], added: Sequence[Span], umap: Utf16Map) -> None:
+        """Apply an edit to the index and re-format only the blocks it touched."""
+        ranges = [r for r in (self._index.remove(s, umap) for s in removed) if r is not None]
+        ranges += [self._index.insert(s, umap) for s in added]
+        for start16, end16 in ranges:
+            self.rehighlight_range16(start16, end16)
 
     def rehighlight_range16(self, start16: int, end16: int) -> None:
         """Re-format only the blocks holding [start16, end16)."""
