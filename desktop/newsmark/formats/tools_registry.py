@@ -8,10 +8,13 @@ takes a text stream). Token-based writers (prodigy, conll) take keyword options
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
+from newsmark.domain.offsets import Alignment
 from newsmark.formats import brat, conll, doccano, labelstudio, prodigy
-from newsmark.formats.registry import Format, register_format
+from newsmark.formats.registry import Format, Writer, get_format, register_format
+from newsmark.formats.tools import AlignmentReport
 
 FolderWriter = Callable[..., int]
 
@@ -51,6 +54,32 @@ TOOL_FORMATS = (
         read=conll.read_conll, write=conll.write_conll,
     ),
 )  # fmt: skip
+
+
+# Writers that place spans on tokens and so take `alignment` and `report`.
+TOKEN_WRITERS: dict[str, Callable[..., int]] = {
+    "prodigy": prodigy.write_prodigy,
+    "conll": conll.write_conll,
+}
+
+
+def stream_writer(name: str, report: AlignmentReport) -> Writer:
+    """The registered stream writer of `name`, bound to `report` (and its alignment mode).
+
+    Services call this instead of `get_format(name).write` so `--alignment` reaches the
+    token-based writers and misaligned spans land in `report` for the export dialog.
+    """
+    fmt = get_format(name)
+    if fmt.name in TOKEN_WRITERS:
+        return functools.partial(TOKEN_WRITERS[fmt.name], alignment=report.mode, report=report)
+    if fmt.write is None:
+        raise ValueError(f"format {fmt.name!r} has no stream writer")
+    return fmt.write
+
+
+def new_report(alignment: str | Alignment = Alignment.STRICT) -> AlignmentReport:
+    """An empty report for one export (`alignment` as typed: strict, expand, contract)."""
+    return AlignmentReport(Alignment(alignment))
 
 
 def register_tool_formats() -> None:

@@ -1,0 +1,87 @@
+"""Token-based writers and character spans: every misaligned span is reported, none lost."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tools_support import make_record, texts
+
+from newsmark.domain.errors import InputError
+from newsmark.domain.offsets import Alignment
+from newsmark.formats.tools import AlignmentReport
+from newsmark.formats.tools_registry import new_report, stream_writer
+from newsmark.nlp import docbin
+from newsmark.nlp.tokens import tokenize
+
+
+@st.composite
+def char_records(draw: st.DrawFn) -> dict:
+    """Records whose entities are arbitrary character ranges (Alt-drag), not overlapping."""
+    text = draw(texts())
+    cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=8))))
+    spans = []
+    for start, end in zip(cuts[::2], cuts[1::2], strict=False):
+        if start < end and text[start:end].strip():
+            spans.append((start, end, "ORG"))
+    return make_record(text, spans)
+
+
+PROFILE = settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@PROFILE
+@given(record=char_records(), mode=st.sampled_from(list(Alignment)), name=st.sampled_from(
+    ["prodigy", "conll"]))  # fmt: skip
+def test_each_span_is_written_or_reported(record: dict, mode: Alignment, name: str) -> None:
+    report = new_report(mode)
+    out = io.StringIO()
+    aligned = [s for s in record["spans"] if s["token_start"] is not None]
+    if mode is Alignment.STRICT and len(aligned) < len(record["spans"]):
+        with pytest.raises(InputError, match="choose --alignment"):
+            stream_writer(name, report)([record], out)
+        assert len(report.items) == len(record["spans"]) - len(aligned)
+        return
+    stream_writer(name, report)([record], out)
+    written = (
+        len(json.loads(out.getvalue())["spans"])
+        if name == "prodigy"
+        else out.getvalue().count(" B-")
+    )
+    dropped = [m for m in report.items if m.action.startswith("dropped")]
+    # Expanded neighbours can merge into one CoNLL entity; Prodigy keeps both spans.
+    if name == "prodigy":
+        assert written + len(dropped) == len(record["spans"])
+    else:
+        assert written + len(dropped) <= len(record["spans"])
+    assert len(report.items) == len(record["spans"]) - len(aligned)
+
+
+@PROFILE
+@given(record=char_records(), mode=st.sampled_from([Alignment.EXPAND, Alignment.CONTRACT]))
+def test_docbin_entities_are_written_or_reported(
+    tmp_path: Path, record: dict, mode: Alignment
+) -> None:
+    report = AlignmentReport(mode)
+    docbin.write_docbin([record], tmp_path / "x.spacy", alignment=mode, report=report, force=True)
+    (doc,) = docbin.read_docbin(tmp_path / "x.spacy")
+    dropped = [m for m in report.items if m.action.startswith("dropped")]
+    assert len(doc.spans) + len(dropped) == len(record["spans"])
+    starts = {t.start for t in tokenize(record["text"])}
+    assert all(s.start in starts for s in doc.spans)
+
+
+def test_stream_writer_binds_the_report_for_token_formats_only() -> None:
+    record = make_record("Putin said.", [(1, 5, "PERSON")])
+    report = new_report("expand")
+    stream_writer("conll", report)([record], io.StringIO())
+    assert [str(m).endswith("expanded to 0..5") for m in report.items] == [True]
+    report = new_report("strict")
+    stream_writer("doccano", report)([record], io.StringIO())  # character offsets: fine
+    assert report.items == []
