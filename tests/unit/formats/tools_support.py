@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from hypothesis import strategies as st
@@ -21,8 +22,8 @@ Range = tuple[int, int]
 
 def make_record(
     text: str,
-    spans: list[tuple[int, int, str]] = (),  # type: ignore[assignment]
-    quotes: list[Quote] = (),  # type: ignore[assignment]
+    spans: Sequence[tuple[int, int, str]] = (),
+    quotes: Sequence[Quote] = (),
     *,
     doc_id: int = 1,
     title: str = "A title",
