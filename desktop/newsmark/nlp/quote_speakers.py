@@ -12,8 +12,10 @@ Range = tuple[int, int]
 SUBJ_DEPS = {"nsubj", "nsubjpass", "csubj"}
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 GROUP_LABELS = ("ORG", "GPE", "NORP", "FAC")
-HONORIFIC_GENDER = {"mr": "Masc", "mr.": "Masc", "mrs": "Fem", "mrs.": "Fem", "ms": "Fem"}
-HONORIFIC_GENDER["ms."] = "Fem"
+HONORIFIC_GENDER = {
+    "mr": "Masc", "mr.": "Masc", "mrs": "Fem", "mrs.": "Fem", "ms": "Fem", "ms.": "Fem",
+}  # fmt: skip
+# Used when the tagger leaves a pronoun's Gender feature unset.
 PRONOUN_GENDER = {"he": "Masc", "him": "Masc", "she": "Fem", "her": "Fem"}
 GROUP_PRONOUNS = {"it", "they", "them"}
 # Nouns that stand for an organisation named before ("the company", "the ministry").
@@ -148,7 +150,8 @@ def resolve(doc: Doc, head: Token, idx: EntityIndex) -> tuple[str | None, str | 
     low = head.lower_
     if head.pos_ == "PRON":
         if low in PRONOUN_GENDER:
-            j = _recent(idx, head.i, ("PERSON",), PRONOUN_GENDER[low])
+            gender = next(iter(head.morph.get("Gender", [])), PRONOUN_GENDER[low])
+            j = _recent(idx, head.i, ("PERSON",), gender)
         elif low in GROUP_PRONOUNS:
             j = _recent(idx, head.i, GROUP_LABELS, None)
         else:
