@@ -55,11 +55,14 @@ def check(data_dir: str | Path | None) -> tuple[bool, str]:
 
 def upgrade(data_dir: str | Path | None) -> str:
     directory = paths.data_dir(data_dir)
-    db = Database.open(_existing(data_dir), upgrade=False, backup_dir=paths.backups_dir(directory))
-    try:
-        before, after = db.upgrade()
-    finally:
-        db.close()
+    path = _existing(data_dir)
+    # A migration rewrites tables under any other writer: only with the database to itself.
+    with WriterLock(path):
+        db = Database.open(path, upgrade=False, backup_dir=paths.backups_dir(directory))
+        try:
+            before, after = db.upgrade()
+        finally:
+            db.close()
     return (
         f"schema already at {after}" if before == after else f"upgraded schema {before} -> {after}"
     )

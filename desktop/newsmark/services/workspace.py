@@ -43,8 +43,10 @@ def open_workspace(
 ) -> Workspace:
     """Open (creating if needed) the database in the data dir.
 
-    With `take_lock` (the window) the writer lock is taken; when another process holds it,
-    the database opens read-only and `readonly_reason` says who has it.
+    Every writable open takes the writer lock, so one process at a time writes. With
+    `take_lock` (the window) a lock held elsewhere opens the database read-only and
+    `readonly_reason` says who has it; without it (CLI commands that write) a held lock
+    is a StorageError naming the holder, before anything is touched.
     """
     directory = paths.data_dir(data_dir)
     db_path = paths.database_path(directory)
@@ -59,17 +61,29 @@ def open_workspace(
         raise StorageError(f"no Newsmark database at {db_path}")
     reason: str | None = None
     lock: WriterLock | None = None
-    if take_lock and not readonly:
+    if not readonly:
         lock = WriterLock(db_path)
         if not lock.acquire():
-            reason = (
-                f"another Newsmark ({lock.holder() or 'unknown process'}) is editing this database"
-            )
+            holder = lock.holder() or {}
+            if not take_lock:
+                # The window edits without re-reading the set before each edit, so a second
+                # writer's changes could land unseen beside its edits: refuse instead.
+                raise StorageError(
+                    f"{db_path} is being edited by another Newsmark (pid {holder.get('pid')}: "
+                    f"{holder.get('command')}); close it, or import from its window, and try "
+                    "again (nothing was changed)"
+                )
+            reason = f"another Newsmark ({holder or 'unknown process'}) is editing this database"
             readonly, lock = True, None
     if not readonly and not os.access(directory, os.W_OK):
         reason, readonly = f"the data directory {directory} is not writable", True
-    db = Database.open(db_path, readonly=readonly, backup_dir=paths.backups_dir(directory))
-    if lock is not None and lock.held:
+    try:
+        db = Database.open(db_path, readonly=readonly, backup_dir=paths.backups_dir(directory))
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    if take_lock and lock is not None and lock.held:
         # The window's start-up: a rotated copy once a day (the CLI stays quick).
         try:
             db.daily_backup()
