@@ -214,3 +214,56 @@ def test_keyboard_resizes_the_selected_span_and_undo_restores_it(qtbot, editor):
     for _ in range(4):
         QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert spans(ws, win) == [("Putin", "PERSON", Origin.HUMAN)]  # back to the first label
+
+
+QUOTES = (
+    "Olaf Scholz met Emmanuel Macron in Paris.\n"
+    "“We stand together,” Scholz said.\n"
+    "“Europe will not wait,” he added.\n"
+    "Macron said the talks were useful.\n"
+)
+
+
+def test_mark_a_quote_attribute_it_by_digit_and_same_as_previous(qtbot, editor, tmp_path):
+    win, ws = editor
+    (tokens,) = tokenize_many([QUOTES])
+    [(doc_id, _)] = ws.repo.add_documents(
+        [(DocumentInput(QUOTES, {"title": "Quotes"}), tokens)], "import:test"
+    )
+    win.load()
+    win.documents.select(doc_id)
+    view = win.article
+    for name in ("Olaf Scholz", "Emmanuel Macron"):
+        start = QUOTES.index(name)
+        view.setTextCursor(view.cursor_for(start, start + len(name)))
+        QTest.keyClick(view, Qt.Key.Key_P)
+
+    first = (QUOTES.index("“We"), QUOTES.index(" Scholz said"))
+    view.setTextCursor(view.cursor_for(*first))
+    QTest.keyClick(view, Qt.Key.Key_Q)
+    aset = ws.repo.annotation_set(doc_id, ws.annotator)
+    assert [(q.start, q.end, q.kind.value) for q in aset.quotes] == [(*first, "direct")]
+    assert view.selected_quote is not None
+    QTest.keyClick(view, Qt.Key.Key_1)  # speaker 1: Olaf Scholz, first mentioned
+    quote = ws.repo.annotation_set(doc_id, ws.annotator).quotes[0]
+    assert QUOTES[slice(*quote.speaker)] == "Olaf Scholz" and quote.entity == "Olaf Scholz"
+    assert win.quotes.model.data(win.quotes.model.index(0, 1)) == "Olaf Scholz"
+
+    second = (QUOTES.index("“Europe"), QUOTES.index(" he added"))
+    view.setTextCursor(view.cursor_for(*second))
+    QTest.keyClick(view, Qt.Key.Key_Q)
+    QTest.keyClick(view, Qt.Key.Key_Equal)  # same speaker as the previous quote
+    quotes = sorted(ws.repo.annotation_set(doc_id, ws.annotator).quotes, key=lambda q: q.start)
+    assert [q.entity for q in quotes] == ["Olaf Scholz", "Olaf Scholz"]
+    save_shot(win, tmp_path / "shots" / "quotes-attributed.png")
+
+    QTest.keyClick(view, Qt.Key.Key_2)  # re-attribute to Macron, then undo it
+    quotes = sorted(ws.repo.annotation_set(doc_id, ws.annotator).quotes, key=lambda q: q.start)
+    assert quotes[1].entity == "Emmanuel Macron"
+    QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    quotes = sorted(ws.repo.annotation_set(doc_id, ws.annotator).quotes, key=lambda q: q.start)
+    assert quotes[1].entity == "Olaf Scholz"
+
+    QTest.keyClick(view, Qt.Key.Key_Delete)  # no span selected: deletes the quote
+    assert len(ws.repo.annotation_set(doc_id, ws.annotator).quotes) == 1
+    assert win.quotes.model.rowCount() == 1

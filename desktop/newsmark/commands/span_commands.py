@@ -1,7 +1,5 @@
 """Undoable span edits: each step is one repository transaction, never widget state.
 
-A command is applied once by its creator (`apply()`, which may raise the repository's
-InputError before anything is pushed); QUndoStack.push then skips that first redo.
 Each step reports exactly which spans it removed and added (as the repository returned
 them), so the window updates what changed instead of re-reading the whole set.
 """
@@ -11,54 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
-
+from newsmark.commands.edit_command import EditCommand
+from newsmark.commands.edit_command import item_id as _id
 from newsmark.domain.spans import Span
 
-# changed(removed, added): the spans one step took away and put in.
 Changed = Callable[[Sequence[Span], Sequence[Span]], None]
 
 
-class SpanCommand(QUndoCommand):
-    """Base: the repository, the set, who edits, and whom to tell what changed.
-
-    No signals: `on_changed(removed, added)` is called after every redo and undo.
-    """
-
-    def __init__(self, repo: Any, set_id: int, who: str, on_changed: Changed, text: str) -> None:
-        super().__init__(text)
-        self.repo = repo
-        self.set_id = set_id
-        self.who = who
-        self._on_changed = on_changed
-        self._first: tuple[list[Span], list[Span]] | None = None
-
-    def apply(self) -> None:
-        """The first redo, run by the creator so errors surface before the push."""
-        self._first = self._do()
-
-    def redo(self) -> None:
-        if self._first is not None:  # push() calls redo once: it happened in apply()
-            removed, added = self._first
-            self._first = None
-        else:
-            removed, added = self._do()
-        self._on_changed(removed, added)
-
-    def undo(self) -> None:
-        self._on_changed(*self._undo())
-
-    def _do(self) -> tuple[list[Span], list[Span]]:
-        raise NotImplementedError
-
-    def _undo(self) -> tuple[list[Span], list[Span]]:
-        raise NotImplementedError
-
-
-def _id(span: Span) -> int:
-    if span.id is None:
-        raise ValueError(f"span {span.start}..{span.end} has no id")
-    return span.id
+class SpanCommand(EditCommand[Span]):
+    """An undoable span edit (see EditCommand); no signals."""
 
 
 class AddSpanCommand(SpanCommand):

@@ -84,6 +84,24 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "Move the selected span's start one token right",
         "shrink_span",
     ),
+    ActionSpec("mark_quote", "Mark &quote", ("Q",), "Mark the selected text as a quote", "quote"),
+    ActionSpec(
+        "same_speaker",
+        "Same speaker as previous quote",
+        ("=",),
+        "Attribute the selected quote to the previous quote's speaker",
+        "speaker",
+    ),
+    *(
+        ActionSpec(
+            f"speaker_{n}",
+            f"Speaker {n}",
+            (str(n),),
+            f"Attribute the selected quote to speaker {n} of the roster",
+            None,
+        )
+        for n in range(1, 10)
+    ),
     ActionSpec("undo", "&Undo", (QKeySequence.StandardKey.Undo,), "Undo the last edit", "undo"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the undone edit", "redo"),
     ActionSpec(

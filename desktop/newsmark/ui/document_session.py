@@ -12,6 +12,12 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
+from newsmark.commands.edit_command import EditCommand
+from newsmark.commands.quote_commands import (
+    AddQuoteCommand,
+    DeleteQuoteCommand,
+    UpdateQuoteCommand,
+)
 from newsmark.commands.span_commands import (
     AddSpanCommand,
     DeleteSpanCommand,
@@ -21,6 +27,7 @@ from newsmark.commands.span_commands import (
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
 from newsmark.domain.errors import NewsmarkError
+from newsmark.domain.quotes import Quote, guess_kind
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
 from newsmark.workers.nlp_worker import NlpWorker
@@ -44,6 +51,7 @@ class DocumentSession(QObject):
         annotations_changed(object): the current AnnotationSet, re-read or predicted.
         spans_changed(object, object): an edit's removed and added spans (the set in
             `annotations` already holds the result).
+        quotes_changed(object, object): the same for quotes.
         prediction_requested(int, int): request id, document id.
         prediction_dropped(int, int): a stale result's request id and document id.
         saved(str): a write reached the database; the argument says what.
@@ -54,6 +62,7 @@ class DocumentSession(QObject):
     document_opened = Signal(object, object)
     annotations_changed = Signal(object)
     spans_changed = Signal(object, object)
+    quotes_changed = Signal(object, object)
     prediction_requested = Signal(int, int)
     prediction_dropped = Signal(int, int)
     saved = Signal(str)
@@ -216,7 +225,58 @@ class DocumentSession(QObject):
         command = DeleteSpanCommand(self.repo, aset.id, span, self.annotator, self.apply_changes)
         return self._push(command)
 
-    def _push(self, command: SpanCommand) -> bool:
+    # -- quotes -------------------------------------------------------------------------
+    def mark_quote(self, start: int, end: int) -> bool:
+        """Mark [start, end) as a quote; its kind is guessed from the quotation marks."""
+        aset, doc = self.annotations, self.document
+        if self.readonly or aset is None or aset.id is None or doc is None:
+            return False
+        quote = Quote(((start, end),), guess_kind(doc.text, start, end), origin=Origin.HUMAN)
+        changed = self.apply_quote_changes
+        return self._push(AddQuoteCommand(self.repo, aset.id, quote, self.annotator, changed))
+
+    def attribute(self, quote: Quote, speaker: Span) -> bool:
+        """Make `speaker` (a mention in the text) the quote's speaker."""
+        aset, doc = self.annotations, self.document
+        if self.readonly or aset is None or aset.id is None or doc is None:
+            return False
+        name = doc.text[speaker.start : speaker.end]
+        command = UpdateQuoteCommand(
+            self.repo,
+            aset.id,
+            quote,
+            self.annotator,
+            self.apply_quote_changes,
+            f"Attribute quote to {name}",
+            speaker=(speaker.start, speaker.end),
+            speaker_label=speaker.label,
+            entity=name,
+        )
+        return self._push(command)
+
+    def delete_quote(self, quote: Quote) -> bool:
+        aset = self.annotations
+        if self.readonly or aset is None or aset.id is None or quote.id is None:
+            return False
+        changed = self.apply_quote_changes
+        return self._push(DeleteQuoteCommand(self.repo, aset.id, quote, self.annotator, changed))
+
+    def apply_quote_changes(self, removed: Sequence[Quote], added: Sequence[Quote]) -> None:
+        aset = self.annotations
+        if aset is None:
+            return
+        gone = {q.id for q in removed}
+        aset.quotes = [q for q in aset.quotes if q.id not in gone] + list(added)
+        self._touched(aset)
+        self.quotes_changed.emit(list(removed), list(added))
+
+    def _touched(self, aset: AnnotationSet) -> None:
+        aset.version += 1
+        if aset.status in (Status.NEW, Status.PREANNOTATED):
+            aset.status = Status.IN_PROGRESS  # as the repository does on every edit
+        self._list_timer.start()
+
+    def _push(self, command: EditCommand[Any]) -> bool:
         if self.document is None:
             return False
         try:
@@ -224,7 +284,7 @@ class DocumentSession(QObject):
         except NewsmarkError as exc:  # overlap, out of range...: the message says which
             self.failed.emit(str(exc))
             return False
-        self.undo_stack(self.document.id).push(command)  # redo() re-reads the set
+        self.undo_stack(self.document.id).push(command)
         self.saved.emit(command.text())
         return True
 
@@ -235,11 +295,8 @@ class DocumentSession(QObject):
             return
         gone = {s.id for s in removed}
         aset.spans = [s for s in aset.spans if s.id not in gone] + list(added)
-        aset.version += 1
-        if aset.status in (Status.NEW, Status.PREANNOTATED):
-            aset.status = Status.IN_PROGRESS  # as the repository does on every edit
+        self._touched(aset)
         self.spans_changed.emit(list(removed), list(added))
-        self._list_timer.start()
 
     def reload_annotations(self) -> None:
         """Re-read the current set (after an undo command wrote through the repository)."""

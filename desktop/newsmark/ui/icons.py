@@ -33,6 +33,8 @@ ICONS: dict[str, str] = {
     "next_span": "fa6s.angle-right",
     "previous_span": "fa6s.angle-left",
     "shortcuts": "fa6s.keyboard",
+    "quote": "fa6s.quote-left",
+    "speaker": "fa6s.user",
     "grow_span": "fa6s.up-right-and-down-left-from-center",
     "shrink_span": "fa6s.down-left-and-up-right-to-center",
     "history": "fa6s.clock-rotate-left",

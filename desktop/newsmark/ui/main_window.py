@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -20,6 +20,7 @@ from newsmark import __version__
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
 from newsmark.domain.labels import LabelSet
+from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
 from newsmark.ui.actions import Actions, label_actions
@@ -34,8 +35,14 @@ from newsmark.ui.views.document_panel import DocumentPanel
 from newsmark.ui.views.label_palette import LabelPalette
 from newsmark.ui.views.quote_panel import QuotePanel
 from newsmark.ui.views.status_bar import StatusBar
+from newsmark.ui.window_state import WindowState
 from newsmark.workers.nlp_worker import NlpWorker
 from newsmark.workers.task_runner import TaskRunner
+
+ABOUT = (
+    "<h3>Newsmark {version}</h3><p>Annotate entities and quotations in news articles, "
+    "pre-annotated by spaCy, saved as you go.</p>"
+)
 
 
 class MainWindow(QMainWindow):
@@ -73,8 +80,7 @@ class MainWindow(QMainWindow):
         self.tasks = tasks or TaskRunner(self)
         self.importer = ImportController(repo, self.tasks, self.status, self)
         self.setAcceptDrops(not self.session.readonly)
-        ini = QSettings.Format.IniFormat
-        self._settings = QSettings(str(settings_path), ini) if settings_path else None
+        self._state = WindowState(settings_path)
 
         self._build_central(readonly_reason)
         self.quotes = QuotePanel(self)
@@ -99,7 +105,7 @@ class MainWindow(QMainWindow):
             [self.documents_dock, self.labels_dock], [300, 190], Qt.Orientation.Horizontal
         )
         self.resizeDocks([self.quotes_dock], [190], Qt.Orientation.Vertical)
-        self._restore_settings()
+        self._state.restore(self)
 
     # -- building ---------------------------------------------------------------------
     def _build_central(self, readonly_reason: str | None) -> None:
@@ -149,6 +155,11 @@ class MainWindow(QMainWindow):
         a["grow_span_start"].triggered.connect(lambda: e.resize_selected("start", False))
         a["shrink_span_start"].triggered.connect(lambda: e.resize_selected("start", True))
         e.span_selected.connect(self._update_actions)
+        a["mark_quote"].triggered.connect(e.mark_quote)
+        a["same_speaker"].triggered.connect(e.same_speaker_as_previous)
+        for n in range(1, 10):
+            a[f"speaker_{n}"].triggered.connect(lambda _=False, n=n: e.attribute_speaker(n))
+        s.quotes_changed.connect(self._show_quote_changes)
         e.hint_given.connect(lambda text: self.status.showMessage(text, 4000))
         a["next_unfinished"].triggered.connect(self.next_unfinished)
         a["shortcuts"].triggered.connect(lambda: ShortcutsDialog(self.all_actions(), self).exec())
@@ -159,7 +170,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, n=name: e.label_selection(n))
         self.label_palette.label_clicked.connect(e.label_selection)
         self.article.span_clicked.connect(e.select_span)
-        self.quotes.quote_selected.connect(self.article.select_quote)
+        self.quotes.quote_selected.connect(self.editor.select_quote)
         self.documents.document_selected.connect(s.open)
         self.documents.filter_changed.connect(
             lambda: s.list_documents(self.documents.status, self.documents.search_text)
@@ -203,6 +214,14 @@ class MainWindow(QMainWindow):
         self.editor.follow_change(removed, added)
         self._show_counts(self.session.annotations)
 
+    def _show_quote_changes(self, removed: list[Quote], added: list[Quote]) -> None:
+        aset = self.session.annotations
+        quotes = aset.quotes if aset else []
+        self.article.set_quotes(quotes)
+        self.quotes.set_quotes(self.article.text, quotes)
+        self.editor.follow_quote_change(removed, added)
+        self._show_counts(aset)
+
     def _show_counts(self, aset: AnnotationSet | None) -> None:
         counts: dict[str, int] = {}
         for span in aset.spans if aset else []:
@@ -216,7 +235,8 @@ class MainWindow(QMainWindow):
         writable = not self.session.readonly and self.session.annotations is not None
         a.set_enabled(DECISIONS, writable)
         has_span = writable and self.article.selected_span is not None
-        a.set_enabled((*EDGE_ACTIONS, "delete_span"), has_span)
+        a.set_enabled(EDGE_ACTIONS, has_span)
+        a["delete_span"].setEnabled(writable)  # the span, else the quote, selected
         a["undo"].setEnabled(self.session.undo_group.canUndo())
         a["redo"].setEnabled(self.session.undo_group.canRedo())
         for action in self.label_actions:
@@ -266,30 +286,10 @@ class MainWindow(QMainWindow):
             self.step(+1)
 
     def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Newsmark",
-            f"<h3>Newsmark {__version__}</h3><p>Annotate entities and quotations in news "
-            "articles, pre-annotated by spaCy, saved as you go.</p>",
-        )
-
-    # -- settings ---------------------------------------------------------------------
-    def _restore_settings(self) -> None:
-        if self._settings is None:
-            return
-        geometry = self._settings.value("window/geometry")
-        state = self._settings.value("window/state")
-        if geometry is not None:
-            self.restoreGeometry(geometry)  # a QByteArray read back from the INI file
-        if state is not None:
-            self.restoreState(state)
+        QMessageBox.about(self, "About Newsmark", ABOUT.format(version=__version__))
 
     def save_settings(self) -> None:
-        if self._settings is None:
-            return
-        self._settings.setValue("window/geometry", self.saveGeometry())
-        self._settings.setValue("window/state", self.saveState())
-        self._settings.sync()
+        self._state.save(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()

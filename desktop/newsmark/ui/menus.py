@@ -37,6 +37,13 @@ def build_menus(window: MainWindow) -> None:
     label_menu = bar.addMenu("&Label")  # doubles as the label hotkey cheat-sheet
     label_menu.addActions(window.label_actions)
 
+    quote_menu = bar.addMenu("&Quote")
+    quote_menu.addAction(a["mark_quote"])
+    quote_menu.addAction(a["same_speaker"])
+    speakers = quote_menu.addMenu("&Speaker")
+    for n in range(1, 10):
+        speakers.addAction(a[f"speaker_{n}"])
+
     doc_menu = bar.addMenu("&Document")
     for name in ("previous_document", "next_document", "next_unfinished"):
         doc_menu.addAction(a[name])

@@ -1,4 +1,4 @@
-"""Span editing from the article view: label, relabel, delete, resize, select."""
+"""Editing from the article view: spans (label, relabel, resize, delete) and quotes."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, Signal
 
 from newsmark.domain.annotations import AnnotationSet
+from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Span
 from newsmark.ui.document_session import DocumentSession
+from newsmark.ui.speaker_roster import build_roster
 from newsmark.ui.views.article_view import ArticleView
 
 
@@ -33,8 +35,16 @@ class SpanEditor(QObject):
         return self.article.selected_span
 
     def select_span(self, span: Span | None) -> None:
+        """Select a span (None clears); one thing is selected at a time."""
+        if span is not None and self.article.selected_quote is not None:
+            self.article.select_quote(None)
         self.article.select_span(span)
         self.span_selected.emit(span)
+
+    def select_quote(self, quote: Quote | None) -> None:
+        if quote is not None and self.selected is not None:
+            self.select_span(None)
+        self.article.select_quote(quote)
 
     def select_next(self, forward: bool = True) -> None:
         self.select_span(self.article.next_span(forward))
@@ -65,9 +75,61 @@ class SpanEditor(QObject):
             self._select_range(*target)
 
     def delete_selected(self) -> None:
-        span = self.selected
-        if span is not None and self.session.delete_span(span):
-            self.select_span(None)
+        """Delete the selected span, else the selected quote."""
+        span, quote = self.selected, self.article.selected_quote
+        if span is not None:
+            if self.session.delete_span(span):
+                self.select_span(None)
+        elif quote is not None and self.session.delete_quote(quote):
+            self.select_quote(None)
+
+    # -- quotes -------------------------------------------------------------------------
+    def mark_quote(self) -> None:
+        target = self.article.snapped_selection()
+        if target is None:
+            self.hint_given.emit("Select the quoted text first")
+            return
+        if self.session.mark_quote(*target):
+            self.article.setTextCursor(self.article.cursor_for(target[1], target[1]))
+            self._select_quote_at(target[0], target[1])
+
+    def attribute_speaker(self, number: int) -> None:
+        """Give the selected quote the roster's speaker `number` (1–9)."""
+        quote, aset = self.article.selected_quote, self.session.annotations
+        if quote is None or aset is None:
+            self.hint_given.emit("Select a quote first (Quotes panel, or mark one with Q)")
+            return
+        roster = build_roster(self.article.text, aset.spans)
+        if not 1 <= number <= len(roster):
+            self.hint_given.emit(f"No speaker {number}: label the people first")
+            return
+        if self.session.attribute(quote, roster[number - 1].mention):
+            self._select_quote_at(quote.start, quote.end)
+
+    def same_speaker_as_previous(self) -> None:
+        quote, aset = self.article.selected_quote, self.session.annotations
+        if quote is None or aset is None:
+            self.hint_given.emit("Select a quote first")
+            return
+        earlier = [q for q in aset.quotes if q.start < quote.start and q.speaker is not None]
+        if not earlier:
+            self.hint_given.emit("No earlier quote has a speaker")
+            return
+        previous = max(earlier, key=lambda q: q.start)
+        assert previous.speaker is not None
+        mention = Span(*previous.speaker, previous.speaker_label or "PERSON")
+        if self.session.attribute(quote, mention):
+            self._select_quote_at(quote.start, quote.end)
+
+    def follow_quote_change(self, removed: Sequence[Quote], added: Sequence[Quote]) -> None:
+        selected = self.article.selected_quote
+        if selected is not None and selected.id in {q.id for q in removed}:
+            self.select_quote(added[0] if len(added) == 1 else None)
+
+    def _select_quote_at(self, start: int, end: int) -> None:
+        aset = self.session.annotations
+        found = [q for q in (aset.quotes if aset else []) if (q.start, q.end) == (start, end)]
+        self.select_quote(found[0] if found else None)
 
     def resize_selected(self, edge: str, forward: bool) -> None:
         """Move the selected span's `edge` ("start" or "end") to the next token boundary."""

@@ -84,6 +84,7 @@ class ArticleView(QPlainTextEdit):
         self._tokens = TokenIndex(())
         self._exact = False  # the last drag was an Alt-drag: keep exact characters
         self.selected_span: Span | None = None
+        self.selected_quote: Quote | None = None
         self._spans: dict[tuple[int, int, str, str], Span] = {}
         self._highlighter = SpanHighlighter(self.document(), labels)
         self._overlay = Overlay()
@@ -121,7 +122,9 @@ class ArticleView(QPlainTextEdit):
         self._umap = Utf16Map(self._text)
         self._tokens = TokenIndex(document.tokens if document else ())
         self._overlay.selected = None
+        self._overlay.selected_quote = []
         self.selected_span = None
+        self.selected_quote = None
         # Index first, then set the text: the highlighter formats each block once.
         self._highlighter.set_spans(spans, self._umap, rehighlight=False)
         self._highlighter.set_confirmed(confirmed, rehighlight=False)  # the text formats it
@@ -275,11 +278,20 @@ class ArticleView(QPlainTextEdit):
             self.ensureCursorVisible()
         self.viewport().update()
 
-    def select_quote(self, quote: Quote) -> None:
-        """Select a quote's text (its hull) and scroll to it."""
-        self.select_span(None)
-        self.setTextCursor(self.cursor_for(quote.start, quote.end))
-        self.ensureCursorVisible()
+    def select_quote(self, quote: Quote | None) -> None:
+        """Tint a quote (None clears) and scroll to it; the text selection is left alone
+        so a label key cannot label the whole quote by accident."""
+        self.selected_quote = quote
+        parts = quote.parts if quote else ()
+        self._overlay.selected_quote = [self.to_utf16(s, e) for s, e in parts]
+        if quote is not None:
+            self.setTextCursor(self.cursor_for(quote.start, quote.start))
+            self.ensureCursorVisible()
+        self.viewport().update()
+
+    def set_quotes(self, quotes: Sequence[Quote]) -> None:
+        self._overlay.set_quotes(quotes, self._text, self._umap)
+        self.viewport().update()
 
     # -- painting and events ----------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -62,6 +62,7 @@ class Overlay:
     def __init__(self) -> None:
         self.quotes: list[tuple[list[tuple[int, int]], tuple[int, int] | None, QColor]] = []
         self.selected: tuple[int, int] | None = None
+        self.selected_quote: list[tuple[int, int]] = []  # UTF-16 parts of the chosen quote
 
     def set_quotes(self, quotes: Sequence[Quote], text: str, umap: Utf16Map) -> None:
         self.quotes = []
@@ -75,6 +76,8 @@ class Overlay:
     def paint(self, editor: QPlainTextEdit, clip: QRect) -> None:
         if not self.quotes and self.selected is None:
             return
+        tint = QColor(editor.palette().highlight().color())
+        tint.setAlpha(38)
         painter = QPainter(editor.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for block, origin in visible_blocks(editor, clip):
@@ -88,6 +91,10 @@ class Overlay:
                     self._underline(
                         painter, range_rects(block, origin, *cue), color, 1.2, Qt.PenStyle.DotLine
                     )
+            for s, e in self.selected_quote:
+                if s < b1 and e > b0:
+                    for rect in range_rects(block, origin, s, e):
+                        painter.fillRect(rect, tint)
             if self.selected and self.selected[0] < b1 and self.selected[1] > b0:
                 pen = QPen(editor.palette().highlight().color(), 1.6)
                 painter.setPen(pen)

@@ -1,0 +1,75 @@
+"""Undoable quote edits: mark a quote, attribute it to a speaker, delete it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from newsmark.commands.edit_command import EditCommand, item_id
+from newsmark.domain.quotes import Quote
+
+Changed = Callable[[Sequence[Quote], Sequence[Quote]], None]
+
+
+class QuoteCommand(EditCommand[Quote]):
+    """An undoable quote edit (see EditCommand); no signals."""
+
+
+class AddQuoteCommand(QuoteCommand):
+    """Mark a quote (undo removes it)."""
+
+    def __init__(self, repo: Any, set_id: int, quote: Quote, who: str, on_changed: Changed) -> None:
+        super().__init__(repo, set_id, who, on_changed, f"Mark {quote.kind.value} quote")
+        self.quote = quote
+
+    def _do(self) -> tuple[list[Quote], list[Quote]]:
+        self.quote = self.repo.add_quote(self.set_id, self.quote, self.who)
+        return [], [self.quote]
+
+    def _undo(self) -> tuple[list[Quote], list[Quote]]:
+        return [self.repo.delete_quote(self.set_id, item_id(self.quote), self.who)], []
+
+
+class DeleteQuoteCommand(QuoteCommand):
+    """Remove a quote (undo restores it with its id)."""
+
+    def __init__(self, repo: Any, set_id: int, quote: Quote, who: str, on_changed: Changed) -> None:
+        super().__init__(repo, set_id, who, on_changed, "Delete quote")
+        self.quote = quote
+
+    def _do(self) -> tuple[list[Quote], list[Quote]]:
+        self.quote = self.repo.delete_quote(self.set_id, item_id(self.quote), self.who)
+        return [self.quote], []
+
+    def _undo(self) -> tuple[list[Quote], list[Quote]]:
+        self.quote = self.repo.add_quote(self.set_id, self.quote, self.who)
+        return [], [self.quote]
+
+
+class UpdateQuoteCommand(QuoteCommand):
+    """Change a quote's speaker, cue or kind; undo writes the earlier quote back."""
+
+    def __init__(
+        self,
+        repo: Any,
+        set_id: int,
+        quote: Quote,
+        who: str,
+        on_changed: Changed,
+        text: str,
+        **changes: Any,
+    ) -> None:
+        super().__init__(repo, set_id, who, on_changed, text)
+        self.before = quote
+        self.after: Quote | None = None
+        self.changes = changes
+
+    def _do(self) -> tuple[list[Quote], list[Quote]]:
+        self.after = self.repo.update_quote(
+            self.set_id, item_id(self.before), self.who, **self.changes
+        )
+        return [self.before], [self.after]
+
+    def _undo(self) -> tuple[list[Quote], list[Quote]]:
+        restored = self.repo.replace_quote(self.set_id, self.before, self.who)
+        return [self.after or self.before], [restored]

@@ -1,0 +1,44 @@
+"""The speaker roster: a document's people and organisations, numbered 1–9 by first mention."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsmark.domain.spans import Span
+
+SPEAKER_LABELS = ("PERSON", "ORG", "GPE")
+MAX_SPEAKERS = 9
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """One roster entry: the fullest name seen and the mention a quote will point to."""
+
+    name: str
+    label: str
+    mention: Span
+
+
+def build_roster(text: str, spans: Sequence[Span]) -> list[Speaker]:
+    """Distinct speakers in order of first appearance (at most nine, for the digit keys).
+
+    A later "Netanyahu" joins an earlier "Benjamin Netanyahu" (same label, same last
+    word); the corpus-wide entity linking of issue 5 will replace this heuristic.
+    """
+    roster: list[Speaker] = []
+    keys: dict[tuple[str, str], int] = {}
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.label not in SPEAKER_LABELS:
+            continue
+        name = " ".join(text[span.start : span.end].split())
+        if not name:
+            continue
+        key = (span.label, name.split()[-1].casefold().removesuffix("'s").removesuffix("’s"))
+        if key in keys:
+            continue
+        if len(roster) == MAX_SPEAKERS:
+            break
+        keys[key] = len(roster)
+        roster.append(Speaker(name, span.label, span))
+    return roster
