@@ -267,3 +267,25 @@ def test_mark_a_quote_attribute_it_by_digit_and_same_as_previous(qtbot, editor, 
     QTest.keyClick(view, Qt.Key.Key_Delete)  # no span selected: deletes the quote
     assert len(ws.repo.annotation_set(doc_id, ws.annotator).quotes) == 1
     assert win.quotes.model.rowCount() == 1
+
+
+def test_roster_lists_speakers_by_first_mention(qtbot, editor):
+    from newsmark.domain.spans import Span as S
+    from newsmark.ui.speaker_roster import build_roster
+
+    text = "Benjamin Netanyahu spoke to Vladimir Putin. Netanyahu said Russia must act.\n"
+    spans = [
+        S(0, 18, "PERSON"),
+        S(28, 42, "PERSON"),
+        S(44, 53, "PERSON"),
+        S(59, 65, "GPE"),
+    ]
+    roster = build_roster(text, spans)
+    assert [(sp.name, sp.label) for sp in roster] == [
+        ("Benjamin Netanyahu", "PERSON"),
+        ("Vladimir Putin", "PERSON"),
+        ("Russia", "GPE"),
+    ]
+    win, _ = editor
+    win.quotes.refresh_roster()
+    assert win.quotes.roster_label.text().startswith("Speakers:")

@@ -105,7 +105,11 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("undo", "&Undo", (QKeySequence.StandardKey.Undo,), "Undo the last edit", "undo"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the undone edit", "redo"),
     ActionSpec(
-        "delete_span", "&Delete span", ("Delete", "X"), "Delete the selected span", "delete_span"
+        "delete_span",
+        "&Delete",
+        ("Delete", "X"),
+        "Delete the selected span or quote",
+        "delete_span",
     ),
     ActionSpec("open", "&Open…", (QKeySequence.StandardKey.Open,), "Import article files", "open"),
     ActionSpec("find_document", "&Find document…", ("Ctrl+F",), "Search titles and text", "search"),

@@ -23,6 +23,8 @@ def speaker_name(quote: Quote, text: str) -> str | None:
 def speaker_color(quote: Quote, text: str) -> str:
     """A stable colour per speaker (by entity name, else the mention's text)."""
     name = speaker_name(quote, text)
-    if name is None:
-        return NO_SPEAKER_COLOR
+    return NO_SPEAKER_COLOR if name is None else speaker_color_for_name(name)
+
+
+def speaker_color_for_name(name: str) -> str:
     return SPEAKER_COLORS[zlib.crc32(name.casefold().encode()) % len(SPEAKER_COLORS)]

@@ -107,7 +107,6 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.quotes_dock], [190], Qt.Orientation.Vertical)
         self._state.restore(self)
 
-    # -- building ---------------------------------------------------------------------
     def _build_central(self, readonly_reason: str | None) -> None:
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -171,6 +170,11 @@ class MainWindow(QMainWindow):
         self.label_palette.label_clicked.connect(e.label_selection)
         self.article.span_clicked.connect(e.select_span)
         self.quotes.quote_selected.connect(self.editor.select_quote)
+        self.quotes.set_roster_source(
+            lambda: (self.article.text, s.annotations.spans if s.annotations else [])
+        )
+        for changed in (s.document_opened, s.annotations_changed, s.spans_changed):
+            changed.connect(self.quotes.refresh_roster_soon)
         self.documents.document_selected.connect(s.open)
         self.documents.filter_changed.connect(
             lambda: s.list_documents(self.documents.status, self.documents.search_text)

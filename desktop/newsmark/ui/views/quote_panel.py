@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from html import escape
 
-from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from newsmark.domain.quotes import Quote
+from newsmark.domain.spans import Span
+from newsmark.ui.colors import speaker_color_for_name
 from newsmark.ui.models.quote_list_model import QuoteListModel
+from newsmark.ui.speaker_roster import Speaker, build_roster
+
+ROSTER_DELAY_MS = 150
+RosterSource = Callable[[], tuple[str, Sequence[Span]]]
 
 
 class QuotePanel(QWidget):
@@ -39,13 +53,46 @@ class QuotePanel(QWidget):
         header.resizeSection(2, 80)
         header.resizeSection(3, 110)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.roster_label = QLabel(self)
+        self.roster_label.setObjectName("speaker_roster")
+        self.roster_label.setTextFormat(Qt.TextFormat.RichText)
+        self.roster_label.setWordWrap(True)
+        self.roster: list[Speaker] = []
+        self._roster_source: RosterSource | None = None
+        self._roster_timer = QTimer(self)
+        self._roster_timer.setSingleShot(True)
+        self._roster_timer.setInterval(ROSTER_DELAY_MS)  # after a burst of edits, once
+        self._roster_timer.timeout.connect(self.refresh_roster)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.roster_label)
         layout.addWidget(self.table)
         self.table.clicked.connect(self._on_clicked)
 
     def set_quotes(self, text: str, quotes: Sequence[Quote]) -> None:
         self.model.set_quotes(text, quotes)
+
+    def set_roster_source(self, source: RosterSource) -> None:
+        """Where the roster comes from: a callable returning (text, spans)."""
+        self._roster_source = source
+
+    def refresh_roster_soon(self) -> None:
+        self._roster_timer.start()
+
+    def refresh_roster(self) -> None:
+        """Rebuild the roster shown above the quotes: digit, name, speaker colour."""
+        if self._roster_source is None:
+            return
+        text, spans = self._roster_source()
+        self.roster = build_roster(text, spans)
+        parts = [
+            f'<b>{n}</b>&nbsp;<span style="color:{speaker_color_for_name(sp.name)}">'
+            f"{escape(sp.name)}</span>"
+            for n, sp in enumerate(self.roster, start=1)
+        ]
+        self.roster_label.setText(
+            "Speakers: " + " · ".join(parts) if parts else "Speakers: label people to list them"
+        )
 
     def _on_clicked(self, index: QModelIndex) -> None:
         quote = self.model.quote_at(index.row())
