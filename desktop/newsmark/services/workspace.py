@@ -61,6 +61,14 @@ def open_workspace(
         raise StorageError(f"no Newsmark database at {db_path}")
     reason: str | None = None
     lock: WriterLock | None = None
+    if not readonly and not os.access(directory, os.W_OK):
+        # Checked before the lock, whose file could not be created here either.
+        if not take_lock:
+            raise StorageError(
+                f"the data directory {directory} is not writable (read-only file system or "
+                "permissions); nothing was changed: fix it or use another --data-dir"
+            )
+        reason, readonly = f"the data directory {directory} is not writable", True
     if not readonly:
         lock = WriterLock(db_path)
         if not lock.acquire():
@@ -75,8 +83,6 @@ def open_workspace(
                 )
             reason = f"another Newsmark ({holder or 'unknown process'}) is editing this database"
             readonly, lock = True, None
-    if not readonly and not os.access(directory, os.W_OK):
-        reason, readonly = f"the data directory {directory} is not writable", True
     try:
         db = Database.open(db_path, readonly=readonly, backup_dir=paths.backups_dir(directory))
     except BaseException:
