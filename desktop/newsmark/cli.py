@@ -65,6 +65,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="annotator for annotations that come with the files (default: import:FORMAT)",
     )
+    p.add_argument(
+        "--map-labels",
+        action="append",
+        default=[],
+        metavar="OLD=NEW[,...]",
+        help="rename labels of imported spans (e.g. PER=PERSON)",
+    )
+    p.add_argument(
+        "--add-labels",
+        action="append",
+        default=[],
+        metavar="L[,...]",
+        help="accept these labels besides the label set's",
+    )
 
     p = command("preannotate", "run the model over documents and store its annotations")
     which = p.add_mutually_exclusive_group(required=True)
@@ -88,6 +102,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", default="accepted", choices=STATUS_FILTERS)
     p.add_argument("--annotator", default=None)
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    p.add_argument(
+        "--alignment",
+        default="strict",
+        choices=("strict", "expand", "contract"),
+        help="token-based formats: spans off token boundaries are refused "
+        "(strict, the default), widened (expand) or narrowed (contract)",
+    )
+    p.add_argument(
+        "--split",
+        type=float,
+        default=None,
+        metavar="R",
+        help="spacy format: -o is a folder with train.spacy (share R) and dev.spacy",
+    )
+    p.add_argument("--seed", type=int, default=0, help="shuffle seed for --split (default 0)")
 
     p = command("eval-quotes", "score quote predictions against gold JSONL")
     p.add_argument("gold", type=Path)

@@ -50,8 +50,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from newsmark.services.importing import import_paths
+    from newsmark.services.importing import LabelOptions, import_paths
 
+    labels = LabelOptions.parse(args.map_labels, args.add_labels)
     ws = _workspace(args)
     try:
         update, close = _bar("import")
@@ -60,7 +61,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 ws.repo,
                 args.paths,
                 fmt=args.fmt,
-                annotator=args.annotator or f"import:{args.fmt or 'file'}",
+                annotator=args.annotator,
+                labels=labels,
                 progress=update,
             )
         finally:
@@ -131,11 +133,18 @@ def cmd_export(args: argparse.Namespace) -> int:
             status=args.status,
             annotator=args.annotator,
             force=args.force,
+            alignment=args.alignment,
+            split=args.split,
+            seed=args.seed,
         )
     finally:
         ws.close()
-    for line in report.misaligned[:20]:
-        print(f"newsmark: warning: span not aligned to tokens: {line}", file=sys.stderr)
+    for line in report.misaligned[:50]:
+        print(f"newsmark: warning: {line}", file=sys.stderr)
+    if len(report.misaligned) > 50:
+        print(f"newsmark: warning: and {len(report.misaligned) - 50} more", file=sys.stderr)
+    for note in report.notes:
+        print(f"newsmark: note: {note}", file=sys.stderr)
     print(report.summary(), file=sys.stderr if dest is None else sys.stdout)
     return 0
 
@@ -170,9 +179,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_formats(args: argparse.Namespace) -> int:
-    from newsmark.formats import all_formats
+    from newsmark.services.catalog import formats
 
-    for fmt in all_formats():
+    for fmt in formats():
         modes = ("read" if fmt.read else "") + ("/write" if fmt.write else "")
         exts = " ".join(fmt.extensions) or "-"
         print(f"{fmt.name:<12} {modes.strip('/'):<10} {exts:<16} {fmt.keeps}")

@@ -168,10 +168,14 @@ def _walk(root: Path, extensions: tuple[str, ...]) -> list[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not _is_hidden(d)]
         base = Path(dirpath)
+        # In a brat collection the .txt is read through its .ann: import it once, annotated.
+        standoff = {Path(n).stem for n in filenames if Path(n).suffix.lower() == ".ann"}
         files.extend(
             base / name
             for name in filenames
-            if not _is_hidden(name) and Path(name).suffix.lower() in extensions
+            if not _is_hidden(name)
+            and Path(name).suffix.lower() in extensions
+            and not (Path(name).suffix.lower() == ".txt" and Path(name).stem in standoff)
         )
     return sorted(files, key=lambda p: p.relative_to(root).parts)
 

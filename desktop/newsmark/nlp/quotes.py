@@ -171,3 +171,8 @@ def make_quote_component(
     if not beliefs:
         lexicon = replace(lexicon, beliefs=frozenset(), intents=frozenset())
     return QuoteComponent(name, lexicon, chosen, min_length)
+
+
+# At import, not only when the component is built: spaCy imports this module (an entry
+# point) whenever a pipeline is created, so a DocBin read anywhere has the getters.
+register_extensions()

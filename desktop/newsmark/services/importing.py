@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError
+from newsmark.domain.labels import LabelSet
 from newsmark.formats import detect_format, get_format, iter_input_files
 from newsmark.nlp.tokens import tokenize_many
 from newsmark.resources import seed_files
+from newsmark.services import catalog  # noqa: F401 - registers the spacy format
 from newsmark.services.progress import Cancel, Cancelled, Progress, never_cancel, no_progress
 from newsmark.storage import BatchInputError, Repository
 
@@ -49,14 +52,57 @@ class ImportReport:
         return text
 
 
+@dataclass(frozen=True)
+class LabelOptions:
+    """`--map-labels OLD=NEW` renames imported labels; `--add-labels` accepts new ones."""
+
+    mapping: dict[str, str] = field(default_factory=dict)
+    extra: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, map_labels: Sequence[str] = (), add_labels: Sequence[str] = ()) -> LabelOptions:
+        mapping: dict[str, str] = {}
+        for item in (p.strip() for arg in map_labels for p in arg.split(",")):
+            old, sep, new = item.partition("=")
+            if not sep or not old.strip() or not new.strip():
+                raise InputError(None, None, f"--map-labels wants OLD=NEW, got {item!r}")
+            mapping[old.strip()] = new.strip()
+        extra = tuple(x.strip() for arg in add_labels for x in arg.split(",") if x.strip())
+        return cls(mapping, extra)
+
+    def apply(self, item: DocumentInput) -> DocumentInput:
+        if not self.mapping:
+            return item
+        rename = self.mapping
+        spans = tuple(replace(s, label=rename.get(s.label, s.label)) for s in item.spans)
+        quotes = tuple(
+            replace(q, speaker_label=rename.get(q.speaker_label, q.speaker_label))
+            if q.speaker_label
+            else q
+            for q in item.quotes
+        )
+        return replace(item, spans=spans, quotes=quotes)
+
+    def label_set(self, repo: Repository) -> LabelSet | None:
+        if not self.extra or repo.labels is None:
+            return None  # the repository's own set
+        return repo.labels.with_labels(self.extra)
+
+
 def import_file(
-    repo: Repository, path: Path, *, fmt: str | None, annotator: str
+    repo: Repository,
+    path: Path,
+    *,
+    fmt: str | None,
+    annotator: str | None,
+    labels: LabelOptions | None = None,
 ) -> tuple[list[int], list[int], int]:
     """Import one file whole or not at all: (added ids, duplicate ids, new annotation sets)."""
+    labels = labels or LabelOptions()
     reader = get_format(fmt) if fmt else detect_format(path)
     if reader.read is None:
         raise InputError(path, None, f"format {reader.name!r} cannot be imported")
-    inputs = list(reader.read(path))
+    inputs = [labels.apply(item) for item in reader.read(path)]
     if not inputs:
         raise InputError(path, None, "no documents in file")
     for item in inputs:
@@ -72,7 +118,9 @@ def import_file(
     tokens = tokenize_many(item.text for item in inputs)
     items = list(zip(inputs, tokens, strict=True))
     try:
-        results = repo.add_documents(items, annotator)
+        results = repo.add_documents(
+            items, annotator or f"import:{reader.name}", labels=labels.label_set(repo)
+        )
     except BatchInputError as exc:
         # The repository validates annotations without knowing the file: add path and line.
         line = inputs[exc.index].line
@@ -88,7 +136,8 @@ def import_paths(
     paths: Sequence[Path],
     *,
     fmt: str | None = None,
-    annotator: str = "import",
+    annotator: str | None = None,
+    labels: LabelOptions | None = None,
     progress: Progress = no_progress,
     cancel: Cancel = never_cancel,
 ) -> ImportReport:
@@ -105,7 +154,9 @@ def import_paths(
             raise Cancelled()
         progress(n, len(files), f"importing {path.name}")
         try:
-            added, dupes, new_sets = import_file(repo, path, fmt=fmt, annotator=annotator)
+            added, dupes, new_sets = import_file(
+                repo, path, fmt=fmt, annotator=annotator, labels=labels
+            )
         except InputError as exc:
             log.info("refused %s", exc)
             report.refused.append(exc)

@@ -14,6 +14,7 @@ from newsmark.formats import detect_format, get_format, iter_input_files
 from newsmark.formats.newsmark_jsonl import export_record
 from newsmark.nlp.model import LoadedModel
 from newsmark.nlp.preannotate import predict_texts
+from newsmark.services import catalog  # noqa: F401 - registers the spacy format
 
 
 def read_inputs(
