@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from newsmark.domain.spans import Span
 
-SPEAKER_LABELS = ("PERSON", "ORG", "GPE")
+SPEAKER_LABELS = ("PERSON", "ORG", "GPE")  # keys of the ranking below
 MAX_SPEAKERS = 9
 
 
@@ -21,16 +21,17 @@ class Speaker:
 
 
 def build_roster(text: str, spans: Sequence[Span]) -> list[Speaker]:
-    """Distinct speakers in order of first appearance (at most nine, for the digit keys).
+    """Distinct speakers by first appearance, places last (at most nine: the digit keys).
 
     A later "Netanyahu" joins an earlier "Benjamin Netanyahu" (same label, same last
     word); the corpus-wide entity linking of issue 5 will replace this heuristic.
     """
     roster: list[Speaker] = []
     keys: dict[tuple[str, str], int] = {}
-    for span in sorted(spans, key=lambda s: s.start):
-        if span.label not in SPEAKER_LABELS:
-            continue
+    # People and organisations first, then places ("Russia said"), each by first mention.
+    rank = {"PERSON": 0, "ORG": 0, "GPE": 1}
+    candidates = [s for s in spans if s.label in SPEAKER_LABELS]
+    for span in sorted(candidates, key=lambda s: (rank[s.label], s.start)):
         name = " ".join(text[span.start : span.end].split())
         if not name:
             continue
