@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from newsmark import paths
 from newsmark.domain.errors import InputError, StorageError
 from newsmark.storage import Database, WriterLock
+from newsmark.storage import backup as backup_files
 
 
 def _db_path(data_dir: str | Path | None) -> Path:
@@ -71,8 +71,9 @@ def upgrade(data_dir: str | Path | None) -> str:
 def backup(data_dir: str | Path | None, dest: Path | None) -> Path:
     directory = paths.data_dir(data_dir)
     if dest is None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        dest = paths.backups_dir(directory) / f"newsmark-{stamp}.sqlite3"
+        # Named as a manual copy: automatic rotation never deletes what a person asked for.
+        path = paths.database_path(directory)
+        dest = paths.backups_dir(directory) / backup_files.backup_name(path, backup_files.MANUAL)
     if dest.exists():
         raise InputError(dest, None, "file exists; choose another name")
     dest.parent.mkdir(parents=True, exist_ok=True)

@@ -69,9 +69,12 @@ def list_backups(db_path: Path, backup_dir: Path) -> list[Path]:
     return sorted(backup_dir.glob(f"{db_path.stem}-*.sqlite3"))
 
 
+MANUAL = "manual"  # the reason of copies a person asked for (`db backup`): never rotated
+
+
 def rotate(db_path: Path, backup_dir: Path, keep: int) -> list[Path]:
     """Delete all but the newest `keep` automatic backups; return what was deleted."""
-    backups = list_backups(db_path, backup_dir)
+    backups = [p for p in list_backups(db_path, backup_dir) if not p.stem.endswith(f"-{MANUAL}")]
     doomed = backups[: max(0, len(backups) - max(keep, 1))]
     for old in doomed:
         old.unlink(missing_ok=True)
