@@ -1,0 +1,1 @@
+"""Undoable edits (QUndoCommands) that act through the repository."""

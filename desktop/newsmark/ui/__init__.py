@@ -1,0 +1,1 @@
+"""The window: main window, panels, item models, dialogs (Qt widgets only)."""

@@ -1,0 +1,1 @@
+"""Background work for the window: the NLP thread and cancellable tasks."""

@@ -1,0 +1,1 @@
+"""Qt item models adapting domain objects for views."""

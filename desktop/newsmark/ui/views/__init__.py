@@ -1,0 +1,1 @@
+"""Widgets: the article view, docks and the status bar."""
