@@ -96,3 +96,27 @@ def test_first_run_seeds_in_a_task_and_opens_the_seed(qtbot, tmp_path):
     finally:
         root.shutdown()
     assert (tmp_path / "data" / app_module.WINDOW_SETTINGS).is_file()
+
+
+def test_a_second_instance_opens_read_only_with_a_banner(qtbot, tmp_path):
+    from newsmark.services.workspace import seed_if_empty
+
+    first = open_workspace(tmp_path / "data", take_lock=True)
+    seed_if_empty(first)
+    second = open_workspace(tmp_path / "data", take_lock=True)
+    assert second.readonly
+    root = app_module.Application(second, None)
+    qtbot.addWidget(root.window)
+    try:
+        root.start()
+        win = root.window
+        assert win.banner.isVisible() and "another Newsmark" in win.banner.text()
+        assert not win.window_actions["open"].isEnabled()
+        assert win.documents.model.rowCount() == 1
+        # The model's prediction is shown but not written: nothing is touched.
+        qtbot.waitUntil(lambda: bool(win.article.spans), timeout=MODEL_TIMEOUT_MS)
+        doc_id = win.article.current_document.id
+        assert first.repo.annotation_set(doc_id, second.annotator, create=False) is None
+    finally:
+        root.shutdown()
+        first.close()
