@@ -15,6 +15,7 @@ import signal
 import sqlite3
 import tempfile
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
@@ -87,7 +88,12 @@ def valid_samples(tmp: Path) -> dict[str, list[dict[str, bytes]]]:
     }
     for name in READERS:
         fmt = get_format(name)
-        if name == "brat":
+        if name == "spacy":
+            from newsmark.nlp.docbin import write_docbin  # the spacy format's own writer
+
+            write_docbin([record], tmp / "sample.spacy")
+            out[name] = [{".spacy": (tmp / "sample.spacy").read_bytes()}]
+        elif name == "brat":
             dest = tmp / "brat-out"
             write_brat([record], dest)
             [ann] = sorted(dest.glob("*.ann"))
@@ -170,7 +176,14 @@ def case_strategy(samples: list[dict[str, bytes]]) -> st.SearchStrategy[dict[str
         def replaced(k: str, content: st.SearchStrategy[bytes]) -> Any:
             return content.map(lambda b: {**files, k: b})
 
+        deeper = []
+        if main == ".spacy":
+            # A DocBin is zlib-compressed msgpack: mutate inside the compression too, or
+            # every case would stop at the decompressor.
+            inner = zlib.decompress(files[main])
+            deeper.append(replaced(main, mutated(inner).map(zlib.compress)))
         return st.one_of(
+            *deeper,
             key.flatmap(lambda k: replaced(k, mutated(files[k]))),
             key.flatmap(
                 lambda k: replaced(k, st.integers(0, len(files[k])).map(lambda n: files[k][:n]))
