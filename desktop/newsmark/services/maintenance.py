@@ -6,6 +6,7 @@ from pathlib import Path
 
 from newsmark import paths
 from newsmark.domain.errors import InputError, StorageError
+from newsmark.services.workspace import describe_holder
 from newsmark.storage import Database, WriterLock
 from newsmark.storage import backup as backup_files
 
@@ -39,7 +40,7 @@ def info(data_dir: str | Path | None) -> str:
         db.close()
     holder = WriterLock(path).holder()
     if holder:
-        lines.append(f"in use by: {holder}")
+        lines.append(f"in use by: {describe_holder(holder)}")
     return "\n".join(lines)
 
 

@@ -38,6 +38,18 @@ class Workspace:
             self.lock.release()
 
 
+def describe_holder(holder: dict[str, object] | None) -> str:
+    """The lock holder as people read it: "pid 4242, newsmark gui, since 12:01"."""
+    if not holder:
+        return "an unknown process"
+    parts = [f"pid {holder.get('pid')}"] if holder.get("pid") else []
+    if holder.get("command"):
+        parts.append(str(holder["command"]))
+    if holder.get("since"):
+        parts.append(f"since {holder['since']}")
+    return ", ".join(parts) or "an unknown process"
+
+
 def open_workspace(
     data_dir: str | Path | None = None, *, readonly: bool = False, take_lock: bool = False
 ) -> Workspace:
@@ -77,11 +89,13 @@ def open_workspace(
                 # The window edits without re-reading the set before each edit, so a second
                 # writer's changes could land unseen beside its edits: refuse instead.
                 raise StorageError(
-                    f"{db_path} is being edited by another Newsmark (pid {holder.get('pid')}: "
-                    f"{holder.get('command')}); close it, or import from its window, and try "
-                    "again (nothing was changed)"
+                    f"{db_path} is being edited by another Newsmark ({describe_holder(holder)});"
+                    " close it, or import from its window, and try again (nothing was changed)"
                 )
-            reason = f"another Newsmark ({holder or 'unknown process'}) is editing this database"
+            reason = (
+                f"another Newsmark ({describe_holder(holder)}) is editing this database; "
+                "this window is read-only until it closes"
+            )
             readonly, lock = True, None
     try:
         db = Database.open(db_path, readonly=readonly, backup_dir=paths.backups_dir(directory))
