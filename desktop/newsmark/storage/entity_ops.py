@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from newsmark.domain.entities import Entity
@@ -111,3 +111,71 @@ def merge(session: Session, keep_id: int, drop_id: int, who: str) -> Entity:
         session, None, who, "merge_entities", drop_id, entity_json(before), entity_json(after)
     )
     return after
+
+
+def counts(session: Session) -> dict[int, tuple[int, int]]:
+    """Entity id -> (mentions, quotes) over every annotation set."""
+    out: dict[int, list[int]] = {}
+    for column, table in ((0, SpanRow), (1, QuoteRow)):
+        found = session.execute(
+            select(table.entity_id, func.count())
+            .where(table.entity_id.is_not(None))
+            .group_by(table.entity_id)
+        )
+        for entity_id, n in found:
+            out.setdefault(int(entity_id), [0, 0])[column] = int(n)
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def links(session: Session, entity_id: int) -> dict[str, list[int]]:
+    """The span and quote ids linked to an entity (what a merge would relink)."""
+    return {
+        kind: sorted(session.scalars(select(table.id).where(table.entity_id == entity_id)))
+        for kind, table in (("spans", SpanRow), ("quotes", QuoteRow))
+    }
+
+
+def unmerge(
+    session: Session, kept: Entity, dropped: Entity, linked: dict[str, list[int]], who: str
+) -> Entity:
+    """Undo a merge: recreate `dropped` with its id and relink the mentions it had.
+
+    `kept` is the surviving entity as it was before the merge (its kb_id is restored).
+    """
+    keep_id = kept.id
+    if session.get(EntityRow, dropped.id) is not None:
+        raise InputError(None, None, f"entity id {dropped.id} is already in use")
+    row = EntityRow(id=dropped.id, name=dropped.name, label=dropped.label, kb_id=dropped.kb_id)
+    session.add(row)
+    keep = session.get(EntityRow, keep_id)
+    if keep is not None:
+        keep.kb_id = kept.kb_id  # the merge may have copied the dropped one's over
+    session.flush()
+    span_ids, quote_ids = linked.get("spans", []), linked.get("quotes", [])
+    session.execute(
+        update(SpanRow)
+        .where(SpanRow.id.in_(span_ids), SpanRow.entity_id == keep_id)
+        .values(entity_id=dropped.id)
+    )
+    session.execute(
+        update(QuoteRow)
+        .where(QuoteRow.id.in_(quote_ids), QuoteRow.entity_id == keep_id)
+        .values(entity_id=dropped.id, entity=dropped.name)
+    )
+    set_ids = {
+        *session.scalars(select(SpanRow.set_id).where(SpanRow.id.in_(span_ids))),
+        *session.scalars(select(QuoteRow.set_id).where(QuoteRow.id.in_(quote_ids))),
+    }
+    for set_id in sorted(set_ids):
+        edits.touch(
+            session,
+            edits.load_set(session, set_id),
+            who,
+            "unmerge_entities",
+            dropped.id,
+            {"entity_id": keep_id},
+            {"entity_id": dropped.id, "name": dropped.name, **linked},
+            human=False,
+        )
+    edits.log(session, None, who, "unmerge_entities", dropped.id, None, entity_json(dropped))
+    return rows.entity(row)

@@ -236,6 +236,24 @@ class Repository(AnnotationEdits):
         with self.db.session() as s:
             return entity_ops.merge(s, keep_id, drop_id, who)
 
+    def entity_counts(self) -> dict[int, tuple[int, int]]:
+        """Entity id -> (mentions, quotes) across the corpus (unused entities are absent)."""
+        with self.db.session(write=False) as s:
+            return entity_ops.counts(s)
+
+    def entity_links(self, entity_id: int) -> dict[str, list[int]]:
+        """{"spans": [...], "quotes": [...]}: the ids linked to the entity."""
+        with self.db.session(write=False) as s:
+            return entity_ops.links(s, entity_id)
+
+    def unmerge_entities(
+        self, kept: Entity, dropped: Entity, links: dict[str, list[int]], who: str
+    ) -> Entity:
+        """The inverse of `merge_entities`: `dropped` comes back (same id) with its links;
+        `kept` is the surviving entity as it was before the merge."""
+        with self.db.session() as s:
+            return entity_ops.unmerge(s, kept, dropped, links, who)
+
     # -- stats ------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
