@@ -123,7 +123,8 @@ def counts(session: Session) -> dict[int, tuple[int, int]]:
             .group_by(table.entity_id)
         )
         for entity_id, n in found:
-            out.setdefault(int(entity_id), [0, 0])[column] = int(n)
+            if entity_id is not None:
+                out.setdefault(entity_id, [0, 0])[column] = int(n)
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 

@@ -13,10 +13,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from newsmark.commands.edit_command import EditCommand
+from newsmark.commands.logged_command import restore_history
+from newsmark.commands.macro_command import MacroCommand
 from newsmark.commands.quote_commands import (
     AddQuoteCommand,
     DeleteQuoteCommand,
-    UpdateQuoteCommand,
 )
 from newsmark.commands.span_commands import (
     AddSpanCommand,
@@ -26,10 +27,12 @@ from newsmark.commands.span_commands import (
 )
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
+from newsmark.domain.entities import Entity
 from newsmark.domain.errors import NewsmarkError
 from newsmark.domain.quotes import Quote, guess_kind
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
+from newsmark.ui.quote_attribution import attribution_command
 from newsmark.workers.nlp_worker import NlpWorker
 
 log = logging.getLogger(__name__)
@@ -189,6 +192,9 @@ class DocumentSession(QObject):
         stack = self._stacks.get(doc_id)
         if stack is None:
             stack = self._stacks[doc_id] = QUndoStack(self.undo_group)
+            aset = self.annotations
+            if aset is not None and aset.id is not None and aset.document_id == doc_id:
+                restore_history(stack, self.repo, aset.id, self.annotator, self.reload_annotations)
         return stack
 
     def label_range(self, start: int, end: int, label: str) -> bool:
@@ -235,23 +241,16 @@ class DocumentSession(QObject):
         changed = self.apply_quote_changes
         return self._push(AddQuoteCommand(self.repo, aset.id, quote, self.annotator, changed))
 
-    def attribute(self, quote: Quote, speaker: Span) -> bool:
-        """Make `speaker` (a mention in the text) the quote's speaker."""
+    def attribute(self, quote: Quote, speaker: Span, entity: Entity | None = None) -> bool:
+        """Make `speaker` (a mention in the text) the quote's speaker, linked to its entity."""
         aset, doc = self.annotations, self.document
         if self.readonly or aset is None or aset.id is None or doc is None:
             return False
-        name = doc.text[speaker.start : speaker.end]
-        command = UpdateQuoteCommand(
-            self.repo,
-            aset.id,
-            quote,
-            self.annotator,
-            self.apply_quote_changes,
-            f"Attribute quote to {name}",
-            speaker=(speaker.start, speaker.end),
-            speaker_label=speaker.label,
-            entity=name,
-        )
+        try:
+            command = attribution_command(self, quote, speaker, entity)
+        except NewsmarkError as exc:
+            self.failed.emit(str(exc))
+            return False
         return self._push(command)
 
     def delete_quote(self, quote: Quote) -> bool:
@@ -276,7 +275,7 @@ class DocumentSession(QObject):
             aset.status = Status.IN_PROGRESS  # as the repository does on every edit
         self._list_timer.start()
 
-    def _push(self, command: EditCommand[Any]) -> bool:
+    def _push(self, command: EditCommand[Any] | MacroCommand) -> bool:
         if self.document is None:
             return False
         try:

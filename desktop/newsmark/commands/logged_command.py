@@ -1,0 +1,89 @@
+"""An edit rebuilt from the edit log after a restart: undo and redo go through `revert`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+# Edits the repository can invert (`Repository.revert`); other rows end the history.
+REVERTIBLE_OPS = frozenset(
+    {
+        "add_span",
+        "update_span",
+        "replace_span",
+        "link_span",
+        "delete_span",
+        "add_quote",
+        "update_quote",
+        "replace_quote",
+        "delete_quote",
+        "set_status",
+    }
+)
+MAX_RESTORED_STEPS = 500
+
+
+def describe(entry: Any) -> str:
+    """A history line for a logged edit, in the words the live commands use."""
+    data = entry.after or entry.before or {}
+    label = data.get("label") if isinstance(data, dict) else None
+    words = {
+        "add_span": f"Label {label}",
+        "update_span": f"Edit {label}",
+        "replace_span": f"Restore {label}",
+        "link_span": f"Link {label}",
+        "delete_span": f"Delete {label}",
+        "add_quote": "Mark quote",
+        "update_quote": "Edit quote",
+        "replace_quote": "Restore quote",
+        "delete_quote": "Delete quote",
+    }
+    if entry.op == "set_status" and isinstance(entry.after, dict):
+        return f"Status {entry.after.get('status', '')}".replace("_", " ")
+    return words.get(entry.op, entry.op.replace("_", " "))
+
+
+class LoggedEditCommand(QUndoCommand):
+    """A step of an earlier session: undo reverts its log row, redo reverts that revert.
+
+    `on_changed()` runs after each undo/redo so the window re-reads the set. No signals.
+    """
+
+    def __init__(self, repo: Any, entry: Any, who: str, on_changed: Callable[[], None]) -> None:
+        super().__init__(describe(entry))
+        self.repo, self.who, self._on_changed = repo, who, on_changed
+        self.entry_id: int = entry.id  # the row whose inverse undo applies
+        self._done = True  # it happened before the restart: push() must not redo it
+
+    def redo(self) -> None:
+        if self._done:
+            return
+        self.entry_id = self.repo.revert(self.entry_id, self.who).id
+        self._done = True
+        self._on_changed()
+
+    def undo(self) -> None:
+        self.entry_id = self.repo.revert(self.entry_id, self.who).id
+        self._done = False
+        self._on_changed()
+
+
+def restorable(entries: Sequence[Any]) -> list[Any]:
+    """The newest run of revertible edits (an irreversible row, e.g. an import, ends it)."""
+    out: list[Any] = []
+    for entry in reversed(entries):
+        if entry.op not in REVERTIBLE_OPS or len(out) == MAX_RESTORED_STEPS:
+            break
+        out.append(entry)
+    return out[::-1]
+
+
+def restore_history(
+    stack: QUndoStack, repo: Any, set_id: int, who: str, on_changed: Callable[[], None]
+) -> None:
+    """Fill a fresh document stack with the set's logged edits (undo survives a restart)."""
+    for entry in restorable(repo.edit_log(set_id)):
+        stack.push(LoggedEditCommand(repo, entry, who, on_changed))
+    stack.setClean()
