@@ -92,6 +92,28 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "Attribute the selected quote to the previous quote's speaker",
         "speaker",
     ),
+    ActionSpec("mark_cue", "Mark &cue", ("C",), "The selected text is the quote's cue", "quote"),
+    ActionSpec(
+        "cycle_kind",
+        "Change quote &kind",
+        ("Shift+K",),
+        "Cycle the selected quote's kind: direct, indirect, mixed",
+        "quote",
+    ),
+    ActionSpec(
+        "next_unattributed",
+        "&Next unattributed quote",
+        ("Shift+N",),
+        "Select the next quote with no speaker (Ctrl+click a name to attribute it)",
+        "speaker",
+    ),
+    ActionSpec(
+        "apply_all",
+        "Apply to &all mentions…",
+        ("Ctrl+Shift+L",),
+        "Label every other occurrence of the selected span's text the same way",
+        "label",
+    ),
     *(
         ActionSpec(
             f"speaker_{n}",

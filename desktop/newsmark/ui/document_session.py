@@ -275,6 +275,10 @@ class DocumentSession(QObject):
             aset.status = Status.IN_PROGRESS  # as the repository does on every edit
         self._list_timer.start()
 
+    def push(self, command: Any) -> bool:
+        """Apply a command that has `apply()` (quote, entity, macro) and stack it."""
+        return self._push(command)
+
     def _push(self, command: EditCommand[Any] | MacroCommand) -> bool:
         if self.document is None:
             return False

@@ -28,6 +28,7 @@ from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from newsmark.ui.document_session import DocumentSession
 from newsmark.ui.import_controller import ImportController
 from newsmark.ui.menus import DECISIONS, EDGE_ACTIONS, build_menus
+from newsmark.ui.quote_wiring import install_quote_and_entity_tools
 from newsmark.ui.span_editor import SpanEditor
 from newsmark.ui.views.article_view import ArticleView
 from newsmark.ui.views.banner import Banner
@@ -94,6 +95,8 @@ class MainWindow(QMainWindow):
         self.history_dock = self._dock("history", "History", self.history, bottom)
         self.tabifyDockWidget(self.quotes_dock, self.history_dock)
         self.quotes_dock.raise_()
+        self.tools = install_quote_and_entity_tools(self)  # Entities dock, quote/entity tools
+        self.entities_dock = self.tools.entities_dock
         build_menus(self)
         self._connect(worker)
         self._update_actions()

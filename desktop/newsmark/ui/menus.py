@@ -36,10 +36,14 @@ def build_menus(window: MainWindow) -> None:
 
     label_menu = bar.addMenu("&Label")  # doubles as the label hotkey cheat-sheet
     label_menu.addActions(window.label_actions)
+    label_menu.addSeparator()
+    label_menu.addAction(a["apply_all"])
 
     quote_menu = bar.addMenu("&Quote")
     quote_menu.addAction(a["mark_quote"])
     quote_menu.addAction(a["same_speaker"])
+    for name in ("mark_cue", "cycle_kind", "next_unattributed"):
+        quote_menu.addAction(a[name])
     speakers = quote_menu.addMenu("&Speaker")
     for n in range(1, 10):
         speakers.addAction(a[f"speaker_{n}"])
@@ -55,6 +59,7 @@ def build_menus(window: MainWindow) -> None:
     view_menu.addAction(window.documents_dock.toggleViewAction())
     view_menu.addAction(window.labels_dock.toggleViewAction())
     view_menu.addAction(window.quotes_dock.toggleViewAction())
+    view_menu.addAction(window.entities_dock.toggleViewAction())
     view_menu.addAction(window.history_dock.toggleViewAction())
 
     help_menu = bar.addMenu("&Help")

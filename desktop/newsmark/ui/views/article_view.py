@@ -55,9 +55,11 @@ class ArticleView(QPlainTextEdit):
 
     Signals:
         span_clicked(object): the Span under a click (None when clicking plain text).
+        mention_clicked(object): the Span under a Ctrl+click (a speaker for the quote).
     """
 
     span_clicked = Signal(object)
+    mention_clicked = Signal(object)
 
     def __init__(self, labels: LabelSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -352,7 +354,10 @@ class ArticleView(QPlainTextEdit):
         if event.button() != Qt.MouseButton.LeftButton:
             return
         if not self.textCursor().hasSelection():
-            self.span_clicked.emit(self.span_at(self.offset_at(event.position().toPoint())))
+            span = self.span_at(self.offset_at(event.position().toPoint()))
+            # Ctrl+click names the selected quote's speaker and keeps the quote selected.
+            ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            (self.mention_clicked if ctrl else self.span_clicked).emit(span)
             return
         # Drag-select snaps to tokens on release; Alt-drag keeps exact characters.
         self._exact = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)

@@ -8,13 +8,17 @@ from html import escape
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCompleter,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from newsmark.domain.entities import Entity
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Span
 from newsmark.ui.colors import speaker_color_for_name
@@ -30,9 +34,11 @@ class QuotePanel(QWidget):
 
     Signals:
         quote_selected(object): the Quote the user picked.
+        entity_chosen(object): a corpus Entity picked in the speaker search box.
     """
 
     quote_selected = Signal(object)
+    entity_chosen = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,14 +69,44 @@ class QuotePanel(QWidget):
         self._roster_timer.setSingleShot(True)
         self._roster_timer.setInterval(ROSTER_DELAY_MS)  # after a burst of edits, once
         self._roster_timer.timeout.connect(self.refresh_roster)
+        # Speakers from the whole corpus, with autocomplete: "Netanyahu" finds the entity
+        # annotated in another article.
+        self.speaker_search = QLineEdit(self)
+        self.speaker_search.setObjectName("speaker_search")
+        self.speaker_search.setPlaceholderText("Speaker from the corpus…")
+        self.speaker_search.setMaximumWidth(260)
+        self._entities: dict[str, Entity] = {}
+        self.completer = QCompleter([], self)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.speaker_search.setCompleter(self.completer)
+        self.completer.activated.connect(self._choose)
+        self.speaker_search.returnPressed.connect(lambda: self._choose(self.speaker_search.text()))
+        top = QHBoxLayout()
+        top.addWidget(self.roster_label, 1)
+        top.addWidget(self.speaker_search)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.roster_label)
+        layout.addLayout(top)
         layout.addWidget(self.table)
         self.table.clicked.connect(self._on_clicked)
 
     def set_quotes(self, text: str, quotes: Sequence[Quote]) -> None:
         self.model.set_quotes(text, quotes)
+
+    def set_entities(self, entities: Sequence[Entity]) -> None:
+        """The corpus entities the speaker search box completes."""
+        self._entities = {f"{e.name} ({e.label})": e for e in entities}
+        self.completer.model().setStringList(list(self._entities))  # type: ignore[attr-defined]
+
+    def _choose(self, text: str) -> None:
+        entity = self._entities.get(text) or next(
+            (e for e in self._entities.values() if e.name.casefold() == text.strip().casefold()),
+            None,
+        )
+        if entity is not None:
+            self.entity_chosen.emit(entity)
+            self.speaker_search.clear()
 
     def set_roster_source(self, source: RosterSource) -> None:
         """Where the roster comes from: a callable returning (text, spans)."""

@@ -1,0 +1,125 @@
+"""Entity work in the window: the entity panel's edits and merges, and "Apply to all mentions"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog, QWidget
+
+from newsmark.commands.entity_commands import MergeEntitiesCommand, UpdateEntityCommand
+from newsmark.commands.macro_command import MacroCommand
+from newsmark.commands.span_commands import AddSpanCommand, UpdateSpanCommand
+from newsmark.domain.entities import Entity
+from newsmark.domain.errors import NewsmarkError
+from newsmark.domain.spans import Origin, Span
+from newsmark.ui.dialogs.apply_all_dialog import ApplyAllDialog, Occurrence
+from newsmark.ui.document_session import DocumentSession
+
+
+def occurrences(text: str, selected: Span, spans: list[Span]) -> list[Occurrence]:
+    """Every other whole-word occurrence of the selected span's text, with what is there."""
+    needle = text[selected.start : selected.end]
+    out: list[Occurrence] = []
+    if not needle.strip():
+        return out
+    pattern = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
+    for m in pattern.finditer(text):
+        start, end = m.span()
+        if (start, end) == (selected.start, selected.end):
+            continue
+        same = next((s for s in spans if (s.start, s.end) == (start, end)), None)
+        if same is not None:
+            if same.label != selected.label:
+                out.append(Occurrence(start, end, current=same.label))
+            continue  # already labelled the same way
+        clash = next((s for s in spans if s.start < end and start < s.end), None)
+        blocked = f"overlaps {text[clash.start : clash.end]} ({clash.label})" if clash else None
+        out.append(Occurrence(start, end, blocked=blocked))
+    return out
+
+
+class EntityTools(QObject):
+    """Turns entity-panel requests and "Apply to all mentions" into undoable commands.
+
+    Signals:
+        entities_changed(object, object): the corpus entities and their counts, re-read.
+        hint_given(str): a short message for the status bar.
+    """
+
+    entities_changed = Signal(object, object)
+    hint_given = Signal(str)
+
+    def __init__(
+        self,
+        session: DocumentSession,
+        selected_span: Callable[[], Span | None],
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._selected_span = selected_span
+        self._parent = parent
+        self.confirm: Callable[[ApplyAllDialog], bool] = lambda d: (
+            d.exec() == QDialog.DialogCode.Accepted
+        )
+
+    def refresh(self) -> None:
+        try:
+            entities, counts = self.session.repo.entities(), self.session.repo.entity_counts()
+        except NewsmarkError as exc:
+            self.session.failed.emit(str(exc))
+            return
+        self.entities_changed.emit(entities, counts)
+
+    def _after_entity_edit(self) -> None:
+        self.refresh()
+        self.session.reload_annotations()  # quotes carry the entity's name too
+
+    def edit(self, entity: Entity, changes: dict[str, Any]) -> None:
+        command = UpdateEntityCommand(
+            self.session.repo, entity, self.session.annotator, self._after_entity_edit, **changes
+        )
+        self.session.push(command)
+
+    def merge(self, keep: Entity, drop: Entity) -> None:
+        command = MergeEntitiesCommand(
+            self.session.repo, keep, drop, self.session.annotator, self._after_entity_edit
+        )
+        self.session.push(command)
+
+    def apply_to_all(self) -> bool:
+        """Preview the other occurrences of the selected span's text; label the checked
+        ones (relabel where a span already covers exactly that range) as ONE undo step."""
+        s, span, doc = self.session, self._selected_span(), self.session.document
+        aset = s.annotations
+        if span is None or aset is None or aset.id is None or doc is None or s.readonly:
+            self.hint_given.emit("Select a labelled span first (click it, or Tab)")
+            return False
+        found = occurrences(doc.text, span, aset.spans)
+        if not found:
+            self.hint_given.emit(f"No other “{doc.text[span.start : span.end]}” to label")
+            return False
+        dialog = ApplyAllDialog(doc.text, span.label, found, self._parent)
+        if not self.confirm(dialog):
+            return False
+        steps: list[Any] = []
+        for occ in dialog.chosen():
+            existing = next(
+                (x for x in aset.spans if (x.start, x.end) == (occ.start, occ.end)), None
+            )
+            if existing is not None:
+                steps.append(
+                    UpdateSpanCommand(
+                        s.repo, aset.id, existing, s.annotator, s.apply_changes, label=span.label
+                    )
+                )
+            else:
+                new = Span(occ.start, occ.end, span.label, Origin.HUMAN, entity_id=span.entity_id)
+                steps.append(AddSpanCommand(s.repo, aset.id, new, s.annotator, s.apply_changes))
+        if not steps:
+            return False
+        name = doc.text[span.start : span.end]
+        return s.push(MacroCommand(f"Label all {len(steps)} “{name}” {span.label}", steps))
