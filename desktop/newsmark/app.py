@@ -153,6 +153,8 @@ class Application(QObject):
             settings_path=workspace.data_dir / WINDOW_SETTINGS,
             readonly_reason=workspace.readonly_reason,
             tasks=self.tasks,
+            settings=workspace.settings,
+            labels=workspace.repo.labels,
         )
 
     def start(self) -> None:
@@ -231,6 +233,8 @@ def run(data_dir: Path | None, model: str | None, debug: bool, paths: list[Path]
         crash.uninstall()
         return 1
     root = Application(ws, model, paths)
+    if not ws.readonly and not ws.settings.has_annotator:
+        root.window.preferences.ask_annotator()  # first run only; tests preset the name
     app.aboutToQuit.connect(root.shutdown)
     root.start()
     try:

@@ -110,7 +110,9 @@ def open_workspace(
         except (OSError, StorageError) as exc:
             log.warning("daily backup failed: %s", exc)
     settings = Settings(paths.settings_path(directory))
-    return Workspace(directory, db, Repository(db), settings, readonly, reason, lock)
+    # The label set edited in Preferences is the one edits are checked against.
+    repo = Repository(db, labels=settings.labels)
+    return Workspace(directory, db, repo, settings, readonly, reason, lock)
 
 
 def seed_if_empty(ws: Workspace, progress: Progress = no_progress) -> list[int]:

@@ -134,6 +134,21 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "delete_span",
     ),
     ActionSpec("open", "&Open…", (QKeySequence.StandardKey.Open,), "Import article files", "open"),
+    ActionSpec("export", "&Export…", ("Ctrl+E",), "Export annotation sets to a file", None),
+    ActionSpec(
+        "preferences",
+        "&Preferences…",
+        ("Ctrl+,",),
+        "Annotator, model, labels, font and theme",
+        None,
+    ),
+    ActionSpec(
+        "rerun_model",
+        "Re-run &model",
+        ("Ctrl+R",),
+        "Predict this document again; your edits are never overwritten",
+        "model",
+    ),
     ActionSpec("find_document", "&Find document…", ("Ctrl+F",), "Search titles and text", "search"),
     ActionSpec("quit", "&Quit", (QKeySequence.StandardKey.Quit,), "Quit Newsmark", "quit"),
     ActionSpec(

@@ -23,11 +23,12 @@ from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
+from newsmark.services.settings import Settings
 from newsmark.ui.actions import Actions, label_actions
-from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from newsmark.ui.document_session import DocumentSession
 from newsmark.ui.import_controller import ImportController
 from newsmark.ui.menus import DECISIONS, EDGE_ACTIONS, build_menus
+from newsmark.ui.preferences_controller import PreferencesController
 from newsmark.ui.quote_wiring import install_quote_and_entity_tools
 from newsmark.ui.span_editor import SpanEditor
 from newsmark.ui.views.article_view import ArticleView
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         settings_path: Path | None = None,
         readonly_reason: str | None = None,
         tasks: TaskRunner | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
@@ -97,6 +99,9 @@ class MainWindow(QMainWindow):
         self.quotes_dock.raise_()
         self.tools = install_quote_and_entity_tools(self)  # Entities dock, quote/entity tools
         self.entities_dock = self.tools.entities_dock
+        if settings is None:  # newsmark.ini beside window.ini; in memory without a data dir
+            settings = Settings(settings_path.with_name("newsmark.ini") if settings_path else None)
+        self.preferences = PreferencesController(self, settings, worker)
         build_menus(self)
         self._connect(worker)
         self._update_actions()
@@ -164,7 +169,7 @@ class MainWindow(QMainWindow):
         s.quotes_changed.connect(self._show_quote_changes)
         e.hint_given.connect(lambda text: self.status.showMessage(text, 4000))
         a["next_unfinished"].triggered.connect(self.next_unfinished)
-        a["shortcuts"].triggered.connect(lambda: ShortcutsDialog(self.all_actions(), self).exec())
+        a["shortcuts"].triggered.connect(self.preferences.show_shortcuts)
         s.undo_group.canUndoChanged.connect(a["undo"].setEnabled)
         s.undo_group.canRedoChanged.connect(a["redo"].setEnabled)
         for action in self.label_actions:

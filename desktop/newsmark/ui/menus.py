@@ -16,7 +16,11 @@ def build_menus(window: MainWindow) -> None:
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addAction(a["open"])
+    file_menu.addMenu(window.preferences.recent_menu)
     file_menu.addAction(a["find_document"])
+    file_menu.addAction(a["export"])
+    file_menu.addSeparator()
+    file_menu.addAction(a["preferences"])
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])
 
@@ -54,6 +58,8 @@ def build_menus(window: MainWindow) -> None:
     doc_menu.addSeparator()
     for name in DECISIONS:
         doc_menu.addAction(a[name])
+    doc_menu.addSeparator()
+    doc_menu.addAction(a["rerun_model"])
 
     view_menu = bar.addMenu("&View")
     view_menu.addAction(window.documents_dock.toggleViewAction())

@@ -1,0 +1,258 @@
+"""Settings-backed window features: export, preferences, keymap, recent files, re-run model."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QFont, QGuiApplication
+from PySide6.QtWidgets import QMenu, QMessageBox
+
+from newsmark.domain.document import Document
+from newsmark.domain.errors import NewsmarkError
+from newsmark.services.settings import Settings, os_user
+from newsmark.ui.dialogs.export_dialog import ExportDialog
+from newsmark.ui.dialogs.preferences_dialog import (
+    AnnotatorDialog,
+    Preferences,
+    PreferencesDialog,
+)
+from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+from newsmark.ui.keymap import Keymap
+from newsmark.ui.preferences_theme import apply_theme
+from newsmark.ui.views.article_view import ARTICLE_POINT_SIZE, article_font
+from newsmark.workers.nlp_worker import NlpWorker
+
+if TYPE_CHECKING:
+    from newsmark.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+RECENT_MAX = 10
+ADD_NEW_ONLY = "Add new model spans only"
+
+
+class PreferencesController(QObject):
+    """Owns the dialogs and menus that read or write the settings.
+
+    Signals:
+        preferences_changed(object): the Preferences the user confirmed (and stored).
+        rerun_done(int): the number of model spans a re-run wrote (-1: skipped).
+    """
+
+    preferences_changed = Signal(object)
+    rerun_done = Signal(int)
+
+    def __init__(
+        self, window: MainWindow, settings: Settings, worker: NlpWorker | None = None
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = settings
+        self.worker = worker
+        self.keymap = Keymap(settings, window.all_actions())
+        for name in self.keymap.apply():
+            log.warning("keymap: shortcut for %s not applied (unknown or clashing)", name)
+        self.recent_menu = QMenu("Open &Recent", window)
+        self.recent_menu.setObjectName("recent_menu")
+        self.export_dialog: ExportDialog | None = None
+        self._rerun_request: int | None = None
+        # Replaced in tests: after a human edit, True adds new model spans, False skips.
+        self.ask_add_new_only = self._ask_add_new_only
+        self.apply_appearance()
+        self._rebuild_recent()
+        a = window.window_actions
+        a["export"].triggered.connect(self.show_export)
+        a["preferences"].triggered.connect(self.show_preferences)
+        a["rerun_model"].triggered.connect(self.rerun_model)
+        a["rerun_model"].setEnabled(worker is not None and not window.session.readonly)
+        window.session.document_opened.connect(self._remember)
+        if worker is not None:
+            worker.prediction_ready.connect(self._on_prediction)
+            worker.prediction_failed.connect(self._on_prediction_failed)
+        hints = QGuiApplication.styleHints()
+        hints.colorSchemeChanged.connect(lambda *_: self.apply_appearance())
+
+    # -- appearance -------------------------------------------------------------------
+    def apply_appearance(self) -> None:
+        apply_theme(self.settings.theme, self.window.article)
+        family, size = self.settings.font
+        font = article_font()
+        if family:
+            font = QFont(font)
+            font.setFamilies([family, *font.families()])
+        font.setPointSize(size or ARTICLE_POINT_SIZE)
+        self.window.article.setFont(font)
+
+    def ask_annotator(self) -> str:
+        """First run: ask who annotates (the OS user by default), store it and use it."""
+        default = os_user()
+        dialog = AnnotatorDialog(default, self.window)
+        dialog.exec()
+        name = dialog.annotator(default)
+        self.settings.set("annotator", name)
+        self.window.session.annotator = name  # nothing is open yet at first start
+        return name
+
+    # -- dialogs ----------------------------------------------------------------------
+    def show_export(self) -> ExportDialog:
+        if self.export_dialog is None:
+            w = self.window
+            self.export_dialog = ExportDialog(
+                w.session.repo, w.tasks, [w.session.annotator], w, start_dir=Path.home()
+            )
+            self.export_dialog.exported.connect(
+                lambda report: w.status.show_saved(report.summary())
+            )
+        self.export_dialog.show()  # modeless: the user can keep reading while it runs
+        return self.export_dialog
+
+    def current_preferences(self) -> Preferences:
+        family, size = self.settings.font
+        return Preferences(
+            annotator=self.settings.annotator,
+            model=self.settings.model or "",
+            labels=self.settings.labels,
+            font_family=family or self.window.article.font().family(),
+            font_size=size or self.window.article.font().pointSize(),
+            theme=self.settings.theme,
+        )
+
+    def show_preferences(self) -> PreferencesDialog:
+        dialog = PreferencesDialog(self.current_preferences(), self.window)
+        dialog.accepted_preferences.connect(self.store)
+        dialog.open()
+        return dialog
+
+    def store(self, prefs: Preferences) -> None:
+        s = self.settings
+        s.set("annotator", prefs.annotator)
+        s.set("model", prefs.model)
+        s.set_labels(prefs.labels)
+        s.set("font_family", prefs.font_family)
+        s.set("font_size", str(prefs.font_size))
+        s.set("theme", prefs.theme)
+        self.apply_appearance()
+        self.window.status.show_saved("preferences")
+        self.preferences_changed.emit(prefs)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(
+            self.window.all_actions(), self.window, self.keymap.change, self.keymap.reset
+        )
+        dialog.open()
+        return dialog
+
+    # -- recent documents -------------------------------------------------------------
+    def _remember(self, document: Document, _aset: object) -> None:
+        source = str(document.meta.get("source") or "") if document.meta else ""
+        entry = {"doc_id": document.id, "title": document.title, "source": source}
+        items = [r for r in self.settings.recent if r.get("doc_id") != document.id]
+        self.settings.set_recent([entry, *items][:RECENT_MAX])
+        self._rebuild_recent()
+
+    def _rebuild_recent(self) -> None:
+        self.recent_menu.clear()
+        items = self.settings.recent
+        for n, item in enumerate(items, start=1):
+            title = str(item.get("title") or f"Document {item.get('doc_id')}")
+            action = QAction(f"&{n % 10} {title}" if n <= 10 else title, self.recent_menu)
+            action.setStatusTip(str(item.get("source") or ""))
+            action.triggered.connect(lambda _=False, it=item: self.open_recent(it))
+            self.recent_menu.addAction(action)
+        if items:
+            self.recent_menu.addSeparator()
+            clear = self.recent_menu.addAction("&Clear the list")
+            clear.triggered.connect(self.clear_recent)
+        self.recent_menu.setEnabled(bool(items))
+
+    def clear_recent(self) -> None:
+        self.settings.set_recent([])
+        self._rebuild_recent()
+
+    def open_recent(self, item: dict[str, Any]) -> None:
+        """Select the document if it is stored; else import its file again if it exists."""
+        w = self.window
+        doc_id = item.get("doc_id")
+        if isinstance(doc_id, int) and w.documents.model.row_of(doc_id) is not None:
+            w.documents.select(doc_id)
+            return
+        source = Path(str(item.get("source") or ""))
+        if item.get("source") and source.is_file():
+            w.importer.import_paths([source])
+        else:
+            w.status.show_error(f"“{item.get('title')}” is no longer listed or on disk")
+
+    # -- re-run the model -------------------------------------------------------------
+    def rerun_model(self) -> int | None:
+        """Ask the worker to predict the current document again; returns the request id."""
+        s = self.window.session
+        if self.worker is None or s.document is None or s.readonly:
+            return None
+        self._rerun_request = self.worker.request(s.document.id, s.document.text, supersede=False)
+        self.window.status.show_busy("Re-running the model…")
+        return self._rerun_request
+
+    def _on_prediction_failed(self, request_id: int, _doc_id: int, reason: str) -> None:
+        if request_id == self._rerun_request:
+            self._rerun_request = None
+            self.window.status.show_error(f"Re-running the model failed: {reason}")
+
+    def _on_prediction(self, request_id: int, doc_id: int, prediction: Any) -> None:
+        if request_id != self._rerun_request:
+            return
+        self._rerun_request = None
+        s, status = self.window.session, self.window.status
+        status.show_busy("")
+        if s.document is None or s.document.id != doc_id or s.annotations is None:
+            return  # the user moved on
+        spans, quotes = list(prediction.spans), list(getattr(prediction, "quotes", []))
+        try:
+            if s.repo.save_predictions(doc_id, s.annotator, spans, quotes):
+                written = len(spans)
+            elif self.ask_add_new_only():
+                written = self._add_new_spans(spans)
+            else:
+                status.showMessage("Re-run skipped: your edits are kept as they are", 6000)
+                self.rerun_done.emit(-1)
+                return
+        except NewsmarkError as exc:
+            status.show_error(str(exc))
+            return
+        s.reload_annotations()
+        status.show_saved(f"model re-run: {written} model span(s)")
+        self.rerun_done.emit(written)
+
+    def _add_new_spans(self, predicted: list[Any]) -> int:
+        """Model spans that overlap no existing span, added one by one (not undoable)."""
+        s = self.window.session
+        aset = s.annotations
+        assert aset is not None and aset.id is not None
+        existing = list(aset.spans)
+        added = 0
+        for span in predicted:
+            if any(span.overlaps(other) for other in existing):
+                continue
+            try:
+                existing.append(s.repo.add_span(aset.id, span, s.annotator))
+            except NewsmarkError as exc:  # a label outside the label set, say
+                log.info("re-run: model span not added: %s", exc)
+                continue
+            added += 1
+        return added
+
+    def _ask_add_new_only(self) -> bool:
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Re-run the model")
+        box.setText("This document has your edits, which the model never overwrites.")
+        box.setInformativeText(
+            "Add the model's new spans where you have none (quotes are left as they are), "
+            "or skip the re-run?"
+        )
+        add = box.addButton(ADD_NEW_ONLY, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Skip", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is add

@@ -1,0 +1,190 @@
+"""File › Export: the dialog writes what `newsmark export` writes, asks before overwriting."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from conftest import save_shot
+from newsmark import cli
+from newsmark.domain.document import DocumentInput
+from newsmark.domain.status import Status
+from newsmark.nlp.tokens import tokenize_many
+from newsmark.ui.dialogs.export_dialog import ExportDialog
+from newsmark.ui.main_window import MainWindow
+from newsmark.workers.task_runner import TaskRunner
+
+TEXT = 'Vladimir Putin called Benjamin Netanyahu. "We will not stop," Putin said.\n'
+OTHER = "Olaf Scholz spoke in Berlin on Monday.\n"
+
+
+@pytest.fixture
+def annotated(qtbot, tmp_path: Path):
+    """A window on two documents; the first labelled, with a quote, and accepted."""
+    from newsmark.services.workspace import open_workspace
+
+    data = tmp_path / "data"
+    ws = open_workspace(data, take_lock=True)
+    ws.settings.set("annotator", "ann1")
+    items = [
+        (DocumentInput(text, {"title": title}), tokens)
+        for text, title, tokens in zip(
+            [TEXT, OTHER], ["Call", "Scholz"], tokenize_many([TEXT, OTHER]), strict=True
+        )
+    ]
+    ws.repo.add_documents(items, "import:test")
+    win = MainWindow(ws.repo, "ann1", settings_path=data / "window.ini")
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.load()
+    session = win.session
+    assert session.label_range(0, 14, "PERSON")
+    assert session.label_range(22, 40, "PERSON")
+    quote_start = TEXT.index('"')
+    assert session.mark_quote(quote_start, TEXT.index("Putin said") - 1)
+    session.set_status(Status.ACCEPTED)
+    yield win, ws, data
+    win.tasks.wait()
+    win.close()
+    ws.close()
+
+
+def cli_export(data: Path, out: Path, *options: str) -> str:
+    code = cli.main(["--data-dir", str(data), "export", "-o", str(out), *options])
+    assert code == 0
+    return out.read_text(encoding="utf-8") if out.is_file() else ""
+
+
+def run_dialog(qtbot, dialog: ExportDialog, dest: Path) -> None:
+    dialog.destination.clear()
+    QTest.keyClicks(dialog.destination, str(dest))
+    with qtbot.waitSignal(dialog.exported, timeout=30_000):
+        QTest.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+
+
+def choose(combo, data: str) -> None:
+    """Pick an entry the way a user does: focus the combo and type/arrow to it."""
+    index = combo.findData(data)
+    assert index >= 0, data
+    combo.setFocus()
+    while combo.currentIndex() != index:
+        key = Qt.Key.Key_Down if combo.currentIndex() < index else Qt.Key.Key_Up
+        QTest.keyClick(combo, key)
+
+
+def test_ctrl_e_opens_the_dialog_and_its_file_matches_the_cli(qtbot, annotated, tmp_path):
+    win, _, data = annotated
+    win.activateWindow()
+    QTest.keyClick(win, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = win.preferences.export_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "Ctrl+E" in win.window_actions["export"].toolTip()
+    save_shot(win, tmp_path / "shots" / "export_dialog_window.png")
+    save_shot(dialog, tmp_path / "shots" / "export_dialog.png")
+
+    run_dialog(qtbot, dialog, tmp_path / "gui.jsonl")
+    assert dialog.report.records == 1
+    expected = cli_export(data, tmp_path / "cli.jsonl")
+    assert (tmp_path / "gui.jsonl").read_text(encoding="utf-8") == expected
+    assert "exported 1 annotation set" in dialog.message.text().lower()
+
+
+def test_conll_from_the_dialog_matches_the_cli_and_shows_the_notes(qtbot, annotated, tmp_path):
+    win, _, data = annotated
+    dialog = win.preferences.show_export()
+    choose(dialog.format, "conll")
+    assert dialog.alignment.isEnabled() and not dialog.split.isEnabled()
+    choose(dialog.alignment, "expand")
+    choose(dialog.status_filter, "any")
+    run_dialog(qtbot, dialog, tmp_path / "gui.conll")
+    assert dialog.report.records == 1  # the unopened document has no annotation set
+    expected = cli_export(
+        data,
+        tmp_path / "cli.conll",
+        "--format",
+        "conll",
+        "--status",
+        "any",
+        "--alignment",
+        "expand",
+    )
+    assert (tmp_path / "gui.conll").read_text(encoding="utf-8") == expected
+    assert dialog.report.notes, "CoNLL drops quotes: the report says so"
+    assert "Note:" in dialog.details.toPlainText()
+
+
+def test_spacy_split_writes_a_folder_like_the_cli(qtbot, annotated, tmp_path):
+    win, _, data = annotated
+    dialog = win.preferences.show_export()
+    choose(dialog.format, "spacy")
+    choose(dialog.status_filter, "any")
+    QTest.mouseClick(dialog.split, Qt.MouseButton.LeftButton)
+    assert dialog.split.isChecked()
+    assert dialog.destination.placeholderText() == "Choose a folder…"
+    assert dialog.options()["split"] == 0.8
+    run_dialog(qtbot, dialog, tmp_path / "gui_split")
+    cli_export(
+        data, tmp_path / "cli_split", "--format", "spacy", "--status", "any", "--split", "0.8"
+    )
+    for name in ("train.spacy", "dev.spacy"):
+        gui, ref = tmp_path / "gui_split" / name, tmp_path / "cli_split" / name
+        assert gui.read_bytes() == ref.read_bytes(), name
+
+
+def test_an_existing_file_is_replaced_only_after_asking(qtbot, annotated, tmp_path):
+    win, _, data = annotated
+    dialog = win.preferences.show_export()
+    dest = tmp_path / "out.jsonl"
+    dest.write_text("keep me\n", encoding="utf-8")
+    asked: list[Path] = []
+    dialog.confirm_overwrite = lambda path: asked.append(path) or False
+    dialog.destination.setText(str(dest))
+    QTest.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert asked == [dest] and dialog.task is None
+    assert dest.read_text(encoding="utf-8") == "keep me\n"
+
+    dialog.confirm_overwrite = lambda path: True
+    with qtbot.waitSignal(dialog.exported, timeout=30_000):
+        QTest.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dest.read_text(encoding="utf-8") == cli_export(data, tmp_path / "cli.jsonl")
+
+
+class SlowRepo:
+    """Yields nothing until released, so Cancel lands while the export runs."""
+
+    def __init__(self, repo) -> None:
+        self.repo = repo
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def iter_export(self, **kwargs):
+        self.started.set()
+        self.release.wait(10)
+        yield from self.repo.iter_export(**kwargs)
+
+
+def test_cancel_stops_the_export_and_writes_nothing(qtbot, annotated, tmp_path):
+    win, ws, _ = annotated
+    slow = SlowRepo(ws.repo)
+    tasks = TaskRunner()
+    dialog = ExportDialog(slow, tasks, ["ann1"], win)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dest = tmp_path / "cancelled.jsonl"
+    dialog.destination.setText(str(dest))
+    QTest.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.cancel_button.text() == "Cancel"
+    assert slow.started.wait(10)
+    with qtbot.waitSignal(dialog.task.signals.cancelled, timeout=10_000):
+        QTest.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+        slow.release.set()
+    assert "cancelled" in dialog.message.text()
+    assert not dest.exists()
+    assert not list(tmp_path.glob(".cancelled.jsonl.*"))
+    tasks.wait()
