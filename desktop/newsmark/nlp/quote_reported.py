@@ -10,7 +10,12 @@ from spacy.tokens import Doc, Token
 
 from newsmark.nlp.quote_lexicon import Lexicon
 from newsmark.nlp.quote_marks import Found
-from newsmark.nlp.quote_speakers import mention_span, subject_of
+from newsmark.nlp.quote_speakers import (
+    active_with_object,
+    is_passive,
+    mention_span,
+    subject_of,
+)
 
 Range = tuple[int, int]
 MARKS = set('"“”„‟«»') | {"''", "``"}
@@ -83,6 +88,14 @@ def _cut_next_report(doc: Doc, s: int, e: int, lex: Lexicon) -> tuple[int, Token
             continue
         if t.dep_ != "conj":
             continue
+        # "said the plan was leaked and described it as ...": the second verb is the
+        # speaker's own report (see subject_of), not part of what was said.
+        climbs = is_passive(t.head) and active_with_object(t)
+        if climbs and t.lemma_.lower() in lex.objects | lex.prep_verbs:
+            k = t.left_edge.i
+            while k > s and (doc[k - 1].dep_ == "cc" or doc[k - 1].is_punct):
+                k -= 1
+            return k, None
         if t.lemma_.lower() not in lex.verbs and not any(
             x.lemma_.lower() in lex.verbs and x.pos_ == "VERB" for x in t.subtree if x is not t
         ):

@@ -7,23 +7,17 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from newsmark.nlp.quote_roles import GROUP_NOUNS, PERSON_ROLES, corrected_label, gender_near
+
 Range = tuple[int, int]
 
 SUBJ_DEPS = {"nsubj", "nsubjpass", "csubj"}
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
-GROUP_LABELS = ("ORG", "GPE", "NORP", "FAC")
-HONORIFIC_GENDER = {
-    "mr": "Masc", "mr.": "Masc", "mrs": "Fem", "mrs.": "Fem", "ms": "Fem", "ms.": "Fem",
-}  # fmt: skip
+# Groups that can be "it"/"they"; a building or a bridge does not speak.
+GROUP_LABELS = ("ORG", "GPE", "NORP")
 # Used when the tagger leaves a pronoun's Gender feature unset.
 PRONOUN_GENDER = {"he": "Masc", "him": "Masc", "she": "Fem", "her": "Fem"}
 GROUP_PRONOUNS = {"it", "they", "them"}
-# Nouns that stand for an organisation named before ("the company", "the ministry").
-GROUP_NOUNS = {
-    "company", "firm", "group", "agency", "ministry", "department", "government", "party",
-    "campaign", "bank", "newspaper", "network", "union", "court", "committee", "council",
-    "organization", "organisation", "administration", "office", "channel", "paper",
-}  # fmt: skip
 _EDGE_PUNCT = {",", ";", ":", "-", "--", "—", "–", "(", '"', "“", "”", "''", "``"}
 
 
@@ -42,9 +36,14 @@ class EntityIndex:
     genders: dict[str, str] = field(default_factory=dict)
     titles: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     surnames: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, list[int]] = field(default_factory=dict)
 
 
 def _clean_name(span: Span) -> str:
+    # The NER often takes a title into a person's name ("Councillor Ivo Stark"); the
+    # entity is the person, so the title goes (it stays in the mention as written).
+    while len(span) > 1 and span[0].lower_.rstrip(".") in PERSON_ROLES and span[0].is_title:
+        span = span[1:]
     text = span.text
     for suffix in ("’s", "'s", "’", "'"):
         if text.endswith(suffix):
@@ -55,6 +54,15 @@ def _clean_name(span: Span) -> str:
 
 def _title_key(tokens: list[Token]) -> str:
     return " ".join(t.lemma_.lower() for t in tokens if t.is_alpha)
+
+
+def _group_nouns_next_to(doc: Doc, ent: Span) -> set[str]:
+    near = [c for c in ent.root.children if c.dep_ == "appos"]
+    if ent.root.dep_ == "appos":
+        near.append(ent.root.head)
+    if ent.start > 0 and doc[ent.start - 1].pos_ == "NOUN":
+        near.append(doc[ent.start - 1])
+    return {t.lemma_.lower() for t in near if t.lemma_.lower() in GROUP_NOUNS}
 
 
 def build_index(doc: Doc, blocked: list[Range]) -> EntityIndex:
@@ -68,7 +76,13 @@ def build_index(doc: Doc, blocked: list[Range]) -> EntityIndex:
         if i >= 0 and blocked[i][1] > ent.start_char:
             continue
         name = _clean_name(ent)
-        if ent.label_ == "PERSON":
+        label = corrected_label(ent)
+        if label not in NAME_LABELS:
+            continue
+        if label == "PERSON":
+            gender = gender_near(ent)
+            if gender:
+                idx.genders[name] = gender
             words = name.split()
             full = idx.surnames.get(words[-1].lower())
             if len(words) == 1 and full:
@@ -79,9 +93,6 @@ def build_index(doc: Doc, blocked: list[Range]) -> EntityIndex:
             # "the company's spokesman, John Smith") teaches what the role refers to.
             left = ent.start - 1
             if left >= 0 and doc[left].text in {",", "Mr.", "Mrs.", "Ms."}:
-                hon = HONORIFIC_GENDER.get(doc[left].lower_)
-                if hon:
-                    idx.genders[name] = hon
                 left -= 1
             role: list[Token] = []
             while left >= 0 and len(role) < 4:
@@ -96,10 +107,29 @@ def build_index(doc: Doc, blocked: list[Range]) -> EntityIndex:
                 last = role[-1].lemma_.lower()
                 if last != key:
                     idx.titles.setdefault(last, []).append((ent.start, name))
+            # A role in apposition after the name ("Jane Roe, the chief engineer") is
+            # the same link: "the chief engineer" later means Jane Roe.
+            for role_head in (c for c in ent.root.children if c.dep_ == "appos"):
+                if role_head.pos_ != "NOUN" or role_head.lemma_.lower() in GROUP_NOUNS:
+                    continue
+                mods = [c for c in role_head.lefts if c.dep_ in {"compound", "amod"}]
+                for key in {_title_key([*mods, role_head]), role_head.lemma_.lower()}:
+                    idx.titles.setdefault(key, []).append((ent.start, name))
+        elif label in GROUP_LABELS:
+            # "Shell, the oil company," / "the oil company Shell": what "the company"
+            # will mean later. Kept as positions in the index lists.
+            for noun in _group_nouns_next_to(doc, ent):
+                idx.groups.setdefault(noun, []).append(len(idx.starts))
         idx.starts.append(ent.start)
         idx.names.append(name)
-        idx.labels.append(ent.label_)
-        idx.subjects.append(ent.root.dep_ in SUBJ_DEPS)
+        idx.labels.append(label)
+        # The name in apposition to a subject ("The agency's director, X, said") is
+        # the topic as much as a subject itself.
+        root = ent.root
+        subj = root.dep_ in SUBJ_DEPS or (root.dep_ == "appos" and root.head.dep_ in SUBJ_DEPS)
+        idx.subjects.append(subj)
+    for key in idx.titles:
+        idx.titles[key].sort()
     return idx
 
 
@@ -138,18 +168,70 @@ def _definite(head: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in head.children)
 
 
+def _named(doc: Doc, tok: Token) -> tuple[str, str] | None:
+    """(name, label) of the entity holding `tok`, with the NER's label corrected."""
+    if tok.ent_type_ not in NAME_LABELS and tok.ent_type_ != "LOC":
+        return None
+    ent = ent_of(doc, tok.i)
+    if ent is None:
+        return None
+    label = corrected_label(ent)
+    return (_clean_name(ent), label) if label in NAME_LABELS else None
+
+
+def _appositive_name(doc: Doc, head: Token) -> tuple[str, str] | None:
+    """A name in apposition to a role noun ("the agency's director, Jane Roe").
+
+    NER first; when it misses the name, a run of capitalised proper nouns will do. The
+    label follows the role: people hold titles, organisations are groups.
+    """
+    for app in (c for c in head.children if c.dep_ == "appos"):
+        if app.pos_ not in {"PROPN", "NOUN"}:
+            continue
+        named = _named(doc, app)
+        if named is not None and named[1] in {"PERSON", "ORG"}:
+            return named
+        words = [c for c in app.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        words.append(app)
+        if app.pos_ == "PROPN" and all(w.is_title for w in words):
+            lemma = head.lemma_.lower()
+            label = "ORG" if lemma in GROUP_NOUNS else "PERSON"
+            if label == "ORG" or lemma in PERSON_ROLES or len(words) >= 2:
+                return " ".join(w.text for w in words), label
+    return None
+
+
+def _group_link(idx: EntityIndex, head: Token, labels: tuple[str, ...]) -> int:
+    """The nearest earlier group entity whose name or apposition says what `head` says.
+
+    "The agency" is "the National Water Agency" because the name contains the word, and
+    "the company" is Shell after "Shell, the oil company"; the last organisation named
+    before may be anything (a party, a ministry, a person the NER took for an ORG).
+    """
+    lemma = head.lemma_.lower()
+    i = bisect.bisect_left(idx.starts, head.i) - 1
+    linked = set(idx.groups.get(lemma, ()))
+    for j in range(i, max(-1, i - 40), -1):
+        if idx.labels[j] not in labels:
+            continue
+        words = {w.lower().rstrip(".") for w in idx.names[j].split()}
+        if j in linked or lemma in words or head.lower_ in words:
+            return j
+    return -1
+
+
 def resolve(doc: Doc, head: Token, idx: EntityIndex) -> tuple[str | None, str | None]:
     """(entity name, label) the speaker headed by `head` refers to, when it can be told."""
-    if head.ent_type_ in NAME_LABELS:
-        ent = ent_of(doc, head.i)
-        if ent is not None:
-            name = _clean_name(ent)
-            if ent.label_ == "PERSON" and len(name.split()) == 1:
-                name = idx.surnames.get(name.lower(), name)
-            return name, ent.label_
+    named = _named(doc, head)
+    if named is not None:
+        name, label = named
+        if label == "PERSON" and len(name.split()) == 1:
+            name = idx.surnames.get(name.lower(), name)
+        return name, label
     low = head.lower_
     if head.pos_ == "PRON":
         if low in PRONOUN_GENDER:
+            # he/she: only people, of the pronoun's gender when anything tells it.
             gender = next(iter(head.morph.get("Gender", [])), PRONOUN_GENDER[low])
             j = _recent(idx, head.i, ("PERSON",), gender)
         elif low in GROUP_PRONOUNS:
@@ -157,24 +239,31 @@ def resolve(doc: Doc, head: Token, idx: EntityIndex) -> tuple[str | None, str | 
         else:
             return None, None
         return (idx.names[j], idx.labels[j]) if j >= 0 else (None, None)
-    if head.pos_ == "NOUN" and head.lemma_.lower() in GROUP_NOUNS and _definite(head):
-        # "the company said": the organisation named last
-        j = _recent(
-            idx, head.i, ("ORG",) if head.lemma_.lower() != "government" else ("GPE", "ORG"), None
-        )
-        if j >= 0:
-            return idx.names[j], idx.labels[j]
+    if head.pos_ in {"NOUN", "PROPN"}:
+        appositive = _appositive_name(doc, head)
+        if appositive is not None:
+            return appositive
+    lemma = head.lemma_.lower()
+    if head.pos_ == "NOUN" and lemma in GROUP_NOUNS:
+        # "the agency said": an organisation or state, and only one whose name was
+        # seen to carry the noun; a group noun never stands for a person.
+        if _definite(head):
+            labels = ("GPE", "ORG") if lemma == "government" else ("ORG",)
+            j = _group_link(idx, head, labels)
+            if j >= 0:
+                return idx.names[j], idx.labels[j]
+        return None, None
     if head.pos_ == "PROPN" and low in idx.surnames:
         return idx.surnames[low], "PERSON"  # a surname the NER missed ("Yellen wrote")
     if head.pos_ in {"NOUN", "PROPN"}:
+        # A role ("the chief engineer") is a person seen next to that role before.
         mods = [c for c in head.lefts if c.dep_ in {"compound", "amod"} and c.ent_type_ == ""]
-        for key in (_title_key([*mods, head]), head.lemma_.lower()):
+        for key in (_title_key([*mods, head]), lemma):
             seen = idx.titles.get(key)
             if seen:
                 k = bisect.bisect_left(seen, (head.i, "")) - 1
                 if k >= 0:
-                    name = seen[k][1]
-                    return name, "PERSON"
+                    return seen[k][1], "PERSON"
     return None, None
 
 
@@ -196,6 +285,16 @@ def mention_span(doc: Doc, head: Token, lo: int, hi: int) -> Range:
     return s, e
 
 
+def is_passive(verb: Token) -> bool:
+    """Has the verb a passive subject or auxiliary ("was leaked")?"""
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+
+
+def active_with_object(verb: Token) -> bool:
+    """An active verb with an object or clause: it cannot share a passive's subject."""
+    return not is_passive(verb) and any(c.dep_ in {"dobj", "ccomp"} for c in verb.children)
+
+
 def subject_of(verb: Token) -> Token | None:
     """The grammatical speaker of a cue verb: subject, passive agent, or inherited one."""
     for c in verb.children:
@@ -208,6 +307,14 @@ def subject_of(verb: Token) -> Token | None:
                             return pobj
             return c
     # "..., adding that ...", "went on to say", "X said and added": the head's subject.
+    if verb.dep_ == "conj" and is_passive(verb.head) and active_with_object(verb):
+        # "X said the plan was leaked and described it as ...": an active verb with an
+        # object cannot share a passive verb's subject (that is its patient); the
+        # parser put the coordination one clause too low, so climb to the clause's head.
+        up = verb.head
+        if up.dep_ in {"ccomp", "xcomp"} and up.head.pos_ in {"VERB", "AUX"}:
+            return subject_of(up.head)
+        return None
     if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head is not verb:
         return subject_of(verb.head) if verb.head.pos_ in {"VERB", "AUX"} else None
     if verb.dep_ in {"relcl", "acl"} and verb.head.pos_ in {"NOUN", "PROPN"}:
