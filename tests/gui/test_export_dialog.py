@@ -117,6 +117,7 @@ def test_conll_from_the_dialog_matches_the_cli_and_shows_the_notes(qtbot, annota
     assert (tmp_path / "gui.conll").read_text(encoding="utf-8") == expected
     assert dialog.report.notes, "CoNLL drops quotes: the report says so"
     assert "Note:" in dialog.details.toPlainText()
+    save_shot(dialog, tmp_path / "shots" / "export_dialog_done.png")
 
 
 def test_spacy_split_writes_a_folder_like_the_cli(qtbot, annotated, tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QFont, QGuiApplication
+from PySide6.QtGui import QAction, QFont, QFontInfo, QGuiApplication
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from newsmark.domain.document import Document
@@ -115,7 +115,7 @@ class PreferencesController(QObject):
             annotator=self.settings.annotator,
             model=self.settings.model or "",
             labels=self.settings.labels,
-            font_family=family or self.window.article.font().family(),
+            font_family=family or QFontInfo(self.window.article.font()).family(),
             font_size=size or self.window.article.font().pointSize(),
             theme=self.settings.theme,
         )

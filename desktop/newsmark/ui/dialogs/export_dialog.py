@@ -119,18 +119,21 @@ class ExportDialog(QDialog):
         form.addRow("A&nnotator:", self.annotator)
         form.addRow("A&lignment:", self.alignment)
         form.addRow("", split_row)
-        form.addRow("&Destination:", dest_row)
+        dest_label = QLabel("&Destination:", self)
+        dest_label.setBuddy(self.destination)
+        form.addRow(dest_label, dest_row)
 
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setTextVisible(False)
+        self.progress.setVisible(False)  # shown while an export runs
         self.message = QLabel("", self)
         self.message.setWordWrap(True)
         self.details = QPlainTextEdit(self)
         self.details.setReadOnly(True)
         self.details.setPlaceholderText("The export's report appears here.")
-        self.details.setMaximumHeight(140)
+        self.details.setMinimumHeight(90)
         self.export_button = QPushButton("&Export", self)
         self.export_button.setDefault(True)
         self.cancel_button = QPushButton("Close", self)
@@ -143,7 +146,7 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
-        layout.addWidget(self.details)
+        layout.addWidget(self.details, 1)
         layout.addLayout(buttons)
 
         self.format.currentIndexChanged.connect(self._update_options)
@@ -153,7 +156,7 @@ class ExportDialog(QDialog):
         self.export_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self._cancel_or_close)
         self._update_options()
-        self.resize(560, 460)
+        self.resize(560, 400)
 
     # -- options ------------------------------------------------------------------------
     @property
@@ -242,6 +245,7 @@ class ExportDialog(QDialog):
         self.details.clear()
         self.message.setText(f"Exporting to {dest}…")
         self.progress.setRange(0, 0)  # busy until the first count
+        self.progress.setVisible(True)
         self.task = self.tasks.start(run, "export")
         self.task.signals.progressed.connect(self._on_progress)
         self.task.signals.finished.connect(self._on_finished)

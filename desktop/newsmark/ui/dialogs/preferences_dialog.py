@@ -175,7 +175,7 @@ class PreferencesDialog(QDialog):
         model_row.addWidget(self.model, 1)
         model_row.addWidget(browse)
         form.addRow("&Annotator:", self.annotator)
-        form.addRow("&Model:", model_row)
+        form.addRow(self._buddy("&Model:", self.model), model_row)
         self.font_family = QFontComboBox(general)
         self.font_family.setCurrentFont(QFont(prefs.font_family))
         self.font_size = QSpinBox(general)
@@ -185,7 +185,7 @@ class PreferencesDialog(QDialog):
         font_row = QHBoxLayout()
         font_row.addWidget(self.font_family, 1)
         font_row.addWidget(self.font_size)
-        form.addRow("Article &font:", font_row)
+        form.addRow(self._buddy("Article &font:", self.font_family), font_row)
         self.theme = QComboBox(general)
         for value, text in THEMES:
             self.theme.addItem(text, value)
@@ -226,7 +226,13 @@ class PreferencesDialog(QDialog):
         layout.addWidget(tabs)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(520, 520)
+        self.resize(520, 480)
+
+    def _buddy(self, text: str, widget: QWidget) -> QLabel:
+        """A form label whose mnemonic focuses `widget` (rows holding layouts need one)."""
+        label = QLabel(text, self)
+        label.setBuddy(widget)
+        return label
 
     def _browse_model(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "A spaCy pipeline folder")
