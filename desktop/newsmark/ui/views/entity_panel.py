@@ -73,7 +73,9 @@ class EntityPanel(QWidget):
         self._order: list[int] = []  # source rows in the order the user selected them
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.merge_button.clicked.connect(self.merge_selected)
-        self.model.edit_requested.connect(lambda e, k, v: self.edit_requested.emit(e, {k: v}))
+        # Queued: the edit re-reads the table, which must not happen inside the editor's
+        # commit (Qt warns "commitData called with an editor that does not belong...").
+        self.model.edit_requested.connect(self._on_edit, Qt.ConnectionType.QueuedConnection)
 
     def set_entities(
         self, entities: Sequence[Entity], counts: Mapping[int, tuple[int, int]]
@@ -81,6 +83,9 @@ class EntityPanel(QWidget):
         self.model.set_entities(entities, counts)
         self._order = []
         self.merge_button.setEnabled(False)
+
+    def _on_edit(self, entity: Entity, field: str, value: str) -> None:
+        self.edit_requested.emit(entity, {field: value})
 
     def selected_entities(self) -> list[Entity]:
         found = [self.model.entity_at(r) for r in self._order]
