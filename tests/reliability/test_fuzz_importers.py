@@ -311,3 +311,35 @@ def test_long_punctuation_run_is_refused_not_tokenized_for_minutes(
     assert time.monotonic() - started < CASE_BUDGET_S
     assert info.value.path == str(path) and info.value.line == 2
     assert "without a space" in info.value.reason
+
+
+def test_docbin_with_a_label_missing_from_its_strings_is_refused(tmp_path: Path) -> None:
+    """nlp/docbin.py let spaCy's ValueError E084 escape for an entity label not in strings."""
+    import srsly
+
+    from newsmark.nlp.docbin import write_docbin
+
+    good = tmp_path / "good.spacy"
+    write_docbin([annotated_record(tmp_path)], good)
+    msg = srsly.msgpack_loads(zlib.decompress(good.read_bytes()))
+    columns = list(msg["attrs"])
+    tokens = bytearray(msg["tokens"])
+    # ENT_TYPE (attr 78) of the first token: an id that is neither a symbol nor a string.
+    at = 8 * columns.index(78)
+    tokens[at : at + 8] = (640).to_bytes(8, "little")
+    msg["tokens"] = bytes(tokens)
+    bad = tmp_path / "bad.spacy"
+    bad.write_bytes(zlib.compress(srsly.msgpack_dumps(msg)))
+    with Database.open(tmp_path / "db.sqlite3") as db, pytest.raises(InputError) as info:
+        import_file(Repository(db), bad, fmt="spacy", annotator="fuzz")
+    assert info.value.path == str(bad) and "not a valid spaCy Doc" in info.value.reason
+
+
+def test_brat_event_argument_with_a_nul_is_refused(tmp_path: Path) -> None:
+    """brat.py raised ValueError (unpacking) for an event argument holding a second colon."""
+    (tmp_path / "doc.txt").write_text(TEXT, encoding="utf-8")
+    ann = tmp_path / "doc.ann"
+    ann.write_bytes(b"T1\tPERSON 0 11\tJonas Weber\nE1\tQuote:T1 Speaker:T1\x00Cue:T1\n")
+    with Database.open(tmp_path / "db.sqlite3") as db, pytest.raises(InputError) as info:
+        import_file(Repository(db), ann, fmt="brat", annotator="fuzz")
+    assert (info.value.path, info.value.line) == (str(ann), 2)

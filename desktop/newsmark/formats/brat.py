@@ -35,7 +35,8 @@ _TYPE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 _SLUG = re.compile(r"[^a-z0-9]+")
 _ID = r"[TEARMN#*]\d*"
 _T_LINE = re.compile(r"(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
-_E_LINE = re.compile(r"(E\d+)\t(\S+):(T\d+)((?: \S+:[TE]\d+)*) ?")
+# Argument roles are plain names: `\S+` let "Speaker:T5\x00Cue:T6" through as one argument.
+_E_LINE = re.compile(r"(E\d+)\t(\S+):(T\d+)((?: [A-Za-z_]+:[TE]\d+)*) ?")
 _A_LINE = re.compile(r"(A\d+)\t(\S+) (E\d+|T\d+)(?: (\S+))?")
 _NOTE_LINE = re.compile(r"(#\d+)\t(\S+) ([TE]\d+)\t(.*)")
 

@@ -237,9 +237,13 @@ def read_docbin(path: Path) -> Iterator[DocumentInput]:
         raise InputError(path, None, "no documents in this DocBin")
     for n, doc in enumerate(docs, 1):
         try:
-            yield doc_input(doc)
+            item = doc_input(doc)
         except InputError as exc:
             raise InputError(path, None, f"document {n}: {exc.reason}") from exc
+        except Exception as exc:  # a DocBin that decodes can still hold inconsistent docs
+            reason = f"document {n} is not a valid spaCy Doc ({type(exc).__name__})"
+            raise InputError(path, None, reason) from exc
+        yield item
 
 
 def _pair(value: Any, what: str, length: int) -> tuple[int, int] | None:
