@@ -108,6 +108,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "speaker",
     ),
     ActionSpec(
+        "speaker_by_click",
+        "Speaker: Ctrl+click a name",
+        (),
+        "With a quote selected, Ctrl+click a highlighted name to make it the speaker",
+        "speaker",
+    ),
+    ActionSpec(
         "apply_all",
         "Apply to &all mentions…",
         ("Ctrl+Shift+L",),

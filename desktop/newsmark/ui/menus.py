@@ -46,7 +46,7 @@ def build_menus(window: MainWindow) -> None:
     quote_menu = bar.addMenu("&Quote")
     quote_menu.addAction(a["mark_quote"])
     quote_menu.addAction(a["same_speaker"])
-    for name in ("mark_cue", "cycle_kind", "next_unattributed"):
+    for name in ("speaker_by_click", "mark_cue", "cycle_kind", "next_unattributed"):
         quote_menu.addAction(a[name])
     speakers = quote_menu.addMenu("&Speaker")
     for n in range(1, 10):

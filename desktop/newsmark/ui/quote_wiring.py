@@ -33,14 +33,18 @@ def install_quote_and_entity_tools(window: MainWindow) -> AnnotationTools:
     """
     a, s = window.window_actions, window.session
     panel = EntityPanel(window)
-    right = Qt.DockWidgetArea.RightDockWidgetArea
-    dock = window._dock("entities", "Entities", panel, right)
+    bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+    # Beside the quotes under the article: the table needs the width for its counts.
+    dock = window._dock("entities", "Entities", panel, bottom)
+    window.tabifyDockWidget(window.quotes_dock, dock)
+    window.quotes_dock.raise_()
     editor = QuoteEditor(window.article, s, window)
     tools = EntityTools(s, lambda: window.article.selected_span, window)
     hint = lambda text: window.status.showMessage(text, 4000)  # noqa: E731 - a tiny slot
     editor.hint_given.connect(hint)
     tools.hint_given.connect(hint)
     window.article.mention_clicked.connect(editor.attribute_to_mention)
+    a["speaker_by_click"].triggered.connect(lambda: editor.attribute_to_mention(None))
     a["mark_cue"].triggered.connect(editor.mark_cue)
     a["cycle_kind"].triggered.connect(editor.cycle_kind)
     a["next_unattributed"].triggered.connect(editor.next_unattributed)

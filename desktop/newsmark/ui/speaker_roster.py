@@ -13,7 +13,7 @@ MAX_SPEAKERS = 9
 
 @dataclass(frozen=True, slots=True)
 class Speaker:
-    """One roster entry: the fullest name seen and the mention a quote will point to."""
+    """One roster entry: the first name seen and the mention a quote will point to."""
 
     name: str
     label: str
@@ -23,11 +23,12 @@ class Speaker:
 def build_roster(text: str, spans: Sequence[Span]) -> list[Speaker]:
     """Distinct speakers by first appearance, places last (at most nine: the digit keys).
 
-    A later "Netanyahu" joins an earlier "Benjamin Netanyahu" (same label, same last
-    word); the corpus-wide entity linking of issue 5 will replace this heuristic.
+    Mentions linked to the same corpus entity are one speaker. An unlinked "Netanyahu"
+    joins an earlier "Benjamin Netanyahu" (same label, same last word); a mention linked
+    to another entity stays apart even when its last word matches.
     """
     roster: list[Speaker] = []
-    keys: dict[tuple[str, str], int] = {}
+    keys: set[tuple[str, ...]] = set()
     # People and organisations first, then places ("Russia said"), each by first mention.
     rank = {"PERSON": 0, "ORG": 0, "GPE": 1}
     candidates = [s for s in spans if s.label in SPEAKER_LABELS]
@@ -35,11 +36,15 @@ def build_roster(text: str, spans: Sequence[Span]) -> list[Speaker]:
         name = " ".join(text[span.start : span.end].split())
         if not name:
             continue
-        key = (span.label, name.split()[-1].casefold().removesuffix("'s").removesuffix("’s"))
-        if key in keys:
+        last = name.split()[-1].casefold().removesuffix("'s").removesuffix("’s")
+        word_key = ("word", span.label, last)
+        entity_key = ("entity", str(span.entity_id))
+        if (entity_key if span.entity_id is not None else word_key) in keys:
             continue
         if len(roster) == MAX_SPEAKERS:
             break
-        keys[key] = len(roster)
+        keys.add(word_key)
+        if span.entity_id is not None:
+            keys.add(entity_key)
         roster.append(Speaker(name, span.label, span))
     return roster
