@@ -189,8 +189,13 @@ def _appositive_name(doc: Doc, head: Token) -> tuple[str, str] | None:
         if app.pos_ not in {"PROPN", "NOUN"}:
             continue
         named = _named(doc, app)
-        if named is not None and named[1] in {"PERSON", "ORG"}:
-            return named
+        # A role is held by a person, a group noun names an organisation; anything else
+        # in apposition (a party-and-district tag, a place) is not who spoke.
+        wanted = {"ORG", "GPE"} if head.lemma_.lower() in GROUP_NOUNS else {"PERSON"}
+        if named is not None:
+            if named[1] in wanted:
+                return named
+            continue
         words = [c for c in app.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
         words.append(app)
         if app.pos_ == "PROPN" and all(w.is_title for w in words):
@@ -255,8 +260,9 @@ def resolve(doc: Doc, head: Token, idx: EntityIndex) -> tuple[str | None, str | 
         return None, None
     if head.pos_ == "PROPN" and low in idx.surnames:
         return idx.surnames[low], "PERSON"  # a surname the NER missed ("Yellen wrote")
-    if head.pos_ in {"NOUN", "PROPN"}:
-        # A role ("the chief engineer") is a person seen next to that role before.
+    if head.pos_ in {"NOUN", "PROPN"} and head.tag_ not in {"NNS", "NNPS"}:
+        # A role ("the chief engineer") is a person seen next to that role before; a
+        # plural role ("advisers to X") is several people, none of them in particular.
         mods = [c for c in head.lefts if c.dep_ in {"compound", "amod"} and c.ent_type_ == ""]
         for key in (_title_key([*mods, head]), lemma):
             seen = idx.titles.get(key)
