@@ -166,3 +166,40 @@ def test_ctrl_click_without_a_quote_hints_and_changes_nothing(qtbot, quotes_wind
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, CTRL, point_at(view, 3))
     assert "Select a quote first" in win.statusBar().currentMessage()
     assert stored_quotes(ws, doc_id) == []
+
+
+def test_roster_groups_mentions_of_one_entity_and_keeps_others_apart():
+    from newsmark.domain.spans import Span
+    from newsmark.ui.speaker_roster import build_roster
+
+    text = "Olaf Scholz met John Scholz. Scholz said so, and Scholz agreed.\n"
+    olaf, john = (0, 11), (16, 27)
+    spans = [
+        Span(*olaf, "PERSON", entity_id=1),
+        Span(*john, "PERSON", entity_id=2),  # same last word, another entity
+        Span(29, 35, "PERSON", entity_id=2),
+        Span(49, 55, "PERSON"),  # unlinked: joins the first "… Scholz"
+    ]
+    roster = build_roster(text, spans)
+    assert [(sp.name, sp.mention.entity_id) for sp in roster] == [
+        ("Olaf Scholz", 1),
+        ("John Scholz", 2),
+    ]
+
+
+def test_cheat_sheet_lists_the_quote_keys_and_ctrl_click(qtbot, quotes_window):
+    from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog, shortcut_text
+
+    win, _, _ = quotes_window
+    dialog = ShortcutsDialog(win.all_actions(), win)
+    qtbot.addWidget(dialog)
+    rows = {
+        dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text()
+        for r in range(dialog.table.rowCount())
+    }
+    assert rows["Mark cue"] == "C"
+    assert rows["Change quote kind"] == "Shift+K"
+    assert rows["Next unattributed quote"] == "Shift+N"
+    assert rows["Apply to all mentions…"] == "Ctrl+Shift+L"
+    assert "Speaker: Ctrl+click a name" in rows
+    assert shortcut_text(win.window_actions["speaker_1"]) == "1"

@@ -78,13 +78,24 @@ class EntityTools(QObject):
         self.refresh()
         self.session.reload_annotations()  # quotes carry the entity's name too
 
+    def _writable(self) -> bool:
+        if self.session.readonly or self.session.document is None:
+            self.hint_given.emit("Entities can be changed with a document open, not read-only")
+            return False
+        return True
+
     def edit(self, entity: Entity, changes: dict[str, Any]) -> None:
+        if not self._writable():
+            self.refresh()  # put the table's old value back
+            return
         command = UpdateEntityCommand(
             self.session.repo, entity, self.session.annotator, self._after_entity_edit, **changes
         )
         self.session.push(command)
 
     def merge(self, keep: Entity, drop: Entity) -> None:
+        if not self._writable():
+            return
         command = MergeEntitiesCommand(
             self.session.repo, keep, drop, self.session.annotator, self._after_entity_edit
         )
