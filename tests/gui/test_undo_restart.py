@@ -54,3 +54,27 @@ def test_undo_and_redo_after_reopening_the_database(qtbot, tmp_path: Path):
     assert again.session.undo_group.canUndo() and again.session.undo_group.canRedo()
     again.close()
     ws.close()
+
+
+def test_a_restored_step_that_no_longer_applies_is_reported_and_dropped(qtbot, tmp_path: Path):
+    from newsmark.domain.spans import Span
+    from newsmark.services.workspace import open_workspace
+
+    ws = open_workspace(tmp_path / "data", take_lock=True)
+    [(tokens,)] = [tokenize_many([TEXT])]
+    [(doc_id, _)] = ws.repo.add_documents([(DocumentInput(TEXT, {"title": "T"}), tokens)], "t")
+    aset = ws.repo.annotation_set(doc_id, ws.annotator)
+    gaza = TEXT.index("Gaza")
+    span = ws.repo.add_span(aset.id, Span(gaza, gaza + 4, "GPE"), ws.annotator)
+
+    win = open_window(qtbot, ws, tmp_path / "data")
+    win.documents.select(doc_id)
+    qtbot.waitUntil(win.isActiveWindow)
+    win.article.setFocus()
+    assert win.session.undo_group.activeStack().count() == 1
+    ws.repo.delete_span(aset.id, span.id, "someone else")  # behind the window's back
+    QTest.keyClick(win.article, Qt.Key.Key_Z, CTRL)
+    assert "Cannot undo" in win.statusBar().currentMessage()
+    assert win.session.undo_group.activeStack().count() == 0  # the step was dropped
+    win.close()
+    ws.close()

@@ -7,6 +7,8 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from newsmark.domain.errors import NewsmarkError
+
 # Edits the repository can invert (`Repository.revert`); other rows end the history.
 REVERTIBLE_OPS = frozenset(
     {
@@ -48,25 +50,43 @@ def describe(entry: Any) -> str:
 class LoggedEditCommand(QUndoCommand):
     """A step of an earlier session: undo reverts its log row, redo reverts that revert.
 
-    `on_changed()` runs after each undo/redo so the window re-reads the set. No signals.
+    `on_changed()` runs after each undo/redo so the window re-reads the set. A step that
+    can no longer be applied (the set changed elsewhere) is reported through
+    `on_failed(message)` and made obsolete, so the stack drops it. No signals.
     """
 
-    def __init__(self, repo: Any, entry: Any, who: str, on_changed: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        repo: Any,
+        entry: Any,
+        who: str,
+        on_changed: Callable[[], None],
+        on_failed: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__(describe(entry))
         self.repo, self.who, self._on_changed = repo, who, on_changed
+        self._on_failed = on_failed
         self.entry_id: int = entry.id  # the row whose inverse undo applies
         self._done = True  # it happened before the restart: push() must not redo it
+
+    def _revert(self) -> bool:
+        try:
+            self.entry_id = self.repo.revert(self.entry_id, self.who).id
+        except NewsmarkError as exc:
+            self.setObsolete(True)
+            if self._on_failed is not None:
+                self._on_failed(f"Cannot undo “{self.text()}”: {exc}")
+            return False
+        return True
 
     def redo(self) -> None:
         if self._done:
             return
-        self.entry_id = self.repo.revert(self.entry_id, self.who).id
-        self._done = True
+        self._done = self._revert()
         self._on_changed()
 
     def undo(self) -> None:
-        self.entry_id = self.repo.revert(self.entry_id, self.who).id
-        self._done = False
+        self._done = not self._revert()
         self._on_changed()
 
 
@@ -81,9 +101,14 @@ def restorable(entries: Sequence[Any]) -> list[Any]:
 
 
 def restore_history(
-    stack: QUndoStack, repo: Any, set_id: int, who: str, on_changed: Callable[[], None]
+    stack: QUndoStack,
+    repo: Any,
+    set_id: int,
+    who: str,
+    on_changed: Callable[[], None],
+    on_failed: Callable[[str], None] | None = None,
 ) -> None:
     """Fill a fresh document stack with the set's logged edits (undo survives a restart)."""
     for entry in restorable(repo.edit_log(set_id)):
-        stack.push(LoggedEditCommand(repo, entry, who, on_changed))
+        stack.push(LoggedEditCommand(repo, entry, who, on_changed, on_failed))
     stack.setClean()

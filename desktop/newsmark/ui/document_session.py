@@ -192,9 +192,10 @@ class DocumentSession(QObject):
         stack = self._stacks.get(doc_id)
         if stack is None:
             stack = self._stacks[doc_id] = QUndoStack(self.undo_group)
-            aset = self.annotations
+            aset = None if self.readonly else self.annotations  # read-only: no undo
             if aset is not None and aset.id is not None and aset.document_id == doc_id:
-                restore_history(stack, self.repo, aset.id, self.annotator, self.reload_annotations)
+                changed, failed = self.reload_annotations, self.failed.emit
+                restore_history(stack, self.repo, aset.id, self.annotator, changed, failed)
         return stack
 
     def label_range(self, start: int, end: int, label: str) -> bool:
