@@ -160,3 +160,34 @@ def test_speaker_search_offers_corpus_entities(qtbot, entity_window):
     QTest.keyClick(box, Qt.Key.Key_Return)
     [quote] = ws.repo.annotation_set(doc_id, ws.annotator).quotes
     assert (quote.entity, quote.entity_id) == ("Benjamin Netanyahu", netanyahu.id)
+
+
+def test_renaming_an_entity_renames_its_quotes_and_the_roster(qtbot, entity_window, tmp_path):
+    win, ws, doc_id = entity_window
+    view = win.article
+    label_at(view, "Olaf Scholz")
+    label_at(view, "Emmanuel Macron")
+    select(view, TEXT.index("“We"), TEXT.index(" Scholz said"))
+    QTest.keyClick(view, Qt.Key.Key_Q)
+    QTest.keyClick(view, Qt.Key.Key_1)
+    panel, model = win.tools.entity_panel, win.tools.entity_panel.model
+    win.tools.entity_tools.refresh()
+    [entity] = ws.repo.entities()
+    name = panel.proxy.mapFromSource(model.index(model.row_of(entity.id), 0))
+    panel.table.edit(name)
+    editor = panel.table.viewport().findChild(QLineEdit)
+    editor.selectAll()
+    QTest.keyClicks(editor, "Olaf Scholz (chancellor)")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: ws.repo.get_entity(entity.id).name == "Olaf Scholz (chancellor)")
+    [quote] = ws.repo.annotation_set(doc_id, ws.annotator).quotes
+    assert quote.entity == "Olaf Scholz (chancellor)"
+    assert win.quotes.model.data(win.quotes.model.index(0, 1)) == "Olaf Scholz (chancellor)"
+    qtbot.waitUntil(lambda: "Olaf Scholz (chancellor)" in win.quotes.roster_label.text())
+    assert "Emmanuel Macron" in win.quotes.roster_label.text()
+    win.quotes_dock.raise_()
+    save_shot(win, tmp_path / "shots" / "quote-panel-roster.png")
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Z, CTRL)
+    [quote] = ws.repo.annotation_set(doc_id, ws.annotator).quotes
+    assert quote.entity == "Olaf Scholz" == ws.repo.get_entity(entity.id).name

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
 from newsmark.commands.entity_commands import MergeEntitiesCommand, UpdateEntityCommand
@@ -17,6 +17,8 @@ from newsmark.domain.errors import NewsmarkError
 from newsmark.domain.spans import Origin, Span
 from newsmark.ui.dialogs.apply_all_dialog import ApplyAllDialog, Occurrence
 from newsmark.ui.document_session import DocumentSession
+
+REFRESH_DELAY_MS = 200
 
 
 def occurrences(text: str, selected: Span, spans: list[Span]) -> list[Occurrence]:
@@ -65,8 +67,16 @@ class EntityTools(QObject):
         self.confirm: Callable[[ApplyAllDialog], bool] = lambda d: (
             d.exec() == QDialog.DialogCode.Accepted
         )
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REFRESH_DELAY_MS)  # once after a burst of edits
+        self._timer.timeout.connect(self.refresh)
+
+    def refresh_soon(self) -> None:
+        self._timer.start()
 
     def refresh(self) -> None:
+        self._timer.stop()
         try:
             entities, counts = self.session.repo.entities(), self.session.repo.entity_counts()
         except NewsmarkError as exc:

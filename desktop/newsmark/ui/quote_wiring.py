@@ -56,9 +56,10 @@ def install_quote_and_entity_tools(window: MainWindow) -> AnnotationTools:
     def show_entities(entities: object, counts: object) -> None:
         panel.set_entities(entities, counts)  # type: ignore[arg-type] # Signal(object)
         window.quotes.set_entities(entities)  # type: ignore[arg-type] # Signal(object)
+        window.quotes.refresh_roster_soon()  # linked mentions show their entity's name
 
     tools.entities_changed.connect(show_entities)
     # Counts change with links and merges: re-read after the document or its quotes change.
-    for changed in (s.document_opened, s.annotations_changed, s.quotes_changed):
-        changed.connect(tools.refresh)
+    for changed in (s.document_opened, s.annotations_changed, s.quotes_changed, s.spans_changed):
+        changed.connect(tools.refresh_soon)
     return AnnotationTools(panel, dock, editor, tools)

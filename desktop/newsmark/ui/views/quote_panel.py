@@ -76,6 +76,7 @@ class QuotePanel(QWidget):
         self.speaker_search.setPlaceholderText("Speaker from the corpus…")
         self.speaker_search.setMaximumWidth(260)
         self._entities: dict[str, Entity] = {}
+        self._entity_names: dict[int, str] = {}
         self.completer = QCompleter([], self)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -97,6 +98,7 @@ class QuotePanel(QWidget):
     def set_entities(self, entities: Sequence[Entity]) -> None:
         """The corpus entities the speaker search box completes."""
         self._entities = {f"{e.name} ({e.label})": e for e in entities}
+        self._entity_names = {e.id: e.name for e in entities}
         self.completer.model().setStringList(list(self._entities))  # type: ignore[attr-defined]
 
     def _choose(self, text: str) -> None:
@@ -121,11 +123,14 @@ class QuotePanel(QWidget):
             return
         text, spans = self._roster_source()
         self.roster = build_roster(text, spans)
-        parts = [
-            f'<b>{n}</b>&nbsp;<span style="color:{speaker_color_for_name(sp.name)}">'
-            f"{escape(sp.name)}</span>"
-            for n, sp in enumerate(self.roster, start=1)
-        ]
+        parts = []
+        for n, sp in enumerate(self.roster, start=1):
+            eid = sp.mention.entity_id
+            name = self._entity_names.get(eid, sp.name) if eid is not None else sp.name
+            parts.append(
+                f'<b>{n}</b>&nbsp;<span style="color:{speaker_color_for_name(name)}">'
+                f"{escape(name)}</span>"
+            )
         self.roster_label.setText(
             "Speakers: " + " · ".join(parts) if parts else "Speakers: label people to list them"
         )
