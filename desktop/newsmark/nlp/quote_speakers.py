@@ -17,7 +17,9 @@ NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 GROUP_LABELS = ("ORG", "GPE", "NORP")
 # Used when the tagger leaves a pronoun's Gender feature unset.
 PRONOUN_GENDER = {"he": "Masc", "him": "Masc", "she": "Fem", "her": "Fem"}
-GROUP_PRONOUNS = {"it", "they", "them"}
+# Number agreement for groups: a state or an organisation is "it"; "they" is a
+# people or a party ("the Republicans", NORP) or an organisation's staff.
+GROUP_PRONOUNS = {"it": ("ORG", "GPE"), "they": ("ORG", "NORP"), "them": ("ORG", "NORP")}
 _EDGE_PUNCT = {",", ";", ":", "-", "--", "—", "–", "(", '"', "“", "”", "''", "``"}
 
 
@@ -240,7 +242,7 @@ def resolve(doc: Doc, head: Token, idx: EntityIndex) -> tuple[str | None, str | 
             gender = next(iter(head.morph.get("Gender", [])), PRONOUN_GENDER[low])
             j = _recent(idx, head.i, ("PERSON",), gender)
         elif low in GROUP_PRONOUNS:
-            j = _recent(idx, head.i, GROUP_LABELS, None)
+            j = _recent(idx, head.i, GROUP_PRONOUNS[low], None)
         else:
             return None, None
         return (idx.names[j], idx.labels[j]) if j >= 0 else (None, None)
@@ -250,6 +252,13 @@ def resolve(doc: Doc, head: Token, idx: EntityIndex) -> tuple[str | None, str | 
             return appositive
     lemma = head.lemma_.lower()
     if head.pos_ == "NOUN" and lemma in GROUP_NOUNS:
+        # "the Trump campaign", "Netanyahu's office": a group named after whom it speaks
+        # for. (Not for roles: "Trump's lawyer" is someone else.)
+        for c in head.children:
+            if c.dep_ in {"compound", "poss"} and c.i < head.i:
+                owner = _named(doc, c)
+                if owner is not None and owner[1] in {"PERSON", "ORG", "GPE"}:
+                    return owner
         # "the agency said": an organisation or state, and only one whose name was
         # seen to carry the noun; a group noun never stands for a person.
         if _definite(head):

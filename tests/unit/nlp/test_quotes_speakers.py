@@ -200,3 +200,24 @@ def test_title_before_a_name_makes_it_a_person(nlp: Language) -> None:
     q = one(nlp, text, "rebuild the school")
     assert q["entity"] == "Marta Velic"
     assert q["label"] == "PERSON"
+
+
+def test_group_named_after_whom_it_speaks_for(nlp: Language) -> None:
+    text = "Voting closed at eight. The Ferreira campaign said that the count had been fair."
+    q = one(nlp, text, "count had been fair")
+    assert q["speaker"] == "The Ferreira campaign"
+    assert q["entity"] is not None and "Ferreira" in q["entity"]
+
+
+def test_possessive_of_a_role_is_not_the_speaker(nlp: Language) -> None:
+    # Ferreira's lawyer is someone else: no entity rather than the employer.
+    text = "Ana Ferreira was charged on Monday. Ferreira's lawyer said that she would appeal."
+    q = one(nlp, text, "would appeal")
+    assert q["entity"] is None
+
+
+def test_they_agrees_with_a_people_not_a_country(nlp: Language) -> None:
+    # "they" is plural: the Democrats (NORP), not the state named after them.
+    text = 'Democrats in Ohio met on Friday. They said that the new map was "drawn to exclude us".'
+    q = one(nlp, text, "new map")
+    assert q["entity"] == "Democrats"
