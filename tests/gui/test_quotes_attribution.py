@@ -146,7 +146,19 @@ def test_attribute_by_digit_click_and_same_as_previous_then_reopen(qtbot, quotes
         (q.entity, q.kind, q.cue) for q in quotes
     ]
     assert again.quotes.model.rowCount() == 3
-    assert again.history.stack().count() >= 10  # the history came back from the log
+    aset = ws.repo.annotation_set(doc_id, ws.annotator)
+    assert sorted(TEXT[sp.start : sp.end] for sp in aset.spans) == [
+        "Emmanuel Macron",
+        "Macron",
+        "Olaf Scholz",
+    ]
+    assert [(sp.start, sp.end) for sp in again.article.spans] == sorted(
+        (sp.start, sp.end) for sp in aset.spans
+    )
+    stack = again.history.stack()
+    assert stack.count() >= 10  # the history came back from the log...
+    assert again.history.model().rowCount() == stack.count() + 1  # ...listed under "Opened"
+    assert stack.text(stack.count() - 1) == "Status accepted"
     again.activateWindow()
     qtbot.waitUntil(again.isActiveWindow)
     again.article.setFocus()
