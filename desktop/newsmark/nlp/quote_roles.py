@@ -58,7 +58,7 @@ GROUP_NOUNS = frozenset(
         "administration", "office", "channel", "paper", "authority", "regulator",
         "commission", "board", "association", "federation", "institute",
         "university", "police", "army", "embassy", "cabinet", "parliament",
-        "senate", "corporation",
+        "senate", "corporation", "watchdog",
     ]
 )  # fmt: skip
 # Prepositions of place: a "PERSON" governed by one is almost always a mislabelled town.

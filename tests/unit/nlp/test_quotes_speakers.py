@@ -221,3 +221,28 @@ def test_they_agrees_with_a_people_not_a_country(nlp: Language) -> None:
     text = 'Democrats in Ohio met on Friday. They said that the new map was "drawn to exclude us".'
     q = one(nlp, text, "new map")
     assert q["entity"] == "Democrats"
+
+
+def test_appositive_proper_nouns_are_the_name_when_ner_misses_them() -> None:
+    # A parsed Doc built by hand, with no entities: what the model gives for an
+    # unfamiliar name it does not recognise.
+    from spacy.tokens import Doc
+
+    from newsmark.nlp.quote_speakers import build_index, resolve
+
+    words = ["The", "council", "'s", "treasurer", ",", "Zbigniew", "Oyelaran", ",", "said", "so"]
+    heads = [1, 3, 1, 8, 3, 6, 3, 3, 8, 8]
+    deps = ["det", "poss", "case", "nsubj", "punct", "compound", "appos", "punct", "ROOT", "advmod"]
+    pos = ["DET", "NOUN", "PART", "NOUN", "PUNCT", "PROPN", "PROPN", "PUNCT", "VERB", "ADV"]
+    lemmas = ["the", "council", "'s", "treasurer", ",", "Zbigniew", "Oyelaran", ",", "say", "so"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
+    assert not doc.ents
+    assert resolve(doc, doc[3], build_index(doc, [])) == ("Zbigniew Oyelaran", "PERSON")
+    # A lower-case or single-word appositive of an unknown role is no name.
+    assert resolve(doc, doc[1], build_index(doc, [])) == (None, None)
+
+
+def test_watchdog_takes_its_named_appositive(nlp: Language) -> None:
+    text = "The watchdog, Ofreg, said that energy prices would fall in winter."
+    q = one(nlp, text, "prices would fall")
+    assert q["entity"] == "Ofreg"
