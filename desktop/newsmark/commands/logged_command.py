@@ -91,13 +91,49 @@ class LoggedEditCommand(QUndoCommand):
 
 
 def restorable(entries: Sequence[Any]) -> list[Any]:
-    """The newest run of revertible edits (an irreversible row, e.g. an import, ends it)."""
-    out: list[Any] = []
-    for entry in reversed(entries):
-        if entry.op not in REVERTIBLE_OPS or len(out) == MAX_RESTORED_STEPS:
-            break
-        out.append(entry)
-    return out[::-1]
+    """The steps the undo stack held when the log was written, oldest first.
+
+    Replays the log: a row that inverts the newest open step was an undo (both leave the
+    stack), a row that repeats the newest undone step was a redo, anything else is a new
+    step (and clears what was undone). An irreversible row (an import, a model run, a
+    merge) starts the history afresh, as it ended undo in the window too.
+    """
+    done: list[Any] = []
+    undone: list[Any] = []
+    for entry in entries:
+        if entry.op not in REVERTIBLE_OPS:
+            done, undone = [], []
+        elif (
+            done
+            and _same_target(entry, done[-1])
+            and (entry.before, entry.after)
+            == (
+                done[-1].after,
+                done[-1].before,
+            )
+        ):
+            undone.append(done.pop())
+        elif (
+            undone
+            and _same_target(entry, undone[-1])
+            and (entry.before, entry.after)
+            == (
+                undone[-1].before,
+                undone[-1].after,
+            )
+        ):
+            undone.pop()
+            done.append(entry)  # reverting this newer row undoes the redone step
+        else:
+            done.append(entry)
+            undone.clear()
+    return done[-MAX_RESTORED_STEPS:]
+
+
+def _same_target(a: Any, b: Any) -> bool:
+    kind = "span" if a.op.endswith("_span") else "quote" if a.op.endswith("_quote") else a.op
+    other = "span" if b.op.endswith("_span") else "quote" if b.op.endswith("_quote") else b.op
+    return kind == other and a.target_id == b.target_id
 
 
 def restore_history(
