@@ -227,14 +227,19 @@ def _group_link(idx: EntityIndex, head: Token, labels: tuple[str, ...]) -> int:
     return -1
 
 
+def _full(idx: EntityIndex, named: tuple[str, str]) -> tuple[str, str]:
+    """A person's surname alone stands for the fullest name seen ("Netanyahu")."""
+    name, label = named
+    if label == "PERSON" and len(name.split()) == 1:
+        name = idx.surnames.get(name.lower(), name)
+    return name, label
+
+
 def resolve(doc: Doc, head: Token, idx: EntityIndex) -> tuple[str | None, str | None]:
     """(entity name, label) the speaker headed by `head` refers to, when it can be told."""
     named = _named(doc, head)
     if named is not None:
-        name, label = named
-        if label == "PERSON" and len(name.split()) == 1:
-            name = idx.surnames.get(name.lower(), name)
-        return name, label
+        return _full(idx, named)
     low = head.lower_
     if head.pos_ == "PRON":
         if low in PRONOUN_GENDER:
@@ -258,7 +263,7 @@ def resolve(doc: Doc, head: Token, idx: EntityIndex) -> tuple[str | None, str | 
             if c.dep_ in {"compound", "poss"} and c.i < head.i:
                 owner = _named(doc, c)
                 if owner is not None and owner[1] in {"PERSON", "ORG", "GPE"}:
-                    return owner
+                    return _full(idx, owner)
         # "the agency said": an organisation or state, and only one whose name was
         # seen to carry the noun; a group noun never stands for a person.
         if _definite(head):
