@@ -191,3 +191,29 @@ def test_renaming_an_entity_renames_its_quotes_and_the_roster(qtbot, entity_wind
     QTest.keyClick(view, Qt.Key.Key_Z, CTRL)
     [quote] = ws.repo.annotation_set(doc_id, ws.annotator).quotes
     assert quote.entity == "Olaf Scholz" == ws.repo.get_entity(entity.id).name
+
+
+@pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, "does not support raise", "grabbing the keyboard")
+def test_a_corpus_speaker_relinks_the_quotes_own_mention(qtbot, entity_window):
+    win, ws, doc_id = entity_window
+    view = win.article
+    olaf = ws.repo.find_or_create_entity("Olaf Scholz", "PERSON", "Q61053")  # another article's
+    label_at(view, "Scholz", nth=1)
+    select(view, TEXT.index("“We"), TEXT.index(" Scholz said"))
+    QTest.keyClick(view, Qt.Key.Key_Q)
+    said = TEXT.index("Scholz said")
+    point = view.cursorRect(view.cursor_for(said + 2, said + 2)).center()
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, CTRL, point)
+    [quote] = ws.repo.annotation_set(doc_id, ws.annotator).quotes
+    assert quote.entity == "Scholz" and quote.entity_id != olaf.id
+    win.tools.entity_tools.refresh()
+    QTest.keyClicks(win.quotes.speaker_search, "olaf scholz")
+    QTest.keyClick(win.quotes.speaker_search, Qt.Key.Key_Return)
+    aset = ws.repo.annotation_set(doc_id, ws.annotator)
+    [quote] = aset.quotes
+    assert (quote.entity, quote.entity_id) == ("Olaf Scholz", olaf.id)
+    assert TEXT[slice(*quote.speaker)] == "Scholz"
+    assert [s.entity_id for s in aset.spans] == [olaf.id]
+    QTest.keyClick(view, Qt.Key.Key_Z, CTRL)  # one step: quote and link together
+    aset = ws.repo.annotation_set(doc_id, ws.annotator)
+    assert aset.quotes[0].entity == "Scholz" and aset.spans[0].entity_id != olaf.id

@@ -49,13 +49,16 @@ class QuoteEditor(QObject):
             self._reselect(quote)
 
     def attribute_to_entity(self, entity: Entity) -> None:
-        """A corpus entity picked in the roster's search box becomes the speaker; the
-        mention is the entity's first linked one in this document, else the quote keeps its
-        mention (or has none) and carries the entity only."""
+        """A corpus entity picked in the speaker search box becomes the speaker; the
+        mention is the entity's first linked one in this document, else the quote's own
+        mention (now linked to it); a quote with neither carries the entity only."""
         quote, aset = self._quote(), self.session.annotations
         if quote is None or aset is None:
             return
         mention = next((s for s in aset.spans if s.entity_id == entity.id), None)
+        if mention is None and quote.speaker is not None:  # the quote's mention, relinked
+            label = quote.speaker_label or entity.label
+            mention = Span(*quote.speaker, label)
         if mention is not None:
             if self.session.attribute(quote, mention, entity):
                 self._reselect(quote)
