@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import sys
 import threading
 import traceback
@@ -11,8 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QWidget
 
 from newsmark import __version__
 from newsmark import paths as data_paths
@@ -126,6 +127,26 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
+class FirstPaintMarker(QObject):
+    """Benchmarks (NEWSMARK_BENCH_MARKER=1): prints a line once the article painted text.
+
+    No signals.
+    """
+
+    LINE = "NEWSMARK_FIRST_PAINT"
+
+    def __init__(self, article: QPlainTextEdit) -> None:
+        super().__init__(article)
+        self._article = article
+        article.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._article.toPlainText():
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, lambda: print(self.LINE, flush=True))  # after this paint
+        return False
+
+
 def refuse(message: str, parent: QWidget | None = None) -> None:
     """A database Newsmark will not touch: say why (no window follows)."""
     QMessageBox.critical(parent, "Newsmark cannot open its database", message)
@@ -236,6 +257,8 @@ def run(data_dir: Path | None, model: str | None, debug: bool, paths: list[Path]
     if not ws.readonly and not ws.settings.has_annotator:
         root.window.preferences.ask_annotator()  # first run only; tests preset the name
     app.aboutToQuit.connect(root.shutdown)
+    if os.environ.get("NEWSMARK_BENCH_MARKER") == "1":
+        FirstPaintMarker(root.window.article)
     root.start()
     try:
         return app.exec()

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from newsmark.domain.status import STATUS_FILTERS
 from newsmark.formats.tools_registry import FOLDER_WRITERS, TOKEN_WRITERS
-from newsmark.services import catalog
 from newsmark.workers.task_runner import Cancel, Progress, Task, TaskRunner
 
 ALL_ANNOTATORS = "All annotators"
@@ -36,6 +35,10 @@ ALIGNMENTS = ("strict", "expand", "contract")
 
 def exportable_formats() -> list[tuple[str, str, tuple[str, ...]]]:
     """(name, description, extensions) of every format Newsmark can write."""
+    # catalog registers the spacy format, which imports spaCy: only when the dialog opens,
+    # never at start-up (the window shows before spaCy loads).
+    from newsmark.services import catalog
+
     out = []
     for fmt in catalog.formats():
         if fmt.write is not None or fmt.name in FOLDER_WRITERS or fmt.name == "spacy":
