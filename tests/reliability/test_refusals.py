@@ -16,9 +16,11 @@ import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from newsmark.cli import main
 from newsmark.domain.document import DocumentInput
 from newsmark.services.workspace import open_workspace
 from newsmark.storage import Database, Repository
@@ -178,3 +180,49 @@ def test_disk_full_during_an_edit_is_reported_and_changes_nothing(tmp_path: Path
     with Database.open(db_path) as db:
         assert db.integrity_check() == ["ok"]
     assert content_digest(db_path) == before
+
+
+def corrupt(db_path: Path) -> None:
+    """Overwrite a page in the middle: the header still says SQLite, quick_check does not."""
+    with db_path.open("r+b") as fh:
+        fh.seek(2 * 4096)
+        fh.write(b"\xde\xad\xbe\xef" * 1024)
+
+
+def newer(db_path: Path) -> None:
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE alembic_version SET version_num = 'ffffffffffff'")
+    con.commit()
+    con.close()
+
+
+@pytest.mark.parametrize("damage", [corrupt, newer])
+def test_commands_the_cli_tests_do_not_cover_refuse_a_bad_database(
+    tmp_path: Path, damage: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """import/stats/export/db upgrade are in tests/unit/cli; these are the other commands."""
+    data = tmp_path / "data"
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE * 200, encoding="utf-8")
+    assert main(["--data-dir", str(data), "import", str(article)]) == 0
+    db_path = data / "newsmark.sqlite3"
+    snapshot = tmp_path / "snap.sqlite3"
+    assert main(["--data-dir", str(data), "db", "backup", str(snapshot)]) == 0
+    damage(db_path)
+    before = file_hash(db_path)
+    for argv in (
+        ["preannotate", "--all"],
+        ["db", "backup", str(tmp_path / "copy.sqlite3")],
+        ["db", "check"],
+        ["db", "info"],
+    ):
+        capsys.readouterr()
+        code = main(["--data-dir", str(data), *argv])
+        err = capsys.readouterr().err
+        assert code == 1, (argv, err)
+        assert err.startswith("newsmark: error:") and str(db_path) in err, (argv, err)
+        assert file_hash(db_path) == before, argv
+    assert not (tmp_path / "copy.sqlite3").exists()
+    # The way out the message names: restoring a backup over the damaged file works.
+    assert main(["--data-dir", str(data), "db", "restore", str(snapshot)]) == 0
+    assert main(["--data-dir", str(data), "db", "check"]) == 0
