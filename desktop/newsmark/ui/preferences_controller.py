@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 from newsmark.domain.document import Document
 from newsmark.domain.errors import NewsmarkError
 from newsmark.services.settings import Settings, os_user
-from newsmark.ui.dialogs.export_dialog import ExportDialog
 from newsmark.ui.dialogs.preferences_dialog import (
     AnnotatorDialog,
     Preferences,
@@ -26,6 +25,7 @@ from newsmark.ui.views.article_view import ARTICLE_POINT_SIZE, article_font
 from newsmark.workers.nlp_worker import NlpWorker
 
 if TYPE_CHECKING:
+    from newsmark.ui.dialogs.export_dialog import ExportDialog
     from newsmark.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,9 @@ class PreferencesController(QObject):
     # -- dialogs ----------------------------------------------------------------------
     def show_export(self) -> ExportDialog:
         if self.export_dialog is None:
+            # Imported on first use: the formats it lists are not needed at start-up.
+            from newsmark.ui.dialogs.export_dialog import ExportDialog
+
             w = self.window
             self.export_dialog = ExportDialog(
                 w.session.repo, w.tasks, [w.session.annotator], w, start_dir=Path.home()

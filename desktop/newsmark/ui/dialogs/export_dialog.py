@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from newsmark.domain.status import STATUS_FILTERS
-from newsmark.formats.tools_registry import FOLDER_WRITERS, TOKEN_WRITERS
 from newsmark.workers.task_runner import Cancel, Progress, Task, TaskRunner
 
 ALL_ANNOTATORS = "All annotators"
@@ -37,6 +36,7 @@ def exportable_formats() -> list[tuple[str, str, tuple[str, ...]]]:
     """(name, description, extensions) of every format Newsmark can write."""
     # catalog registers the spacy format, which imports spaCy: only when the dialog opens,
     # never at start-up (the window shows before spaCy loads).
+    from newsmark.formats.tools_registry import FOLDER_WRITERS
     from newsmark.services import catalog
 
     out = []
@@ -47,10 +47,14 @@ def exportable_formats() -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 def writes_folder(fmt: str, split: bool) -> bool:
+    from newsmark.formats.tools_registry import FOLDER_WRITERS
+
     return fmt in FOLDER_WRITERS or (fmt == "spacy" and split)
 
 
 def token_based(fmt: str) -> bool:
+    from newsmark.formats.tools_registry import TOKEN_WRITERS
+
     return fmt in TOKEN_WRITERS or fmt == "spacy"
 
 
