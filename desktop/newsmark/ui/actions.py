@@ -157,7 +157,8 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "model",
     ),
     ActionSpec("find_document", "&Find document…", ("Ctrl+F",), "Search titles and text", "search"),
-    ActionSpec("quit", "&Quit", (QKeySequence.StandardKey.Quit,), "Quit Newsmark", "quit"),
+    # StandardKey.Quit is empty on X11 and Windows: Ctrl+Q everywhere.
+    ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Quit Newsmark", "quit"),
     ActionSpec(
         "shortcuts",
         "&Keyboard shortcuts",
