@@ -55,6 +55,23 @@ def annotated(qtbot, tmp_path: Path):
     ws.close()
 
 
+def shot_with_dialog(win, dialog, path: Path) -> Path:
+    """The window with the dialog drawn over its centre, as a user sees them."""
+    from PySide6.QtGui import QPainter
+
+    image = win.grab()
+    painter = QPainter(image)
+    picture = dialog.grab()
+    x = (image.width() - picture.width()) // 2
+    y = (image.height() - picture.height()) // 2
+    painter.fillRect(x - 1, y - 1, picture.width() + 2, picture.height() + 2, Qt.GlobalColor.gray)
+    painter.drawPixmap(x, y, picture)
+    painter.end()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    assert image.save(str(path)), path
+    return path
+
+
 def cli_export(data: Path, out: Path, *options: str) -> str:
     code = cli.main(["--data-dir", str(data), "export", "-o", str(out), *options])
     assert code == 0
@@ -118,6 +135,7 @@ def test_conll_from_the_dialog_matches_the_cli_and_shows_the_notes(qtbot, annota
     assert dialog.report.notes, "CoNLL drops quotes: the report says so"
     assert "Note:" in dialog.details.toPlainText()
     save_shot(dialog, tmp_path / "shots" / "export_dialog_done.png")
+    shot_with_dialog(win, dialog, tmp_path / "shots" / "window_with_export_dialog.png")
 
 
 def test_spacy_split_writes_a_folder_like_the_cli(qtbot, annotated, tmp_path):

@@ -42,6 +42,23 @@ def prefs_window(qtbot, tmp_path: Path):
     ws.close()
 
 
+def shot_with_dialog(win, dialog, path: Path) -> Path:
+    """The window with the dialog drawn over its centre, as a user sees them."""
+    from PySide6.QtGui import QPainter
+
+    image = win.grab()
+    painter = QPainter(image)
+    picture = dialog.grab()
+    x = (image.width() - picture.width()) // 2
+    y = (image.height() - picture.height()) // 2
+    painter.fillRect(x - 1, y - 1, picture.width() + 2, picture.height() + 2, Qt.GlobalColor.gray)
+    painter.drawPixmap(x, y, picture)
+    painter.end()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    assert image.save(str(path)), path
+    return path
+
+
 def open_preferences(qtbot, win: MainWindow) -> PreferencesDialog:
     win.activateWindow()
     QTest.keyClick(win, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
@@ -59,7 +76,7 @@ def test_preferences_are_validated_stored_and_applied(qtbot, prefs_window, tmp_p
     win, _, data = prefs_window
     dialog = open_preferences(qtbot, win)
     assert dialog.annotator.text() == "ann1"
-    save_shot(dialog, tmp_path / "shots" / "preferences_general.png")
+    shot_with_dialog(win, dialog, tmp_path / "shots" / "window_with_preferences.png")
 
     dialog.annotator.selectAll()
     QTest.keyClicks(dialog.annotator, "maria")
@@ -99,6 +116,10 @@ def test_preferences_are_validated_stored_and_applied(qtbot, prefs_window, tmp_p
     assert stored.labels["ORG"] == Label("ORG", "#123456", "h", stored.labels["ORG"].description)
     assert win.article.font().pointSize() == 15
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 100
+    win.session.label_range(0, 11, "PERSON")  # a highlight stays legible in the dark
+    win.session.label_range(TEXT.index("Berlin"), TEXT.index("Berlin") + 6, "GPE")
+    qtbot.wait(50)  # palette-change events are posted
+    save_shot(win, tmp_path / "shots" / "window_dark.png")
 
 
 def test_the_stored_label_set_is_the_repositorys(tmp_path):

@@ -49,7 +49,7 @@ def is_dark(theme: str) -> bool:
 
 def apply_theme(theme: str, article: QWidget | None = None) -> bool:
     """Apply the palette for `theme`; True when it is dark. The article's page colour
-    follows (it paints its margins in the Base colour)."""
+    is set too (it paints its margins in the Window colour)."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return False
@@ -57,7 +57,12 @@ def apply_theme(theme: str, article: QWidget | None = None) -> bool:
     style = app.style()
     app.setPalette(dark_palette() if dark else style.standardPalette())
     if article is not None:
-        palette = app.palette()
+        # The article stays a light page in the dark theme: the label colours are
+        # displaCy's pastels, made for dark text on a light ground (a dimmed paper, not
+        # white, keeps it calm beside the dark panels).
+        palette = app.palette() if not dark else style.standardPalette()
+        if dark:
+            palette.setColor(Role.Base, QColor("#e8e6e1"))
         palette.setColor(Role.Window, palette.color(Role.Base))
         article.setPalette(palette)
     return dark
