@@ -207,3 +207,30 @@ def test_cancel_stops_the_export_and_writes_nothing(qtbot, annotated, tmp_path):
     assert not dest.exists()
     assert not list(tmp_path.glob(".cancelled.jsonl.*"))
     tasks.wait()
+
+
+def test_a_folder_export_replaces_a_folder_only_after_asking(qtbot, annotated, tmp_path):
+    win, _, data = annotated
+    dialog = win.preferences.show_export()
+    choose(dialog.format, "brat")
+    assert dialog.destination.placeholderText() == "Choose a folder…"
+    dest = tmp_path / "brat"
+    dest.mkdir()
+    (dest / "keep.txt").write_text("mine\n", encoding="utf-8")
+    asked: list[Path] = []
+    dialog.confirm_overwrite = lambda path: asked.append(path) or False
+    dialog.destination.setText(str(dest))
+    QTest.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert asked == [dest] and (dest / "keep.txt").exists()
+
+    dialog.confirm_overwrite = lambda path: True
+    with qtbot.waitSignal(dialog.exported, timeout=30_000):
+        QTest.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    cli_export(data, tmp_path / "cli_brat", "--format", "brat")
+    ours = {p.name: p.read_bytes() for p in dest.iterdir()}
+    theirs = {p.name: p.read_bytes() for p in (tmp_path / "cli_brat").iterdir()}
+    assert ours == theirs and "keep.txt" not in ours
+
+    dialog.destination.setText(str(Path.home()))
+    assert dialog.start() is None  # never replace the home folder whole
+    assert "new folder" in dialog.message.text()

@@ -201,8 +201,14 @@ class ExportDialog(QDialog):
     def _browse(self) -> None:
         fmt = self.fmt
         if writes_folder(fmt, self.split.isChecked()):
-            chosen = QFileDialog.getExistingDirectory(
-                self, "Export into folder", str(self._start_dir)
+            # The export replaces the whole folder: ask for a new folder's name, not an
+            # existing folder to write into.
+            chosen, _ = QFileDialog.getSaveFileName(
+                self,
+                "Export to a new folder",
+                str(self._start_dir / f"annotations-{fmt}"),
+                "Folder (*)",
+                options=QFileDialog.Option.DontConfirmOverwrite,
             )
         else:
             exts = next((e for n, _, e in exportable_formats() if n == fmt), ())
@@ -219,10 +225,15 @@ class ExportDialog(QDialog):
             self.destination.setText(chosen)
 
     def _ask_overwrite(self, dest: Path) -> bool:
+        if dest.is_dir():
+            n = sum(1 for _ in dest.iterdir())
+            what = f"The folder {dest} and the {n} item(s) in it will be deleted"
+        else:
+            what = f"{dest} already exists and will be replaced"
         answer = QMessageBox.question(
             self,
-            "Overwrite?",
-            f"{dest} already exists. Replace it with this export?",
+            "Replace?",
+            f"{what}. Export anyway?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -234,10 +245,13 @@ class ExportDialog(QDialog):
         text = self.destination.text().strip()
         if not text or self.task is not None:
             return None
-        dest = Path(text).expanduser()
+        dest = Path(text).expanduser().absolute()
         options = self.options()
         force = False
-        if dest.exists() and (dest.is_file() or any(dest.iterdir())):
+        if dest.is_dir() and dest in (Path.home(), Path(dest.anchor)):
+            self.message.setText(f"Choose a new folder: {dest} would be replaced whole.")
+            return None
+        if dest.exists():
             if not self.confirm_overwrite(dest):
                 self.message.setText("Nothing exported: the destination was kept.")
                 return None
