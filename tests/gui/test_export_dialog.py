@@ -111,6 +111,17 @@ def test_ctrl_e_opens_the_dialog_and_its_file_matches_the_cli(qtbot, annotated, 
     assert (tmp_path / "gui.jsonl").read_text(encoding="utf-8") == expected
     assert "exported 1 annotation set" in dialog.message.text().lower()
 
+    # Another annotator, typed: nothing of theirs, as the CLI says.
+    dialog.annotator.setFocus()
+    dialog.annotator.lineEdit().selectAll()
+    QTest.keyClicks(dialog.annotator, "someone-else")
+    assert dialog.options()["annotator"] == "someone-else"
+    dialog.confirm_overwrite = lambda path: True
+    run_dialog(qtbot, dialog, tmp_path / "gui.jsonl")
+    assert dialog.report.records == 0
+    other = cli_export(data, tmp_path / "cli_other.jsonl", "--annotator", "someone-else")
+    assert (tmp_path / "gui.jsonl").read_text(encoding="utf-8") == other == ""
+
 
 def test_conll_from_the_dialog_matches_the_cli_and_shows_the_notes(qtbot, annotated, tmp_path):
     win, _, data = annotated

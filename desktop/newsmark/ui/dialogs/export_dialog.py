@@ -97,6 +97,10 @@ class ExportDialog(QDialog):
         self.annotator.addItem(ALL_ANNOTATORS, None)
         for name in annotators:
             self.annotator.addItem(name, name)
+        # Editable: another annotator's sets (or an import's, e.g. "import:doccano").
+        self.annotator.setEditable(True)
+        self.annotator.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.annotator.setToolTip("Whose annotation sets to export; type another name")
         self.alignment = QComboBox(self)
         for mode in ALIGNMENTS:
             self.alignment.addItem(mode, mode)
@@ -183,10 +187,14 @@ class ExportDialog(QDialog):
         return {
             "fmt": fmt,
             "status": str(self.status_filter.currentData()),
-            "annotator": self.annotator.currentData(),
+            "annotator": self.annotator_filter(),
             "alignment": str(self.alignment.currentData()) if token_based(fmt) else "strict",
             "split": round(self.split_ratio.value(), 2) if split else None,
         }
+
+    def annotator_filter(self) -> str | None:
+        text = self.annotator.currentText().strip()
+        return None if not text or text == ALL_ANNOTATORS else text
 
     def _update_options(self, *_: object) -> None:
         fmt = self.fmt
