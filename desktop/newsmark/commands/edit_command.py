@@ -7,6 +7,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
+from newsmark.domain.errors import NewsmarkError
+
 T = TypeVar("T")
 
 
@@ -16,8 +18,13 @@ class EditCommand(QUndoCommand, Generic[T]):
     A command is applied once by its creator (`apply()`, which may raise the repository's
     InputError before anything is pushed); QUndoStack.push then skips that first redo.
     After every redo and undo `on_changed(removed, added)` gets the items the step took
-    away and put in, as the repository returned them. No signals.
+    away and put in, as the repository returned them. An undo or redo the repository
+    refuses (the database locked, the disk full) goes to `on_failed(message)` when the
+    owner set it: the step becomes obsolete (the stack drops it) instead of raising out
+    of QUndoStack. No signals.
     """
+
+    on_failed: Callable[[str], None] | None = None
 
     def __init__(
         self,
@@ -43,17 +50,38 @@ class EditCommand(QUndoCommand, Generic[T]):
             removed, added = self._first
             self._first = None
         else:
-            removed, added = self._do()
+            try:
+                removed, added = self._do()
+            except NewsmarkError as exc:
+                self._refused("redo", exc)
+                return
         self._on_changed(removed, added)
 
     def undo(self) -> None:
-        self._on_changed(*self._undo())
+        try:
+            removed, added = self._undo()
+        except NewsmarkError as exc:
+            self._refused("undo", exc)
+            return
+        self._on_changed(removed, added)
+
+    def _refused(self, what: str, exc: NewsmarkError) -> None:
+        if self.on_failed is None:
+            raise exc  # inside a MacroCommand: the macro reports it
+        self.setObsolete(True)
+        self.on_failed(refusal(what, self.text(), exc))
 
     def _do(self) -> tuple[list[T], list[T]]:
         raise NotImplementedError
 
     def _undo(self) -> tuple[list[T], list[T]]:
         raise NotImplementedError
+
+
+def refusal(what: str, text: str, exc: Exception) -> str:
+    """The status-bar line for an undo or redo the repository refused."""
+    state = "still saved" if what == "undo" else "still undone"
+    return f"Could not {what} “{text}”: {exc}. The edit is {state}; it left the history."
 
 
 def item_id(item: Any) -> int:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from newsmark.commands.edit_command import EditCommand
+from newsmark.commands.edit_command import EditCommand, refusal
+from newsmark.domain.errors import NewsmarkError
 
 
 class MacroCommand(QUndoCommand):
@@ -15,8 +16,11 @@ class MacroCommand(QUndoCommand):
 
     Like EditCommand it is applied once by its creator (`apply()`): if one edit fails,
     the ones already applied are undone and the error propagates, so nothing half-done
-    is left in the database or on the stack.
+    is left in the database or on the stack. A refused undo or redo goes to `on_failed`
+    as in EditCommand (the first sub-edit refused stops the rest).
     """
+
+    on_failed: Callable[[str], None] | None = None
 
     def __init__(self, text: str, commands: Sequence[EditCommand[Any]]) -> None:
         super().__init__(text)
@@ -37,10 +41,22 @@ class MacroCommand(QUndoCommand):
         self._applied = True
 
     def redo(self) -> None:
-        for command in self.commands:
-            command.redo()
+        try:
+            for command in self.commands:
+                command.redo()
+        except NewsmarkError as exc:
+            self._refused("redo", exc)
         self._applied = False
 
     def undo(self) -> None:
-        for command in reversed(self.commands):
-            command.undo()
+        try:
+            for command in reversed(self.commands):
+                command.undo()
+        except NewsmarkError as exc:
+            self._refused("undo", exc)
+
+    def _refused(self, what: str, exc: NewsmarkError) -> None:
+        if self.on_failed is None:
+            raise exc
+        self.setObsolete(True)
+        self.on_failed(refusal(what, self.text(), exc))

@@ -51,14 +51,19 @@ def describe_holder(holder: dict[str, object] | None) -> str:
 
 
 def open_workspace(
-    data_dir: str | Path | None = None, *, readonly: bool = False, take_lock: bool = False
+    data_dir: str | Path | None = None,
+    *,
+    readonly: bool = False,
+    take_lock: bool = False,
+    busy_timeout_ms: int = 5000,
 ) -> Workspace:
     """Open (creating if needed) the database in the data dir.
 
     Every writable open takes the writer lock, so one process at a time writes. With
     `take_lock` (the window) a lock held elsewhere opens the database read-only and
     `readonly_reason` says who has it; without it (CLI commands that write) a held lock
-    is a StorageError naming the holder, before anything is touched.
+    is a StorageError naming the holder, before anything is touched. `busy_timeout_ms`
+    is how long a write waits for another program's lock before it is refused.
     """
     directory = paths.data_dir(data_dir)
     db_path = paths.database_path(directory)
@@ -98,7 +103,12 @@ def open_workspace(
             )
             readonly, lock = True, None
     try:
-        db = Database.open(db_path, readonly=readonly, backup_dir=paths.backups_dir(directory))
+        db = Database.open(
+            db_path,
+            readonly=readonly,
+            backup_dir=paths.backups_dir(directory),
+            busy_timeout_ms=busy_timeout_ms,
+        )
     except BaseException:
         if lock is not None:
             lock.release()

@@ -28,7 +28,7 @@ from newsmark.commands.span_commands import (
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
 from newsmark.domain.entities import Entity
-from newsmark.domain.errors import NewsmarkError
+from newsmark.domain.errors import NewsmarkError, StorageError
 from newsmark.domain.quotes import Quote, guess_kind
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
@@ -59,6 +59,10 @@ class DocumentSession(QObject):
         prediction_dropped(int, int): a stale result's request id and document id.
         saved(str): a write reached the database; the argument says what.
         failed(str): an operation failed; the message is for the user.
+        save_failed(object, str): an edit command the database refused to store (locked,
+            disk full, read-only) and the reason; it stays pending (`pending_edits`)
+            until `retry` saves it or `discard` drops it.
+        pending_changed(int): the number of pending edits changed.
     """
 
     documents_listed = Signal(object, int, int)
@@ -70,6 +74,8 @@ class DocumentSession(QObject):
     prediction_dropped = Signal(int, int)
     saved = Signal(str)
     failed = Signal(str)
+    save_failed = Signal(object, str)
+    pending_changed = Signal(int)
 
     def __init__(
         self,
@@ -96,6 +102,7 @@ class DocumentSession(QObject):
         self._list_timer.setInterval(LIST_REFRESH_DELAY_MS)
         self._list_timer.timeout.connect(self.refresh_list)
         self._stacks: dict[int, QUndoStack] = {}
+        self._unsaved: list[tuple[int, Any]] = []  # (document id, command), oldest first
         if worker is not None:
             worker.prediction_ready.connect(self.on_prediction_ready)
             worker.prediction_failed.connect(self._on_prediction_failed)
@@ -285,12 +292,63 @@ class DocumentSession(QObject):
             return False
         try:
             command.apply()
+        except StorageError as exc:  # locked, disk full: the edit waits for a retry
+            self._unsaved.append((self.document.id, command))
+            self.pending_changed.emit(len(self._unsaved))
+            self.save_failed.emit(command, str(exc))
+            return False
         except NewsmarkError as exc:  # overlap, out of range...: the message says which
             self.failed.emit(str(exc))
             return False
-        self.undo_stack(self.document.id).push(command)
-        self.saved.emit(command.text())
+        self._stack_applied(self.document.id, command)
         return True
+
+    def _stack_applied(self, doc_id: int, command: Any) -> None:
+        command.on_failed = self.failed.emit  # a refused undo/redo: reported, not raised
+        self.undo_stack(doc_id).push(command)
+        self.saved.emit(command.text())
+
+    # -- edits the database refused to store ---------------------------------------------
+    @property
+    def pending_edits(self) -> list[Any]:
+        return [command for _, command in self._unsaved]
+
+    def describe(self, command: Any) -> str:
+        """The command's text, with the words it labels when it is one span edit."""
+        span, doc = getattr(command, "span", None), self.document
+        doc_id = next((d for d, c in self._unsaved if c is command), None)
+        if span is None or doc is None or doc_id not in (None, doc.id):
+            return str(command.text())
+        return f"{command.text()} “{doc.text[span.start : span.end]}”"
+
+    def retry(self, command: Any) -> bool:
+        """Store a pending edit again (opening its document first); True once saved."""
+        entry = next((e for e in self._unsaved if e[1] is command), None)
+        if entry is None:
+            return False
+        doc_id = entry[0]
+        if self.document is None or self.document.id != doc_id:
+            self.open(doc_id)  # its diff is applied to the set in memory, which must match
+        try:
+            command.apply()
+        except StorageError as exc:
+            self.save_failed.emit(command, str(exc))
+            return False
+        except NewsmarkError as exc:  # e.g. another edit now overlaps it
+            self.discard(command)
+            self.failed.emit(f"“{command.text()}” was not saved: {exc}")
+            return False
+        self.discard(command)
+        self._stack_applied(doc_id, command)
+        return True
+
+    def retry_all(self) -> bool:
+        """Retry the pending edits in order, stopping at the first one still refused."""
+        return all(self.retry(command) for command in self.pending_edits)
+
+    def discard(self, command: Any) -> None:
+        self._unsaved = [e for e in self._unsaved if e[1] is not command]
+        self.pending_changed.emit(len(self._unsaved))
 
     def apply_changes(self, removed: Sequence[Span], added: Sequence[Span]) -> None:
         """What an edit step did, applied to the set in memory (no re-read of the set)."""

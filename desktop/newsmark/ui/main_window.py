@@ -25,6 +25,7 @@ from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
 from newsmark.services.settings import Settings
 from newsmark.ui.actions import Actions, label_actions
+from newsmark.ui.dialogs.save_failed_dialog import SaveFailures
 from newsmark.ui.document_session import DocumentSession
 from newsmark.ui.import_controller import ImportController
 from newsmark.ui.menus import DECISIONS, EDGE_ACTIONS, build_menus
@@ -35,6 +36,7 @@ from newsmark.ui.views.article_view import ArticleView
 from newsmark.ui.views.banner import Banner
 from newsmark.ui.views.document_panel import DocumentPanel
 from newsmark.ui.views.label_palette import LabelPalette
+from newsmark.ui.views.pending_banner import PendingBanner
 from newsmark.ui.views.quote_panel import QuotePanel
 from newsmark.ui.views.status_bar import StatusBar
 from newsmark.ui.window_state import WindowState
@@ -123,6 +125,8 @@ class MainWindow(QMainWindow):
         self.banner = Banner(central)
         self.banner.set_message(f"Read-only: {readonly_reason}" if readonly_reason else None)
         layout.addWidget(self.banner)
+        self.pending_banner = PendingBanner(central)  # edits the database refused to store
+        layout.addWidget(self.pending_banner)
         layout.addWidget(self.article, 1)
         self.setCentralWidget(central)
 
@@ -194,6 +198,7 @@ class MainWindow(QMainWindow):
         s.prediction_requested.connect(lambda *_: self.status.show_busy("Pre-annotating…"))
         s.saved.connect(self.status.show_saved)
         s.failed.connect(self.status.show_error)
+        self.save_failures = SaveFailures(s, self.pending_banner, self)  # dialog and banner
         if worker is not None:
             self.importer.set_ready(False)  # until spaCy is imported (see ImportController)
             worker.model_loaded.connect(lambda *_: self.importer.set_ready(True))
