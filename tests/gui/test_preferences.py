@@ -115,8 +115,22 @@ def test_preferences_are_validated_stored_and_applied(qtbot, prefs_window, tmp_p
     assert stored.font[1] == 15
     assert stored.labels["ORG"] == Label("ORG", "#123456", "h", stored.labels["ORG"].description)
     assert win.article.font().pointSize() == 15
+
+    # The new label set is live: menu, palette, hotkeys and the repository's checks.
+    [org] = [a for a in win.label_actions if a.data() == "ORG"]
+    assert org.shortcut().toString() == "H"
+    label_menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&Label")
+    assert org in label_menu.actions()
+    assert win.label_palette.list.item(1).text() == "H   ORG"
+    assert win.session.repo.labels["ORG"].hotkey == "h"
+    win.article.setTextCursor(win.article.cursor_for(0, 11))
+    win.article.setFocus()
+    QTest.keyClick(win.article, Qt.Key.Key_H)
+    assert [(sp.start, sp.end, sp.label) for sp in win.session.annotations.spans] == [
+        (0, 11, "ORG")
+    ]
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 100
-    win.session.label_range(0, 11, "PERSON")  # a highlight stays legible in the dark
+    win.session.label_range(0, 11, "PERSON")  # relabel; highlights stay legible in the dark
     win.session.label_range(TEXT.index("Berlin"), TEXT.index("Berlin") + 6, "GPE")
     qtbot.wait(50)  # palette-change events are posted
     save_shot(win, tmp_path / "shots" / "window_dark.png")

@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 
 from newsmark.domain.document import Document
 from newsmark.domain.errors import NewsmarkError
+from newsmark.domain.labels import LabelSet
 from newsmark.services.settings import Settings, os_user
+from newsmark.ui.actions import label_actions
 from newsmark.ui.dialogs.preferences_dialog import (
     AnnotatorDialog,
     Preferences,
@@ -138,8 +140,40 @@ class PreferencesController(QObject):
         s.set("font_size", str(prefs.font_size))
         s.set("theme", prefs.theme)
         self.apply_appearance()
+        if list(prefs.labels) != list(self.window.labels):
+            self.apply_labels(prefs.labels)
         self.window.status.show_saved("preferences")
         self.preferences_changed.emit(prefs)
+
+    def apply_labels(self, labels: LabelSet) -> None:
+        """Use a new label set now: palette, highlights, Label menu, hotkeys, repository."""
+        w = self.window
+        menu: QMenu | None = None
+        for item in w.menuBar().actions():
+            candidate = item.menu()
+            if item.text() == "&Label" and isinstance(candidate, QMenu):
+                menu = candidate
+        first_other = None
+        for action in w.label_actions:
+            if menu is not None:
+                menu.removeAction(action)
+            action.deleteLater()
+        if menu is not None:
+            first_other = next(iter(menu.actions()), None)  # the separator before the rest
+        w.labels = labels
+        w.label_actions = label_actions(labels, w)
+        for action in w.label_actions:
+            name = str(action.data())
+            action.triggered.connect(lambda _=False, n=name: w.editor.label_selection(n))
+            action.setEnabled(w.session.annotations is not None and not w.session.readonly)
+            if menu is not None and first_other is not None:
+                menu.insertAction(first_other, action)
+            elif menu is not None:
+                menu.addAction(action)
+        w.article.set_labels(labels)
+        w.label_palette.set_labels(labels)
+        w.session.repo.labels = labels  # edits are checked against the new set
+        self.keymap = Keymap(self.settings, w.all_actions())
 
     def show_shortcuts(self) -> ShortcutsDialog:
         dialog = ShortcutsDialog(

@@ -202,7 +202,7 @@ class PreferencesDialog(QDialog):
         self.labels = LabelTable(prefs.labels, labels_tab)
         hint = QLabel(
             "Hotkeys are single letters; q, c, x, a, s and digits are kept for quotes, "
-            "decisions and speakers. Label changes take effect at the next start.",
+            "decisions and speakers. Double-click a colour to change it.",
             labels_tab,
         )
         hint.setWordWrap(True)
