@@ -47,7 +47,7 @@ class SaveFailedDialog(QDialog):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.setMinimumWidth(420)
         self.message.setText(
-            f"<p><b>Your edit “{html.escape(edit)}” was not saved.</b></p>"
+            f"<p><b>This edit was not saved:</b> {html.escape(edit)}</p>"
             f"<p>{html.escape(reason)}</p>"
             f"<p><b>What to do:</b> {WHAT_TO_DO}</p>"
             "<p>Keep for later leaves the edit pending, with a Retry button above the "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from newsmark.ui.views.banner import STYLE
@@ -24,6 +24,7 @@ class PendingBanner(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pending_banner")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # paint the strip
         self.setStyleSheet(FRAME_STYLE)
         self.label = QLabel(self)
         self.label.setObjectName("pending_message")
