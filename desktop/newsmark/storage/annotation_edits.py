@@ -42,10 +42,9 @@ class AnnotationEdits:
     ) -> Span:
         with self.db.session() as s:
             row = edits.load_set(s, set_id, expected_version)
-            others = [rows.span(r) for r in edits.span_rows(s, set_id)]
             # A span with an id is being restored (undo): its label was accepted once.
             labels = self.labels if span.id is None else None
-            edits.check_spans(edits.document_text(s, row.document_id), others, span, labels)
+            edits.check_span_fits(s, row.document_id, set_id, span, labels)
             edits.check_entity(s, span.entity_id)
             new = SpanRow(
                 id=edits.free_id(s, SpanRow, span.id), set_id=set_id, **rows.span_values(span)

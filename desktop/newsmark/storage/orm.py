@@ -77,7 +77,12 @@ class EntityRow(Base):
 
 class SpanRow(Base):
     __tablename__ = "spans"
-    __table_args__ = (Index("ix_spans_set_id", "set_id"), Index("ix_spans_entity_id", "entity_id"))
+    __table_args__ = (
+        Index("ix_spans_set_id", "set_id"),
+        Index("ix_spans_entity_id", "entity_id"),
+        # Edits look up the span just before a position (migration 0002).
+        Index("ix_spans_set_start", "set_id", "start"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     set_id: Mapped[int] = mapped_column(ForeignKey("annotation_sets.id", ondelete="CASCADE"))

@@ -158,7 +158,10 @@ def build_0001(conn: sqlite3.Connection) -> dict[str, Any]:
     }
 
 
-BUILDERS: dict[str, Callable[[sqlite3.Connection], dict[str, Any]]] = {"0001": build_0001}
+BUILDERS: dict[str, Callable[[sqlite3.Connection], dict[str, Any]]] = {
+    "0001": build_0001,
+    "0002": build_0001,  # 0002 only adds an index: the same data in the same tables
+}
 
 
 def make(revision: str, folder: Path = HERE) -> Path:
