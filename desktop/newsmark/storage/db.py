@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -176,7 +175,7 @@ class Database:
     def revision(self) -> str | None:
         try:
             with self.engine.connect() as conn:
-                return MigrationContext.configure(conn).get_current_revision()
+                return migrate.current_revision(conn)
         except DBAPIError as exc:
             raise StorageError(preflight.describe_sqlite_error(self.path, exc.orig)) from exc
 

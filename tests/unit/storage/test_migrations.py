@@ -172,3 +172,16 @@ def test_failed_upgrade_changes_nothing(db_path: Path) -> None:
         other.close()
     with Database.open(db_path, upgrade=False) as db:
         assert db.revision() is None
+
+
+def test_revision_graph_read_without_alembic_agrees_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from newsmark.storage import migrate
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert migrate.head_revision() == script.get_current_head()
+    assert migrate.known_revisions() == [
+        r.revision for r in reversed(list(script.walk_revisions()))
+    ]
+    assert not migrate.is_known("ffffffffffff")
