@@ -10,6 +10,7 @@ import pytest
 
 from conftest import MODEL_TIMEOUT_MS
 from newsmark import app as app_module
+from newsmark.resources import seed_files
 from newsmark.services.workspace import open_workspace
 
 
@@ -112,7 +113,7 @@ def test_a_second_instance_opens_read_only_with_a_banner(qtbot, tmp_path):
         win = root.window
         assert win.banner.isVisible() and "another Newsmark" in win.banner.text()
         assert not win.window_actions["open"].isEnabled()
-        assert win.documents.model.rowCount() == 1
+        assert win.documents.model.rowCount() == len(seed_files())
         # The model's prediction is shown but not written: nothing is touched.
         qtbot.waitUntil(lambda: bool(win.article.spans), timeout=MODEL_TIMEOUT_MS)
         doc_id = win.article.current_document.id

@@ -14,6 +14,7 @@ from newsmark.domain.document import DocumentInput
 from newsmark.domain.spans import Origin
 from newsmark.domain.status import Status
 from newsmark.nlp.tokens import tokenize_many
+from newsmark.resources import seed_files
 from newsmark.ui.main_window import MainWindow
 from newsmark.ui.views.span_highlighter import MODEL_FILL_ALPHA, blend
 
@@ -38,7 +39,7 @@ def test_window_lists_the_seed_and_highlights_its_entities(qtbot, window, worksp
     save_shot(window, tmp_path / "shots" / "01-opened.png")
     open_and_predict(qtbot, window)
 
-    assert window.documents.model.rowCount() == 1
+    assert window.documents.model.rowCount() == len(seed_files())
     assert "Model:" in window.status.model_label.text()
     found = {(window.article.text[s.start : s.end], s.label) for s in window.article.spans}
     for expected in [
@@ -109,7 +110,7 @@ def test_accept_saves_the_decision_and_moves_on(qtbot, window, workspace, tmp_pa
 
     aset = workspace.repo.annotation_set(seed_id, workspace.annotator)
     assert aset.status is Status.ACCEPTED
-    assert window.documents.progress_label.text() == "1/2 accepted"
+    assert window.documents.progress_label.text() == f"1/{len(seed_files()) + 1} accepted"
     assert window.article.current_document.id != seed_id
     save_shot(window, tmp_path / "shots" / "03-accepted.png")
 
@@ -117,7 +118,7 @@ def test_accept_saves_the_decision_and_moves_on(qtbot, window, workspace, tmp_pa
 def test_filters_and_search_narrow_the_list(qtbot, window, workspace):
     add_document(workspace.repo, "Olaf Scholz spoke in Berlin.\n", "Scholz")
     window.load()
-    assert window.documents.model.rowCount() == 2
+    assert window.documents.model.rowCount() == len(seed_files()) + 1
     with qtbot.waitSignal(window.session.documents_listed):
         window.documents.search.setText("Scholz")
     assert [r.title for r in window.documents.model.rows] == ["Scholz"]
