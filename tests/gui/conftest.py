@@ -23,6 +23,7 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 
 import pytest
+from gui_support import OFFSCREEN_NOISE
 
 from newsmark.services.workspace import Workspace, open_workspace, seed_if_empty
 from newsmark.ui.main_window import MainWindow
@@ -31,10 +32,6 @@ from newsmark.workers.nlp_worker import NlpWorker
 # WORKAROUND: https://bugreports.qt.io/browse/QTBUG-84350 - the offscreen platform warns
 # "This plugin does not support propagateSizeHints()" whenever a top-level window's size
 # limits change (docks do); it is not a problem of ours, every other warning still fails.
-OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
-
-SEED_NAME = "2023-12-10-netanyahu-putin-call.txt"
-MODEL_TIMEOUT_MS = 120_000
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -74,9 +71,3 @@ def window(qtbot, workspace: Workspace, worker: NlpWorker) -> Iterator[MainWindo
     yield win
     worker.shutdown()
     win.close()
-
-
-def save_shot(widget, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    assert widget.grab().save(str(path)), f"could not save {path}"
-    return path

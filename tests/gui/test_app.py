@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from gui_support import MODEL_TIMEOUT_MS
 
-from conftest import MODEL_TIMEOUT_MS
 from newsmark import app as app_module
 from newsmark.resources import seed_files
 from newsmark.services.workspace import open_workspace

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_support import save_shot
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from conftest import save_shot
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.spans import Origin
 from newsmark.domain.status import Status

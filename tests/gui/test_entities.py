@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_support import OFFSCREEN_NOISE, save_shot
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
 from test_quotes_attribution import open_window, select
 
-from conftest import OFFSCREEN_NOISE, save_shot
 from newsmark.domain.document import DocumentInput
 from newsmark.nlp.tokens import tokenize_many
 

@@ -6,10 +6,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from gui_support import save_shot
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from conftest import save_shot
 from newsmark import cli
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.status import Status

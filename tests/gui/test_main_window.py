@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from gui_support import MODEL_TIMEOUT_MS, save_shot
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
-from conftest import MODEL_TIMEOUT_MS, save_shot
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.spans import Origin
 from newsmark.domain.status import Status

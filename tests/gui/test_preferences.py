@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_support import save_shot
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit
 
-from conftest import save_shot
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.labels import Label, LabelSet
 from newsmark.nlp.tokens import tokenize_many

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_support import save_shot
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from conftest import save_shot
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.status import Status
 from newsmark.formats.newsmark_jsonl import export_record

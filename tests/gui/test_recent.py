@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import MODEL_TIMEOUT_MS
+from gui_support import MODEL_TIMEOUT_MS
+
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.spans import Origin
 from newsmark.nlp.tokens import tokenize_many

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from gui_support import save_shot
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from test_editing import drag
 
-from conftest import save_shot
 from newsmark.domain.document import DocumentInput
 from newsmark.nlp.tokens import tokenize_many
 from newsmark.services.workspace import Workspace, open_workspace

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_support import save_shot
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
-from conftest import save_shot
 from newsmark.services.settings import Settings
 from newsmark.services.workspace import open_workspace
 from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog

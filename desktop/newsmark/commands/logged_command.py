@@ -9,21 +9,6 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from newsmark.domain.errors import NewsmarkError
 
-# Edits the repository can invert (`Repository.revert`); other rows end the history.
-REVERTIBLE_OPS = frozenset(
-    {
-        "add_span",
-        "update_span",
-        "replace_span",
-        "link_span",
-        "delete_span",
-        "add_quote",
-        "update_quote",
-        "replace_quote",
-        "delete_quote",
-        "set_status",
-    }
-)
 MAX_RESTORED_STEPS = 500
 
 
@@ -90,7 +75,7 @@ class LoggedEditCommand(QUndoCommand):
         self._on_changed()
 
 
-def restorable(entries: Sequence[Any]) -> list[Any]:
+def restorable(entries: Sequence[Any], can_revert: Callable[[str], bool]) -> list[Any]:
     """The steps the undo stack held when the log was written, oldest first.
 
     Replays the log: a row that inverts the newest open step was an undo (both leave the
@@ -101,7 +86,7 @@ def restorable(entries: Sequence[Any]) -> list[Any]:
     done: list[Any] = []
     undone: list[Any] = []
     for entry in entries:
-        if entry.op not in REVERTIBLE_OPS:
+        if not can_revert(entry.op):
             done, undone = [], []
         elif (
             done
@@ -145,6 +130,6 @@ def restore_history(
     on_failed: Callable[[str], None] | None = None,
 ) -> None:
     """Fill a fresh document stack with the set's logged edits (undo survives a restart)."""
-    for entry in restorable(repo.edit_log(set_id)):
+    for entry in restorable(repo.edit_log(set_id), repo.can_revert):
         stack.push(LoggedEditCommand(repo, entry, who, on_changed, on_failed))
     stack.setClean()

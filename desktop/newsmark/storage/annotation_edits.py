@@ -216,6 +216,11 @@ class AnnotationEdits:
 
     # -- undo from the log --------------------------------------------------------------------
 
+    @staticmethod
+    def can_revert(op: str) -> bool:
+        """Whether `revert` can invert an edit-log row of this op (what undo may replay)."""
+        return op in REVERSIBLE
+
     def revert(self, entry_id: int, who: str) -> EditLogEntry:
         """Apply the inverse of a logged span, quote or status edit, as a new logged edit.
 
@@ -228,7 +233,7 @@ class AnnotationEdits:
                 raise InputError(None, None, f"no edit log entry {entry_id}")
             entry = rows.edit_log_entry(found)
         set_id, target, before = entry.set_id, entry.target_id or 0, entry.before
-        if set_id is None or entry.op not in REVERSIBLE:
+        if set_id is None or not self.can_revert(entry.op):
             raise InputError(None, None, f"a {entry.op!r} edit cannot be reverted")
         if entry.op == "add_span":
             self.delete_span(set_id, target, who)
