@@ -11,17 +11,23 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QPlainTextEdit, QWidget
 
 from newsmark import __version__
 from newsmark import paths as data_paths
 from newsmark.domain.errors import StorageError
-from newsmark.services.workspace import Workspace, open_workspace, seed_if_empty
-from newsmark.ui.main_window import MainWindow  # the one upward import (see pyproject)
+from newsmark.storage.peek import FirstDocument, first_document  # stdlib only
 from newsmark.workers.nlp_worker import NlpWorker
 from newsmark.workers.task_runner import Cancel, Progress, TaskRunner
+
+if TYPE_CHECKING:
+    from newsmark.services.workspace import Workspace
+
+# SQLAlchemy (services.workspace) and the window's modules (qtawesome) load in `run`
+# after the first paint of the peeked article, or in Application when built directly.
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +134,7 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
 
 
 BENCH_MARKER = "NEWSMARK_FIRST_PAINT"  # printed with NEWSMARK_BENCH_MARKER=1 (benchmarks)
+INTERACTIVE_MARKER = "NEWSMARK_INTERACTIVE"  # the full window painted, list and document in
 
 
 class AfterFirstPaint(QObject):
@@ -179,6 +186,8 @@ class Application(QObject):
     seeded = Signal(object)
 
     def __init__(self, workspace: Workspace, model: str | None, paths: Sequence[Path] = ()) -> None:
+        from newsmark.ui.main_window import MainWindow  # the one upward import (see pyproject)
+
         super().__init__()
         self.workspace = workspace
         self.paths = list(paths)
@@ -209,6 +218,8 @@ class Application(QObject):
             AfterFirstPaint(self.window.article, self._start_seeding)
 
     def _start_seeding(self) -> None:
+        from newsmark.services.workspace import seed_if_empty
+
         ws, extra = self.workspace, self.paths
 
         def seed(progress: Progress, cancel: Cancel) -> list[int]:
@@ -251,8 +262,67 @@ class Application(QObject):
         self.workspace.close()
 
 
+class Preview(QMainWindow):
+    """The first document's text, read-only and plain, shown while the real window loads.
+
+    Painted before SQLAlchemy and the window's modules are imported (storage.peek reads
+    it with sqlite3); the real window replaces it, at the same place, once it is built.
+    """
+
+    def __init__(self, document: FirstDocument) -> None:
+        super().__init__()
+        self.setObjectName("preview_window")
+        title = document.title or "Newsmark"
+        self.setWindowTitle(f"{title} — Newsmark" if document.title else title)
+        self.article = QPlainTextEdit(self)
+        self.article.setReadOnly(True)
+        self.article.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.article.setPlainText(document.text)
+        self.setCentralWidget(self.article)
+        self.resize(1280, 800)
+
+
+def _bench_marker(article: QPlainTextEdit, marker: str) -> None:
+    if os.environ.get("NEWSMARK_BENCH_MARKER") == "1":  # installed last, so it fires first
+        AfterFirstPaint(
+            article, lambda: print(marker, flush=True), needs_text=True, fallback_ms=None
+        )
+
+
+def _open(
+    directory: Path, model: str | None, paths: list[Path], preview: Preview | None
+) -> Application | None:
+    """Open the workspace and show the real window; None (after saying why) if refused."""
+    from newsmark.services.workspace import open_workspace  # SQLAlchemy: ~0.3 s
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        ws = open_workspace(directory, take_lock=True)
+    except StorageError as exc:
+        log.error("database refused: %s", exc)
+        if preview is not None:
+            preview.close()
+        refuse(str(exc))
+        return None
+    root = Application(ws, model, paths)
+    if not ws.readonly and not ws.settings.has_annotator:
+        root.window.preferences.ask_annotator()  # first run only; tests preset the name
+    app.aboutToQuit.connect(root.shutdown)
+    root.start()
+    if preview is not None:
+        preview.close()
+    _bench_marker(root.window.article, INTERACTIVE_MARKER)
+    return root
+
+
 def run(data_dir: Path | None, model: str | None, debug: bool, paths: list[Path]) -> int:
-    """Open the window; returns the process exit code."""
+    """Open the window; returns the process exit code.
+
+    With a current database, the first document's text is painted first (Preview), and
+    the workspace and window open right after that paint; otherwise they open first.
+    The window keeps its own restored geometry.
+    """
     app = make_application()
     directory = data_paths.data_dir(data_dir)
     log_path = setup_logging(directory, debug)
@@ -264,26 +334,25 @@ def run(data_dir: Path | None, model: str | None, debug: bool, paths: list[Path]
         directory,
         QThread.currentThread().objectName(),
     )
+    peeked = None if paths else first_document(data_paths.database_path(directory))
     try:
-        ws = open_workspace(directory, take_lock=True)
-    except StorageError as exc:
-        log.error("database refused: %s", exc)
-        refuse(str(exc))
-        crash.uninstall()
-        return 1
-    root = Application(ws, model, paths)
-    if not ws.readonly and not ws.settings.has_annotator:
-        root.window.preferences.ask_annotator()  # first run only; tests preset the name
-    app.aboutToQuit.connect(root.shutdown)
-    root.start()
-    if os.environ.get("NEWSMARK_BENCH_MARKER") == "1":  # installed last, so it fires first
-        AfterFirstPaint(
-            root.window.article,
-            lambda: print(BENCH_MARKER, flush=True),
-            needs_text=True,
-            fallback_ms=None,
-        )
-    try:
+        if peeked is None:
+            root = _open(directory, model, paths, None)
+            if root is None:
+                return 1
+            _bench_marker(root.window.article, BENCH_MARKER)  # after INTERACTIVE: fires first
+            return app.exec()
+        preview = Preview(peeked)
+        opened: list[Application | None] = []
+
+        def open_after_paint() -> None:
+            opened.append(_open(directory, model, paths, preview))
+            if opened[-1] is None:
+                app.exit(1)
+
+        preview.show()
+        AfterFirstPaint(preview.article, open_after_paint)
+        _bench_marker(preview.article, BENCH_MARKER)
         return app.exec()
     finally:
         crash.uninstall()

@@ -1,9 +1,28 @@
-"""Storage: the SQLite database, its migrations and the repository (the only SQLAlchemy user)."""
+"""Storage: the SQLite database, its migrations and the repository (the only SQLAlchemy user).
 
-from newsmark.storage.db import Database
-from newsmark.storage.lock import WriterLock
-from newsmark.storage.records import BatchInputError, DocumentSummary, EditLogEntry
-from newsmark.storage.repository import Repository
+The names below load on first use (PEP 562), so `newsmark.storage.peek` can be imported
+without SQLAlchemy (the window's first paint).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newsmark.storage.db import Database
+    from newsmark.storage.lock import WriterLock
+    from newsmark.storage.records import BatchInputError, DocumentSummary, EditLogEntry
+    from newsmark.storage.repository import Repository
+
+_EXPORTS = {
+    "BatchInputError": "newsmark.storage.records",
+    "Database": "newsmark.storage.db",
+    "DocumentSummary": "newsmark.storage.records",
+    "EditLogEntry": "newsmark.storage.records",
+    "Repository": "newsmark.storage.repository",
+    "WriterLock": "newsmark.storage.lock",
+}
 
 __all__ = [
     "BatchInputError",
@@ -13,3 +32,12 @@ __all__ = [
     "Repository",
     "WriterLock",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
