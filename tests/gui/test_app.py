@@ -121,3 +121,87 @@ def test_a_second_instance_opens_read_only_with_a_banner(qtbot, tmp_path):
     finally:
         root.shutdown()
         first.close()
+
+
+def _run_quietly(data: Path) -> int:
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    try:
+        return app_module.run(data, None, False, [])
+    finally:
+        for h in root.handlers[:]:
+            if h not in handlers:
+                h.close()
+                root.removeHandler(h)
+
+
+def test_the_peeked_text_is_painted_first_then_the_real_window_opens_it(
+    qtbot, tmp_path, monkeypatch
+):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from newsmark.services.workspace import seed_if_empty
+
+    data = tmp_path / "data"
+    ws = open_workspace(data)
+    ws.settings.set("annotator", "tester")
+    seed_if_empty(ws)
+    first_text = ws.repo.get_document(ws.repo.list_documents()[0].id).text
+    ws.close()
+    opened: list[app_module.Application] = []
+    real_open = app_module._open
+
+    def spy(*args, **kwargs):
+        preview = args[3]
+        assert preview is not None and preview.isVisible(), "the preview shows first"
+        assert preview.article.toPlainText() == first_text
+        root = real_open(*args, **kwargs)
+        opened.append(root)
+        root.seeded.connect(lambda _: seeded.append(True))  # the NLP thread is started then
+        return root
+
+    monkeypatch.setattr(app_module, "_open", spy)
+    app = QApplication.instance()
+    seen: list[str] = []
+    seeded: list[bool] = []
+
+    def poll() -> None:
+        if opened and opened[0].window.isVisible() and not seen:
+            seen.append(opened[0].window.article.text)
+        if seen and seeded:
+            app.quit()  # aboutToQuit: Application.shutdown stops the NLP thread
+        else:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(0, poll)
+    code = _run_quietly(data)
+    root = opened[0]
+    app.aboutToQuit.disconnect(root.shutdown)
+    qtbot.addWidget(root.window)
+    assert code == 0
+    assert seen == [first_text]  # the same document, now in the real window
+    assert root.window.documents.model.rowCount() == len(seed_files())
+    previews = [w for w in QApplication.topLevelWidgets() if w.objectName() == "preview_window"]
+    assert not any(w.isVisible() for w in previews)
+
+
+def test_a_newer_database_is_refused_without_a_preview(qtbot, tmp_path, monkeypatch):
+    import sqlite3
+
+    from newsmark.services.workspace import seed_if_empty
+
+    data = tmp_path / "data"
+    ws = open_workspace(data)
+    seed_if_empty(ws)
+    ws.close()
+    db = data / "newsmark.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    conn.close()
+    before = db.read_bytes()
+    messages: list[str] = []
+    monkeypatch.setattr(app_module, "refuse", lambda message, parent=None: messages.append(message))
+    assert _run_quietly(data) == 1
+    assert len(messages) == 1 and "newer" in messages[0], messages
+    assert db.read_bytes() == before
