@@ -138,7 +138,7 @@ def _run_quietly(data: Path) -> int:
 def test_the_peeked_text_is_painted_first_then_the_real_window_opens_it(
     qtbot, tmp_path, monkeypatch
 ):
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEventLoop, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
     from newsmark.services.workspace import seed_if_empty
@@ -161,8 +161,20 @@ def test_the_peeked_text_is_painted_first_then_the_real_window_opens_it(
         root.seeded.connect(lambda _: seeded.append(True))  # the NLP thread is started then
         return root
 
+    class LoopApp(QObject):  # run()'s app.exec as a nested loop: the real app never quits
+        def __init__(self) -> None:
+            super().__init__()
+            self.loop = QEventLoop()
+
+        def exec(self) -> int:
+            return self.loop.exec()
+
+        def exit(self, code: int) -> None:
+            self.loop.exit(code)
+
+    app = LoopApp()
     monkeypatch.setattr(app_module, "_open", spy)
-    app = QApplication.instance()
+    monkeypatch.setattr(app_module, "make_application", lambda: app)
     seen: list[str] = []
     seeded: list[bool] = []
 
@@ -170,14 +182,15 @@ def test_the_peeked_text_is_painted_first_then_the_real_window_opens_it(
         if opened and opened[0].window.isVisible() and not seen:
             seen.append(opened[0].window.article.text)
         if seen and seeded:
-            app.quit()  # aboutToQuit: Application.shutdown stops the NLP thread
+            app.exit(0)
         else:
             QTimer.singleShot(20, poll)
 
     QTimer.singleShot(0, poll)
     code = _run_quietly(data)
     root = opened[0]
-    app.aboutToQuit.disconnect(root.shutdown)
+    QApplication.instance().aboutToQuit.disconnect(root.shutdown)
+    root.shutdown()  # stops the NLP thread, as on quit
     qtbot.addWidget(root.window)
     assert code == 0
     assert seen == [first_text]  # the same document, now in the real window
