@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from newsmark.domain.status import Status
 from newsmark.nlp.model import LoadedModel, load_model
 from newsmark.nlp.preannotate import Prediction, predict_text, predict_texts
+from newsmark.services.entity_linking import EntityLinker
 from newsmark.services.progress import Cancel, Cancelled, Progress, never_cancel, no_progress
 from newsmark.storage import Repository
 
@@ -71,12 +72,15 @@ def preannotate(
     progress(0, len(ids), "pre-annotating")
     predictions = predict_texts(model, texts(), batch_size=batch_size, n_process=n_process)
     pending: list[tuple[int, Prediction]] = []
+    linker = EntityLinker(repo)
 
     def flush() -> None:
         # One transaction per batch: an fsync per document would cost ~5% of throughput,
         # and a kill loses at most this batch, which the next run redoes (status stays new).
         saved = repo.save_predictions_many(
-            [(doc_id, p.spans, p.quotes) for doc_id, p in pending], annotator, force=force
+            [(doc_id, *linker.link(p.spans, p.quotes)) for doc_id, p in pending],
+            annotator,
+            force=force,
         )
         for (doc_id, pred), ok in zip(pending, saved, strict=True):
             if ok:

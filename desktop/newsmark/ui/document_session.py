@@ -32,6 +32,7 @@ from newsmark.domain.errors import NewsmarkError, StorageError
 from newsmark.domain.quotes import Quote, guess_kind
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
+from newsmark.services.entity_linking import EntityLinker
 from newsmark.ui.quote_attribution import attribution_command
 from newsmark.workers.nlp_worker import NlpWorker
 
@@ -166,6 +167,7 @@ class DocumentSession(QObject):
             self.annotations_changed.emit(aset)
             return
         try:
+            spans, quotes = EntityLinker(self.repo).link(spans, quotes)
             self.repo.save_predictions(doc_id, self.annotator, spans, quotes)
             self.annotations = self.repo.annotation_set(doc_id, self.annotator)
         except NewsmarkError as exc:

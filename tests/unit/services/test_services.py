@@ -94,3 +94,31 @@ def test_second_window_opens_read_only_with_a_reason(data_dir: Path, seed_path: 
     finally:
         first.close()
     assert "restored" in maintenance.restore(None, copy)
+
+
+def test_model_speakers_are_linked_to_corpus_entities(data_dir: Path, seed_path: Path) -> None:
+    from newsmark.formats.newsmark_jsonl import export_record
+
+    ws = open_workspace()
+    try:
+        (doc_id,) = import_paths(ws.repo, [seed_path]).added
+        model = load_model()
+        preannotate(ws.repo, model, None, annotator="ann")
+        preannotate(ws.repo, model, [doc_id], annotator="ann", force=True)  # no duplicates
+        doc, aset, entities = next(iter(ws.repo.iter_export(status="any")))
+        record = export_record(doc, aset, entities)
+        text = record["text"]
+        linked = [q for q in record["quotes"] if q["entity"]]
+        assert linked, "no predicted quote has a speaker entity"
+        by_id = {e["id"]: e for e in record["entities"]}
+        for quote in linked:
+            entity = by_id[quote["entity_id"]]
+            assert entity["name"] == quote["entity"]
+        names = [e.name for e in ws.repo.entities()]
+        assert len(names) == len(set(names))
+        assert "Benjamin Netanyahu" in names
+        # The speaker mention, where it is an entity span of the same label, is linked too.
+        kremlin = [s for s in record["spans"] if text[s["start"] : s["end"]] == "Kremlin"]
+        assert any(s.get("entity_id") for s in kremlin)
+    finally:
+        ws.close()
