@@ -57,7 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("gui", "open the annotation window (the default command)")
     p.add_argument("paths", nargs="*", type=Path, help="files or folders to import and open")
 
-    p = command("import", "import articles: .txt .md .html files, folders, .jsonl")
+    p = command(
+        "import",
+        "import articles (.txt .md .html), annotated files (Newsmark/Prodigy/doccano "
+        "JSONL, Label Studio, brat, CoNLL, .spacy) and folders",
+    )
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--format", dest="fmt", metavar="F", help="input format (default: detect)")
     p.add_argument(
