@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QPlainTextEdit, QWidget
 
 from newsmark import __version__
@@ -269,7 +269,7 @@ class Preview(QMainWindow):
     it with sqlite3); the real window replaces it, at the same place, once it is built.
     """
 
-    def __init__(self, document: FirstDocument) -> None:
+    def __init__(self, document: FirstDocument, window_settings: Path | None = None) -> None:
         super().__init__()
         self.setObjectName("preview_window")
         title = document.title or "Newsmark"
@@ -280,6 +280,13 @@ class Preview(QMainWindow):
         self.article.setPlainText(document.text)
         self.setCentralWidget(self.article)
         self.resize(1280, 800)
+        if window_settings is not None and window_settings.is_file():
+            # Where the real window will be (WindowState's key), so it replaces this in place.
+            geometry = QSettings(str(window_settings), QSettings.Format.IniFormat).value(
+                "window/geometry"
+            )
+            if isinstance(geometry, QByteArray):
+                self.restoreGeometry(geometry)
 
 
 def _bench_marker(article: QPlainTextEdit, marker: str) -> None:
@@ -342,7 +349,7 @@ def run(data_dir: Path | None, model: str | None, debug: bool, paths: list[Path]
                 return 1
             _bench_marker(root.window.article, BENCH_MARKER)  # after INTERACTIVE: fires first
             return app.exec()
-        preview = Preview(peeked)
+        preview = Preview(peeked, directory / WINDOW_SETTINGS)
         opened: list[Application | None] = []
 
         def open_after_paint() -> None:

@@ -218,3 +218,26 @@ def test_a_newer_database_is_refused_without_a_preview(qtbot, tmp_path, monkeypa
     assert _run_quietly(data) == 1
     assert len(messages) == 1 and "newer" in messages[0], messages
     assert db.read_bytes() == before
+
+
+def test_the_preview_takes_the_saved_window_geometry(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMainWindow
+
+    from newsmark.storage.peek import FirstDocument
+
+    saved = QMainWindow()
+    qtbot.addWidget(saved)
+    saved.resize(900, 600)
+    path = tmp_path / app_module.WINDOW_SETTINGS
+    settings = QSettings(str(path), QSettings.Format.IniFormat)
+    settings.setValue("window/geometry", saved.saveGeometry())
+    settings.sync()
+    preview = app_module.Preview(FirstDocument(1, "Title", "Some text."), path)
+    qtbot.addWidget(preview)
+    assert (preview.width(), preview.height()) == (900, 600)
+    assert preview.windowTitle() == "Title — Newsmark"
+    assert preview.article.isReadOnly() and preview.article.toPlainText() == "Some text."
+    default = app_module.Preview(FirstDocument(1, None, "x"), tmp_path / "missing.ini")
+    qtbot.addWidget(default)
+    assert (default.width(), default.height()) == (1280, 800)
