@@ -310,6 +310,7 @@ def _open(
         log.error("database refused: %s", exc)
         if preview is not None:
             preview.close()
+            preview.deleteLater()
         refuse(str(exc))
         return None
     root = Application(ws, model, paths)
@@ -319,6 +320,7 @@ def _open(
     root.start()
     if preview is not None:
         preview.close()
+        preview.deleteLater()  # frees its copy of the text
     _bench_marker(root.window.article, INTERACTIVE_MARKER)
     return root
 
