@@ -91,3 +91,16 @@ def test_peek_imports_no_sqlalchemy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_database_failing_quick_check_gives_none_and_is_left_alone(db_path: Path) -> None:
+    with Database.open(db_path) as db:
+        Repository(db).add_documents([item(f"{TEXT} {i}" + " word" * 300) for i in range(30)], "t")
+    assert first_document(db_path) is not None
+    data = bytearray(db_path.read_bytes())
+    page = 4096
+    middle = (len(data) // page // 2) * page
+    data[middle : middle + page] = b"\x0d" + b"\xab" * (page - 1)  # a broken b-tree page
+    db_path.write_bytes(bytes(data))
+    assert first_document(db_path) is None  # the normal path refuses it, as before
+    assert db_path.read_bytes() == bytes(data)
