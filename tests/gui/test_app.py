@@ -241,3 +241,25 @@ def test_the_preview_takes_the_saved_window_geometry(qtbot, tmp_path):
     default = app_module.Preview(FirstDocument(1, None, "x"), tmp_path / "missing.ini")
     qtbot.addWidget(default)
     assert (default.width(), default.height()) == (1280, 800)
+
+
+def test_a_database_failing_quick_check_is_refused_before_any_preview(qtbot, tmp_path, monkeypatch):
+    from newsmark.services.workspace import seed_if_empty
+
+    data = tmp_path / "data"
+    ws = open_workspace(data)
+    seed_if_empty(ws)
+    ws.close()
+    db = data / "newsmark.sqlite3"
+    raw = bytearray(db.read_bytes())
+    middle = (len(raw) // 4096 // 2) * 4096
+    raw[middle : middle + 4096] = b"\x0d" + b"\xab" * 4095  # a broken b-tree page
+    db.write_bytes(bytes(raw))
+    messages: list[str] = []
+    previews: list[object] = []
+    monkeypatch.setattr(app_module, "refuse", lambda message, parent=None: messages.append(message))
+    monkeypatch.setattr(app_module, "Preview", lambda *a: previews.append(a))
+    assert _run_quietly(data) == 1
+    assert len(messages) == 1 and "corrupt" in messages[0], messages
+    assert previews == []
+    assert db.read_bytes() == bytes(raw)
