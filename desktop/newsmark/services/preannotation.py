@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newsmark.domain.status import Status
@@ -61,16 +61,11 @@ def preannotate(
     Model spans replace earlier model spans only where no human has edited (unless force).
     """
     ids = list(doc_ids) if doc_ids is not None else pending_documents(repo, annotator, force)
-    for doc_id in ids:
-        repo.get_document(doc_id)  # unknown ids fail before any work
+    texts = repo.iter_texts(ids)  # unknown ids fail here, before any work
     report = PreannotateReport()
 
-    def texts() -> Iterator[str]:
-        for doc_id in ids:
-            yield repo.get_document(doc_id).text
-
     progress(0, len(ids), "pre-annotating")
-    predictions = predict_texts(model, texts(), batch_size=batch_size, n_process=n_process)
+    predictions = predict_texts(model, texts, batch_size=batch_size, n_process=n_process)
     pending: list[tuple[int, Prediction]] = []
     linker = EntityLinker(repo)
 

@@ -89,6 +89,32 @@ class Repository(AnnotationEdits):
                 raise InputError(None, None, f"no document with id {doc_id}")
             return rows.document(row)
 
+    def iter_texts(self, doc_ids: Sequence[int]) -> Iterator[str]:
+        """The texts of `doc_ids`, in that order, a few at a time (no tokens, no meta).
+
+        Pre-annotation streams these into `nlp.pipe`; an unknown id raises InputError
+        before anything is yielded.
+        """
+        ids = list(doc_ids)
+        known: set[int] = set()
+        with self.db.session(write=False) as s:
+            for start in range(0, len(ids), 500):  # SQLite caps bound parameters per query
+                chunk = ids[start : start + 500]
+                known.update(s.scalars(select(DocumentRow.id).where(DocumentRow.id.in_(chunk))))
+        missing = [i for i in ids if i not in known]
+        if missing:
+            raise InputError(None, None, f"no document with id {missing[0]}")
+        return self._texts(ids)
+
+    def _texts(self, ids: list[int]) -> Iterator[str]:
+        for start in range(0, len(ids), 64):
+            chunk = ids[start : start + 64]
+            with self.db.session(write=False) as s:
+                query = select(DocumentRow.id, DocumentRow.text).where(DocumentRow.id.in_(chunk))
+                found = {doc_id: text for doc_id, text in s.execute(query)}
+            for doc_id in chunk:
+                yield found[doc_id]
+
     def list_documents(
         self,
         status: str | None = None,

@@ -500,3 +500,17 @@ def test_save_predictions_many_is_one_transaction(repo: Repository, doc_id: int)
     assert aset is not None and [s.key for s in aset.spans] == [NETANYAHU.key]
     with pytest.raises(InputError, match="no document"):
         repo.save_predictions(999, "model", [], [])
+
+
+def test_iter_texts_keeps_order_and_refuses_unknown_ids_up_front(repo: Repository) -> None:
+    from storage_helpers import item
+
+    results = repo.add_documents([item("First text."), item("Second text.")], "import")
+    first, second = (doc_id for doc_id, _ in results)
+    assert list(repo.iter_texts([second, first, second])) == [
+        "Second text.",
+        "First text.",
+        "Second text.",
+    ]
+    with pytest.raises(InputError, match="no document with id 999"):
+        repo.iter_texts([first, 999])  # raised by the call, before any iteration
