@@ -193,6 +193,8 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
                     rec = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise InputError(path, n, f"not JSON: {exc.msg}") from exc
+                except RecursionError:
+                    raise InputError(path, n, "not JSON: nested too deeply") from None
                 if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
                     raise InputError(path, n, "expected an object with a 'text' string")
                 if not isinstance(rec.get("quotes", []), list):

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from newsmark.domain.annotations import AnnotationSet
-from newsmark.domain.document import Document, DocumentInput
+from newsmark.domain.document import Document, DocumentInput, text_sha256
 from newsmark.domain.errors import InputError
 from newsmark.domain.status import Status
 from newsmark.formats import detect_format, get_format, iter_input_files
 from newsmark.formats.newsmark_jsonl import export_record
 from newsmark.nlp.model import LoadedModel
-from newsmark.nlp.preannotate import predict_texts
+from newsmark.nlp.preannotate import Prediction, predict_texts
 from newsmark.services import catalog  # noqa: F401 - registers the spacy format
 
 
@@ -47,9 +47,15 @@ def predict_paths(
             continue
         preds = predict_texts(model, (d.text for d in result), batch_size=batch_size)
         for item, pred in zip(result, preds, strict=True):
-            meta = {"source": str(path), **item.meta}
-            doc = Document(0, item.text, item.sha256, meta, tuple(pred.tokens))
-            aset = AnnotationSet(0, model.provenance, Status.PREANNOTATED, pred.spans, pred.quotes)
-            record = export_record(doc, aset, {})
-            record["meta"].pop("doc_id", None)
-            yield record
+            yield prediction_record(model, item.text, {"source": str(path), **item.meta}, pred)
+
+
+def prediction_record(
+    model: LoadedModel, text: str, meta: dict[str, Any], pred: Prediction
+) -> dict[str, Any]:
+    """The export schema for a prediction that is in no database (no doc_id, no entity ids)."""
+    doc = Document(0, text, text_sha256(text), meta, tuple(pred.tokens))
+    aset = AnnotationSet(0, model.provenance, Status.PREANNOTATED, pred.spans, pred.quotes)
+    record = export_record(doc, aset, {})
+    record["meta"].pop("doc_id", None)
+    return record
