@@ -11,7 +11,7 @@ from pathlib import Path
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError
 from newsmark.domain.labels import LabelSet
-from newsmark.formats import detect_format, get_format, iter_input_files
+from newsmark.formats import detect_format, get_format, iter_input_files, read_path
 from newsmark.nlp.tokens import tokenize_many
 from newsmark.resources import seed_files
 from newsmark.services import catalog  # noqa: F401 - registers the spacy format
@@ -100,9 +100,7 @@ def import_file(
     """Import one file whole or not at all: (added ids, duplicate ids, new annotation sets)."""
     labels = labels or LabelOptions()
     reader = get_format(fmt) if fmt else detect_format(path)
-    if reader.read is None:
-        raise InputError(path, None, f"format {reader.name!r} cannot be imported")
-    inputs = [labels.apply(item) for item in reader.read(path)]
+    inputs = [labels.apply(item) for item in read_path(path, reader)]
     if not inputs:
         raise InputError(path, None, "no documents in file")
     for item in inputs:

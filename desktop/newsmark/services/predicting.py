@@ -10,7 +10,7 @@ from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document, DocumentInput, text_sha256
 from newsmark.domain.errors import InputError
 from newsmark.domain.status import Status
-from newsmark.formats import detect_format, get_format, iter_input_files
+from newsmark.formats import iter_input_files, read_path
 from newsmark.formats.newsmark_jsonl import export_record
 from newsmark.nlp.model import LoadedModel
 from newsmark.nlp.preannotate import Prediction, predict_texts
@@ -29,10 +29,7 @@ def read_inputs(
             continue
         for path in files:
             try:
-                reader = get_format(fmt) if fmt else detect_format(path)
-                if reader.read is None:
-                    raise InputError(path, None, f"format {reader.name!r} cannot be read")
-                yield path, list(reader.read(path))
+                yield path, read_path(path, fmt)
             except InputError as exc:
                 yield path, exc
 
