@@ -115,8 +115,10 @@ def test_restore_refused_while_a_cli_import_holds_the_lock(tmp_path: Path) -> No
     assert newsmark(data, "db", "backup", str(snapshot)).returncode == 0
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for n in range(400):
-        (corpus / f"a{n:03d}.txt").write_text(f"Article {n} about Kyiv and Berlin.", "utf-8")
+    # Enough files that the import outlasts the restore command's own start-up (~1-2 s on
+    # a loaded machine); with 400 the import sometimes finished first and the test flaked.
+    for n in range(4000):
+        (corpus / f"a{n:04d}.txt").write_text(f"Article {n} about Kyiv and Berlin.", "utf-8")
     importer = subprocess.Popen(
         [sys.executable, "-m", "newsmark", "--data-dir", str(data), "import", str(corpus)],
         stdout=subprocess.DEVNULL,
