@@ -83,6 +83,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="L[,...]",
         help="accept these labels besides the label set's",
     )
+    p.add_argument(
+        "--drop-unsupported",
+        action="store_true",
+        help="import what Newsmark can represent and count what it drops (relations of "
+        "other types, brat attributes and notes, Label Studio choices, document labels); "
+        "without it such files are refused",
+    )
+    p.add_argument(
+        "--span-group",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="spaCy DocBin: import spans of this doc.spans group (repeatable; default: "
+        "every group); `ents` names doc.ents",
+    )
 
     p = command("preannotate", "run the model over documents and store its annotations")
     which = p.add_mutually_exclusive_group(required=True)

@@ -50,9 +50,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from newsmark.domain.reading import ReadOptions
     from newsmark.services.importing import LabelOptions, import_paths
 
     labels = LabelOptions.parse(args.map_labels, args.add_labels)
+    groups = tuple(g.strip() for arg in args.span_group or () for g in arg.split(",") if g.strip())
+    options = ReadOptions(args.drop_unsupported, groups or None)
     ws = _workspace(args)
     try:
         update, close = _bar("import")
@@ -63,6 +66,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 fmt=args.fmt,
                 annotator=args.annotator,
                 labels=labels,
+                options=options,
                 progress=update,
             )
         finally:

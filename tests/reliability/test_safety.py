@@ -119,7 +119,7 @@ def test_html_import_fetches_nothing_and_runs_no_script(
     page.write_text(HOSTILE_HTML, encoding="utf-8")
     with Database.open(tmp_path / "db.sqlite3") as db:
         repo = Repository(db)
-        [doc_id], _, _ = import_file(repo, page, fmt=None, annotator="import")
+        [doc_id] = import_file(repo, page, fmt=None, annotator="import").added
         text = repo.get_document(doc_id).text
     assert attempts == [], "the HTML import tried to reach the network"
     assert "Olena Petrenko met Jonas Weber" in text

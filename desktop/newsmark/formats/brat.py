@@ -12,6 +12,7 @@ from typing import Any
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError
 from newsmark.domain.quotes import QuoteKind
+from newsmark.domain.reading import ReadOptions
 from newsmark.formats.jsonl import record_to_input
 from newsmark.formats.tools import (
     Range,
@@ -159,7 +160,7 @@ def write_brat(records: Iterable[Mapping[str, Any]], dest: Path, *, force: bool 
     return count
 
 
-def read_brat(path: Path) -> Iterator[DocumentInput]:
+def read_brat(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentInput]:
     """The document of one .ann file and the .txt beside it (its offsets are code points)."""
     path = Path(path)
     ann = path.with_suffix(".ann")

@@ -8,6 +8,7 @@ from typing import IO, Any
 
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.offsets import Alignment
+from newsmark.domain.reading import ReadOptions
 from newsmark.formats.jsonl import record_to_input
 from newsmark.formats.tools import (
     AlignmentReport,
@@ -122,7 +123,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
             yield no, line.removeprefix("\ufeff") if no == 1 else line
 
 
-def read_conll(path: Path) -> Iterator[DocumentInput]:
+def read_conll(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentInput]:
     """One DocumentInput per -DOCSTART- block (the whole file when there is none)."""
     words: list[tuple[str, str, int]] = []
     seen = False

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from newsmark.domain.document import DocumentInput
-from newsmark.formats.jsonl import record_to_input
+from newsmark.domain.reading import ReadOptions
+from newsmark.formats.jsonl import BLANK_RECORD, BlankRecord, check_text, record_to_input
 from newsmark.formats.tools import (
     CUE_LABEL,
     CUE_REL,
@@ -90,15 +91,22 @@ def write_doccano(records: Iterable[Mapping[str, Any]], stream: IO[str]) -> int:
     return count
 
 
-def read_doccano(path: Path) -> Iterator[DocumentInput]:
+def read_doccano(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentInput]:
+    options = options if options is not None else ReadOptions()
     for line, value in iter_json_lines(path):
-        yield example_to_input(value, path, line)
+        try:
+            yield example_to_input(value, path, line, options)
+        except BlankRecord:
+            options.skip(BLANK_RECORD)
 
 
-def example_to_input(value: object, path: Path, line: int | None) -> DocumentInput:
+def example_to_input(
+    value: object, path: Path, line: int | None, options: ReadOptions | None = None
+) -> DocumentInput:
+    options = options if options is not None else ReadOptions()
     f = Fields(path, line)
     example = f.obj(value, "example")
-    text = f.string(example.get("text"), '"text"')
+    text = check_text(example.get("text"), path, line)
     entities: dict[int, tuple[int, int, str]] = {}
     for i, item in enumerate(f.lst(example.get("entities"), '"entities"')):
         what = f"entities[{i}]"
@@ -127,7 +135,7 @@ def example_to_input(value: object, path: Path, line: int | None) -> DocumentInp
         src = f.integer(rel.get("from_id"), f"{what}.from_id")
         dst = f.integer(rel.get("to_id"), f"{what}.to_id")
         relations.append((what, src, dst, rel.get("type")))
-    spans, quotes = assemble(f, entities, relations)
+    spans, quotes = assemble(f, entities, relations, options)
     return record_to_input(
         {
             "text": text,
@@ -137,6 +145,7 @@ def example_to_input(value: object, path: Path, line: int | None) -> DocumentInp
         },
         path,
         line,
+        options,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError
+from newsmark.domain.reading import ReadOptions
 from newsmark.formats.normalize import document_meta, prepare_text
 from newsmark.formats.text import read_file_text
 
@@ -19,7 +20,7 @@ def _field(result: Any, name: str) -> Any:
     return getattr(result, name, None)
 
 
-def read_html(path: Path) -> Iterator[DocumentInput]:
+def read_html(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentInput]:
     """One document per page. Scripts, styles, navigation and footers are dropped.
 
     trafilatura only parses the string it is given (no URL, so nothing is fetched and no

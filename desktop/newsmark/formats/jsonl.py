@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
-from newsmark.domain.document import DocumentInput
+from newsmark.domain.document import DocumentInput, Token, complete_tokens
 from newsmark.domain.errors import InputError
 from newsmark.domain.quotes import Quote, QuoteKind, guess_kind
+from newsmark.domain.reading import ReadOptions
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
 from newsmark.formats.normalize import OffsetMap, binary_kind, document_meta, prepare_text
@@ -28,13 +29,35 @@ _STATUSES = {s.value for s in Status}
 _KINDS = {k.value for k in QuoteKind}
 # Keys whose values only mean something inside the database that exported them.
 _LOCAL_META = ("doc_id",)
+BLANK_RECORD = "record with empty or whitespace-only text"
+DUPLICATE_SPAN = "identical duplicate span"
 
 
-def read_jsonl(path: Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[DocumentInput]:
+class BlankRecord(InputError):
+    """A record whose text is empty or only whitespace: skipped and counted, not refused.
+
+    Real exports have them (a doccano file's line 7 is `{"text": " ", "label": []}`).
+    """
+
+
+def read_jsonl(
+    path: Path, options: ReadOptions | None = None, *, max_line_bytes: int = MAX_LINE_BYTES
+) -> Iterator[DocumentInput]:
     """One DocumentInput per non-blank line; InputError(path, line, reason) on the first bad one.
 
     Lines must be UTF-8 (as RFC 8259 requires of JSON); a BOM on the first line is allowed.
+    A record whose text is blank is skipped and counted in `options`.
     """
+    options = options if options is not None else ReadOptions()
+    count = 0
+    for item in _read_lines(path, options, max_line_bytes):
+        count += 1
+        yield item
+    if not count and not options.dropped:
+        raise InputError(path, None, "empty file (no JSON lines)")
+
+
+def _read_lines(path: Path, options: ReadOptions, max_line_bytes: int) -> Iterator[DocumentInput]:
     try:
         f = path.open("rb")
     except OSError as exc:
@@ -47,7 +70,6 @@ def read_jsonl(path: Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[
         if kind is not None:
             raise InputError(path, None, f"binary file, not text (looks like a {kind})")
         f.seek(0)
-        count = 0
         for line_no, raw in enumerate(iter(lambda: f.readline(max_line_bytes + 1), b""), 1):
             if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
                 raise InputError(path, line_no, f"line longer than {max_line_bytes} bytes")
@@ -63,10 +85,10 @@ def read_jsonl(path: Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[
                 ) from exc
             if not line.strip():
                 continue
-            yield parse_line(line, path, line_no)
-            count += 1
-    if not count:
-        raise InputError(path, None, "empty file (no JSON lines)")
+            try:
+                yield parse_line(line, path, line_no, options)
+            except BlankRecord:
+                options.skip(BLANK_RECORD)
 
 
 def _no_constants(name: str) -> NoReturn:
@@ -74,7 +96,10 @@ def _no_constants(name: str) -> NoReturn:
 
 
 def parse_line(
-    line: str, path: str | Path | None = None, line_no: int | None = None
+    line: str,
+    path: str | Path | None = None,
+    line_no: int | None = None,
+    options: ReadOptions | None = None,
 ) -> DocumentInput:
     """One JSONL line -> DocumentInput, or InputError(path, line_no, reason)."""
     try:
@@ -85,7 +110,7 @@ def parse_line(
         raise InputError(path, line_no, f"invalid JSON: {exc}") from exc
     except RecursionError as exc:
         raise InputError(path, line_no, "invalid JSON: nested too deeply") from exc
-    return record_to_input(value, path, line_no)
+    return record_to_input(value, path, line_no, options)
 
 
 class _Where:
@@ -147,21 +172,36 @@ def _jsonable(value: object) -> bool:
     return value is None or isinstance(value, str | int | float | bool | list | dict)
 
 
+def check_text(value: object, path: str | Path | None, line: int | None) -> str:
+    """A record's text: BlankRecord when it is empty or whitespace, InputError if no string."""
+    if isinstance(value, str) and not value.strip():
+        raise BlankRecord(path, line, "the text is empty or only whitespace")
+    raw = _Where(path, line).string(value, '"text"')
+    assert raw is not None  # not optional
+    return raw
+
+
 def record_to_input(
-    value: object, path: str | Path | None = None, line: int | None = None
+    value: object,
+    path: str | Path | None = None,
+    line: int | None = None,
+    options: ReadOptions | None = None,
 ) -> DocumentInput:
     """A decoded JSON record -> DocumentInput with spans and quotes of origin `import`.
 
     Checks structure and ranges (offsets refer to the record's `text` and are remapped
     through the import normalisation); labels are checked by the caller against its set.
+    The record's `tokens`, when it has them, are kept (see `complete_tokens`); identical
+    duplicate spans collapse into one, counted in `options`. A blank text raises
+    BlankRecord (readers skip and count it).
     """
+    options = options if options is not None else ReadOptions()
     where = _Where(path, line)
     if not isinstance(value, dict):
         where.fail(f'expected a JSON object with a "text" field, got {_show(value)}')
     if "text" not in value:
         where.fail('missing "text"')
-    raw = where.string(value["text"], '"text"')
-    assert raw is not None  # not optional
+    raw = check_text(value["text"], path, line)
     meta = value.get("meta")
     if meta is None:
         meta = {}
@@ -171,7 +211,8 @@ def record_to_input(
     prepared = prepare_text(raw)
     if not prepared.text.strip():
         where.fail('"text" is empty after normalisation')
-    spans = tuple(_spans(value.get("spans"), raw, prepared.offsets, where))
+    spans = _unique(tuple(_spans(value.get("spans"), raw, prepared.offsets, where)), options)
+    tokens = _tokens(value.get("tokens"), raw, prepared.text, prepared.offsets, where)
     quotes = tuple(_quotes(value.get("quotes"), raw, prepared.text, prepared.offsets, where))
     annotator = where.string(value.get("_annotator_id"), '"_annotator_id"', optional=True)
     return DocumentInput(
@@ -188,7 +229,45 @@ def record_to_input(
         line=line,
         annotator=annotator,
         status=_status(value, where),
+        tokens=tokens,
     )
+
+
+def _unique(spans: tuple[Span, ...], options: ReadOptions) -> tuple[Span, ...]:
+    """Spans with identical repeats (same offsets and label) collapsed, and counted."""
+    unique = tuple(dict.fromkeys(spans))
+    if len(unique) < len(spans):
+        options.collapse(DUPLICATE_SPAN, len(spans) - len(unique))
+    return unique
+
+
+def _tokens(
+    value: object, raw: str, text: str, offsets: OffsetMap, where: _Where
+) -> tuple[Token, ...] | None:
+    """The record's own tokens mapped onto the normalised text; None when it has none."""
+    if value is None:
+        return None
+    mapped: list[Token] = []
+    for i, item in enumerate(_list(value, "tokens", where)):
+        what = f"tokens[{i}]"
+        if not isinstance(item, dict):
+            where.fail(f"{what} must be an object, got {_show(item)}")
+        start, end = where.offsets(item, what, len(raw))
+        quoted = item.get("text")
+        if isinstance(quoted, str) and quoted != raw[start:end]:
+            where.fail(
+                f"{what} {start}..{end}: text {_show(quoted)} does not match "
+                f"{_show(raw[start:end])} at those offsets"
+            )
+        span = offsets.map_span(start, end)
+        if span is not None:  # a token of a removed metadata line or line break goes too
+            mapped.append(Token(*span))
+    if not mapped:
+        return None
+    try:
+        return complete_tokens(text, mapped)
+    except ValueError as exc:
+        where.fail(f'"tokens": {exc}')
 
 
 def _list(value: object, key: str, where: _Where) -> list[Any]:

@@ -10,7 +10,8 @@ from xml.sax.saxutils import quoteattr
 
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.offsets import Utf16Map
-from newsmark.formats.jsonl import record_to_input
+from newsmark.domain.reading import ReadOptions
+from newsmark.formats.jsonl import BLANK_RECORD, BlankRecord, check_text, record_to_input
 from newsmark.formats.tools import (
     CUE_LABEL,
     CUE_REL,
@@ -170,10 +171,14 @@ def _elements(text: str, path: Path) -> Iterator[tuple[int, Any]]:
             fail(path, text.count("\n", 0, pos) + 1, "expected , or ] between tasks")
 
 
-def read_labelstudio(path: Path) -> Iterator[DocumentInput]:
+def read_labelstudio(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentInput]:
     """One DocumentInput per annotation (per prediction when a task has no annotation)."""
+    options = options if options is not None else ReadOptions()
     for line, task in _elements(read_text(path).removeprefix("\ufeff"), path):
-        yield from task_to_inputs(task, path, line)
+        try:
+            yield from task_to_inputs(task, path, line, options)
+        except BlankRecord:
+            options.skip(BLANK_RECORD)
 
 
 def _offsets(f: Fields, value: dict[str, Any], what: str, text: str, utf16: Utf16Map) -> Range:
@@ -192,22 +197,28 @@ def _offsets(f: Fields, value: dict[str, Any], what: str, text: str, utf16: Utf1
     f.fail(f"{what} {start}..{end}: text {show(quoted)} is not at those offsets")
 
 
-def task_to_inputs(value: object, path: Path, line: int) -> Iterator[DocumentInput]:
+def task_to_inputs(
+    value: object, path: Path, line: int, options: ReadOptions | None = None
+) -> Iterator[DocumentInput]:
+    options = options if options is not None else ReadOptions()
     f = Fields(path, line)
     task = f.obj(value, "task")
     data = f.obj(task.get("data"), '"data"')
-    text = f.string(data.get("text"), "data.text")
+    text = check_text(data.get("text"), path, line)
     utf16 = Utf16Map(text)
     meta: dict[str, Any] = task["meta"] if isinstance(task.get("meta"), dict) else {}
     items = f.lst(task.get("annotations"), '"annotations"') or f.lst(
         task.get("predictions"), '"predictions"'
     )
     if not items:
-        yield record_to_input({"text": text, "meta": meta}, path, line)
+        yield record_to_input({"text": text, "meta": meta}, path, line, options)
     for n, item in enumerate(items):
         annotation = f.obj(item, f"annotations[{n}]")
-        entities: dict[str | int, tuple[int, int, str]] = {}
+        entities: dict[Any, tuple[int, int, str]] = {}
         relations: list[tuple[str, Any, Any, Any]] = []
+        # Real exports repeat region ids (every result "id": 0): harmless unless a
+        # relation names one of them.
+        shared: set[str | int] = set()
         for i, res in enumerate(f.lst(annotation.get("result"), f"annotations[{n}].result")):
             what = f"annotations[{n}].result[{i}]"
             res = f.obj(res, what)
@@ -219,17 +230,32 @@ def task_to_inputs(value: object, path: Path, line: int) -> Iterator[DocumentInp
                 relations.append((what, res.get("from_id"), res.get("to_id"), labels[0]))
                 continue
             if kind != "labels":
-                f.fail(f"{what}: result type {show(kind)} is not supported (only labels, relation)")
+                options.unsupported(
+                    f"Label Studio {kind} result",
+                    f"{what}: result type {show(kind)} is not supported (only labels, relation)",
+                    f.fail,
+                )
+                continue
             rid = res.get("id")
-            if not isinstance(rid, str | int) or rid in entities:
-                f.fail(f"{what}: region id {show(rid)} is missing or used twice")
+            if not isinstance(rid, str | int) or isinstance(rid, bool):
+                f.fail(f"{what}: region id {show(rid)} is missing")
             region = f.obj(res.get("value"), f"{what}.value")
             labels = f.lst(region.get("labels"), f"{what}.value.labels")
             if len(labels) != 1:
                 f.fail(f"{what}: a region needs exactly one label, got {show(labels)}")
             start, end = _offsets(f, region, what, text, utf16)
-            entities[rid] = (start, end, f.string(labels[0], f"{what} label"))
-        spans, quotes = assemble(f, entities, relations)
+            if rid in entities:
+                shared.add(rid)
+            entities[rid if rid not in entities else (rid, i)] = (
+                start,
+                end,
+                f.string(labels[0], f"{what} label"),
+            )
+        for what, src, dst, _kind in relations:
+            if src in shared or dst in shared:
+                rid = src if src in shared else dst
+                f.fail(f"{what}: the relation names region id {show(rid)}, which several share")
+        spans, quotes = assemble(f, entities, relations, options)
         status = meta.get("status") or ("skipped" if annotation.get("was_cancelled") else None)
         yield record_to_input(
             {
@@ -242,6 +268,7 @@ def task_to_inputs(value: object, path: Path, line: int) -> Iterator[DocumentInp
             },
             path,
             line,
+            options,
         )
 
 

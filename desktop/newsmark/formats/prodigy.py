@@ -9,13 +9,21 @@ from typing import IO, Any
 
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.offsets import Alignment
-from newsmark.formats.jsonl import record_to_input
+from newsmark.domain.reading import ReadOptions
+from newsmark.formats.jsonl import (
+    BLANK_RECORD,
+    DUPLICATE_SPAN,
+    BlankRecord,
+    check_text,
+    record_to_input,
+)
 from newsmark.formats.tools import (
     CUE_LABEL,
     CUE_REL,
     QUOTE_LABEL,
     SPEAKER_LABEL,
     SPEAKER_REL,
+    STRUCTURAL_LABELS,
     AlignmentReport,
     Fields,
     Range,
@@ -130,9 +138,13 @@ def write_prodigy(
     return count
 
 
-def read_prodigy(path: Path) -> Iterator[DocumentInput]:
+def read_prodigy(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentInput]:
+    options = options if options is not None else ReadOptions()
     for line, value in iter_json_lines(path):
-        yield task_to_input(value, path, line)
+        try:
+            yield task_to_input(value, path, line, options)
+        except BlankRecord:
+            options.skip(BLANK_RECORD)
 
 
 def _span_key(f: Fields, span: object, what: str, length: int) -> tuple[int, int, str]:
@@ -141,16 +153,38 @@ def _span_key(f: Fields, span: object, what: str, length: int) -> tuple[int, int
     return start, end, f.string(span.get("label"), f"{what} label")
 
 
-def task_to_input(value: object, path: Path, line: int | None) -> DocumentInput:
-    """One Prodigy task -> DocumentInput; relations must link spans of the task."""
+# Task keys that hold a decision about the whole text (textcat's "label", choice's
+# "accept"): Newsmark has no document labels. The task's answer is that decision.
+_DOCUMENT_LABELS = ("label", "accept")
+
+
+def task_to_input(
+    value: object, path: Path, line: int | None, options: ReadOptions | None = None
+) -> DocumentInput:
+    """One Prodigy task -> DocumentInput; relations must link spans of the task.
+
+    The task's own `tokens` are kept. A document label (textcat, choice) cannot be stored:
+    it is refused, or with `drop_unsupported` dropped together with the answer that
+    decided it, so an accepted classification never becomes gold "without entities".
+    """
+    options = options if options is not None else ReadOptions()
     f = Fields(path, line)
     task = f.obj(value, "task")
     if "quotes" in task:
         # Newsmark's own record shape (e.g. without schema_version): read it as such.
-        return record_to_input(task, path, line)
-    text = f.string(task.get("text"), '"text"')
+        return record_to_input(task, path, line, options)
+    text = check_text(task.get("text"), path, line)
     n = len(text)
     tokens = f.lst(task.get("tokens"), '"tokens"')
+    answer = task.get("answer")
+    for name in _DOCUMENT_LABELS:
+        if task.get(name) not in (None, [], ""):
+            options.unsupported(
+                "document label (text classification) with its answer",
+                f"document label {name}={show(task[name])}: Newsmark has no document labels",
+                f.fail,
+            )
+            answer = None
     entities: list[dict[str, Any]] = []
     quote_spans: dict[Range, dict[str, Any]] = {}
     heads: set[tuple[int, int, str]] = set()
@@ -168,7 +202,12 @@ def task_to_input(value: object, path: Path, line: int | None) -> DocumentInput:
             ):
                 f.fail(f"spans[{i}].{end_key} {index} does not match its {offset_key} offset")
         if key in known:
-            f.fail(f"spans[{i}]: duplicate span {start}..{end} {label}")
+            # ner.teach output repeats a span; record_to_input counts the collapse.
+            if label not in STRUCTURAL_LABELS:
+                entities.append({"start": start, "end": end, "label": label})
+            else:
+                options.collapse(DUPLICATE_SPAN)
+            continue
         known.add(key)
         if label == QUOTE_LABEL:
             quote_spans[(start, end)] = {"parts": [(start, end)]}
@@ -180,7 +219,12 @@ def task_to_input(value: object, path: Path, line: int | None) -> DocumentInput:
         rel = f.obj(item, what)
         rel_label = rel.get("label")
         if rel_label not in (SPEAKER_REL, CUE_REL):
-            f.fail(f"{what}: label must be {SPEAKER_REL} or {CUE_REL}, got {show(rel_label)}")
+            options.unsupported(
+                f"relation {rel_label}",
+                f"{what}: relation {show(rel_label)} is not {SPEAKER_REL} or {CUE_REL}",
+                f.fail,
+            )
+            continue
         head = _span_key(f, rel.get("head_span"), f"{what}.head_span", n)
         child = _span_key(f, rel.get("child_span"), f"{what}.child_span", n)
         for end_key, key in (("head", head), ("child", child)):
@@ -203,13 +247,15 @@ def task_to_input(value: object, path: Path, line: int | None) -> DocumentInput:
         {
             "text": text,
             "meta": task.get("meta"),
+            "tokens": tokens or None,
             "spans": entities,
             "quotes": [quote_dict(**q) for q in quote_spans.values()],
-            "answer": task.get("answer"),
+            "answer": answer,
             "_annotator_id": task.get("_annotator_id") or task.get("_session_id"),
         },
         path,
         line,
+        options,
     )
 
 
@@ -221,4 +267,6 @@ def sniff_prodigy(line: str) -> bool:
         return False
     if not isinstance(value, dict) or "text" not in value or "schema_version" in value:
         return False
-    return not isinstance(value.get("entities"), list) and "label" not in value
+    # doccano's lists: "entities", or "label" as [[start, end, label], ...]; Prodigy's
+    # textcat "label" is a string.
+    return not isinstance(value.get("entities"), list) and not isinstance(value.get("label"), list)

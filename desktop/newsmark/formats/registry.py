@@ -11,9 +11,11 @@ from typing import IO, Any
 
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError
+from newsmark.domain.reading import ReadOptions
 from newsmark.formats import html, jsonl, newsmark_jsonl, text
 
-Reader = Callable[[Path], Iterator[DocumentInput]]
+# A reader takes the file and the options for it, and counts in them what it left out.
+Reader = Callable[[Path, ReadOptions], Iterator[DocumentInput]]
 Writer = Callable[[Iterable[dict[str, Any]], IO[str]], int]
 Sniffer = Callable[[str], bool]
 
@@ -180,15 +182,21 @@ def _walk(root: Path, extensions: tuple[str, ...]) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(root).parts)
 
 
-def read_path(path: Path, fmt: str | Format | None = None) -> list[DocumentInput]:
-    """All documents of one file, or InputError: a file imports whole or not at all."""
+def read_path(
+    path: Path, fmt: str | Format | None = None, options: ReadOptions | None = None
+) -> list[DocumentInput]:
+    """All documents of one file, or InputError: a file imports whole or not at all.
+
+    What the reader left out (by `options`, or always: blank records) is counted in
+    `options`; pass a fresh one per file.
+    """
     path = Path(path)
     if isinstance(fmt, str):
         fmt = get_format(fmt)
     fmt = fmt or detect_format(path)
     if fmt.read is None:
         raise InputError(path, None, f"format {fmt.name!r} cannot be read, only written")
-    return list(fmt.read(path))
+    return list(fmt.read(path, options if options is not None else ReadOptions()))
 
 
 def _json_keys(line: str) -> set[str]:

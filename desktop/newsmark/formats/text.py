@@ -12,6 +12,7 @@ import yaml
 
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError
+from newsmark.domain.reading import ReadOptions
 from newsmark.formats.normalize import decode_bytes, document_meta, normalize_text, prepare_text
 
 # Articles are kilobytes; a bigger "article" is a log file or a dump someone pointed at.
@@ -34,7 +35,7 @@ def _no_text(path: Path) -> InputError:
     return InputError(path, None, "empty file (only whitespace)")
 
 
-def read_txt(path: Path) -> Iterator[DocumentInput]:
+def read_txt(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentInput]:
     """One document per file; a leading `date ...` line becomes metadata."""
     prepared = prepare_text(read_file_text(path))
     if not prepared.text.strip():
@@ -97,7 +98,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     return _plain(meta), body
 
 
-def read_md(path: Path) -> Iterator[DocumentInput]:
+def read_md(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentInput]:
     """One document per file: YAML front matter -> meta, the Markdown source -> text."""
     text, _ = normalize_text(read_file_text(path))
     meta, body = split_front_matter(text, path)

@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 from newsmark.domain.document import Token
 from newsmark.domain.errors import InputError
 from newsmark.domain.offsets import Alignment, TokenIndex
+from newsmark.domain.reading import ReadOptions
 from newsmark.formats.jsonl import MAX_LINE_BYTES
 
 # Labels that carry quote structure in formats without a quote type of their own. They
@@ -301,12 +302,14 @@ def assemble(
     f: Fields,
     entities: Mapping[Any, tuple[int, int, str]],
     relations: Iterable[tuple[str, Any, Any, Any]],
+    options: ReadOptions,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Entity spans and quotes from labelled regions and (what, from, to, type) relations.
 
     QUOTE regions are quote parts, SPEAKER/CUE/PART_OF relations point from a speaker, a
-    cue or a later part at a quote's first part. Anything else is refused, so nothing a
-    file says is lost without a word.
+    cue or a later part at a quote's first part. A relation of another type is refused,
+    or dropped and counted when `options` allow it, so nothing a file says is lost
+    without a word.
     """
     quotes: dict[Any, dict[str, Any]] = {
         i: {"parts": [e[:2]]} for i, e in entities.items() if e[2] == QUOTE_LABEL
@@ -317,7 +320,12 @@ def assemble(
             if ident not in entities:
                 f.fail(f"{what}: {name} id {show(ident)} is not a region of this document")
         if kind not in (SPEAKER_REL, CUE_REL, PART_REL):
-            f.fail(f"{what}: type must be {SPEAKER_REL}, {CUE_REL} or {PART_REL}, got {show(kind)}")
+            options.unsupported(
+                f"relation {kind}",
+                f"{what}: relation type {show(kind)} is not {SPEAKER_REL}, {CUE_REL} or {PART_REL}",
+                f.fail,
+            )
+            continue
         if dst not in quotes:
             f.fail(f"{what}: its target {show(dst)} must be a {QUOTE_LABEL} region")
         used.add(src)
@@ -336,7 +344,11 @@ def assemble(
             quote["speaker_label"] = label
     for ident, (start, end, label) in entities.items():
         if label in (SPEAKER_LABEL, CUE_LABEL) and ident not in used:
-            f.fail(f"region {show(ident)} ({label} {start}..{end}) is in no {label} relation")
+            options.unsupported(
+                f"{label} region in no relation",
+                f"region {show(ident)} ({label} {start}..{end}) is in no {label} relation",
+                f.fail,
+            )
     spans = [
         {"start": s, "end": e, "label": label}
         for s, e, label in entities.values()

@@ -19,6 +19,7 @@ from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError
 from newsmark.domain.offsets import Alignment
 from newsmark.domain.quotes import Quote, QuoteKind
+from newsmark.domain.reading import ReadOptions
 from newsmark.domain.spans import Origin
 from newsmark.domain.spans import Span as DomainSpan
 from newsmark.nlp.model import blank_english
@@ -224,7 +225,7 @@ def write_docbin(
     return count
 
 
-def read_docbin(path: Path) -> Iterator[DocumentInput]:
+def read_docbin(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentInput]:
     """Documents of a .spacy file with entities and quotes (origin import)."""
     try:
         data = Path(path).read_bytes()

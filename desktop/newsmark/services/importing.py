@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError
 from newsmark.domain.labels import LabelSet
+from newsmark.domain.reading import ReadOptions, describe_counts
 from newsmark.formats import detect_format, get_format, iter_input_files, read_path
 from newsmark.nlp.tokens import tokenize_many
 from newsmark.resources import seed_files
@@ -29,11 +31,22 @@ _LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
 
 @dataclass
 class ImportReport:
+    """What an import stored, what it left out and which files it refused.
+
+    `spans` and `quotes` count what the new annotation sets hold (identical duplicates
+    collapsed); `tally` counts what readers did not import or collapsed, by kind.
+    """
+
     added: list[int] = field(default_factory=list)
     duplicates: list[int] = field(default_factory=list)
     new_sets: int = 0
+    spans: int = 0
+    quotes: int = 0
     files: int = 0
     refused: list[InputError] = field(default_factory=list)
+    tally: ReadOptions = field(default_factory=ReadOptions)
+    # Documents already stored with other tokens than the file's (the stored ones stay).
+    other_tokens: list[int] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -41,15 +54,54 @@ class ImportReport:
         return 2 if self.refused else 0
 
     def summary(self) -> str:
+        """One line of what landed, then one line per kind of thing left out."""
         text = (
             f"imported {len(self.added)} new document(s) from {self.files} file(s)"
             f", {len(self.duplicates)} already present"
         )
         if self.new_sets:
-            text += f", {self.new_sets} annotation set(s) added"
+            text += (
+                f"; stored {self.new_sets} annotation set(s) with {self.spans} span(s)"
+                f" and {self.quotes} quote(s)"
+            )
         if self.refused:
-            text += f", {len(self.refused)} file(s) refused"
-        return text
+            text += f"; {len(self.refused)} file(s) refused"
+        lines = [text]
+        if self.tally.dropped:
+            lines.append(f"not imported: {describe_counts(self.tally.dropped)}")
+        if self.tally.collapsed:
+            lines.append(f"collapsed: {describe_counts(self.tally.collapsed)}")
+        if self.other_tokens:
+            ids = ", ".join(map(str, self.other_tokens[:10]))
+            more = ", ..." if len(self.other_tokens) > 10 else ""
+            lines.append(
+                f"kept the stored tokens of {len(self.other_tokens)} document(s) that the "
+                f"files tokenize differently (ids {ids}{more})"
+            )
+        return "\n".join(lines)
+
+    def add(self, result: FileResult) -> None:
+        self.files += 1
+        self.added += result.added
+        self.duplicates += result.duplicates
+        self.new_sets += result.new_sets
+        self.spans += result.spans
+        self.quotes += result.quotes
+        self.other_tokens += result.other_tokens
+        self.tally.merge(result.tally)
+
+
+@dataclass
+class FileResult:
+    """What one file's import stored (see ImportReport)."""
+
+    added: list[int] = field(default_factory=list)
+    duplicates: list[int] = field(default_factory=list)
+    new_sets: int = 0
+    spans: int = 0
+    quotes: int = 0
+    other_tokens: list[int] = field(default_factory=list)
+    tally: ReadOptions = field(default_factory=ReadOptions)
 
 
 @dataclass(frozen=True)
@@ -96,13 +148,21 @@ def import_file(
     fmt: str | None,
     annotator: str | None,
     labels: LabelOptions | None = None,
-) -> tuple[list[int], list[int], int]:
-    """Import one file whole or not at all: (added ids, duplicate ids, new annotation sets)."""
+    options: ReadOptions | None = None,
+) -> FileResult:
+    """Import one file whole or not at all; what it stored and what it left out.
+
+    The file's own tokens are stored when it has them; spaCy's tokenizer makes them for
+    the rest. `options` (drop unsupported content, span groups) are used with a fresh
+    tally for this file.
+    """
     labels = labels or LabelOptions()
+    tally = (options or ReadOptions()).fresh()
     reader = get_format(fmt) if fmt else detect_format(path)
-    inputs = [labels.apply(item) for item in read_path(path, reader)]
+    inputs = [labels.apply(item) for item in read_path(path, reader, tally)]
     if not inputs:
-        raise InputError(path, None, "no documents in file")
+        skipped = f" ({describe_counts(tally.dropped)} left out)" if tally.dropped else ""
+        raise InputError(path, None, f"no documents in file{skipped}")
     for item in inputs:
         long_word = _LONG_WORD.search(item.text) if isinstance(item.text, str) else None
         if long_word:
@@ -113,20 +173,48 @@ def import_file(
                 f"{long_word.end() - long_word.start()} characters without a space at "
                 f"character {long_word.start()}: not article text (at most {MAX_WORD})",
             )
-    tokens = tokenize_many(item.text for item in inputs)
-    items = list(zip(inputs, tokens, strict=True))
+    _check_labels(path, inputs, labels.label_set(repo) or repo.labels)
+    spacy_tokens = iter(tokenize_many(item.text for item in inputs if item.tokens is None))
+    items = [(item, item.tokens or next(spacy_tokens)) for item in inputs]
     try:
-        results = repo.add_documents(
+        stored = repo.import_documents(
             items, annotator or f"import:{reader.name}", labels=labels.label_set(repo)
         )
     except BatchInputError as exc:
         # The repository validates annotations without knowing the file: add path and line.
         line = inputs[exc.index].line
         raise InputError(path, line, exc.detail if line else exc.reason) from exc
-    added = [doc_id for doc_id, created in results if created]
-    dupes = [doc_id for doc_id, created in results if not created]
-    new_sets = sum(1 for item in inputs if item.has_annotations)
-    return added, dupes, new_sets
+    return FileResult(
+        added=[i.doc_id for i in stored if i.created],
+        duplicates=[i.doc_id for i in stored if not i.created],
+        new_sets=sum(1 for i in stored if i.set_id is not None),
+        spans=sum(i.spans for i in stored),
+        quotes=sum(i.quotes for i in stored),
+        other_tokens=[i.doc_id for i in stored if i.other_tokens],
+        tally=tally,
+    )
+
+
+def _check_labels(path: Path, inputs: Sequence[DocumentInput], known: LabelSet | None) -> None:
+    """Refuse a file with labels outside the set, naming all of them and the two options."""
+    if known is None:
+        return
+    unknown: Counter[str] = Counter()
+    first: int | None = None
+    for item in inputs:
+        used = [s.label for s in item.spans] + [q.speaker_label for q in item.quotes]
+        missing = [label for label in used if label is not None and label not in known]
+        if missing and first is None:
+            first = item.line
+        unknown.update(missing)
+    if unknown:
+        names = ",".join(sorted(unknown))
+        raise InputError(
+            path,
+            first,
+            f"unknown label(s): {describe_counts(unknown)} span(s); accept them with "
+            f"--add-labels {names}, or rename them with --map-labels OLD=NEW",
+        )
 
 
 def import_paths(
@@ -136,6 +224,7 @@ def import_paths(
     fmt: str | None = None,
     annotator: str | None = None,
     labels: LabelOptions | None = None,
+    options: ReadOptions | None = None,
     progress: Progress = no_progress,
     cancel: Cancel = never_cancel,
 ) -> ImportReport:
@@ -152,17 +241,14 @@ def import_paths(
             raise Cancelled()
         progress(n, len(files), f"importing {path.name}")
         try:
-            added, dupes, new_sets = import_file(
-                repo, path, fmt=fmt, annotator=annotator, labels=labels
+            result = import_file(
+                repo, path, fmt=fmt, annotator=annotator, labels=labels, options=options
             )
         except InputError as exc:
             log.info("refused %s", exc)
             report.refused.append(exc)
             continue
-        report.files += 1
-        report.added += added
-        report.duplicates += dupes
-        report.new_sets += new_sets
+        report.add(result)
     progress(len(files), len(files), "import done")
     return report
 

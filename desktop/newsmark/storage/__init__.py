@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from newsmark.storage.db import Database
     from newsmark.storage.lock import WriterLock
-    from newsmark.storage.records import BatchInputError, DocumentSummary, EditLogEntry
+    from newsmark.storage.records import (
+        BatchInputError,
+        DocumentSummary,
+        EditLogEntry,
+        ImportedItem,
+    )
     from newsmark.storage.repository import Repository
 
 _EXPORTS = {
@@ -20,6 +25,7 @@ _EXPORTS = {
     "Database": "newsmark.storage.db",
     "DocumentSummary": "newsmark.storage.records",
     "EditLogEntry": "newsmark.storage.records",
+    "ImportedItem": "newsmark.storage.records",
     "Repository": "newsmark.storage.repository",
     "WriterLock": "newsmark.storage.lock",
 }
@@ -29,6 +35,7 @@ __all__ = [
     "Database",
     "DocumentSummary",
     "EditLogEntry",
+    "ImportedItem",
     "Repository",
     "WriterLock",
 ]

@@ -55,6 +55,16 @@ def existing_ids(session: Session, shas: Sequence[str]) -> dict[str, int]:
     return found
 
 
+def packed_tokens(session: Session, doc_ids: Sequence[int]) -> dict[int, str]:
+    """The stored (packed) tokens of these documents, to compare with a file's own."""
+    found: dict[int, str] = {}
+    for i in range(0, len(doc_ids), CHUNK):
+        chunk = doc_ids[i : i + CHUNK]
+        stmt = select(DocumentRow.id, DocumentRow.tokens).where(DocumentRow.id.in_(chunk))
+        found.update({doc_id: tokens for doc_id, tokens in session.execute(stmt)})
+    return found
+
+
 def insert_documents(
     session: Session, items: Sequence[tuple[DocumentInput, Sequence[Token]]]
 ) -> list[int]:

@@ -41,6 +41,24 @@ class EditLogEntry:
     after: Any
 
 
+@dataclass(frozen=True, slots=True)
+class ImportedItem:
+    """What `Repository.import_documents` did with one item of a batch.
+
+    `set_id` is the annotation set stored for it (None: the item had no annotations or
+    decision, or an identical set was there already); `spans` and `quotes` count what that
+    set holds. `other_tokens` is true when the text was already stored with tokens other
+    than the item's own: the stored ones are kept (a document has one tokenization).
+    """
+
+    doc_id: int
+    created: bool
+    set_id: int | None = None
+    spans: int = 0
+    quotes: int = 0
+    other_tokens: bool = False
+
+
 class BatchInputError(InputError):
     """An item of an `add_documents` batch was refused; `index` is its 0-based position.
 

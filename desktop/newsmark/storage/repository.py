@@ -24,7 +24,7 @@ from newsmark.storage import batch, edits, entity_ops, queries, rows
 from newsmark.storage.annotation_edits import AnnotationEdits
 from newsmark.storage.db import Database
 from newsmark.storage.orm import DocumentRow, EditLogRow, EntityRow, SetRow
-from newsmark.storage.records import DocumentSummary, EditLogEntry
+from newsmark.storage.records import DocumentSummary, EditLogEntry, ImportedItem
 
 DEFAULT_LABEL_SET = LabelSet()
 
@@ -55,18 +55,34 @@ class Repository(AnnotationEdits):
         *,
         labels: LabelSet | None = None,
     ) -> list[tuple[int, bool]]:
-        """Store a batch whole or not at all; (document id, newly created) per item.
+        """`import_documents`, returning only (document id, newly created) per item."""
+        return [
+            (i.doc_id, i.created) for i in self.import_documents(items, annotator, labels=labels)
+        ]
 
-        Same text as a stored document: nothing added, unless the item has annotations,
-        which become a new annotation set. Raises BatchInputError (an InputError with the
-        item's `index`) for invalid annotations, before anything is written. `labels`
-        replaces the repository's label set for this batch (e.g. `--add-labels`).
+    def import_documents(
+        self,
+        items: Sequence[tuple[DocumentInput, Sequence[Token]]],
+        annotator: str,
+        *,
+        labels: LabelSet | None = None,
+    ) -> list[ImportedItem]:
+        """Store a batch whole or not at all; what was stored, per item.
+
+        Same text as a stored document: nothing added, unless the item has annotations
+        or a status (an accepted record with no spans is gold), which become a new
+        annotation set. Raises BatchInputError (an InputError with the item's `index`) for
+        invalid annotations, before anything is written. `labels` replaces the
+        repository's label set for this batch (e.g. `--add-labels`).
         """
         checked = labels if labels is not None else self.labels
         statuses = batch.validate_inputs(items, checked)
-        out: list[tuple[int, bool]] = []
+        out: list[ImportedItem] = []
         with self.db.session() as s:
             known = batch.existing_ids(s, [item.sha256 for item, _ in items])
+            # Only a file that brings tokens of its own can disagree with the stored ones.
+            own = {known[i.sha256] for i, _ in items if i.tokens is not None and i.sha256 in known}
+            old_tokens = batch.packed_tokens(s, sorted(own))
             fresh: dict[str, tuple[DocumentInput, Sequence[Token]]] = {}
             for item, tokens in items:
                 if item.sha256 not in known:
@@ -74,11 +90,26 @@ class Repository(AnnotationEdits):
             new_ids = batch.insert_documents(s, list(fresh.values()))
             known.update(zip(fresh, new_ids, strict=True))
             created = set(new_ids)
-            for (item, _tokens), status in zip(items, statuses, strict=True):
+            for (item, tokens), status in zip(items, statuses, strict=True):
                 doc_id = known[item.sha256]
-                if item.has_annotations:
-                    batch.import_set(s, doc_id, item, item.annotator or annotator, status)
-                out.append((doc_id, doc_id in created))
+                set_id = None
+                if item.makes_set:
+                    set_id = batch.import_set(s, doc_id, item, item.annotator or annotator, status)
+                other = (
+                    item.tokens is not None
+                    and doc_id in old_tokens
+                    and old_tokens[doc_id] != rows.pack_tokens(tokens)
+                )
+                out.append(
+                    ImportedItem(
+                        doc_id,
+                        doc_id in created,
+                        set_id,
+                        len(item.spans) if set_id else 0,
+                        len(item.quotes) if set_id else 0,
+                        other,
+                    )
+                )
                 created.discard(doc_id)  # a second copy in the same batch is a duplicate
         return out
 

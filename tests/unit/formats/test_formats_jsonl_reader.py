@@ -11,6 +11,7 @@ import pytest
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError
 from newsmark.domain.quotes import Quote, QuoteKind
+from newsmark.domain.reading import ReadOptions
 from newsmark.domain.spans import Origin, Span
 from newsmark.formats import read_path
 from newsmark.formats.jsonl import parse_line, read_jsonl
@@ -23,6 +24,20 @@ def jsonl(tmp_path: Path, *records: Any, name: str = "in.jsonl") -> Path:
     lines = [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def token_dicts(text: str, words: list[str]) -> list[dict[str, Any]]:
+    """Prodigy-style tokens of `text`: `words` found in order, `ws` from the next character."""
+    tokens, pos = [], 0
+    for i, word in enumerate(words):
+        start = text.index(word, pos)
+        pos = start + len(word)
+        ws = text[pos : pos + 1] == " "
+        tokens.append({"text": word, "start": start, "end": pos, "id": i, "ws": ws})
+    return tokens
+
+
+WORDS = ["Putin", "said", ":", '"', "We", "won", ".", '"', "Netanyahu", "agreed", "."]
 
 
 def read(path: Path) -> list[DocumentInput]:
@@ -43,7 +58,7 @@ def test_prodigy_record(tmp_path: Path) -> None:
         {
             "text": TEXT,
             "meta": {"source": "wire/1.txt"},
-            "tokens": [{"text": "Putin", "start": 0, "end": 5, "id": 0, "ws": True}],
+            "tokens": token_dicts(TEXT, WORDS),
             "spans": [
                 {"start": 0, "end": 5, "token_start": 0, "token_end": 0, "label": "PERSON"},
                 {"start": 22, "end": 31, "label": "PERSON", "text": "Netanyahu"},
@@ -62,8 +77,28 @@ def test_prodigy_record(tmp_path: Path) -> None:
     )
     assert first.status == "accepted"
     assert first.annotator == "2024-02-06_10-17-19"
+    # The file's tokens are kept as they are: `said:` stays two tokens, `won."` three.
+    assert [TEXT[t.start : t.end] for t in first.tokens or ()] == WORDS
+    assert [t.ws for t in first.tokens or ()] == [t["ws"] for t in token_dicts(TEXT, WORDS)]
     assert second.meta == {"source": str(path), "title": "Second article."}
     assert (second.spans, second.quotes, second.status, second.annotator) == ((), (), None, None)
+    assert second.tokens is None  # no tokens in the file: spaCy's tokenizer makes them
+
+
+def test_tokens_that_leave_text_uncovered_are_refused(tmp_path: Path) -> None:
+    tokens = token_dicts(TEXT, WORDS)
+    del tokens[4]  # "We"
+    err = refused(jsonl(tmp_path, {"text": TEXT, "tokens": tokens}))
+    assert err.line == 1
+    assert "'We ' at 13..16 uncovered" in err.reason
+
+
+def test_tokens_that_overlap_are_refused(tmp_path: Path) -> None:
+    tokens = token_dicts(TEXT, WORDS)
+    tokens[1]["start"] -= 2  # "said" starts inside "Putin"
+    tokens[1]["text"] = TEXT[tokens[1]["start"] : tokens[1]["end"]]
+    err = refused(jsonl(tmp_path, {"text": TEXT, "tokens": tokens}))
+    assert "token 1 4..10 overlaps" in err.reason
 
 
 def test_newsmark_record_with_quotes(tmp_path: Path) -> None:
@@ -168,7 +203,6 @@ BAD_RECORDS: list[tuple[Any, str]] = [
     ([1, 2], 'expected a JSON object with a "text" field, got [1, 2]'),
     ({"meta": {}}, 'missing "text"'),
     ({"text": 5}, '"text" must be a non-empty string, got 5'),
-    ({"text": "  "}, '"text" must be a non-empty string, got "  "'),
     ({"text": "\ufeff\r\n"}, '"text" is empty after normalisation'),
     ({"text": "A.", "meta": "x"}, '"meta" must be an object, got "x"'),
     ({"text": "A.", "spans": {"start": 0}}, '"spans" must be a list, got {"start": 0}'),
@@ -324,3 +358,21 @@ def test_sample_tasks_with_crlf_text() -> None:
     assert (first.status, first.annotator) == ("accepted", "alice")
     assert first.meta == {"source": "wire/putin.txt", "title": "Putin 😀 spoke to Netanyahu."}
     assert [second.text[s.start : s.end] for s in second.spans] == ["Olaf Scholz", "Berlin"]
+
+
+def test_identical_duplicate_spans_collapse_and_are_counted(tmp_path: Path) -> None:
+    # ner.teach and doccano exports repeat a span; one copy is kept, the rest counted.
+    span = {"start": 0, "end": 5, "label": "PERSON"}
+    path = jsonl(tmp_path, {"text": TEXT, "spans": [span, span, span]})
+    options = ReadOptions()
+    (doc,) = read_path(path, "newsmark", options)
+    assert doc.spans == (Span(0, 5, "PERSON", Origin.IMPORT),)
+    assert options.collapsed == {"identical duplicate span": 2}
+
+
+def test_blank_records_are_skipped_and_counted(tmp_path: Path) -> None:
+    path = jsonl(tmp_path, {"text": " "}, {"text": TEXT}, {"text": "\n\t"})
+    options = ReadOptions()
+    (doc,) = read_path(path, "newsmark", options)
+    assert doc.text == TEXT
+    assert options.dropped == {"record with empty or whitespace-only text": 2}

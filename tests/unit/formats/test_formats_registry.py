@@ -85,11 +85,11 @@ def test_unknown_extension(tmp_path: Path) -> None:
     assert info.value.reason.endswith("use --format to say")
 
 
-def _reader_a(path: Path) -> Iterator[DocumentInput]:
+def _reader_a(path: Path, options: object = None) -> Iterator[DocumentInput]:
     yield DocumentInput(text="a")
 
 
-def _reader_b(path: Path) -> Iterator[DocumentInput]:
+def _reader_b(path: Path, options: object = None) -> Iterator[DocumentInput]:
     yield DocumentInput(text="b")
 
 

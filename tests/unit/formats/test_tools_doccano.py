@@ -103,7 +103,7 @@ S = '{"id": 2, "label": "SPEAKER", "start_offset": 3, "end_offset": 6}'
         (
             f'{{"text": "Hi Bob", "entities": [{E}, {S}], "relations": [{{"id": 1, '
             '"from_id": 2, "to_id": 1, "type": "LIKES"}]}',
-            "type must be",
+            "is not SPEAKER, CUE or PART_OF; --drop-unsupported imports the rest",
         ),
         (
             f'{{"text": "Hi Bob", "entities": [{E}, {S}], "relations": [{{"id": 1, '

@@ -119,6 +119,15 @@ def test_reader_accepts_code_point_offsets_when_the_region_text_says_so(tmp_path
     assert doc.spans == (Span(2, 7, "PERSON", Origin.IMPORT),)
 
 
+def test_repeated_region_ids_without_relations_are_harmless(tmp_path: Path) -> None:
+    # Real exports give every result "id": 0 (a file of HealthInformaticsUT's); only a
+    # relation would need the ids to tell regions apart.
+    path = tmp_path / "ids.json"
+    path.write_text("[" + _task(_region("0", 0, 2, "ORG"), _region("0", 3, 6, "PERSON")) + "]")
+    (doc,) = read_labelstudio(path)
+    assert doc.spans == (Span(0, 2, "ORG", Origin.IMPORT), Span(3, 6, "PERSON", Origin.IMPORT))
+
+
 def _region(rid: str, start: int, end: int, label: str, text: str | None = None) -> dict:
     value: dict = {"start": start, "end": end, "labels": [label]}
     if text is not None:
@@ -141,13 +150,20 @@ REL = {"type": "relation", "from_id": "s", "to_id": "q", "direction": "right"}
         (_task(_region("a", 0, 99, "X")), "out of range"),
         (_task(_region("a", 4, 1, "X")), "reversed"),
         (_task(_region("a", 3, 6, "X", "Al")), "is not at those offsets"),
-        (_task(_region("a", 3, 6, "X"), _region("a", 0, 2, "Y")), "used twice"),
+        (
+            _task(
+                _region("s", 3, 6, "SPEAKER"),
+                _region("s", 0, 2, "QUOTE"),
+                {**REL, "to_id": "s", "labels": ["SPEAKER"]},
+            ),
+            "names region id \"s\", which several share",
+        ),
         (_task({"id": "c", "type": "choices", "value": {}}), "not supported"),
         (_task(_region("q", 0, 2, "QUOTE"), {**REL, "labels": ["SPEAKER"]}), "from id"),
         (
             _task(_region("q", 0, 2, "QUOTE"), _region("s", 3, 6, "SPEAKER"),
                   {**REL, "labels": ["KNOWS"]}),
-            "type must be",
+            "is not SPEAKER, CUE or PART_OF; --drop-unsupported imports the rest",
         ),
     ],
 )  # fmt: skip
