@@ -33,6 +33,16 @@ class InputError(NewsmarkError):
         return (InputError, (self.path, self.line, self.reason))
 
 
+class UnsupportedContent(InputError):
+    """A file holds something Newsmark cannot represent (and the user did not allow dropping).
+
+    The window offers to import such files again with dropping allowed.
+    """
+
+    def __reduce__(self) -> tuple[type[UnsupportedContent], tuple[str | None, int | None, str]]:
+        return (UnsupportedContent, (self.path, self.line, self.reason))
+
+
 class StorageError(NewsmarkError):
     """The database cannot be opened or written: corrupt, newer schema, locked, read-only."""
 

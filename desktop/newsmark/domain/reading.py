@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NoReturn
 
+from newsmark.domain.errors import InputError, UnsupportedContent
+
 DROP_OPTION = "--drop-unsupported"
 
 
@@ -37,9 +39,16 @@ class ReadOptions:
     def unsupported(
         self, kind: str, reason: str, fail: Callable[[str], NoReturn], count: int = 1
     ) -> None:
-        """Drop `count` of `kind` when allowed, else refuse the file with `reason`."""
+        """Drop `count` of `kind` when allowed, else refuse the file with `reason`.
+
+        `fail` builds the reader's InputError (file and line); the refusal is raised as
+        UnsupportedContent so callers can offer to import the file with dropping allowed.
+        """
         if not self.drop_unsupported:
-            fail(f"{reason}; {DROP_OPTION} imports the rest and counts what it drops")
+            try:
+                fail(f"{reason}; {DROP_OPTION} imports the rest and counts what it drops")
+            except InputError as exc:
+                raise UnsupportedContent(exc.path, exc.line, exc.reason) from None
         self.dropped[kind] += count
 
     def skip(self, kind: str, count: int = 1) -> None:

@@ -10,12 +10,21 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from newsmark.domain.errors import UnsupportedContent
+from newsmark.domain.reading import ReadOptions
 from newsmark.ui.views.status_bar import StatusBar
 from newsmark.workers.task_runner import Cancel, Progress, Task, TaskRunner
 
 log = logging.getLogger(__name__)
 
-FILE_FILTER = "Articles (*.txt *.md *.html *.htm *.jsonl);;All files (*)"
+
+def file_filter() -> str:
+    """The Open dialog's filter: every extension some reader takes."""
+    from newsmark.services.catalog import formats
+
+    extensions = dict.fromkeys(e for f in formats() if f.read is not None for e in f.extensions)
+    patterns = " ".join(f"*{e}" for e in extensions)
+    return f"Articles and annotated files ({patterns});;All files (*)"
 
 
 class ImportController(QObject):
@@ -49,21 +58,26 @@ class ImportController(QObject):
 
     def ask(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self._window, "Open articles", str(Path.home()), FILE_FILTER
+            self._window, "Open articles", str(Path.home()), file_filter()
         )
         if files:
             self.import_paths([Path(f) for f in files])
 
-    def import_paths(self, paths: Sequence[Path]) -> None:
+    def import_paths(self, paths: Sequence[Path], *, drop_unsupported: bool = False) -> None:
+        """Import in the background; `drop_unsupported` imports what Newsmark can hold of
+        files that carry more (other relations, document labels) and counts the rest."""
         if self.task is not None or not self._ready:
             self._waiting.extend(paths)
             return
         repo = self.repo
+        options = ReadOptions(drop_unsupported=drop_unsupported)
 
         def run(progress: Progress, cancel: Cancel) -> Any:
             from newsmark.services.importing import import_paths
 
-            return import_paths(repo, list(paths), progress=progress, cancel=cancel)
+            return import_paths(
+                repo, list(paths), options=options, progress=progress, cancel=cancel
+            )
 
         self.task = self.tasks.start(run, "import")
         self.status.show_task("Importing…")
@@ -86,21 +100,36 @@ class ImportController(QObject):
     def _on_finished(self, report: Any) -> None:
         self._done()
         ids = [*report.added, *report.duplicates]
-        self.status.show_saved(f"imported {len(report.added)} new document(s)")
+        # The summary's first line is what landed; the others say what was left out.
+        summary = "; ".join(report.summary().splitlines())
+        if report.files:
+            self.status.show_saved(summary)
+        else:
+            self.status.show_error(summary)  # nothing was saved
         if report.refused:
-            lines = "\n".join(str(err) for err in report.refused[:30])
-            more = len(report.refused) - 30
-            if more > 0:
-                lines += f"\n… and {more} more"
-            self._show_refused(lines, len(report.refused))
+            self._show_refused(report.refused)
         self.imported.emit(ids)
 
-    def _show_refused(self, lines: str, n: int) -> None:
+    def _show_refused(self, refused: Sequence[Exception]) -> None:
+        lines = "\n".join(str(err) for err in refused[:30])
+        if len(refused) > 30:
+            lines += f"\n… and {len(refused) - 30} more"
         box = QMessageBox(self._window)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Some files were not imported")
-        box.setText(f"{n} file(s) were refused; the others were imported.")
+        box.setText(f"{len(refused)} file(s) were refused; the others were imported.")
         box.setDetailedText(lines)
+        # Files refused only for what Newsmark cannot hold can come in without it.
+        partial = [Path(e.path) for e in refused if isinstance(e, UnsupportedContent) and e.path]
+        if partial:
+            box.setInformativeText(
+                f"{len(partial)} of them hold things Newsmark cannot represent (relations "
+                "of other types, document labels, …). “Import the rest” imports them "
+                "without those things and counts what it leaves out."
+            )
+            rest = box.addButton("Import the rest", QMessageBox.ButtonRole.AcceptRole)
+            rest.clicked.connect(lambda: self.import_paths(partial, drop_unsupported=True))
+            box.addButton(QMessageBox.StandardButton.Close)
         box.open()  # not modal to the event loop: tests and imports go on
 
     def _on_failed(self, message: str) -> None:
