@@ -13,6 +13,7 @@ from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.spans import Origin, Span
 from newsmark.nlp.model import LoadedModel
 from newsmark.nlp.tokens import doc_tokens
+from newsmark.nlp.workers import stop_workers_on_signal, workers_die_with_parent
 
 QUOTES_KEY = "newsmark_quotes"
 
@@ -64,10 +65,16 @@ def doc_to_prediction(doc: Doc, provenance: str) -> Prediction:
 def predict_texts(
     model: LoadedModel, texts: Iterable[str], *, batch_size: int = 32, n_process: int = 1
 ) -> Iterator[Prediction]:
-    """Predictions in input order, streamed from `nlp.pipe`."""
+    """Predictions in input order, streamed from `nlp.pipe` (in `n_process` processes)."""
     provenance = model.provenance
-    for doc in model.nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
-        yield doc_to_prediction(doc, provenance)
+    if n_process == 1:
+        for doc in model.nlp.pipe(texts, batch_size=batch_size):
+            yield doc_to_prediction(doc, provenance)
+        return
+    workers_die_with_parent()
+    with stop_workers_on_signal():
+        for doc in model.nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+            yield doc_to_prediction(doc, provenance)
 
 
 def predict_text(model: LoadedModel, text: str) -> Prediction:

@@ -47,6 +47,15 @@ def describe_holder(holder: dict[str, object] | None) -> str:
         parts.append(str(holder["command"]))
     if holder.get("since"):
         parts.append(f"since {holder['since']}")
+    leftover = holder.get("leftover")
+    if isinstance(leftover, list):
+        # The recorded holder exited: whatever still holds the lock is what it left behind.
+        pids = " ".join(map(str, leftover))
+        parts.append(
+            f"which has exited; processes it left behind hold the lock: end them with `kill {pids}`"
+            if leftover
+            else "which has exited; a process it left behind holds the lock"
+        )
     return ", ".join(parts) or "an unknown process"
 
 

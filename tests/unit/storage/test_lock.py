@@ -7,11 +7,13 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 from newsmark.domain.errors import StorageError
+from newsmark.services.workspace import open_workspace
 from newsmark.storage import WriterLock
 
 
@@ -94,3 +96,57 @@ def test_lock_held_by_another_process_and_freed_when_it_dies(db_path: Path) -> N
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+def test_forked_children_do_not_keep_the_lock(db_path: Path) -> None:
+    # spaCy's n_process workers are forks: an flock is shared with them unless they drop it.
+    lock = WriterLock(db_path)
+    assert lock.acquire()
+    pid = os.fork()
+    if pid == 0:  # the child: keep running while the parent lets go
+        time.sleep(5)
+        os._exit(0)
+    try:
+        lock.release()
+        other = WriterLock(db_path)
+        assert other.acquire(), "the forked child kept the parent's lock"
+        other.release()
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+
+def test_a_lock_left_behind_by_an_exited_holder_names_what_holds_it(
+    db_path: Path, tmp_path: Path
+) -> None:
+    # The holder hands its descriptor to another program and exits without unlocking:
+    # the recorded pid is gone, the flock stays; the message must say who holds it.
+    db_path.parent.mkdir(parents=True)
+    script = textwrap.dedent(
+        f"""
+        import os, subprocess
+        from pathlib import Path
+        from newsmark.storage import WriterLock
+        lock = WriterLock(Path({str(db_path)!r}))
+        assert lock.acquire()
+        quiet = subprocess.DEVNULL
+        keeper = subprocess.Popen(["sleep", "60"], pass_fds=[lock._fd], stdout=quiet, stderr=quiet)
+        print(os.getpid(), keeper.pid, flush=True)
+        os._exit(0)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    holder_pid, keeper = (int(x) for x in out.stdout.split())
+    try:
+        holder = WriterLock(db_path).holder()
+        assert holder is not None
+        assert holder["pid"] == holder_pid
+        assert holder["leftover"] == [keeper]
+        with pytest.raises(StorageError) as info:
+            open_workspace(db_path.parent)
+        assert (
+            f"which has exited; processes it left behind hold the lock: end them with "
+            f"`kill {keeper}`"
+        ) in str(info.value)
+    finally:
+        os.kill(keeper, signal.SIGKILL)  # not our child: init reaps it

@@ -1,0 +1,74 @@
+"""spaCy's `n_process` workers: they end with the process that started them.
+
+spaCy forks its workers (multiprocessing). Killed with SIGKILL, a parent would leave them
+blocked on a pipe forever; stopped with Ctrl+C or SIGTERM, it would wait forever for them
+in `Language._multiprocessing_pipe`'s `join`. So each worker asks the kernel for SIGTERM
+when its parent dies, and while workers run, SIGINT and SIGTERM stop them first.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_forking_pid = 0
+_registered = False
+
+
+def _remember_parent() -> None:
+    global _forking_pid
+    _forking_pid = os.getpid()
+
+
+def _die_with_parent() -> None:
+    """In a forked child: SIGTERM when the parent dies (Linux), or exit if it already has."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != _forking_pid:  # the parent died between fork and prctl
+        os._exit(1)
+
+
+def workers_die_with_parent() -> None:
+    """Make every later fork of this process end when this process ends (idempotent)."""
+    global _registered
+    if _registered or not sys.platform.startswith("linux"):
+        return
+    os.register_at_fork(before=_remember_parent, after_in_child=_die_with_parent)
+    _registered = True
+
+
+def _stop_workers(signum: int, frame: FrameType | None) -> None:
+    for child in multiprocessing.active_children():
+        child.terminate()
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise SystemExit(128 + signum)
+
+
+@contextmanager
+def stop_workers_on_signal() -> Iterator[None]:
+    """While the block runs: SIGINT/SIGTERM terminate the workers, then stop this process.
+
+    Only the main thread can handle signals; elsewhere (the window's worker threads) the
+    block runs unchanged.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, _stop_workers) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
