@@ -8,7 +8,10 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from newsmark.domain.document import DocumentInput
 from newsmark.storage import Database, Repository
@@ -141,3 +144,60 @@ def test_restore_refused_while_a_cli_import_holds_the_lock(tmp_path: Path) -> No
     with Database.open(db_path) as db:
         assert db.integrity_check() == ["ok"]
         assert Repository(db).document_ids() == [1]
+
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _break_schema(path: Path) -> None:
+    # Garble the schema's first CREATE statement in place: the header stays valid, so
+    # only reading the schema shows the damage.
+    data = bytearray(path.read_bytes())
+    at = data.index(b"CREATE TABLE")
+    data[at : at + 40] = b"\xa5" * 40
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", [_truncate, _break_schema])
+def test_restore_repairs_a_corrupt_database_and_keeps_the_damaged_file(
+    tmp_path: Path, damage: Callable[[Path], None]
+) -> None:
+    data = tmp_path / "data"
+    db_path, set_id = make_data(data)
+    good = tmp_path / "good.sqlite3"
+    assert newsmark(data, "db", "backup", str(good)).returncode == 0
+    con = sqlite3.connect(db_path)  # everything into the main file, then damage that
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    damage(db_path)
+    damaged = db_path.read_bytes()
+    broken = newsmark(data, "stats")
+    assert broken.returncode != 0 and "db restore" in broken.stderr
+
+    done = newsmark(data, "db", "restore", str(good))
+    assert done.returncode == 0, done.stderr
+    moved = [
+        p
+        for p in data.iterdir()
+        if p.name.startswith("newsmark.sqlite3.damaged-") and not p.name.endswith(("-wal", "-shm"))
+    ]
+    assert len(moved) == 1, sorted(p.name for p in data.iterdir())
+    # Its -wal went with it: never replayed into the restored file.
+    assert not Path(f"{db_path}-wal").exists() or Path(f"{moved[0]}-wal").exists()
+    assert moved[0].read_bytes() == damaged  # kept as it was, never deleted
+    assert str(moved[0]) in done.stdout and str(good) in done.stdout
+    assert newsmark(data, "db", "check").stdout.strip() == "integrity: ok"
+    assert snapshot_facts(good, set_id) == _facts(db_path, set_id)
+
+
+def _facts(path: Path, set_id: int) -> tuple[int, int, int]:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        (version,) = con.execute("SELECT version FROM annotation_sets WHERE id = ?", (set_id,))
+        (logged,) = con.execute("SELECT count(*) FROM edit_log WHERE set_id = ?", (set_id,))
+        (spans,) = con.execute("SELECT count(*) FROM spans WHERE set_id = ?", (set_id,))
+        return version[0], logged[0], spans[0]
+    finally:
+        con.close()

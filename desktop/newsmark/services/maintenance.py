@@ -101,8 +101,13 @@ def restore(data_dir: str | Path | None, source: Path) -> str:
     finally:
         src.close()
     directory.mkdir(parents=True, exist_ok=True)
-    kept = Database.restore(target, source, backup_dir=paths.backups_dir(directory))
-    return f"restored {target} from {source}" + (f" (previous copy kept at {kept})" if kept else "")
+    kept, damaged = Database.restore(target, source, backup_dir=paths.backups_dir(directory))
+    text = f"restored {target} from {source}"
+    if kept:
+        text += f" (previous copy kept at {kept})"
+    if damaged:
+        text += f"; the damaged database was moved to {damaged} (delete it once you are sure)"
+    return text
 
 
 def run(action: str, data_dir: str | Path | None, file: Path | None) -> int:

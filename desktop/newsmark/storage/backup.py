@@ -96,6 +96,43 @@ def has_recent_backup(db_path: Path, backup_dir: Path, seconds: float = DAY_SECO
     return any(now - p.stat().st_mtime < seconds for p in list_backups(db_path, backup_dir))
 
 
+def is_intact(db_path: Path) -> bool:
+    """Whether the file is a SQLite database that passes `quick_check` (read-only)."""
+    try:
+        with db_path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                return False
+        con = sqlite3.connect(readonly_uri(db_path), uri=True)
+        with closing(con):
+            return [row[0] for row in con.execute("PRAGMA quick_check(1)")] == ["ok"]
+    except (OSError, sqlite3.Error):
+        return False
+
+
+def move_aside(db_path: Path, what: str) -> Path:
+    """Rename the database and its -wal/-shm/-journal to `<name>.<what>-<stamp>[-wal...]`.
+
+    The files keep their bytes; the database path is free for a restored copy, and no
+    old -wal is left to be replayed into it.
+    """
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    dest = db_path.with_name(f"{db_path.name}.{what}-{stamp}")
+    n = 1
+    while dest.exists():
+        n += 1
+        dest = db_path.with_name(f"{db_path.name}.{what}-{stamp}-{n}")
+    try:
+        for suffix in ("-wal", "-shm", "-journal"):
+            side = db_path.with_name(db_path.name + suffix)
+            if side.exists():
+                side.replace(dest.with_name(dest.name + suffix))
+        db_path.replace(dest)
+        _fsync_dir(db_path.parent)
+    except OSError as exc:
+        raise StorageError(f"cannot move {db_path} aside: {exc.strerror or exc}") from exc
+    return dest
+
+
 def copy_into(src: Path, db_path: Path, *, busy_timeout_ms: int = 5000) -> None:
     """Overwrite the live database `db_path` with the content of `src`, in one transaction.
 

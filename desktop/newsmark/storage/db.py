@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
@@ -23,6 +23,13 @@ SYNCHRONOUS_NAMES = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
 
 def _casefold(value: str | None) -> str | None:
     return value.casefold() if isinstance(value, str) else None
+
+
+class Restored(NamedTuple):
+    """What `Database.restore` did with the database it replaced."""
+
+    kept: Path | None  # a backup of the intact database it replaced
+    damaged: Path | None  # where the damaged database (and its -wal) now lie
 
 
 class Database:
@@ -294,11 +301,13 @@ class Database:
     @staticmethod
     def restore(
         path: Path, src: Path, *, backup_dir: Path | None = None, keep_backups: int = 10
-    ) -> Path | None:
+    ) -> Restored:
         """Replace the database at `path` with the copy `src`; refuse while it is in use.
 
-        The current content is backed up first; returns that backup (None if there was
-        no database yet).
+        An intact current database is backed up first (`Restored.kept`). A damaged one,
+        which cannot be copied page by page, is renamed aside with its -wal and -shm
+        (`Restored.damaged`): restore is what every corruption message points to, so it
+        must work on exactly those files, and it never deletes them.
         """
         path = Path(path).expanduser().absolute()
         src = Path(src).expanduser().absolute()
@@ -311,10 +320,12 @@ class Database:
                 f"(schema {info.revision or 'none'}); choose another backup"
             )
         with WriterLock(path):
-            saved = None
-            if path.exists() and path.stat().st_size > 0:
+            saved = damaged = None
+            if path.exists() and backup_files.is_intact(path):
                 saved = backup_files.auto_backup(
                     path, backup_dir or path.parent / "backups", "before-restore", keep=keep_backups
                 )
+            elif path.exists():
+                damaged = backup_files.move_aside(path, "damaged")
             backup_files.copy_into(src, path)
-        return saved
+        return Restored(saved, damaged)

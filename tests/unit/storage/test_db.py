@@ -224,7 +224,8 @@ def test_restore_replaces_content_after_a_backup(db_path: Path, tmp_path: Path) 
         repo.add_documents([item("first text")], "import")
         snapshot = db.backup(tmp_path / "snap.sqlite3")
         repo.add_documents([item("second text")], "import")
-    saved = Database.restore(db_path, snapshot)
+    saved, damaged = Database.restore(db_path, snapshot)
+    assert damaged is None
     assert saved is not None and saved.exists()
     with Database.open(db_path) as db:
         assert len(Repository(db).document_ids()) == 1
