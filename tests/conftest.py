@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the repo's seeds and the shared eval data, a fresh data dir."""
+"""Shared fixtures: the seeds, the ../shared data folders (read by path), a fresh data dir."""
 
 from __future__ import annotations
 
@@ -27,7 +27,38 @@ def slow_profile(request: pytest.FixtureRequest) -> int:
 
 
 def eval_dir() -> Path:
-    return Path(os.environ.get("NEWSMARK_EVAL_DIR", ROOT.parent / "shared" / "eval"))
+    """The quote eval data (PolNeAR-derived, not redistributable): $NEWSMARK_EVAL_DIR."""
+    return Path(os.environ.get("NEWSMARK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
+
+
+def realfiles_dir() -> Path:
+    """Real files other projects published (listed in its README): $NEWSMARK_REALFILES_DIR."""
+    return Path(os.environ.get("NEWSMARK_REALFILES_DIR") or ROOT.parent / "shared" / "realfiles")
+
+
+def require_shared(path: Path, env: str, what: str) -> Path:
+    """path if it is a folder; else skip with a one-line reason (fail under CI=true).
+
+    A newcomer's clone has no ../shared: their run skips these tests; CI must not.
+    """
+    if path.is_dir():
+        return path
+    reason = f"{what} not found at {path} (set {env})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI=true needs it", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(name="eval_dir", scope="session")
+def eval_dir_fixture() -> Path:
+    """The eval data folder, or a skip (a failure under CI=true) naming NEWSMARK_EVAL_DIR."""
+    return require_shared(eval_dir(), "NEWSMARK_EVAL_DIR", "quote eval data")
+
+
+@pytest.fixture(name="realfiles_dir", scope="session")
+def realfiles_dir_fixture() -> Path:
+    """The real files folder, or a skip (a failure under CI=true) naming NEWSMARK_REALFILES_DIR."""
+    return require_shared(realfiles_dir(), "NEWSMARK_REALFILES_DIR", "real files")
 
 
 @pytest.fixture

@@ -61,17 +61,20 @@ def count(db: Path, sql: str) -> int:
         con.close()
 
 
-def kill_mid_run(argv: list[str], db: Path, progress_sql: str, rng: random.Random) -> int:
-    """Start the command, SIGKILL it at a random moment after it has committed something."""
+def kill_mid_run(argv: list[str], db: Path, progress_sql: str, target: int) -> int:
+    """Start the command; SIGKILL it as soon as another connection sees `target` rows.
+
+    The kill lands wherever the command is then (mid-file, mid-transaction, between two),
+    but always after a progress point the test has seen, never after a guessed delay: a
+    delay long enough on a busy machine let a rerun finish first. Returns the rows then.
+    """
     child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        before = count(db, progress_sql)
         deadline = time.monotonic() + 120
-        while count(db, progress_sql) <= before:
+        while count(db, progress_sql) < target:
             assert child.poll() is None, child.stderr.read() if child.stderr else ""
-            assert time.monotonic() < deadline, "the command made no progress in 2 minutes"
-            time.sleep(0.02)
-        time.sleep(rng.uniform(0, 0.4))
+            assert time.monotonic() < deadline, f"fewer than {target} rows in 2 minutes"
+            time.sleep(0.005)
         assert child.poll() is None, "finished before the kill: give it more work"
         child.send_signal(signal.SIGKILL)
         assert child.wait(timeout=30) == -signal.SIGKILL
@@ -96,10 +99,13 @@ def test_killed_import_reruns_without_duplicates(tmp_path: Path) -> None:
     data = tmp_path / "data"
     db = data / "newsmark.sqlite3"
     rng = random.Random(300)
-    seen = []
-    for _ in range(2):
-        seen.append(kill_mid_run(newsmark(data, "import", str(corpus)), db, DOCS, rng))
-        assert integrity(db) == ["ok"]
+    argv = newsmark(data, "import", str(corpus))
+    seen = [kill_mid_run(argv, db, DOCS, rng.randint(30, 100))]
+    assert integrity(db) == ["ok"]
+    # The rerun first skips what was committed, then is killed 50-100 files further on:
+    # ~90 files of room remain, of which the child commits a few between read and signal.
+    seen.append(kill_mid_run(argv, db, DOCS, seen[0] + rng.randint(50, 100)))
+    assert integrity(db) == ["ok"]
     assert 0 < seen[-1] < distinct, f"kills did not land mid-import: {seen}"
     done = subprocess.run(
         newsmark(data, "import", str(corpus)), capture_output=True, text=True, timeout=300
@@ -133,7 +139,10 @@ def test_killed_preannotate_reruns_without_duplicates(imported: Path) -> None:
     db = imported / "newsmark.sqlite3"
     argv = newsmark(imported, "preannotate", "--all", "--batch-size", "4")
     rng = random.Random(60)
-    done_at_kill = [kill_mid_run(argv, db, PREANNOTATED, rng) for _ in range(2)]
+    # Batches of 4 commit together: kill after the 2nd-6th batch, then 2-4 batches later.
+    done_at_kill = [kill_mid_run(argv, db, PREANNOTATED, rng.randrange(8, 25, 4))]
+    target = done_at_kill[0] + rng.randrange(8, 17, 4)
+    done_at_kill.append(kill_mid_run(argv, db, PREANNOTATED, target))
     assert integrity(db) == ["ok"]
     assert 0 < done_at_kill[-1] < 60, f"kills did not land mid-run: {done_at_kill}"
     rerun = subprocess.run(argv, capture_output=True, text=True, timeout=600)

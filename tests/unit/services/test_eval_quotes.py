@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import random
 from pathlib import Path
 from types import ModuleType
@@ -15,7 +14,6 @@ import pytest
 from newsmark.domain.errors import InputError
 from newsmark.services.eval_quotes import format_report, read_jsonl, score, score_files
 
-ROOT = Path(__file__).resolve().parents[3]
 KIND_SETS = [
     ({"direct"}, False),
     ({"direct", "mixed"}, False),
@@ -25,14 +23,9 @@ KIND_SETS = [
 TEXT = "“We won,” she said. Officials said that the vote was fair. He called it “great.”"
 
 
-def eval_dir() -> Path:
-    return Path(os.environ.get("NEWSMARK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
-
-
-def reference() -> ModuleType | None:
-    path = eval_dir() / "score_quotes.py"
-    if not path.is_file():
-        return None
+def reference(eval_dir: Path) -> ModuleType:
+    """The eval data's reference scorer, score_quotes.py."""
+    path = eval_dir / "score_quotes.py"
     spec = importlib.util.spec_from_file_location("reference_score_quotes", path)
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
@@ -137,14 +130,9 @@ def _perturbed(gold: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
     return out
 
 
-def test_agrees_with_reference_scorer_on_dev_data(tmp_path: Path) -> None:
-    ref = reference()
-    gold_path = eval_dir() / "polnear_dev_quotes.jsonl"
-    if ref is None or not gold_path.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"no eval data at {eval_dir()}")
-        pytest.skip("eval data not available (set NEWSMARK_EVAL_DIR)")
-    gold = read_jsonl(gold_path)[:30]
+def test_agrees_with_reference_scorer_on_dev_data(tmp_path: Path, eval_dir: Path) -> None:
+    ref = reference(eval_dir)
+    gold = read_jsonl(eval_dir / "polnear_dev_quotes.jsonl")[:30]
     gold_file = tmp_path / "gold.jsonl"
     gold_file.write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
     for seed in (1, 2):
@@ -162,10 +150,8 @@ def test_agrees_with_reference_scorer_on_dev_data(tmp_path: Path) -> None:
             assert ours == theirs, (seed, kinds, speech)
 
 
-def test_agrees_with_reference_scorer_on_own_records() -> None:
-    ref = reference()
-    if ref is None:
-        pytest.skip("reference scorer not available")
+def test_agrees_with_reference_scorer_on_own_records(eval_dir: Path) -> None:
+    ref = reference(eval_dir)
     gold = [gold_record()]
     pred = _perturbed(gold * 3, 7)
     for kinds, speech in KIND_SETS:
