@@ -7,8 +7,8 @@ realfiles README, never from Newsmark's own output.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +19,13 @@ from newsmark.services.exporting import export
 from newsmark.services.importing import ImportReport, LabelOptions, import_paths
 from newsmark.services.workspace import Workspace, open_workspace
 
-ROOT = Path(__file__).resolve().parents[3]
-REALFILES = Path(os.environ.get("NEWSMARK_REALFILES_DIR", ROOT.parent / "shared" / "realfiles"))
+Realfile = Callable[[str], Path]
 
 
-def realfile(name: str) -> Path:
-    path = REALFILES / name
-    if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{path} is missing (set NEWSMARK_REALFILES_DIR)")
-        pytest.skip(f"real files not here: {path} (set NEWSMARK_REALFILES_DIR)")
-    return path
+@pytest.fixture
+def realfile(realfiles_dir: Path) -> Realfile:
+    """A file of ../shared/realfiles by its name there (the folder's README lists them)."""
+    return lambda name: realfiles_dir / name
 
 
 def lines(path: Path) -> list[dict[str, Any]]:
@@ -65,7 +61,9 @@ def exported(ws: Workspace, tmp_path: Path, fmt: str, status: str = "any") -> li
     return lines(out)
 
 
-def test_prodigy_accepted_tasks_without_spans_are_gold(ws: Workspace, tmp_path: Path) -> None:
+def test_prodigy_accepted_tasks_without_spans_are_gold(
+    ws: Workspace, tmp_path: Path, realfile: Realfile
+) -> None:
     path = realfile("prodigy-accept-empty-reject-ignore/prodigy-hf-fashion-train.jsonl")
     tasks = lines(path)
     report = run_import(ws, path, add=("FASHION_BRAND",))
@@ -79,7 +77,9 @@ def test_prodigy_accepted_tasks_without_spans_are_gold(ws: Workspace, tmp_path: 
     assert {r["answer"] for r in records} == {"accept"}
 
 
-def test_prodigy_tokens_and_spans_come_back_unchanged(ws: Workspace, tmp_path: Path) -> None:
+def test_prodigy_tokens_and_spans_come_back_unchanged(
+    ws: Workspace, tmp_path: Path, realfile: Realfile
+) -> None:
     path = realfile("prodigy-accept-empty-reject-ignore/address-eval-ignore.jsonl")
     tasks = lines(path)
     labels = {s["label"] for t in tasks for s in t.get("spans") or ()}
@@ -106,7 +106,9 @@ def test_prodigy_tokens_and_spans_come_back_unchanged(ws: Workspace, tmp_path: P
         assert record["answer"] == task["answer"]
 
 
-def test_textcat_labels_are_refused_or_dropped_with_their_answers(ws: Workspace) -> None:
+def test_textcat_labels_are_refused_or_dropped_with_their_answers(
+    ws: Workspace, realfile: Realfile
+) -> None:
     path = realfile("prodigy-accept-empty-reject-ignore/erwt-newspaper-textcat-accept-reject.jsonl")
     tasks = lines(path)
     strict = run_import(ws, path)
@@ -123,7 +125,7 @@ def test_textcat_labels_are_refused_or_dropped_with_their_answers(ws: Workspace)
     assert "not imported: 240 document label" in report.summary()
 
 
-def test_whitespace_only_records_are_skipped_with_a_note(ws: Workspace) -> None:
+def test_whitespace_only_records_are_skipped_with_a_note(ws: Workspace, realfile: Realfile) -> None:
     path = realfile("whitespace-text/multileg-da-260370.jsonl")
     records = lines(path)
     assert records[6]["text"] == " "  # line 7, as the realfiles README says
@@ -146,7 +148,12 @@ def test_whitespace_only_records_are_skipped_with_a_note(ws: Workspace) -> None:
     ],
 )
 def test_doccano_exports_import_every_span(
-    ws: Workspace, tmp_path: Path, name: str, n_docs: int, n_spans: int
+    ws: Workspace,
+    tmp_path: Path,
+    name: str,
+    n_docs: int,
+    n_spans: int,
+    realfile: Realfile,
 ) -> None:
     path = realfile(name)
     records = lines(path)
@@ -167,7 +174,9 @@ def test_doccano_exports_import_every_span(
     assert sorted(back) == sorted(spans)
 
 
-def test_doccano_file_whose_offsets_miss_its_text_is_refused(ws: Workspace) -> None:
+def test_doccano_file_whose_offsets_miss_its_text_is_refused(
+    ws: Workspace, realfile: Realfile
+) -> None:
     # The text was edited after annotation: entity 12 ends at 181 of 176 characters.
     path = realfile("doccano/auto-label-entities-relations.jsonl")
     (err,) = run_import(ws, path, drop=True).refused
@@ -178,7 +187,7 @@ def test_doccano_file_whose_offsets_miss_its_text_is_refused(ws: Workspace) -> N
     assert ws.repo.document_ids() == []
 
 
-def test_labelstudio_relations_of_other_types(ws: Workspace) -> None:
+def test_labelstudio_relations_of_other_types(ws: Workspace, realfile: Realfile) -> None:
     path = realfile("labelstudio/de-news-quotes-relations-2annotators.json")
     (err,) = run_import(ws, path).refused
     assert 'relation type "quotee"' in err.reason
@@ -190,14 +199,14 @@ def test_labelstudio_relations_of_other_types(ws: Workspace) -> None:
     assert report.tally.dropped == {"relation quotee": 6, "SPEAKER region in no relation": 4}
 
 
-def test_labelstudio_hypertext_results_are_refused(ws: Workspace) -> None:
+def test_labelstudio_hypertext_results_are_refused(ws: Workspace, realfile: Realfile) -> None:
     path = realfile("labelstudio/mails-hypertextlabels-export.json")
     (err,) = run_import(ws, path).refused
     assert 'result type "hypertextlabels" is not supported' in err.reason
     assert ws.repo.document_ids() == []
 
 
-def test_labelstudio_repeated_result_ids(ws: Workspace) -> None:
+def test_labelstudio_repeated_result_ids(ws: Workspace, realfile: Realfile) -> None:
     path = realfile("labelstudio/et-import-with-annotations.json")
     tasks = json.loads(path.read_text(encoding="utf-8"))
     report = run_import(ws, path, add=("Prediction",))
