@@ -7,7 +7,7 @@ from pathlib import Path
 from newsmark import paths
 from newsmark.domain.errors import InputError, StorageError
 from newsmark.services.workspace import describe_holder
-from newsmark.storage import Database, WriterLock
+from newsmark.storage import Database, WriterLock, health
 from newsmark.storage import backup as backup_files
 
 
@@ -45,13 +45,14 @@ def info(data_dir: str | Path | None) -> str:
 
 
 def check(data_dir: str | Path | None) -> tuple[bool, str]:
-    db = Database.open(_existing(data_dir), readonly=True, upgrade=False)
-    try:
-        problems = db.integrity_check()
-    finally:
-        db.close()
-    ok = problems == ["ok"]
-    return ok, "integrity: ok" if ok else "integrity problems:\n" + "\n".join(problems)
+    """The full check: pages, indexes against tables, foreign keys, text encoding."""
+    path = _existing(data_dir)
+    Database.open(path, readonly=True, upgrade=False).close()  # refuses what cannot open
+    problems = health.deep_check(path)
+    if not problems:
+        return True, "integrity: ok"
+    hint = "restore a backup with `newsmark db restore FILE` (backups are in the backups/ folder)"
+    return False, "integrity problems:\n" + "\n".join(problems) + f"\n{hint}"
 
 
 def upgrade(data_dir: str | Path | None) -> str:

@@ -133,6 +133,15 @@ def move_aside(db_path: Path, what: str) -> Path:
     return dest
 
 
+def make_standalone(db_path: Path) -> None:
+    """Fold the -wal into the file and leave it in rollback mode, synced: one file to move."""
+    con = sqlite3.connect(db_path)
+    with closing(con):
+        con.execute("PRAGMA journal_mode = DELETE")
+    with db_path.open("rb+") as fh:
+        os.fsync(fh.fileno())
+
+
 def copy_into(src: Path, db_path: Path, *, busy_timeout_ms: int = 5000) -> None:
     """Overwrite the live database `db_path` with the content of `src`, in one transaction.
 

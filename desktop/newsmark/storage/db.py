@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,8 +73,10 @@ class Database:
         read-only file or folder (when writing), a locked database.
         """
         path = Path(path).expanduser().absolute()
-        has_content = preflight.check_location(path, readonly=readonly)
-        info = preflight.inspect(path, busy_timeout_ms) if has_content else preflight.EMPTY
+        if not preflight.check_location(path, readonly=readonly):
+            cls._create(path)
+        full = not readonly and path.stat().st_size <= preflight.FULL_CHECK_BYTES
+        info = preflight.inspect(path, busy_timeout_ms, full=full)
         if info.revision is not None and not migrate.is_known(info.revision):
             raise StorageError(
                 f"{path} has schema revision {info.revision}, newer than this Newsmark knows "
@@ -107,6 +110,38 @@ class Database:
             db.close()
             raise
         return db
+
+    @classmethod
+    def _create(cls, path: Path) -> None:
+        """A new database at `path`, built under a temporary name and renamed when complete.
+
+        So a crash while creating leaves no empty or half-made file at `path`, and an
+        empty file there is always damage (see preflight.check_location).
+        """
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                f"cannot create the folder {path.parent}: {exc.strerror or exc}; "
+                "choose another data directory"
+            ) from exc
+        tmp = path.with_name(f".{path.name}.new-{os.getpid()}")
+        try:
+            db = cls(tmp, readonly=False, backup_dir=path.parent, keep_backups=0,
+                     busy_timeout_ms=5000)  # fmt: skip
+            try:
+                db.upgrade()
+            finally:
+                db.close()
+            backup_files.make_standalone(tmp)
+            tmp.replace(path)
+        except sqlite3.Error as exc:
+            raise StorageError(preflight.describe_sqlite_error(path, exc)) from exc
+        except OSError as exc:
+            raise StorageError(f"cannot create {path}: {exc.strerror or exc}") from exc
+        finally:
+            for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
 
     # -- engine -----------------------------------------------------------------------------
 

@@ -28,13 +28,22 @@ def test_models_match_migrations(db: Database) -> None:
     assert diff == []
 
 
-def test_empty_file_upgrades_to_head(tmp_path: Path) -> None:
+def test_new_database_is_created_at_head(tmp_path: Path) -> None:
     path = tmp_path / "newsmark.sqlite3"
-    path.touch()  # zero bytes: SQLite treats it as an empty database
     with Database.open(path) as db:
         assert db.revision() == migrate.head_revision() == db.head_revision()
         assert db.upgrade() == (db.head_revision(), db.head_revision())
     assert not (tmp_path / "backups").exists()  # nothing to back up in a new database
+
+
+def test_empty_file_is_refused_not_taken_for_a_new_database(tmp_path: Path) -> None:
+    # SQLite would treat zero bytes as an empty database; for Newsmark, which creates its
+    # databases complete, they are a truncated one (tests/reliability/test_corruption.py).
+    path = tmp_path / "newsmark.sqlite3"
+    path.touch()
+    with pytest.raises(StorageError, match=r"is empty \(0 bytes\)"):
+        Database.open(path)
+    assert path.stat().st_size == 0
 
 
 def test_migrations_live_in_the_package() -> None:
