@@ -125,3 +125,29 @@ def test_a_new_database_is_never_left_empty(tmp_path: Path) -> None:
         assert db.revision() == db.head_revision()
     assert path.stat().st_size > 0
     assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_backups_of_a_damaged_database_never_rotate_good_ones_away(data: Path) -> None:
+    from newsmark.storage import Database
+    from newsmark.storage.backup import DamagedDatabase, list_backups
+
+    path = db_file(data)
+    backups = data / "backups"
+    with Database.open(path, backup_dir=backups, keep_backups=2) as db:
+        good = [db.auto_backup("daily"), db.auto_backup("daily")]
+    damage_an_index(path)
+    with pytest.raises(DamagedDatabase, match="no older backup was removed"):
+        Database(path, readonly=False, backup_dir=backups, keep_backups=2,
+                 busy_timeout_ms=5000).auto_backup("daily")  # fmt: skip
+    assert list_backups(path, backups) == good  # both good copies are still there
+    assert len(list(backups.glob("*.sqlite3.damaged"))) == 1
+
+
+def test_restore_moves_aside_a_database_whose_index_is_damaged(data: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.sqlite3"
+    assert newsmark(data, "db", "backup", str(good)).returncode == 0
+    damage_an_index(db_file(data))
+    done = newsmark(data, "db", "restore", str(good))
+    assert done.returncode == 0, done.stderr
+    assert "the damaged database was moved to" in done.stdout
+    assert newsmark(data, "db", "check").stdout.strip() == "integrity: ok"

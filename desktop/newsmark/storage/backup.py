@@ -81,14 +81,40 @@ def rotate(db_path: Path, backup_dir: Path, keep: int) -> list[Path]:
     return doomed
 
 
+class DamagedDatabase(StorageError):
+    """The copy a backup made fails the full integrity check: the database is damaged."""
+
+
 def auto_backup(
     db_path: Path, backup_dir: Path, reason: str, *, keep: int, busy_timeout_ms: int = 5000
 ) -> Path:
+    """A rotated copy, checked in full before any older one is rotated away.
+
+    Rotating good backups out for copies of a damaged database would, a few days later,
+    leave nothing to restore: a copy that fails `integrity_check` is kept aside as
+    `*.sqlite3.damaged`, nothing is rotated, and DamagedDatabase says so.
+    """
     dest = copy_database(
         db_path, backup_dir / backup_name(db_path, reason), busy_timeout_ms=busy_timeout_ms
     )
+    problem = _first_problem(dest)
+    if problem is not None:
+        aside = dest.with_name(dest.name + ".damaged")
+        dest.replace(aside)
+        raise DamagedDatabase(
+            f"{db_path} fails its integrity check ({problem}); the copy was kept as {aside} "
+            "and no older backup was removed: run `newsmark db check`, then restore one "
+            "with `newsmark db restore FILE`"
+        )
     rotate(db_path, backup_dir, keep)
     return dest
+
+
+def _first_problem(path: Path) -> str | None:
+    con = sqlite3.connect(readonly_uri(path), uri=True)
+    with closing(con):
+        result = str(con.execute("PRAGMA integrity_check(1)").fetchone()[0])
+    return None if result == "ok" else result
 
 
 def has_recent_backup(db_path: Path, backup_dir: Path, seconds: float = DAY_SECONDS) -> bool:

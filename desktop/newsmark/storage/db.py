@@ -357,9 +357,15 @@ class Database:
         with WriterLock(path):
             saved = damaged = None
             if path.exists() and backup_files.is_intact(path):
-                saved = backup_files.auto_backup(
-                    path, backup_dir or path.parent / "backups", "before-restore", keep=keep_backups
-                )
+                try:
+                    saved = backup_files.auto_backup(
+                        path,
+                        backup_dir or path.parent / "backups",
+                        "before-restore",
+                        keep=keep_backups,
+                    )
+                except backup_files.DamagedDatabase:
+                    damaged = backup_files.move_aside(path, "damaged")
             elif path.exists():
                 damaged = backup_files.move_aside(path, "damaged")
             backup_files.copy_into(src, path)
