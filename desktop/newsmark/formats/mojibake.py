@@ -115,15 +115,12 @@ def latin_only(text: str) -> bool:
 
 
 def _script(ch: str) -> str:
-    """LATIN, CJK (Han, kana, Hangul, fullwidth forms), HALFWIDTH (katakana) or the first
-    word of the letter's Unicode name (CYRILLIC, GREEK, ARABIC...)."""
+    """LATIN, CJK (Han, kana, Hangul, fullwidth forms) or the first word of the letter's
+    Unicode name (CYRILLIC, GREEK, ARABIC...)."""
     code = ord(ch)
     if code < 0x250 or 0x2B0 <= code < 0x300 or 0x1E00 <= code < 0x1F00:
         return "LATIN"
-    name = unicodedata.name(ch, "")
-    if name.startswith("HALFWIDTH KATAKANA"):
-        return "HALFWIDTH"
-    first = name.split(" ", 1)[0]
+    first = unicodedata.name(ch, "").split(" ", 1)[0]
     return "CJK" if first in _CJK else first
 
 
@@ -156,6 +153,8 @@ def mojibake(text: str) -> str | None:
         ch = match.group()
         if "\ue000" <= ch <= "\uf8ff" or "\x80" <= ch <= "\x9f":
             return f"character U+{ord(ch):04X}"
+        if "\uff61" <= ch <= "\uff9f":  # ｣ is what cp932 makes of Latin-1's £
+            return "halfwidth katakana"
         prev = text[match.start() - 1 : match.start()]
         if unicodedata.category(ch) in ("Mn", "Mc") and not (
             prev.isalpha() or unicodedata.category(prev or " ").startswith("M")
@@ -170,10 +169,7 @@ def mojibake(text: str) -> str | None:
     for match in _WORD.finditer(text):
         word = [ch for ch in match.group() if not unicodedata.category(ch).startswith("M")]
         scripts = [_script(ch) for ch in word]
-        kinds = set(scripts)
-        if "HALFWIDTH" in kinds:
-            return "halfwidth katakana"
-        if len(kinds - {"CJK"}) > 1:
+        if len(set(scripts) - {"CJK"}) > 1:
             return f"a word mixing scripts: {match.group()[:20]!r}"
         for i, (ch, script) in enumerate(zip(word, scripts, strict=True)):
             if script == "LATIN":
