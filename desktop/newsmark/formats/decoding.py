@@ -1,4 +1,4 @@
-"""Bytes to text at import: BOM, UTF-8, a clean Western reading, sure detection, or a refusal."""
+"""Bytes to text at import: BOM, UTF-8, a declared charset, a clean legacy reading, or refusal."""
 
 from __future__ import annotations
 

@@ -9,6 +9,45 @@ import unicodedata
 # 0x80-0x9F, letters and punctuation in cp1252 and C1 controls (never meant) in Latin-1.
 _WESTERN = ("cp1252", "iso8859_15", "mac_roman")
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# The checks are Python loops over characters: a long file is judged by its head and
+# tail (a 5 MB file took 30 s whole).
+_SAMPLE = 60_000
+
+# A Western reading may have flaws in 2% of its non-ASCII characters (stray bytes in
+# real files) and odd characters in 20% (or one).
+_MAX_BAD_SHARE = 0.02
+_MAX_ODD_SHARE = 0.2
+# The non-ASCII characters of Western news: letters of the Latin-1 range and Œ œ, and
+# typographic punctuation. Any other (š Ÿ ˆ ‡ ¤ ½ √ π ı...) is odd: one may be real,
+# many mean another reading is the right one.
+_COMMON = frozenset(
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœ"
+    "€£¥¢«»°§©®™¿¡“”‘’„–—…•·\u00a0±²³¹µ×÷ªº"
+)
+# Non-letters that sit between two letters in real text: apostrophes, dashes, the
+# middle dot (Catalan l·l), the soft hyphen, ordinal indicators (Nº).
+_INWORD = frozenset("’‘–—·\u00adªº")
+_APOSTROPHES = frozenset("’‘")
+_ONE_LETTER = frozenset("ÀÅÉÖ")  # capitals that are words of their own (À Paris, Ö)
+_DASHES = frozenset("–—")
+# An apostrophe inside a word is an English contraction (it’s, don’t, we’re) or an
+# elision (l’homme, dell’anno, qu’il); Mac Roman í read as cp1252 is not (ecograf’a).
+_CONTRACTION = re.compile(r"(?:s|t|d|m|re|ll|ve|hui)\b", re.IGNORECASE)
+_ELISION = re.compile(r"(?:\b[a-z]{1,2}|ll|un|nt)$", re.IGNORECASE)
+
+# Scripts that sit next to Latin letters inside a word in real text (iPhone的).
+_CJK = frozenset(
+    ("CJK", "IDEOGRAPHIC", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "HANGUL", "FULLWIDTH")
+)
+
+_WORD = re.compile(r"[^\W\d_]+")
+# Another script's letters below 20% of all letters are stray, not the text's own; above
+# 25% capitals a Cyrillic or Greek text has its case turned over (KOI8-R vs cp1251).
+_MIN_SCRIPT_SHARE = 0.2
+_MAX_CAPITALS = 0.25
+_MAX_RARE_HANGUL = 0.1
+
 
 def western_reading(data: bytes) -> str | None:
     """The cleanest Western reading of `data` (fewest flaws, then cp1252 first), or None."""
@@ -27,39 +66,6 @@ def western_reading(data: bytes) -> str | None:
         if best is None or score < best[0]:
             best = (score, text)
     return None if best is None else best[1]
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-# The checks are Python loops over characters: a long file is judged by its head and
-# tail (a 5 MB file took 30 s whole).
-_SAMPLE = 60_000
-
-
-def _sample(text: str) -> str:
-    if len(text) <= 2 * _SAMPLE:
-        return text
-    return f"{text[:_SAMPLE]}\n{text[-_SAMPLE:]}"
-
-
-_MAX_BAD_SHARE = 0.02
-_MAX_ODD_SHARE = 0.2
-# The non-ASCII characters of Western news: letters of the Latin-1 range and Œ œ, and
-# typographic punctuation. Any other (š Ÿ ˆ ‡ ¤ ½ √ π ı...) is odd: one may be real,
-# many mean another reading is the right one.
-_COMMON = frozenset(
-    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœ"
-    "€£¥¢«»°§©®™¿¡“”‘’„–—…•·\u00a0±²³¹µ×÷ªº"
-)
-# Non-letters that sit between two letters in real text: apostrophes, dashes, the
-# middle dot (Catalan l·l), the soft hyphen, ordinal indicators (Nº).
-_INWORD = frozenset("’‘–—·\u00adªº")
-_APOSTROPHES = frozenset("’'")
-_ONE_LETTER = frozenset("ÀÅÉÖ")  # capitals that are words of their own (À Paris, Ö)
-_DASHES = frozenset("–—")
-# An apostrophe inside a word is an English contraction (it’s, don’t, we’re) or an
-# elision (l’homme, dell’anno, qu’il); Mac Roman í read as cp1252 is not (ecograf’a).
-_CONTRACTION = re.compile(r"(?:s|t|d|m|re|ll|ve|hui)\b", re.IGNORECASE)
-_ELISION = re.compile(r"(?:\b[a-z]{1,2}|ll|un|nt)$", re.IGNORECASE)
 
 
 def _western_flaws(text: str, *, runs: bool = True) -> tuple[int, int]:
@@ -122,18 +128,6 @@ def _script(ch: str) -> str:
         return "LATIN"
     first = unicodedata.name(ch, "").split(" ", 1)[0]
     return "CJK" if first in _CJK else first
-
-
-# Scripts that sit next to Latin letters inside a word in real text (iPhone的).
-_CJK = frozenset(
-    ("CJK", "IDEOGRAPHIC", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "HANGUL", "FULLWIDTH")
-)
-
-
-_WORD = re.compile(r"[^\W\d_]+")
-_MIN_SCRIPT_SHARE = 0.2
-_MAX_CAPITALS = 0.25
-_MAX_RARE_HANGUL = 0.1
 
 
 def mojibake(text: str) -> str | None:
@@ -202,3 +196,9 @@ def _in_ks_x_1001(ch: str) -> bool:
         return len(ch.encode("euc_kr")) == 2
     except UnicodeEncodeError:
         return False
+
+
+def _sample(text: str) -> str:
+    if len(text) <= 2 * _SAMPLE:
+        return text
+    return f"{text[:_SAMPLE]}\n{text[-_SAMPLE:]}"
