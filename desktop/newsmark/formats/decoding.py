@@ -126,6 +126,9 @@ def decode_legacy(data: bytes, path: str | Path | None) -> str:
     2. the cleanest Western reading (cp1252, ISO-8859-15, Mac Roman; ties go to cp1252);
     3. detection when it is sure of a Latin one (Central European, Turkish, Baltic).
     """
+    damage = _utf8_damage(data)
+    if damage is not None:
+        raise InputError(path, *damage)
     results = charset_normalizer.from_bytes(data, cp_isolation=_DETECTABLE)
     detected, guess = _sure_detection(results)
     if detected is not None and not latin_only(detected):
@@ -141,6 +144,35 @@ def decode_legacy(data: bytes, path: str | Path | None) -> str:
         f"undecodable bytes: not UTF-8, and no encoding reads it cleanly "
         f"(best guess {guess or 'cp1252'}): save it as UTF-8",
     )
+
+
+# A UTF-8 file with a few bytes that are not (a cp1252 quote pasted in, a cut-off end)
+# is not in another encoding: any legacy reading of it is mojibake (UTF-8 Chinese reads
+# as clean-looking GBK). Legacy text is almost never valid UTF-8 by chance: a Latin-1
+# é is valid only before a byte 0x80-0xBF.
+_MAX_UTF8_DAMAGE = 0.01
+_MIN_UTF8_CHARS = 2
+
+
+def _utf8_damage(data: bytes) -> tuple[int, str] | None:
+    """(line, reason) for mostly valid UTF-8 with a few bad bytes, else None."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    bad = [m.start() for m in _ESCAPED.finditer(text)]
+    good = len(_UTF8_CHAR.findall(text))
+    if not bad or good < max(_MIN_UTF8_CHARS, 3 * len(bad)):
+        return None
+    if len(bad) > max(3, good * _MAX_UTF8_DAMAGE):
+        return None
+    if bad[-1] == len(text) - 1 and bad[0] >= len(text) - 3:
+        what = "the file ends inside a UTF-8 character (cut short?)"
+    else:
+        what = f"byte 0x{ord(text[bad[0]]) - 0xDC00:02X} is not UTF-8"
+    line = text.count("\n", 0, bad[0]) + 1
+    return line, f"{what}, though the rest of the file is: fix it or save the file as UTF-8 again"
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a bad byte
+_UTF8_CHAR = re.compile("[^\x00-\x7f\udc80-\udcff]")
 
 
 def _sure_detection(results: charset_normalizer.CharsetMatches) -> tuple[str | None, str | None]:

@@ -204,3 +204,31 @@ def test_decoded_legacy_text_has_no_c1_controls_or_private_use() -> None:
         except InputError:
             continue
         assert not any(unicodedata.category(ch) in ("Cc", "Co") for ch in text), text
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "reason"),
+    [
+        (
+            "Köln, München 🙂 talks\nWeber said it’s over.".encode().replace("’".encode(), b"\x92"),
+            2,
+            "byte 0x92 is not UTF-8",
+        ),
+        # Read as GBK these bytes look like clean Chinese: a legacy reading is no repair.
+        (("北京时间星期一。\n" + CHINESE).encode().replace("专".encode(), b"\xff"), 2,
+         "byte 0xFF is not UTF-8"),
+        ("Straße, Köln und München\nsind teuer, sagt das Caf".encode() + "é".encode()[:1], 2,
+         "the file ends inside a UTF-8 character (cut short?)"),
+    ],
+)  # fmt: skip
+def test_utf8_with_a_few_bad_bytes_names_the_line(
+    tmp_path: Path, data: bytes, line: int, reason: str
+) -> None:
+    path = tmp_path / "almost.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as info:
+        read_path(path)
+    assert (info.value.path, info.value.line) == (str(path), line)
+    assert info.value.reason == (
+        f"{reason}, though the rest of the file is: fix it or save the file as UTF-8 again"
+    )
