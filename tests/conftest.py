@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+
+from shared_data import eval_dir, realfiles_dir, require_shared
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "2023-12-10-netanyahu-putin-call.txt"
@@ -24,29 +25,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def slow_profile(request: pytest.FixtureRequest) -> int:
     """The multiplier for example and kill counts: 10 with --slow, else 1."""
     return 10 if request.config.getoption("--slow") else 1
-
-
-def eval_dir() -> Path:
-    """The quote eval data (PolNeAR-derived, not redistributable): $NEWSMARK_EVAL_DIR."""
-    return Path(os.environ.get("NEWSMARK_EVAL_DIR") or ROOT.parent / "shared" / "eval")
-
-
-def realfiles_dir() -> Path:
-    """Real files other projects published (listed in its README): $NEWSMARK_REALFILES_DIR."""
-    return Path(os.environ.get("NEWSMARK_REALFILES_DIR") or ROOT.parent / "shared" / "realfiles")
-
-
-def require_shared(path: Path, env: str, what: str) -> Path:
-    """path if it is a folder; else skip with a one-line reason (fail under CI=true).
-
-    A newcomer's clone has no ../shared: their run skips these tests; CI must not.
-    """
-    if path.is_dir():
-        return path
-    reason = f"{what} not found at {path} (set {env})"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; CI=true needs it", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(name="eval_dir", scope="session")

@@ -1,4 +1,4 @@
-"""Text normalisation at import: decoding, BOM and line endings, the leading metadata line."""
+"""Text normalisation at import: BOM and line endings, the leading metadata line."""
 
 from __future__ import annotations
 
@@ -6,96 +6,11 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import charset_normalizer
-
-from newsmark.domain.errors import InputError
-
-# Magic numbers of the binary files people most often drop into an article folder.
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"%PDF-", "PDF document"),
-    (b"PK\x03\x04", "ZIP archive (or .docx/.odt)"),
-    (b"GIF87a", "GIF image"),
-    (b"GIF89a", "GIF image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"\x1f\x8b", "gzip archive"),
-    (b"SQLite format 3\x00", "SQLite database"),
-    (b"\xd0\xcf\x11\xe0", "MS Office document"),
-)
-
-# Byte order marks that decide the encoding on their own (UTF-16/32 text contains NUL
-# bytes, so they must be checked before the NUL test). Longest first: UTF-32 LE starts
-# with the UTF-16 LE mark.
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
-
-# Control characters other than whitespace: a few are tolerated (stray bytes in real
-# articles), many mean the file is not text whatever charset-normalizer guessed.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_MAX_CONTROL_RATIO = 0.01
-
-# Legacy English news is mostly Windows-1252; charset-normalizer often ranks a cousin
-# (mac_latin2, cp1250) a hair higher on short texts, which garbles é, ô and quotes.
-_PREFERRED_LEGACY = "cp1252"
-_CHAOS_TOLERANCE = 0.05
-
-
-def binary_kind(data: bytes) -> str | None:
-    for magic, kind in _MAGIC:
-        if data.startswith(magic):
-            return kind
-    return None
-
-
-def decode_bytes(data: bytes, path: str | Path | None) -> str:
-    """Decode a text file's bytes: a BOM decides, else UTF-8, else charset-normalizer.
-
-    Raises InputError naming `path` for an empty file, a binary file and bytes no
-    encoding explains. A UTF-8 BOM is stripped.
-    """
-    if not data:
-        raise InputError(path, None, "empty file")
-    kind = binary_kind(data)
-    if kind is not None:
-        raise InputError(path, None, f"binary file, not text (looks like a {kind})")
-    text: str | None = None
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise InputError(path, None, f"undecodable bytes: not valid {encoding}") from exc
-            break
-    if text is None:
-        if b"\x00" in data:
-            raise InputError(path, None, "binary file, not text (contains NUL bytes)")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = _guess_decode(data, path)
-    text = text.removeprefix("\ufeff")
-    if len(_CONTROL.findall(text)) > max(1, len(text) * _MAX_CONTROL_RATIO):
-        raise InputError(path, None, "binary file, not text (too many control characters)")
-    return text
-
-
-def _guess_decode(data: bytes, path: str | Path | None) -> str:
-    results = charset_normalizer.from_bytes(data)
-    best = results.best()
-    if best is None:
-        raise InputError(path, None, "undecodable bytes: not UTF-8 and no known text encoding fits")
-    for match in results:
-        if match.encoding == _PREFERRED_LEGACY and match.chaos <= best.chaos + _CHAOS_TOLERANCE:
-            return str(match)
-    return str(best)
+# Re-exported: readers and older callers import them from here.
+from newsmark.formats.decoding import binary_kind as binary_kind
+from newsmark.formats.decoding import decode_bytes as decode_bytes
 
 
 class OffsetMap:

@@ -19,16 +19,20 @@ from newsmark.formats.normalize import decode_bytes, document_meta, normalize_te
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-def read_file_text(path: Path) -> str:
-    """The decoded text of a file (no normalisation), with size and read errors as InputError."""
+def read_file_bytes(path: Path) -> bytes:
+    """The bytes of an article file, with size and read errors as InputError."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputError(path, None, f"file too large ({size} bytes) for one article")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from exc
-    return decode_bytes(data, path)
+
+
+def read_file_text(path: Path) -> str:
+    """The decoded text of a file (no normalisation); see decoding.decode_bytes."""
+    return decode_bytes(read_file_bytes(path), path)
 
 
 def _no_text(path: Path) -> InputError:

@@ -44,7 +44,8 @@ def test_windows_1252_is_decoded_as_such() -> None:
         (b"hello\x00world", "binary file, not text (contains NUL bytes)"),
         (
             bytes(range(128, 256)) * 4,
-            "undecodable bytes: not UTF-8 and no known text encoding fits",
+            "undecodable bytes: not UTF-8, and no encoding reads it cleanly "
+            "(best guess cp1252): save it as UTF-8",
         ),
         (b"\x01\x02\x03\x04text\x05\x06", "binary file, not text (too many control characters)"),
     ],

@@ -108,7 +108,8 @@ def test_md_bad_front_matter(tmp_path: Path, content: str, line: int | None, rea
         (
             "latin.md",
             bytes(range(128, 256)) * 4,
-            "undecodable bytes: not UTF-8 and no known text encoding fits",
+            "undecodable bytes: not UTF-8, and no encoding reads it cleanly "
+            "(best guess cp1252): save it as UTF-8",
         ),
         ("page.html", b"", "empty file"),
     ],
