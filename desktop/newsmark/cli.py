@@ -11,7 +11,7 @@ from pathlib import Path
 
 from newsmark import __version__
 from newsmark.cli_commands import COMMANDS
-from newsmark.domain.errors import InputError, NewsmarkError
+from newsmark.domain.errors import InputError, NewsmarkError, printable
 from newsmark.domain.status import STATUS_FILTERS
 
 log = logging.getLogger("newsmark")
@@ -200,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (NewsmarkError, InputError) as exc:
         if args.debug:
             log.exception("failed")
-        print(f"newsmark: error: {exc}", file=sys.stderr)
+        print(f"newsmark: error: {printable(str(exc))}", file=sys.stderr)
         return 2 if isinstance(exc, InputError) else 1
     except BrokenPipeError:
         # `newsmark export | head`: the reader left; not an error worth a traceback.

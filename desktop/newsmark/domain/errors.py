@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+# C0 controls (newline and tab too: a message is one line), DEL, C1 controls, and the
+# bidirectional overrides that make a terminal show text in another order than it is.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters escaped (`\\x1b`, `\\n`): file names in messages
+    must not clear a terminal or break a message into several lines."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    if char in named:
+        return named[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 class NewsmarkError(Exception):
@@ -26,7 +45,7 @@ class InputError(NewsmarkError):
         where = self.path or "<input>"
         if self.line is not None:
             where = f"{where}:{self.line}"
-        return f"{where}: {self.reason}"
+        return printable(f"{where}: {self.reason}")
 
     def __reduce__(self) -> tuple[type[InputError], tuple[str | None, int | None, str]]:
         # Keeps the three fields when the error crosses a process boundary (n_process > 1).

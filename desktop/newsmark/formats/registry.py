@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,26 +135,35 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def iter_input_files(paths: Sequence[Path]) -> list[Path]:
-    """Every file the given paths name: files as given, folders recursively.
+def iter_input_files(paths: Sequence[Path], skipped: list[InputError] | None = None) -> list[Path]:
+    """Every regular file the given paths name: files as given, folders recursively.
 
     Inside folders only files with a known extension count, hidden files and folders are
     skipped and the order is sorted (by path parts), so an import is reproducible. A
     missing path or a folder without articles raises InputError. Duplicates are dropped.
+    Files that are not regular (a FIFO would block the read forever, a link to /dev/zero
+    never end it) and links inside a folder that lead out of it are left out: each with
+    its reason in `skipped`, or as an InputError when no list is given.
     """
     extensions = known_extensions()
     found: list[Path] = []
     seen: set[Path] = set()
+
+    def skip(err: InputError) -> None:
+        if skipped is None:
+            raise err
+        skipped.append(err)
+
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            inside = _walk(path, extensions)
-            if not inside:
+            inside = _walk(path, extensions, skip)
+            if not inside and not (skipped and any(_under(path, e) for e in skipped)):
                 raise InputError(
                     path, None, f"no articles in this folder (looked for {' '.join(extensions)})"
                 )
         elif path.exists():
-            inside = [path]
+            inside = [path] if _regular(path, skip) else []
         else:
             raise InputError(path, None, "no such file or directory")
         for p in inside:
@@ -164,21 +174,59 @@ def iter_input_files(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
-def _walk(root: Path, extensions: tuple[str, ...]) -> list[Path]:
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _regular(path: Path, skip: Callable[[InputError], None]) -> bool:
+    """Whether `path` (followed if a link) is a regular file; if not, skip it with why."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        skip(InputError(path, None, f"cannot read: {exc.strerror or exc}; skipped"))
+        return False
+    if stat.S_ISREG(mode):
+        return True
+    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+    skip(InputError(path, None, f"not a regular file ({kind}); skipped"))
+    return False
+
+
+def _under(root: Path, err: InputError) -> bool:
+    return err.path is not None and Path(err.path).is_relative_to(root)
+
+
+def _walk(
+    root: Path, extensions: tuple[str, ...], skip: Callable[[InputError], None]
+) -> list[Path]:
     files: list[Path] = []
+    inside = root.resolve()
     # os.walk does not follow symlinked folders, so a link loop cannot recurse forever.
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not _is_hidden(d)]
         base = Path(dirpath)
         # In a brat collection the .txt is read through its .ann: import it once, annotated.
         standoff = {Path(n).stem for n in filenames if Path(n).suffix.lower() == ".ann"}
-        files.extend(
-            base / name
-            for name in filenames
-            if not _is_hidden(name)
-            and Path(name).suffix.lower() in extensions
-            and not (Path(name).suffix.lower() == ".txt" and Path(name).stem in standoff)
-        )
+        for name in filenames:
+            path = base / name
+            suffix = path.suffix.lower()
+            if (
+                _is_hidden(name)
+                or suffix not in extensions
+                or (suffix == ".txt" and path.stem in standoff)
+            ):
+                continue
+            # A link is followed only when it stays in the folder the user chose: a link
+            # to /etc/passwd must not turn into a document (or an error quoting it).
+            if path.is_symlink() and not path.resolve().is_relative_to(inside):
+                skip(InputError(path, None, "a link to a file outside the folder; skipped"))
+                continue
+            if _regular(path, skip):
+                files.append(path)
     return sorted(files, key=lambda p: p.relative_to(root).parts)
 
 

@@ -66,6 +66,26 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """safe_load without anchors and aliases.
+
+    Aliases are how a 1 KB "billion laughs" front matter expands to gigabytes (and a
+    recursive alias to a RecursionError); no article's metadata needs them.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+# Front matter is a few lines of metadata; anything longer is not front matter.
+MAX_FRONT_MATTER = 64 * 1024
+
+
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     """(meta, body) of a Markdown text; meta is {} without front matter.
 
@@ -80,9 +100,13 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     if end is None:
         raise InputError(path, 1, "front matter starts with --- but never ends")
     block = text[start.end() : end.start()]
+    if len(block) > MAX_FRONT_MATTER:
+        raise InputError(
+            path, 2, f"front matter longer than {MAX_FRONT_MATTER // 1024} KB: not metadata"
+        )
     try:
-        # safe_load: front matter is data, never Python objects.
-        meta = yaml.safe_load(block)
+        # A safe loader: front matter is data, never Python objects; and no aliases.
+        meta = yaml.load(block, Loader=_NoAliasLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1  # +1: 1-based, +1: the --- line

@@ -233,7 +233,7 @@ def import_paths(
     files: list[Path] = []
     for path in paths:
         try:
-            files.extend(iter_input_files([Path(path)]))
+            files.extend(iter_input_files([Path(path)], report.refused))
         except InputError as exc:
             report.refused.append(exc)
     for n, path in enumerate(files):

@@ -22,11 +22,14 @@ def read_inputs(
 ) -> Iterator[tuple[Path, list[DocumentInput] | InputError]]:
     """Each input file with its documents, or the error that refused it, in input order."""
     for given in paths:
+        skipped: list[InputError] = []
         try:
-            files = iter_input_files([Path(given)])
+            files = iter_input_files([Path(given)], skipped)
         except InputError as exc:
             yield Path(given), exc
             continue
+        for err in skipped:
+            yield Path(err.path or given), err
         for path in files:
             try:
                 yield path, read_path(path, fmt)
