@@ -190,6 +190,60 @@ def test_labelstudio_relations_of_other_types(ws: Workspace) -> None:
     assert report.tally.dropped == {"relation quotee": 6, "SPEAKER region in no relation": 4}
 
 
+def test_labelstudio_quote_attribution_with_its_own_names_imports_as_quotes(
+    ws: Workspace,
+) -> None:
+    path = realfile("labelstudio/de-news-quotes-relations-2annotators.json")
+    tasks = json.loads(path.read_text(encoding="utf-8"))
+    # From the file: which region each "quotee" relation joins, per annotation.
+    expected = []
+    for task in tasks:
+        text = task["data"]["text"]
+        for annotation in task["annotations"]:
+            regions = {r["id"]: r["value"] for r in annotation["result"] if r["type"] == "labels"}
+            pairs = []
+            for rel in annotation["result"]:
+                if rel["type"] == "relation":
+                    # The file's quotee relations point from the quote to its speaker.
+                    quote, speaker = regions[rel["from_id"]], regions[rel["to_id"]]
+                    assert quote["labels"] == ["DIRECT-QUOTE"] and speaker["labels"] == ["SPEAKER"]
+                    pairs.append((quote["text"], text[speaker["start"] : speaker["end"]]))
+            expected.append((text, sorted(pairs)))
+    labels = Counter(
+        r["value"]["labels"][0]
+        for t in tasks
+        for a in t["annotations"]
+        for r in a["result"]
+        if r["type"] == "labels"
+    )
+    assert labels == {"DIRECT-QUOTE": 6, "SPEAKER": 4}
+    assert sum(len(pairs) for _, pairs in expected) == 6
+    report = import_paths(
+        ws.repo, [path], labels=LabelOptions.parse(["DIRECT-QUOTE=QUOTE,quotee=SPEAKER"])
+    )
+    assert not report.refused and not report.tally.dropped
+    assert (len(report.added), report.new_sets, report.spans, report.quotes) == (2, 4, 0, 6)
+    got = []
+    annotators = []
+    for doc_id in ws.repo.document_ids():
+        text = ws.repo.get_document(doc_id).text
+        sets = ws.repo.sets_for_document(doc_id)
+        annotators.append(sorted(aset.annotator for aset in sets))
+        for aset in sets:
+            pairs = []
+            for q in aset.quotes:
+                # The kind is guessed from the quotation marks the quotes start with.
+                assert q.speaker is not None and q.kind.value == "direct"
+                pairs.append((text[q.parts[0][0] : q.parts[-1][1]], text[slice(*q.speaker)]))
+            got.append((text, sorted(pairs)))
+    assert sorted(got) == sorted(expected)
+    file_annotators = [
+        sorted(f"labelstudio:{a['completed_by']['email']}" for a in t["annotations"]) for t in tasks
+    ]
+    assert sorted(annotators) == sorted(file_annotators)
+    assert all(len(set(names)) == 2 for names in annotators)
+
+
 def test_labelstudio_hypertext_results_are_refused(ws: Workspace) -> None:
     path = realfile("labelstudio/mails-hypertextlabels-export.json")
     (err,) = run_import(ws, path).refused
