@@ -51,7 +51,7 @@ def label_config(labels: Iterable[str]) -> str:
 def labelstudio_task(record: Mapping[str, Any]) -> dict[str, Any]:
     """One export record as a Label Studio task with one annotation.
 
-    Offsets are code points, what Label Studio's editor stores since 2022 (its
+    Offsets are code points, what Label Studio's editor stores (1.23: its
     `charsToCodePoints`, see docs/formats.md) and what its converters slice Python
     strings with; each region also carries its `text`, so a reader can tell them from
     the UTF-16 units of older builds.
@@ -187,8 +187,11 @@ def read_labelstudio(path: Path, options: ReadOptions | None = None) -> Iterator
 
 
 def _offsets(f: Fields, value: dict[str, Any], what: str, text: str, utf16: Utf16Map) -> Range:
-    """A region's code point range: its offsets as code points, or as UTF-16 units when
-    only those find the region's own `text` (Label Studio before 2022 counted UTF-16)."""
+    """A region's code point range: its offsets as code points, else as UTF-16 units.
+
+    UTF-16 only when that alone finds the region's own `text` (old Label Studio builds
+    counted UTF-16); offsets that find it in neither unit are refused.
+    """
     start = f.integer(value.get("start"), f"{what} start")
     end = f.integer(value.get("end"), f"{what} end")
     if start >= end:
