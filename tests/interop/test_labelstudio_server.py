@@ -6,8 +6,11 @@ label-studio==1.23.2`) on a free loopback port with a temporary data dir, import
 tasks `newsmark export --format labelstudio` writes, exports them through its API as
 JSON, JSON_MIN and CONLL2003 and checks every region and tag against offsets counted
 here with Python's `str` (code points). The same tasks in UTF-16 units go through too,
-to show that Label Studio does not read that unit. Skipped under CI (CI has no Label
-Studio) and when the venv is missing. Run: `pytest tests/interop -m slow -s`.
+to show that Label Studio does not read that unit. With Debian's chromium and
+chromium-driver and `pip install selenium` in that venv, Label Studio's editor is driven
+too (labelstudio_editor.py): what it highlights, and the offsets of regions selected in
+it. Skipped under CI (CI has no Label Studio) and when the venv is missing. Run:
+`pytest tests/interop -m slow -s`.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from newsmark.services.workspace import open_workspace
 VENV = Path(os.environ.get("NEWSMARK_LABELSTUDIO_VENV", "/tmp/ls-venv"))
 LABEL_STUDIO = VENV / "bin" / "label-studio"
 TOKEN = "5e1f0c0ffee0123456789abcdef0123456789abc"
+EMAIL, PASSWORD = "newsmark@example.com", "newsmark-test"
+EDITOR = Path(__file__).with_name("labelstudio_editor.py")
 
 pytestmark = [
     pytest.mark.slow,
@@ -170,8 +175,8 @@ def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabelStud
     log = (data / "server.log").open("wb")
     process = subprocess.Popen(
         [str(LABEL_STUDIO), "start", "--no-browser", "--internal-host", "127.0.0.1",
-         "--port", str(port), "--data-dir", str(data), "--username", "newsmark@example.com",
-         "--password", "newsmark-test", "--user-token", TOKEN, "--enable-legacy-api-token"],
+         "--port", str(port), "--data-dir", str(data), "--username", EMAIL,
+         "--password", PASSWORD, "--user-token", TOKEN, "--enable-legacy-api-token"],
         stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -251,10 +256,15 @@ def _utf16(text: str, offset: int) -> int:
     return len(text[:offset].encode("utf-16-le")) // 2
 
 
+@pytest.fixture(scope="module")
+def project(label_studio: LabelStudio, newsmark_tasks: list[dict[str, Any]]) -> int:
+    """A project holding Newsmark's exported tasks, as they are."""
+    return label_studio.project("newsmark", label_config(LABELS), newsmark_tasks)
+
+
 def test_label_studio_keeps_every_region_in_code_points(
-    label_studio: LabelStudio, newsmark_tasks: list[dict[str, Any]], tmp_path: Path
+    label_studio: LabelStudio, project: int, tmp_path: Path
 ) -> None:
-    project = label_studio.project("newsmark", label_config(LABELS), newsmark_tasks)
 
     # JSON: every region's text is at its offsets in Python's str, as Newsmark had it.
     exported = json.loads(label_studio.export(project, "JSON"))
@@ -333,3 +343,60 @@ def test_label_studio_reads_utf16_offsets_wrongly(
     # ("Reuters" 6..13 becomes "ters: t", which spills onto "the").
     assert first["the"] != "B-PERSON" and wrong > 0
     print(f"\nUTF-16 offsets: {wrong} CoNLL tags wrong; after 👩‍👩‍👧: {conll[0][:8]}")
+
+
+# Made in the editor: a person's selections after a ZWJ family, flags, combining accents.
+BARE = "👩\u200d👩\u200d👧 Reuters: the minister said. 🇺🇦🇺🇦 Kyiv agreed, Jose\u0301 said. 東京."
+PICKS = [
+    ("ORG", "Reuters"), ("PERSON", "the minister"), ("GPE", "Kyiv"), ("PERSON", "Jose\u0301"),
+    ("GPE", "東京"),
+]  # fmt: skip
+
+
+def _browser() -> str | None:
+    """Why the editor cannot be driven here, or None when it can."""
+    for tool in ("/usr/bin/chromium", "/usr/bin/chromedriver"):
+        if not Path(tool).exists():
+            return f"{tool} is missing (apt-get install chromium chromium-driver)"
+    python = VENV / "bin" / "python"
+    if subprocess.run([str(python), "-c", "import selenium"], check=False).returncode:
+        return f"selenium is not installed in {VENV}"
+    return None
+
+
+def test_label_studio_editor_shows_and_makes_code_points(
+    label_studio: LabelStudio, project: int
+) -> None:
+    """Label Studio's own editor (headless Chromium): it highlights Newsmark's regions on
+    the right words, and the regions a person selects are stored in code points."""
+    missing = _browser()
+    if missing:
+        pytest.skip(missing)
+    label_studio.call("POST", f"/api/projects/{project}/import", [{"data": {"text": BARE}}])
+    listing = json.loads(label_studio.call("GET", f"/api/tasks?project={project}&page_size=50"))
+    ids = {t["data"]["text"]: t["id"] for t in listing["tasks"]}
+    shown = [ids[a["text"]] for a in ARTICLES]
+    run = subprocess.run(
+        [str(VENV / "bin" / "python"), str(EDITOR), label_studio.base, str(project), EMAIL,
+         PASSWORD, ",".join(map(str, shown)), str(ids[BARE]), json.dumps(PICKS)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:] + run.stdout[-2000:]
+    highlights = json.loads(run.stdout.strip().splitlines()[-1])["highlights"]
+    for article, task_id in zip(ARTICLES, shown, strict=True):
+        text = article["text"]
+        want = sorted(text[s:e] for s, e, _ in _regions(article))
+        assert sorted(highlights[str(task_id)]) == want
+    made: list[tuple[int, int, str]] = []
+    deadline = time.monotonic() + 60
+    while not made and time.monotonic() < deadline:
+        annotations = json.loads(label_studio.call("GET", f"/api/tasks/{ids[BARE]}/annotations"))
+        made = sorted(
+            (r["value"]["start"], r["value"]["end"], r["value"]["labels"][0])
+            for a in annotations
+            for r in a["result"]
+        )
+        time.sleep(1)
+    assert made == sorted((*_at(BARE, needle), label) for label, needle in PICKS)
+    utf16 = [(_utf16(BARE, s), _utf16(BARE, e)) for s, e, _ in made]
+    print(f"\neditor: highlights right in {len(shown)} tasks; made {made}; UTF-16 would be {utf16}")
