@@ -74,7 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="OLD=NEW[,...]",
-        help="rename labels of imported spans (e.g. PER=PERSON)",
+        help=(
+            "rename labels of imported spans, and region labels and relation types before "
+            "quotes are built from them (e.g. PER=PERSON, DIRECT-QUOTE=QUOTE, quotee=SPEAKER)"
+        ),
     )
     p.add_argument(
         "--add-labels",

@@ -8,7 +8,7 @@ goes missing without a line in the import summary.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import NoReturn
 
@@ -24,17 +24,24 @@ class ReadOptions:
     `dropped` counts what was not imported, by kind ("relation quotee", "record with
     whitespace-only text"); `collapsed` counts harmless repetitions that were merged
     ("identical duplicate span"). `span_groups` names the spaCy span groups to import
-    (None: every group).
+    (None: every group). `label_map` is `--map-labels`: readers that build quotes from
+    labelled regions and relations read those labels and relation types through
+    `structure_label` first, so renamed ones can carry quote structure.
     """
 
     drop_unsupported: bool = False
     span_groups: tuple[str, ...] | None = None
+    label_map: Mapping[str, str] = field(default_factory=dict)
     dropped: Counter[str] = field(default_factory=Counter)
     collapsed: Counter[str] = field(default_factory=Counter)
 
     def fresh(self) -> ReadOptions:
         """The same options with an empty tally (one per file, merged when the file lands)."""
-        return ReadOptions(self.drop_unsupported, self.span_groups)
+        return ReadOptions(self.drop_unsupported, self.span_groups, self.label_map)
+
+    def structure_label(self, name: str) -> str:
+        """A region label or relation type as `--map-labels` renames it."""
+        return self.label_map.get(name, name)
 
     def unsupported(
         self, kind: str, reason: str, fail: Callable[[str], NoReturn], count: int = 1

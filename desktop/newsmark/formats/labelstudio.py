@@ -1,4 +1,4 @@
-"""Label Studio JSON tasks: `labels` regions in UTF-16 offsets and `relation` results."""
+"""Label Studio JSON tasks (`labels` regions in code points, `relation` results) and JSON-MIN."""
 
 from __future__ import annotations
 
@@ -48,15 +48,15 @@ def label_config(labels: Iterable[str]) -> str:
     )
 
 
-def labelstudio_task(record: Mapping[str, Any], *, code_points: bool = False) -> dict[str, Any]:
+def labelstudio_task(record: Mapping[str, Any]) -> dict[str, Any]:
     """One export record as a Label Studio task with one annotation.
 
-    Offsets are UTF-16 code units, what Label Studio's browser editor counts
-    (label-studio#1347, #6057), unless `code_points`; each region also carries its `text`
-    so a reader can tell which.
+    Offsets are code points, what Label Studio's editor stores (1.23: its
+    `charsToCodePoints`, see docs/formats.md) and what its converters slice Python
+    strings with; each region also carries its `text`, so a reader can tell them from
+    the UTF-16 units of older builds.
     """
     text: str = record["text"]
-    utf16 = Utf16Map("" if code_points else text)
     result: list[dict[str, Any]] = []
     ids: dict[tuple[int, int, str], str] = {}
 
@@ -67,8 +67,8 @@ def labelstudio_task(record: Mapping[str, Any], *, code_points: bool = False) ->
         rid = f"r{len(result) + 1}"
         ids.setdefault(key, rid)
         value = {
-            "start": start if code_points else utf16.to_utf16(start),
-            "end": end if code_points else utf16.to_utf16(end),
+            "start": start,
+            "end": end,
             "text": text[start:end],
             "labels": [label],
         }
@@ -119,15 +119,13 @@ def labelstudio_task(record: Mapping[str, Any], *, code_points: bool = False) ->
     return {"data": {"text": text}, "annotations": [annotation], "meta": meta}
 
 
-def write_labelstudio(
-    records: Iterable[Mapping[str, Any]], stream: IO[str], *, code_points: bool = False
-) -> int:
+def write_labelstudio(records: Iterable[Mapping[str, Any]], stream: IO[str]) -> int:
     """A JSON array, one task per line, written as the records come (constant memory)."""
     count = 0
     stream.write("[")
     for count, record in enumerate(records, 1):
         stream.write(",\n" if count > 1 else "\n")
-        stream.write(_ENCODER.encode(labelstudio_task(record, code_points=code_points)))
+        stream.write(_ENCODER.encode(labelstudio_task(record)))
     stream.write("\n]\n" if count else "]\n")
     return count
 
@@ -172,29 +170,73 @@ def _elements(text: str, path: Path) -> Iterator[tuple[int, Any]]:
 
 
 def read_labelstudio(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentInput]:
-    """One DocumentInput per annotation (per prediction when a task has no annotation)."""
+    """One DocumentInput per annotation (per prediction when a task has no annotation).
+
+    Reads Label Studio's JSON export (tasks with `data` and `annotations`) and its
+    JSON-MIN export (one flat record per annotation), told apart record by record.
+    """
     options = options if options is not None else ReadOptions()
     for line, task in _elements(read_text(path).removeprefix("\ufeff"), path):
         try:
-            yield from task_to_inputs(task, path, line, options)
+            if is_json_min(task):
+                yield json_min_to_input(task, path, line, options)
+            else:
+                yield from task_to_inputs(task, path, line, options)
         except BlankRecord:
             options.skip(BLANK_RECORD)
 
 
 def _offsets(f: Fields, value: dict[str, Any], what: str, text: str, utf16: Utf16Map) -> Range:
-    start, end = f.offsets(value.get("start"), value.get("end"), what, utf16.utf16_length)
+    """A region's code point range: its offsets as code points, else as UTF-16 units.
+
+    UTF-16 only when that alone finds the region's own `text` (old Label Studio builds
+    counted UTF-16); offsets that find it in neither unit are refused.
+    """
+    start = f.integer(value.get("start"), f"{what} start")
+    end = f.integer(value.get("end"), f"{what} end")
+    if start >= end:
+        f.fail(f"{what} {start}..{end} is empty or reversed")
+    if start < 0 or end > utf16.utf16_length:
+        f.fail(f"{what} {start}..{end} is out of range (text has {len(text)} characters)")
     quoted = value.get("text")
-    try:
-        cp = utf16.from_utf16(start), utf16.from_utf16(end)
-    except ValueError:
-        cp = (-1, -1)
-    if quoted is None or text[cp[0] : cp[1]] == quoted:
-        return cp
-    # Older Label Studio builds and converters wrote code points: accept them when the
-    # region's own text says so, refuse anything else.
-    if end <= len(text) and text[start:end] == quoted:
+    if end <= len(text) and (quoted is None or text[start:end] == quoted):
         return start, end
-    f.fail(f"{what} {start}..{end}: text {show(quoted)} is not at those offsets")
+    if quoted is None:
+        f.fail(f"{what} {start}..{end} is out of range (text has {len(text)} characters)")
+    cp = utf16.from_utf16(start), utf16.from_utf16(end)
+    # from_utf16 rounds a unit inside a surrogate pair down: such offsets are not UTF-16.
+    whole = (utf16.to_utf16(cp[0]), utf16.to_utf16(cp[1])) == (start, end)
+    if whole and text[cp[0] : cp[1]] == quoted:
+        return cp
+    f.fail(
+        f"{what} {start}..{end}: text {show(quoted)} is not at those offsets "
+        "(as code points or as UTF-16 units)"
+    )
+
+
+def _region(
+    f: Fields,
+    value: dict[str, Any],
+    what: str,
+    text: str,
+    utf16: Utf16Map,
+    options: ReadOptions,
+) -> tuple[int, int, str] | None:
+    """(start, end, label) of a `labels` region; None when it is dropped."""
+    labels = f.lst(value.get("labels"), f"{what}.labels")
+    if len(labels) > 1:
+        # Labels choice="multiple": one range, several labels; a Newsmark span has one.
+        options.unsupported(
+            "Label Studio region with several labels",
+            f"{what}: a region with several labels {show(labels)} cannot be stored "
+            "(a span has one label)",
+            f.fail,
+        )
+        return None
+    if not labels:
+        f.fail(f"{what}: a region needs a label, got {show(labels)}")
+    start, end = _offsets(f, value, what, text, utf16)
+    return start, end, f.string(labels[0], f"{what} label")
 
 
 def task_to_inputs(
@@ -219,6 +261,7 @@ def task_to_inputs(
         # Real exports repeat region ids (every result "id": 0): harmless unless a
         # relation names one of them.
         shared: set[str | int] = set()
+        dropped: set[str | int] = set()
         for i, res in enumerate(f.lst(annotation.get("result"), f"annotations[{n}].result")):
             what = f"annotations[{n}].result[{i}]"
             res = f.obj(res, what)
@@ -239,23 +282,22 @@ def task_to_inputs(
             rid = res.get("id")
             if not isinstance(rid, str | int) or isinstance(rid, bool):
                 f.fail(f"{what}: region id {show(rid)} is missing")
-            region = f.obj(res.get("value"), f"{what}.value")
-            labels = f.lst(region.get("labels"), f"{what}.value.labels")
-            if len(labels) != 1:
-                f.fail(f"{what}: a region needs exactly one label, got {show(labels)}")
-            start, end = _offsets(f, region, what, text, utf16)
+            found = _region(f, f.obj(res.get("value"), f"{what}.value"), what, text, utf16, options)
+            if found is None:
+                dropped.add(rid)
+                continue
             if rid in entities:
                 shared.add(rid)
-            entities[rid if rid not in entities else (rid, i)] = (
-                start,
-                end,
-                f.string(labels[0], f"{what} label"),
-            )
+            entities[rid if rid not in entities else (rid, i)] = found
         for what, src, dst, _kind in relations:
             if src in shared or dst in shared:
                 rid = src if src in shared else dst
                 f.fail(f"{what}: the relation names region id {show(rid)}, which several share")
-        spans, quotes = assemble(f, entities, relations, options)
+        kept = [r for r in relations if r[1] not in dropped and r[2] not in dropped]
+        if len(kept) < len(relations):
+            # Only reached when dropping is allowed: the region itself was dropped.
+            options.skip("relation of a dropped region", len(relations) - len(kept))
+        spans, quotes = assemble(f, entities, kept, options)
         status = meta.get("status") or ("skipped" if annotation.get("was_cancelled") else None)
         yield record_to_input(
             {
@@ -270,6 +312,94 @@ def task_to_inputs(
             line,
             options,
         )
+
+
+# --- JSON-MIN ---------------------------------------------------------------------
+# label_studio_sdk/converter/converter.py `convert_to_json_min`: the task's `data`
+# fields, then one list per control tag (key: its name) of result values without their
+# `type`, then these. Relations have no control tag and are not written.
+_MIN_KEYS = frozenset(
+    {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement"}
+)
+MIN_FIELD = "Label Studio JSON-MIN field other than the text and labels regions"
+
+
+def _is_labels_list(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, dict) and {"start", "end", "labels"} <= v.keys() for v in value)
+    )
+
+
+def is_json_min(value: object) -> bool:
+    """A JSON-MIN record: no `data`, and its annotation id or a list of labels regions."""
+    return (
+        isinstance(value, dict)
+        and "data" not in value
+        and ("annotation_id" in value or any(map(_is_labels_list, value.values())))
+    )
+
+
+def _region_kind(items: list[Any]) -> str | None:
+    """The result type of a JSON-MIN list of other regions (hypertextlabels...), if it is one."""
+    for item in items:
+        if isinstance(item, dict):
+            for key in item:
+                if key.endswith("labels"):
+                    return str(key)
+            if "start" in item and "end" in item:
+                return "region"
+    return None
+
+
+def json_min_to_input(
+    value: dict[str, Any], path: Path, line: int, options: ReadOptions
+) -> DocumentInput:
+    """One JSON-MIN record: the text, its `labels` regions (no relations in this format)."""
+    f = Fields(path, line)
+    texts = [k for k, v in value.items() if k not in _MIN_KEYS and isinstance(v, str)]
+    key = "text" if "text" in value else texts[0] if len(texts) == 1 else None
+    if key is None:
+        f.fail(
+            f"JSON-MIN record: cannot tell which field holds the text ({show(texts)}); "
+            'the project\'s <Text> tag should read "$text"'
+        )
+    text = check_text(value[key], path, line)
+    utf16 = Utf16Map(text)
+    entities: dict[Any, tuple[int, int, str]] = {}
+    for name, field in value.items():
+        if name in _MIN_KEYS or name == key:
+            continue
+        if _is_labels_list(field):
+            for i, region in enumerate(field):
+                found = _region(f, region, f"{name}[{i}]", text, utf16, options)
+                if found is not None:
+                    entities[f"{name}[{i}]"] = found
+        elif isinstance(field, list) and (kind := _region_kind(field)) is not None:
+            options.unsupported(
+                f"Label Studio {kind} result",
+                f"{name}: {kind} regions are not supported (only labels)",
+                f.fail,
+                len(field),
+            )
+        else:
+            # A task data field, or a choice/text answer that JSON-MIN flattens into one.
+            options.skip(MIN_FIELD)
+    if value.get("annotation_id") is None and not entities:
+        return record_to_input({"text": text}, path, line, options)
+    spans, quotes = assemble(f, entities, (), options)
+    return record_to_input(
+        {
+            "text": text,
+            "spans": spans,
+            "quotes": quotes,
+            "_annotator_id": _who(value.get("annotator")),
+        },
+        path,
+        line,
+        options,
+    )
 
 
 def _who(value: object) -> str | None:

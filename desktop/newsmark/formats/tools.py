@@ -307,25 +307,33 @@ def assemble(
     """Entity spans and quotes from labelled regions and (what, from, to, type) relations.
 
     QUOTE regions are quote parts, SPEAKER/CUE/PART_OF relations point from a speaker, a
-    cue or a later part at a quote's first part. A relation of another type is refused,
-    or dropped and counted when `options` allow it, so nothing a file says is lost
-    without a word.
+    cue or a later part at a quote's first part; a SPEAKER or CUE relation that points
+    from the quote instead (files name it "quotee") is read the same way, since only one
+    end is a quote. Labels and relation types are read through `--map-labels`
+    (`options.structure_label`) so a file's own names can carry the structure; entity
+    spans keep the file's label, which the import service renames with the rest. A
+    relation of another type is refused, or dropped and counted when `options` allow it,
+    so nothing a file says is lost without a word.
     """
-    quotes: dict[Any, dict[str, Any]] = {
-        i: {"parts": [e[:2]]} for i, e in entities.items() if e[2] == QUOTE_LABEL
-    }
+    role = {i: options.structure_label(e[2]) for i, e in entities.items()}
+    quote_ids = {i for i, r in role.items() if r == QUOTE_LABEL}
+    quotes: dict[Any, dict[str, Any]] = {i: {"parts": [entities[i][:2]]} for i in quote_ids}
     used: set[Any] = set()
-    for what, src, dst, kind in relations:
+    for what, src, dst, file_kind in relations:
         for name, ident in (("from", src), ("to", dst)):
             if ident not in entities:
                 f.fail(f"{what}: {name} id {show(ident)} is not a region of this document")
+        kind = options.structure_label(file_kind) if isinstance(file_kind, str) else file_kind
         if kind not in (SPEAKER_REL, CUE_REL, PART_REL):
             options.unsupported(
-                f"relation {kind}",
-                f"{what}: relation type {show(kind)} is not {SPEAKER_REL}, {CUE_REL} or {PART_REL}",
+                f"relation {file_kind}",
+                f"{what}: relation type {show(file_kind)} is not {SPEAKER_REL}, {CUE_REL} or "
+                f"{PART_REL}",
                 f.fail,
             )
             continue
+        if kind != PART_REL and src in quote_ids and dst not in quote_ids:
+            src, dst = dst, src
         if dst not in quotes:
             f.fail(f"{what}: its target {show(dst)} must be a {QUOTE_LABEL} region")
         used.add(src)
@@ -340,18 +348,19 @@ def assemble(
             f.fail(f"{what}: the quote {show(dst)} already has a {slot}")
         start, end, label = entities[src]
         quote[slot] = (start, end)
-        if slot == "speaker" and label != SPEAKER_LABEL:
+        if slot == "speaker" and role[src] != SPEAKER_LABEL:
             quote["speaker_label"] = label
-    for ident, (start, end, label) in entities.items():
-        if label in (SPEAKER_LABEL, CUE_LABEL) and ident not in used:
+    for ident, (start, end, _label) in entities.items():
+        if role[ident] in (SPEAKER_LABEL, CUE_LABEL) and ident not in used:
             options.unsupported(
-                f"{label} region in no relation",
-                f"region {show(ident)} ({label} {start}..{end}) is in no {label} relation",
+                f"{role[ident]} region in no relation",
+                f"region {show(ident)} ({role[ident]} {start}..{end}) is in no "
+                f"{role[ident]} relation",
                 f.fail,
             )
     spans = [
         {"start": s, "end": e, "label": label}
-        for s, e, label in entities.values()
-        if label not in STRUCTURAL_LABELS
+        for ident, (s, e, label) in entities.items()
+        if role[ident] not in STRUCTURAL_LABELS
     ]
     return spans, [quote_dict(**q) for q in quotes.values()]

@@ -106,7 +106,12 @@ class FileResult:
 
 @dataclass(frozen=True)
 class LabelOptions:
-    """`--map-labels OLD=NEW` renames imported labels; `--add-labels` accepts new ones."""
+    """`--map-labels OLD=NEW` renames imported labels; `--add-labels` accepts new ones.
+
+    Each label is renamed once: readers rename the labels and relation types that decide
+    quote structure (QUOTE/SPEAKER/CUE, SPEAKER/CUE/PART_OF) through
+    `ReadOptions.label_map`, and `apply` renames the entity labels they hand back.
+    """
 
     mapping: dict[str, str] = field(default_factory=dict)
     extra: tuple[str, ...] = ()
@@ -157,7 +162,9 @@ def import_file(
     tally for this file.
     """
     labels = labels or LabelOptions()
-    tally = (options or ReadOptions()).fresh()
+    # Readers see the mapping too: region labels and relation types that carry quote
+    # structure are renamed before the quotes are assembled (see ReadOptions).
+    tally = replace((options or ReadOptions()).fresh(), label_map=labels.mapping)
     reader = get_format(fmt) if fmt else detect_format(path)
     inputs = [labels.apply(item) for item in read_path(path, reader, tally)]
     if not inputs:

@@ -106,8 +106,9 @@ S = '{"id": 2, "label": "SPEAKER", "start_offset": 3, "end_offset": 6}'
             "is not SPEAKER, CUE or PART_OF; --drop-unsupported imports the rest",
         ),
         (
+            # A SPEAKER relation may point either way, but one end must be a quote.
             f'{{"text": "Hi Bob", "entities": [{E}, {S}], "relations": [{{"id": 1, '
-            '"from_id": 1, "to_id": 2, "type": "SPEAKER"}]}',
+            '"from_id": 2, "to_id": 2, "type": "SPEAKER"}]}',
             "must be a QUOTE region",
         ),
         (f'{{"text": "Hi Bob", "entities": [{E}, {S}]}}', "is in no SPEAKER relation"),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +17,7 @@ from newsmark.domain.reading import ReadOptions
 from newsmark.services.exporting import export
 from newsmark.services.importing import ImportReport, LabelOptions, import_paths
 from newsmark.services.workspace import Workspace, open_workspace
-
-Realfile = Callable[[str], Path]
-
-
-@pytest.fixture
-def realfile(realfiles_dir: Path) -> Realfile:
-    """A file of ../shared/realfiles by its name there (the folder's README lists them)."""
-    return lambda name: realfiles_dir / name
+from shared_data import realfile
 
 
 def lines(path: Path) -> list[dict[str, Any]]:
@@ -61,9 +53,7 @@ def exported(ws: Workspace, tmp_path: Path, fmt: str, status: str = "any") -> li
     return lines(out)
 
 
-def test_prodigy_accepted_tasks_without_spans_are_gold(
-    ws: Workspace, tmp_path: Path, realfile: Realfile
-) -> None:
+def test_prodigy_accepted_tasks_without_spans_are_gold(ws: Workspace, tmp_path: Path) -> None:
     path = realfile("prodigy-accept-empty-reject-ignore/prodigy-hf-fashion-train.jsonl")
     tasks = lines(path)
     report = run_import(ws, path, add=("FASHION_BRAND",))
@@ -77,9 +67,7 @@ def test_prodigy_accepted_tasks_without_spans_are_gold(
     assert {r["answer"] for r in records} == {"accept"}
 
 
-def test_prodigy_tokens_and_spans_come_back_unchanged(
-    ws: Workspace, tmp_path: Path, realfile: Realfile
-) -> None:
+def test_prodigy_tokens_and_spans_come_back_unchanged(ws: Workspace, tmp_path: Path) -> None:
     path = realfile("prodigy-accept-empty-reject-ignore/address-eval-ignore.jsonl")
     tasks = lines(path)
     labels = {s["label"] for t in tasks for s in t.get("spans") or ()}
@@ -106,9 +94,7 @@ def test_prodigy_tokens_and_spans_come_back_unchanged(
         assert record["answer"] == task["answer"]
 
 
-def test_textcat_labels_are_refused_or_dropped_with_their_answers(
-    ws: Workspace, realfile: Realfile
-) -> None:
+def test_textcat_labels_are_refused_or_dropped_with_their_answers(ws: Workspace) -> None:
     path = realfile("prodigy-accept-empty-reject-ignore/erwt-newspaper-textcat-accept-reject.jsonl")
     tasks = lines(path)
     strict = run_import(ws, path)
@@ -125,7 +111,7 @@ def test_textcat_labels_are_refused_or_dropped_with_their_answers(
     assert "not imported: 240 document label" in report.summary()
 
 
-def test_whitespace_only_records_are_skipped_with_a_note(ws: Workspace, realfile: Realfile) -> None:
+def test_whitespace_only_records_are_skipped_with_a_note(ws: Workspace) -> None:
     path = realfile("whitespace-text/multileg-da-260370.jsonl")
     records = lines(path)
     assert records[6]["text"] == " "  # line 7, as the realfiles README says
@@ -153,7 +139,6 @@ def test_doccano_exports_import_every_span(
     name: str,
     n_docs: int,
     n_spans: int,
-    realfile: Realfile,
 ) -> None:
     path = realfile(name)
     records = lines(path)
@@ -174,9 +159,7 @@ def test_doccano_exports_import_every_span(
     assert sorted(back) == sorted(spans)
 
 
-def test_doccano_file_whose_offsets_miss_its_text_is_refused(
-    ws: Workspace, realfile: Realfile
-) -> None:
+def test_doccano_file_whose_offsets_miss_its_text_is_refused(ws: Workspace) -> None:
     # The text was edited after annotation: entity 12 ends at 181 of 176 characters.
     path = realfile("doccano/auto-label-entities-relations.jsonl")
     (err,) = run_import(ws, path, drop=True).refused
@@ -187,7 +170,7 @@ def test_doccano_file_whose_offsets_miss_its_text_is_refused(
     assert ws.repo.document_ids() == []
 
 
-def test_labelstudio_relations_of_other_types(ws: Workspace, realfile: Realfile) -> None:
+def test_labelstudio_relations_of_other_types(ws: Workspace) -> None:
     path = realfile("labelstudio/de-news-quotes-relations-2annotators.json")
     (err,) = run_import(ws, path).refused
     assert 'relation type "quotee"' in err.reason
@@ -199,14 +182,66 @@ def test_labelstudio_relations_of_other_types(ws: Workspace, realfile: Realfile)
     assert report.tally.dropped == {"relation quotee": 6, "SPEAKER region in no relation": 4}
 
 
-def test_labelstudio_hypertext_results_are_refused(ws: Workspace, realfile: Realfile) -> None:
+def test_labelstudio_quote_attribution_with_its_own_names_imports_as_quotes(ws: Workspace) -> None:
+    path = realfile("labelstudio/de-news-quotes-relations-2annotators.json")
+    tasks = json.loads(path.read_text(encoding="utf-8"))
+    # From the file: which region each "quotee" relation joins, per annotation.
+    expected = []
+    for task in tasks:
+        text = task["data"]["text"]
+        for annotation in task["annotations"]:
+            regions = {r["id"]: r["value"] for r in annotation["result"] if r["type"] == "labels"}
+            pairs = []
+            for rel in annotation["result"]:
+                if rel["type"] == "relation":
+                    # The file's quotee relations point from the quote to its speaker.
+                    quote, speaker = regions[rel["from_id"]], regions[rel["to_id"]]
+                    assert quote["labels"] == ["DIRECT-QUOTE"] and speaker["labels"] == ["SPEAKER"]
+                    pairs.append((quote["text"], text[speaker["start"] : speaker["end"]]))
+            expected.append((text, sorted(pairs)))
+    labels = Counter(
+        r["value"]["labels"][0]
+        for t in tasks
+        for a in t["annotations"]
+        for r in a["result"]
+        if r["type"] == "labels"
+    )
+    assert labels == {"DIRECT-QUOTE": 6, "SPEAKER": 4}
+    assert sum(len(pairs) for _, pairs in expected) == 6
+    report = import_paths(
+        ws.repo, [path], labels=LabelOptions.parse(["DIRECT-QUOTE=QUOTE,quotee=SPEAKER"])
+    )
+    assert not report.refused and not report.tally.dropped
+    assert (len(report.added), report.new_sets, report.spans, report.quotes) == (2, 4, 0, 6)
+    got = []
+    annotators = []
+    for doc_id in ws.repo.document_ids():
+        text = ws.repo.get_document(doc_id).text
+        sets = ws.repo.sets_for_document(doc_id)
+        annotators.append(sorted(aset.annotator for aset in sets))
+        for aset in sets:
+            pairs = []
+            for q in aset.quotes:
+                # The kind is guessed from the quotation marks the quotes start with.
+                assert q.speaker is not None and q.kind.value == "direct"
+                pairs.append((text[q.parts[0][0] : q.parts[-1][1]], text[slice(*q.speaker)]))
+            got.append((text, sorted(pairs)))
+    assert sorted(got) == sorted(expected)
+    file_annotators = [
+        sorted(f"labelstudio:{a['completed_by']['email']}" for a in t["annotations"]) for t in tasks
+    ]
+    assert sorted(annotators) == sorted(file_annotators)
+    assert all(len(set(names)) == 2 for names in annotators)
+
+
+def test_labelstudio_hypertext_results_are_refused(ws: Workspace) -> None:
     path = realfile("labelstudio/mails-hypertextlabels-export.json")
     (err,) = run_import(ws, path).refused
     assert 'result type "hypertextlabels" is not supported' in err.reason
     assert ws.repo.document_ids() == []
 
 
-def test_labelstudio_repeated_result_ids(ws: Workspace, realfile: Realfile) -> None:
+def test_labelstudio_repeated_result_ids(ws: Workspace) -> None:
     path = realfile("labelstudio/et-import-with-annotations.json")
     tasks = json.loads(path.read_text(encoding="utf-8"))
     report = run_import(ws, path, add=("Prediction",))
