@@ -226,3 +226,37 @@ def test_commands_the_cli_tests_do_not_cover_refuse_a_bad_database(
     # The way out the message names: restoring a backup over the damaged file works.
     assert main(["--data-dir", str(data), "db", "restore", str(snapshot)]) == 0
     assert main(["--data-dir", str(data), "db", "check"]) == 0
+
+
+def test_zero_bytes_free_gives_one_line_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "disk", "2m") as disk:
+        data = disk / "data"
+        small = tmp_path / "small.txt"
+        small.write_text(ARTICLE, encoding="utf-8")
+        assert newsmark(data, "import", str(small)).returncode == 0
+        filler = disk / "filler"
+        with filler.open("wb", buffering=0) as fh:
+            try:
+                while True:
+                    fh.write(b"\0" * 4096)
+            except OSError:
+                pass
+        def files() -> list[str]:
+            # SQLite's own -wal/-shm and the lock file belong to an open database.
+            own = ("newsmark.sqlite3-wal", "newsmark.sqlite3-shm", "newsmark.sqlite3.lock")
+            return sorted(p.name for p in disk.rglob("*") if p.name not in own)
+
+        before = files()
+        other = tmp_path / "other.txt"
+        other.write_text(ARTICLE.replace("Kyiv", "Lviv"), encoding="utf-8")
+        for args in (
+            ("import", str(other)),
+            ("db", "backup"),
+            ("db", "backup", str(disk / "copy.sqlite3")),
+            ("export", "--status", "any", "-o", str(disk / "out.jsonl")),
+        ):
+            done = newsmark(data, *args)
+            assert done.returncode != 0, (args, done.stdout)
+            assert "Traceback" not in done.stderr, (args, done.stderr)
+            assert len(done.stderr.strip().splitlines()) == 1, (args, done.stderr)
+            assert files() == before, args

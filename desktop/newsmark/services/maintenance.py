@@ -78,7 +78,6 @@ def backup(data_dir: str | Path | None, dest: Path | None) -> Path:
         dest = paths.backups_dir(directory) / backup_files.backup_name(path, backup_files.MANUAL)
     if dest.exists():
         raise InputError(dest, None, "file exists; choose another name")
-    dest.parent.mkdir(parents=True, exist_ok=True)
     db = Database.open(_existing(data_dir), readonly=True, upgrade=False)
     try:
         return db.backup(dest)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
@@ -31,12 +32,14 @@ def copy_database(src: Path, dest: Path, *, busy_timeout_ms: int = 5000) -> Path
     """Copy `src` to `dest` (a new file) page by page; readers and writers may continue.
 
     The copy is written to `dest.part` and renamed, so a crash never leaves half a backup
-    under the final name.
+    under the final name; a failure (a full disk) removes the part, its journal and a
+    folder made for it.
     """
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    made_folder = not dest.parent.exists()
     part = dest.with_name(dest.name + ".part")
-    part.unlink(missing_ok=True)
     try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        _remove_part(part)
         source = sqlite3.connect(readonly_uri(src), uri=True, timeout=busy_timeout_ms / 1000)
         with closing(source):
             target = sqlite3.connect(part)
@@ -48,13 +51,20 @@ def copy_database(src: Path, dest: Path, *, busy_timeout_ms: int = 5000) -> Path
             os.fsync(fh.fileno())
         part.replace(dest)
         _fsync_dir(dest.parent)
-    except sqlite3.Error as exc:
-        part.unlink(missing_ok=True)
-        raise StorageError(describe_sqlite_error(src, exc)) from exc
-    except OSError as exc:
-        part.unlink(missing_ok=True)
+    except (sqlite3.Error, OSError) as exc:
+        _remove_part(part)
+        if made_folder:
+            with contextlib.suppress(OSError):
+                dest.parent.rmdir()  # only when empty
+        if isinstance(exc, sqlite3.Error):
+            raise StorageError(describe_sqlite_error(src, exc)) from exc
         raise StorageError(f"cannot write the backup {dest}: {exc.strerror or exc}") from exc
     return dest
+
+
+def _remove_part(part: Path) -> None:
+    for leftover in (part, *(part.with_name(part.name + s) for s in ("-journal", "-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
 
 
 def backup_name(db_path: Path, reason: str) -> str:
