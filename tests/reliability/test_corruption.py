@@ -151,3 +151,30 @@ def test_restore_moves_aside_a_database_whose_index_is_damaged(data: Path, tmp_p
     assert done.returncode == 0, done.stderr
     assert "the damaged database was moved to" in done.stdout
     assert newsmark(data, "db", "check").stdout.strip() == "integrity: ok"
+
+
+KILLED_WRITER = """
+import os, sys
+from pathlib import Path
+from newsmark.domain.document import DocumentInput
+from newsmark.storage import Database, Repository
+db = Database.open(Path(sys.argv[1]))
+repo = Repository(db)
+repo.add_documents([(DocumentInput(text=f"Committed article {n}."), []) for n in range(50)], "x")
+os._exit(0)  # as a kill: no close, no checkpoint; the commits live in the -wal
+"""
+
+
+def test_a_deleted_wal_with_committed_edits_is_noticed(data: Path) -> None:
+    path = db_file(data)
+    subprocess.run([sys.executable, "-c", KILLED_WRITER, str(path)], check=True)
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    assert wal.stat().st_size > 0 and shm.exists()
+    wal.unlink()  # what a user "cleaning up" does
+    shm_before, db_before = shm.read_bytes(), path.read_bytes()
+    for args in (("stats",), ("db", "check"), ("import", str(path.parent))):
+        done = newsmark(data, *args)
+        assert done.returncode == 1, (args, done.stdout)
+        assert "newsmark.sqlite3-wal is missing" in done.stderr, done.stderr
+        assert "committed" in done.stderr
+    assert shm.read_bytes() == shm_before and path.read_bytes() == db_before

@@ -75,6 +75,7 @@ class Database:
         path = Path(path).expanduser().absolute()
         if not preflight.check_location(path, readonly=readonly):
             cls._create(path)
+        preflight.check_wal(path)
         full = not readonly and path.stat().st_size <= preflight.FULL_CHECK_BYTES
         info = preflight.inspect(path, busy_timeout_ms, full=full)
         if info.revision is not None and not migrate.is_known(info.revision):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import struct
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +111,50 @@ def check_location(path: Path, *, readonly: bool) -> bool:
             f"{path} is read-only; fix its permissions or open the database read-only"
         )
     return exists
+
+
+# The -shm file starts with the wal-index header twice (SQLite's wal.c, WalIndexHdr, 48
+# bytes, native byte order; mxFrame, the last valid frame of the -wal, at byte 16), then
+# the checkpoint info (nBackfill, the frames already copied into the database, at 96).
+_SHM_HEADER = struct.Struct("=IIIBBHI")
+_HEADER_COPY = 48
+_BACKFILL = struct.Struct("=I")
+_BACKFILL_AT = 96
+_WAL_HEADER_BYTES = 32
+_FRAME_HEADER_BYTES = 24
+
+
+def check_wal(path: Path) -> None:
+    """Refuse a database whose -wal was deleted (or cut) while it held committed changes.
+
+    After a kill, committed transactions live in the -wal until a checkpoint; SQLite opens
+    the database without them if the -wal is gone, and the next writer resets the -shm,
+    which is the only trace. So: refuse, and leave every file as it is.
+    """
+    shm = path.with_name(path.name + "-shm")
+    wal = path.with_name(path.name + "-wal")
+    try:
+        with shm.open("rb") as fh:
+            head = fh.read(_BACKFILL_AT + _BACKFILL.size)
+    except OSError:
+        return  # no -shm: a clean close (SQLite removes both), or never opened in WAL mode
+    if len(head) < _BACKFILL_AT + _BACKFILL.size or head[:_HEADER_COPY] != head[_HEADER_COPY:96]:
+        return  # short, or a writer is updating it right now: not a leftover
+    _version, _unused, _change, is_init, _big_endian, page, frames = _SHM_HEADER.unpack_from(head)
+    (copied,) = _BACKFILL.unpack_from(head, _BACKFILL_AT)
+    if not is_init or frames <= copied:
+        return  # every committed frame is in the database file already
+    page_size = 65536 if page == 1 else page
+    needed = _WAL_HEADER_BYTES + frames * (_FRAME_HEADER_BYTES + page_size)
+    size = wal.stat().st_size if wal.exists() else None
+    if size is not None and size >= needed:
+        return
+    what = f"{wal} is missing" if size is None else f"{wal} is cut short ({size} of {needed} bytes)"
+    raise StorageError(
+        f"{what}, but {shm.name} says it held {frames - copied} page(s) of committed changes "
+        f"that are not in {path.name} yet: put the -wal file back if you can (nothing was "
+        f"changed), or {_RESTORE_HINT}; to go on without those changes, delete {shm}"
+    )
 
 
 def check_header(path: Path) -> None:
