@@ -224,3 +224,138 @@ def test_docbin_groups_negative_spans_and_choice(ws: Workspace, tmp_path: Path) 
         tokens, spans = got[doc.text]
         assert tokens == spacy_tokens(doc)
         assert spans == group_spans(doc, ("ents", "sc"))
+
+
+# --- brat -------------------------------------------------------------------------------
+
+
+def t_lines(ann: Path) -> dict[str, tuple[str, list[tuple[int, int]], str]]:
+    """id -> (type, fragments as listed, text) of a .ann file's T lines."""
+    out = {}
+    for line in ann.read_text(encoding="utf-8").splitlines():
+        if line.startswith("T"):
+            tid, middle, covered = line.split("\t")
+            head, *more = middle.split(";")
+            words = head.split(" ")
+            frags = [(int(words[-2]), int(words[-1]))]
+            frags += [(int(p.split(" ")[0]), int(p.split(" ")[1])) for p in more]
+            out[tid] = (" ".join(words[:-2]), frags, covered)
+    return out
+
+
+def stored_sets(ws: Workspace) -> dict[str, Any]:
+    """source file name -> its annotation set (one per document here)."""
+    out = {}
+    for doc_id in ws.repo.document_ids():
+        doc = ws.repo.get_document(doc_id)
+        sets = ws.repo.sets_for_document(doc_id)
+        out[Path(doc.meta["source"]).name] = (doc, sets[0] if sets else None)
+    return out
+
+
+def test_brat_t_lines_in_descending_order_with_accents(ws: Workspace) -> None:
+    folder = realfile("brat/meddocan-es-t-only")
+    ann = folder / "S0004-06142006000600012-1.ann"
+    bounds = t_lines(ann)
+    assert len(bounds) == 16
+    report = run_import(ws, folder, add=tuple({kind for kind, _, _ in bounds.values()}))
+    assert not report.refused
+    assert report.spans == 16
+    doc, aset = stored_sets(ws)[ann.with_suffix(".txt").name]
+    want = sorted((f[0][0], f[0][1], kind) for kind, f, _ in bounds.values())
+    assert sorted((s.start, s.end, s.label) for s in aset.spans) == want
+    # Offsets are characters: each span covers the text its T line quotes.
+    quoted = {(f[0][0], f[0][1]): covered for _, f, covered in bounds.values()}
+    assert all(doc.text[s.start : s.end] == quoted[(s.start, s.end)] for s in aset.spans)
+
+
+def test_brat_every_line_type_refused_then_counted(ws: Workspace) -> None:
+    folder = realfile("brat/edsnlp-fr-all-line-types")
+    strict = run_import(ws, folder)
+    (err,) = strict.refused
+    # The first line is an R line (it comes before the T lines it refers to).
+    assert (Path(err.path).name, err.line) == ("doc-1.ann", 1)
+    assert "--drop-unsupported" in err.reason
+    # doc-2.txt and doc-3.txt have no .ann: plain text documents.
+    assert sorted(stored_sets(ws)) == ["doc-2.txt", "doc-3.txt"]
+    assert {s[0].text.strip() for s in stored_sets(ws).values()} == {
+        "Small text",
+        "Another small text",
+    }
+    labels = ("sosy", "localisation", "anatomie", "pathologie")
+    report = run_import(ws, folder, add=labels, drop=True)
+    assert not report.refused
+    # 12 T: 8 entities; T3 and T10 lie inside T2 and T9, T4 is split by " \n", T12's type
+    # has spaces. 2 R, 2 E, 9 A (5 assertion, 3 etat, 1 `bool flag 0`), 2 # on T lines.
+    assert report.spans == 8
+    assert report.tally.dropped == {
+        "brat relation lieu": 2,
+        "brat event MyArg1": 2,
+        "brat attribute assertion": 5,
+        "brat attribute etat": 3,
+        "brat attribute bool flag 0": 1,
+        "brat note": 2,
+        "overlapping brat entity": 2,
+        "discontinuous brat entity": 1,
+        "brat entity with a multi-word type": 1,
+    }
+    bounds = t_lines(folder / "doc-1.ann")
+    kept = {bounds[t][1][0] + (bounds[t][0],) for t in ("T1", "T2", "T5", "T6", "T7", "T8", "T9",
+                                                         "T11")}  # fmt: skip
+    _, aset = stored_sets(ws)["doc-1.txt"]
+    assert {(s.start, s.end, s.label) for s in aset.spans} == kept
+    assert "not imported: " in report.summary()
+
+
+def test_polnear_attributions_become_quotes(ws: Workspace, tmp_path: Path) -> None:
+    folder = realfile("brat/polnear-news-events-discontinuous")
+    report = run_import(ws, folder)
+    assert not report.refused and not report.tally.dropped
+    assert (len(report.added), report.spans, report.quotes) == (2, 0, 3)
+    got = stored_sets(ws)
+    for ann in sorted(folder.glob("*.ann")):
+        bounds = t_lines(ann)
+        doc, aset = got[ann.with_suffix(".txt").name]
+        want = []
+        for line in ann.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("E"):
+                continue
+            args = dict(arg.split(":")[::-1] for arg in line.split("\t")[1].split(" "))
+            roles = {role: ref for ref, role in args.items()}
+            content = sorted(bounds[roles["Content"]][1])
+            # Fragments apart only by line breaks are one part (PolNeAR's paragraph breaks).
+            parts = [content[0]]
+            for s, e in content[1:]:
+                if doc.text[parts[-1][1] : s].strip() == "":
+                    parts[-1] = (parts[-1][0], e)
+                else:
+                    parts.append((s, e))
+            source = bounds[roles["Source"]][1][0] if "Source" in roles else None
+            want.append((tuple(parts), source, bounds[roles["Cue"]][1][0]))
+        quotes = [(q.parts, q.speaker, q.cue) for q in aset.quotes]
+        assert sorted(quotes, key=repr) == sorted(want, key=repr)
+    huff = got["huff-post_2016-09-28_clinton-supporting-super-pacs-ta.txt"][1]
+    (quote,) = huff.quotes
+    assert quote.parts == ((53, 93), (106, 118)) and quote.speaker is None
+
+
+def test_brat_events_notes_and_relations_of_dkpro(ws: Workspace) -> None:
+    folder = realfile("brat/dkpro-discontinuous-newline")
+    (first, second) = sorted(run_import(ws, folder).refused, key=lambda e: e.path)
+    assert (Path(first.path).name, first.line) == ("document0c.ann", 5)  # E1 Token:T1
+    assert (Path(second.path).name, second.line) == ("document1.ann", 4)
+    assert ws.repo.document_ids() == []
+    report = run_import(
+        ws, folder, add=("Token", "Organization", "MERGE-ORG", "Country"), drop=True
+    )
+    assert not report.refused
+    assert report.tally.dropped == {
+        "brat event Token": 4,
+        "brat event MERGE-ORG": 1,
+        "brat relation Origin": 1,
+        "brat note": 3,
+    }
+    doc, aset = stored_sets(ws)["document0c.txt"]
+    # `T2 Token 5 7;8 9` is split only by the line break: one span "is\na".
+    assert [doc.text[s.start : s.end] for s in aset.spans] == ["This", "is\na", "test", "."]
+    assert report.spans == 8
