@@ -191,6 +191,8 @@ def read_brat(path: Path, options: ReadOptions | None = None) -> Iterator[Docume
 ATTRIBUTION_TYPES = ("Attribution", "Attribution-no-source")
 _QUOTE_ROLES: tuple[str, ...] = ("Speaker", "Cue")
 _ATTRIBUTION_ROLES: tuple[str, ...] = ("Content", "Source", "Cue")
+# Types of regions that exist only as part of a quote: never entities, nor speaker labels.
+_ROLE_TYPES = {QUOTE_TYPE, SPEAKER_TYPE, CUE_TYPE, "Content", "Source", *ATTRIBUTION_TYPES}
 
 
 class _Bound(NamedTuple):
@@ -396,10 +398,10 @@ def _merge(text: str, pieces: list[Range]) -> list[Range]:
 def _quotes(
     so: _Standoff, text: str, ann: Path, problems: _Problems
 ) -> tuple[list[tuple[int, dict[str, Any]]], set[str]]:
-    """(line, quote record) of each Quote or attribution event, and the T ids they use.
+    """(line, quote record) of each Quote or attribution event, and the T ids they use up.
 
-    An entity that is a Quote's speaker stays an entity; the regions of an attribution
-    (Content, Source, Cue and its trigger) are only the quote's.
+    A speaker that is an entity (a PERSON region) stays an entity; regions of the quote
+    types (Quote, Speaker, Cue; an attribution's Content, Source, Cue, trigger) are used up.
     """
     used: set[str] = set()
     quotes: list[tuple[int, dict[str, Any]]] = []
@@ -435,7 +437,7 @@ def _quotes(
         if quote is None:
             continue
         used.add(ev.trigger)
-        used.update(ref for role, ref in args.items() if ev.kind != QUOTE_TYPE or role != "Speaker")
+        used.update(ref for ref in args.values() if so.bounds[ref].kind in _ROLE_TYPES)
         events[eid] = (ev.line, quote)
         quotes.append((ev.line, quote))
     _quote_attributes(so, events, problems)
@@ -486,11 +488,11 @@ def _quote(
             merged = None
         ranges[role] = merged[0] if merged else None
     speaker = args.get(speaker_role)
-    label = so.bounds[speaker].kind if speaker and ev.kind == QUOTE_TYPE else None
+    label = so.bounds[speaker].kind if speaker else None
     return quote_dict(
         parts,
         speaker=ranges[speaker_role],
-        speaker_label=label if label != SPEAKER_TYPE else None,
+        speaker_label=label if label not in _ROLE_TYPES else None,
         cue=ranges["Cue"],
     )
 
@@ -530,14 +532,8 @@ def _spans(
 ) -> list[dict[str, Any]]:
     """The entity spans: T lines no quote used, without duplicates and overlaps."""
     found: list[tuple[int, int, str, str, int]] = []  # start, end, label, id, line
-    speakers = {
-        ref for ev in so.events.values() if ev.kind == QUOTE_TYPE
-        for role, ref in ev.args if role == "Speaker"
-    }  # fmt: skip
     for tid, bound in so.bounds.items():
         if tid in used or bound.kind == QUOTE_TYPE:
-            continue
-        if bound.kind == SPEAKER_TYPE and tid in speakers:
             continue
         if bound.kind in (SPEAKER_TYPE, CUE_TYPE):
             problems.add(

@@ -62,7 +62,7 @@ def doc_tokens(doc: Any) -> tuple[Token, ...]:
 def _chosen(doc: Any, options: ReadOptions) -> list[str]:
     if options.span_groups is None:
         return [ENTS, *(name for name in doc.spans if name != SPANS_KEY)]
-    return [name for name in options.span_groups if name != SPANS_KEY]
+    return [name for name in dict.fromkeys(options.span_groups) if name != SPANS_KEY]
 
 
 def _refuse(reason: str) -> NoReturn:

@@ -252,3 +252,17 @@ def test_a_quote_argument_of_another_role_is_refused_or_dropped(tmp_path: Path) 
     (doc,) = read_brat(ann, options)
     assert options.dropped == {"brat Quote argument Theme": 1}
     assert [(q.speaker, q.cue) for q in doc.quotes] == [((5, 8), (9, 13))]
+
+
+def test_an_entity_as_source_stays_an_entity(tmp_path: Path) -> None:
+    (tmp_path / "s.txt").write_text("Putin said: No.", encoding="utf-8")
+    ann = tmp_path / "s.ann"
+    ann.write_text(
+        "T1\tPERSON 0 5\tPutin\nT2\tCue 6 10\tsaid\nT3\tContent 12 15\tNo.\n"
+        "E1\tAttribution:T2 Content:T3 Source:T1\n",
+        encoding="utf-8",
+    )
+    (doc,) = read_brat(ann)
+    assert doc.spans == (Span(0, 5, "PERSON", Origin.IMPORT),)
+    (quote,) = doc.quotes
+    assert (quote.speaker, quote.speaker_label, quote.cue) == ((0, 5), "PERSON", (6, 10))

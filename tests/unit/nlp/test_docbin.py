@@ -254,3 +254,10 @@ def test_whitespace_span_is_refused_or_dropped(tmp_path: Path) -> None:
     (item,) = read_docbin(path, options)
     assert keys(item) == [(3, 6, "PERSON")]
     assert options.dropped == {"empty or whitespace span (group sc)": 1}
+
+
+def test_a_group_named_twice_is_read_once(tmp_path: Path) -> None:
+    options = ReadOptions(span_groups=("ents", "ents"))
+    (item,) = read_docbin(foreign(tmp_path, [group_doc()]), options)
+    assert keys(item) == [(0, 13, "PERSON"), (37, 42, "GPE")]
+    assert not options.collapsed
