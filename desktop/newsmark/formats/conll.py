@@ -137,8 +137,8 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
 
 
 def _columns(line: str) -> list[str]:
-    """A line's columns: tab-separated when it has tabs (a word may then hold a no-break
-    space, `18\u00a0h`, which str.split would cut off), else split on whitespace."""
+    """A line's columns: split on tabs when it has any, else on whitespace."""
+    # str.split would cut a word with a no-break space (`18\u00a0h`) in a tab-separated file.
     if "\t" in line:
         return [c for c in (c.strip() for c in line.split("\t")) if c]
     return line.split()
@@ -196,7 +196,7 @@ def read_conll(path: Path, options: ReadOptions | None = None) -> Iterator[Docum
             words = []
             continue
         if iob is None:
-            iob = is_iob_line(cols)
+            iob = is_iob_line(line.split())
         if iob:
             words.extend(_iob_words(path, no, line.split()))
             words.append((_BREAK, "O", no))
