@@ -98,8 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=None,
         metavar="NAME",
-        help="spaCy DocBin: import spans of this doc.spans group (repeatable; default: "
-        "every group); `ents` names doc.ents",
+        help="spaCy DocBin: import spans of this doc.spans group (repeatable, in order of "
+        "preference; default: doc.ents and every group but quotes and incorrect_spans); "
+        "`ents` names doc.ents",
     )
 
     p = command("preannotate", "run the model over documents and store its annotations")

@@ -102,9 +102,44 @@ def valid_samples(tmp: Path) -> dict[str, list[dict[str, bytes]]]:
             stream = io.StringIO()
             fmt.write([record, {**record, "text": record["text"] + " More."}], stream)
             out[name] = [{fmt.extensions[0]: stream.getvalue().encode()}]
+    out["conll"].append({".iob": IOB_SAMPLE.encode()})
+    out["brat"].append({".ann": attribution_ann().encode(), ".txt": TEXT.encode()})
+    out["spacy"].append({".spacy": span_group_docbin()})
     for name in READERS:
         assert out.get(name), f"no valid sample for reader {name!r}: add one"
     return out
+
+
+# Layouts no writer of Newsmark produces: spaCy's sentence-per-line .iob, a PolNeAR-style
+# brat attribution (Source, Cue, Content), a DocBin with a span group.
+IOB_SAMPLE = (
+    "Jonas|NNP|B-PERSON Weber|NNP|I-PERSON met|VBD|O Kenji|NNP|B-PERSON Sato|NNP|I-PERSON "
+    'in|IN|O Berlin|NNP|B-GPE .|.|O\n"|``|O Talks|NNS|O go|VBP|O on|RP|O ,|,|O "|""|O '
+    "Weber|NNP|B-PERSON said|VBD|O in|IN|O Köln|NNP|B-GPE 🙂|NFP|O .|.|O\n"
+)
+
+
+def attribution_ann() -> str:
+    def at(word: str, start: int = 0) -> str:
+        begin = TEXT.index(word, start)
+        return f"{begin} {begin + len(word)}\t{word}"
+
+    return (
+        f"T1\tSource {at('Weber', 40)}\nT2\tCue {at('said')}\n"
+        f"T3\tContent {at('Talks go on')}\nT4\tAttribution {at('said')}\n"
+        "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n"
+        f"T5\tPERSON {at('Jonas Weber')}\nT6\tGPE {at('Berlin')}\n"
+    )
+
+
+def span_group_docbin() -> bytes:
+    from spacy.tokens import DocBin
+
+    from newsmark.nlp.model import blank_english
+
+    doc = blank_english().make_doc(TEXT)
+    doc.spans["sc"] = [doc.char_span(0, 11, "PERSON"), doc.char_span(30, 36, "GPE")]
+    return bytes(DocBin(docs=[doc], store_user_data=True).to_bytes())
 
 
 def specials(suffix: str) -> list[bytes]:

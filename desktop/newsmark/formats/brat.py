@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError
+from newsmark.domain.overlaps import keep_first
 from newsmark.domain.quotes import QuoteKind
 from newsmark.domain.reading import ReadOptions
-from newsmark.formats.jsonl import record_to_input
+from newsmark.formats.jsonl import DUPLICATE_SPAN, record_to_input
 from newsmark.formats.tools import (
     Range,
     fail,
@@ -35,11 +39,17 @@ _BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 _TYPE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 _SLUG = re.compile(r"[^a-z0-9]+")
 _ID = r"[TEARMN#*]\d*"
-_T_LINE = re.compile(r"(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
+# A type may have spaces (`T12\ttest label 0 378 386`): the offsets are the last pairs.
+_T_LINE = re.compile(r"(T\d+)\t(.+?) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
 # Argument roles are plain names: `\S+` let "Speaker:T5\x00Cue:T6" through as one argument.
-_E_LINE = re.compile(r"(E\d+)\t(\S+):(T\d+)((?: [A-Za-z_]+:[TE]\d+)*) ?")
-_A_LINE = re.compile(r"(A\d+)\t(\S+) (E\d+|T\d+)(?: (\S+))?")
-_NOTE_LINE = re.compile(r"(#\d+)\t(\S+) ([TE]\d+)\t(.*)")
+_ROLE = r"[A-Za-z_][A-Za-z0-9_.\-]*"
+_E_LINE = re.compile(rf"(E\d+)\t(\S+):(T\d+)((?: {_ROLE}:[TE]\d+)*) ?")
+_R_LINE = re.compile(rf"(R\d+)\t(\S+)((?: {_ROLE}:[TE]\d+)+) ?")
+# An attribute name may have spaces too (`A9\tbool flag 0 T4`).
+_A_LINE = re.compile(r"([AM]\d+)\t(.+?) ([TER]\d+)(?: (\S+))?")
+_NOTE_LINE = re.compile(r"(#\d*)\t(\S+) ([TEARMN]\d+)(?:\t(.*))?")
+_NORM_LINE = re.compile(r"(N\d+)\t(\S+) ([TE]\d+) (\S+)\t(.*)")
+_EQUIV_LINE = re.compile(r"\*\t(\S+)((?: [TE]\d+)+)")
 
 
 def fragments(text: str, start: int, end: int) -> list[Range]:
@@ -173,7 +183,43 @@ def read_brat(path: Path, options: ReadOptions | None = None) -> Iterator[Docume
         body = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         fail(ann, raw.count(b"\n", 0, exc.start) + 1, "not UTF-8")
-    yield parse_ann(body, text, ann)
+    yield parse_ann(body, text, ann, options)
+
+
+# Event types read as quotes besides Quote: attribution relations as PolNeAR annotates
+# them (PARC's scheme), whose Content, Source and Cue are a quote's parts, speaker, cue.
+ATTRIBUTION_TYPES = ("Attribution", "Attribution-no-source")
+_QUOTE_ROLES: tuple[str, ...] = ("Speaker", "Cue")
+_ATTRIBUTION_ROLES: tuple[str, ...] = ("Content", "Source", "Cue")
+# Types of regions that exist only as part of a quote: never entities, nor speaker labels.
+_ROLE_TYPES = {QUOTE_TYPE, SPEAKER_TYPE, CUE_TYPE, "Content", "Source", *ATTRIBUTION_TYPES}
+
+
+class _Bound(NamedTuple):
+    kind: str
+    pieces: list[Range]  # in text order
+    line: int
+
+
+class _Event(NamedTuple):
+    kind: str
+    trigger: str
+    args: list[tuple[str, str]]  # (role, id) in the order written
+    line: int
+
+
+@dataclass
+class _Standoff:
+    """The lines of one .ann file by kind, each with its line number."""
+
+    bounds: dict[str, _Bound] = field(default_factory=dict)
+    events: dict[str, _Event] = field(default_factory=dict)
+    relations: dict[str, tuple[str, list[tuple[str, str]], int]] = field(default_factory=dict)
+    attributes: list[tuple[str, str, str, str | None, int]] = field(default_factory=list)
+    notes: list[tuple[str, str, str, int]] = field(default_factory=list)
+    norms: dict[str, tuple[str, int]] = field(default_factory=dict)
+    equivalences: list[tuple[list[str], int]] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
 
 
 def _check_type(ann: Path, no: int, kind: str) -> None:
@@ -181,62 +227,161 @@ def _check_type(ann: Path, no: int, kind: str) -> None:
         fail(ann, no, f"invalid type name {kind!r}")
 
 
-def parse_ann(body: str, text: str, ann: Path) -> DocumentInput:
-    """Strict parse of the standoff lines Newsmark understands; anything else is refused."""
-    bounds: dict[str, tuple[str, list[Range], int]] = {}
-    events: dict[str, tuple[str, dict[str, str], int]] = {}
-    kinds: dict[str, str] = {}
-    notes: dict[str, str] = {}
+def _args(rest: str) -> list[tuple[str, str]]:
+    return [(role, ref) for role, _, ref in (arg.partition(":") for arg in rest.split())]
+
+
+def _new_id(so: _Standoff, ann: Path, no: int, ident: str) -> None:
+    if ident in so.ids:
+        fail(ann, no, f"duplicate id {ident}")
+    so.ids.add(ident)
+
+
+def _textbound(m: re.Match[str], text: str, ann: Path, no: int) -> tuple[str, _Bound]:
+    tid, kind, offsets, quoted = m.groups()
+    for word in kind.split(" "):
+        _check_type(ann, no, word)
+    pieces = []
+    for pair in offsets.split(";"):
+        s, e = (int(x) for x in pair.split(" "))
+        if not 0 <= s < e <= len(text):
+            fail(
+                ann,
+                no,
+                f"{tid}: offsets {s} {e} out of range or reversed "
+                f"(text has {len(text)} characters)",
+            )
+        pieces.append((s, e))
+    # The text field follows the fragments as listed; they need not be in text order
+    # (PolNeAR: `T2 Content 106 118;53 93`).
+    covered = " ".join(text[s:e] for s, e in pieces)
+    if covered != quoted:
+        fail(ann, no, f"{tid}: text {quoted[:30]!r} does not match {covered[:30]!r}")
+    pieces.sort()
+    if any(b[0] < a[1] for a, b in itertools.pairwise(pieces)):
+        fail(ann, no, f"{tid}: fragments overlap")
+    return tid, _Bound(kind, pieces, no)
+
+
+def _parse_lines(body: str, text: str, ann: Path) -> _Standoff:
+    """Every line, checked for form; what each line may mean is settled afterwards."""
+    so = _Standoff()
     for no, line in enumerate(body.split("\n"), 1):
         if not line.strip():
             continue
         line = line.removesuffix("\r")
         if m := _T_LINE.fullmatch(line):
-            tid, kind, offsets, quoted = m.groups()
-            _check_type(ann, no, kind)
-            pieces = []
-            for pair in offsets.split(";"):
-                s, e = (int(x) for x in pair.split(" "))
-                if not 0 <= s < e <= len(text):
-                    fail(ann, no, f"{tid}: offsets {s} {e} out of range or reversed "
-                         f"(text has {len(text)} characters)")  # fmt: skip
-                pieces.append((s, e))
-            if pieces != sorted(pieces):
-                fail(ann, no, f"{tid}: fragments are not in text order")
-            covered = " ".join(text[s:e] for s, e in pieces)
-            if covered != quoted:
-                fail(ann, no, f"{tid}: text {quoted[:30]!r} does not match {covered[:30]!r}")
-            if tid in bounds:
-                fail(ann, no, f"duplicate id {tid}")
-            bounds[tid] = (kind, pieces, no)
+            tid, bound = _textbound(m, text, ann, no)
+            _new_id(so, ann, no, tid)
+            so.bounds[tid] = bound
         elif m := _E_LINE.fullmatch(line):
             eid, kind, trigger, rest = m.groups()
-            if kind != QUOTE_TYPE:
-                fail(ann, no, f"{eid}: event type {kind!r} is not {QUOTE_TYPE}")
-            args = {"Quote": trigger}
-            for arg in rest.split():
-                role, ref = arg.split(":")
-                if role not in ("Speaker", "Cue") or role in args:
-                    fail(ann, no, f"{eid}: argument {role!r} is not Speaker or Cue, or repeated")
-                args[role] = ref
-            if eid in events:
-                fail(ann, no, f"duplicate id {eid}")
-            events[eid] = (trigger, args, no)
+            _new_id(so, ann, no, eid)
+            so.events[eid] = _Event(kind, trigger, _args(rest), no)
+        elif m := _R_LINE.fullmatch(line):
+            rid, kind, rest = m.groups()
+            _new_id(so, ann, no, rid)
+            so.relations[rid] = (kind, _args(rest), no)
         elif m := _A_LINE.fullmatch(line):
-            _, name, ref, value = m.groups()
-            if name != KIND_ATTR or value not in _KINDS or ref in kinds:
-                fail(ann, no, f"attribute {name} {value} is not a Kind of {'|'.join(_KINDS)}")
-            kinds[ref] = value
+            aid, name, ref, value = m.groups()
+            _new_id(so, ann, no, aid)
+            so.attributes.append((aid, name, ref, value, no))
         elif m := _NOTE_LINE.fullmatch(line):
-            _, name, ref, note = m.groups()
-            if name != NOTE_TYPE:
-                fail(ann, no, f"note type {name!r} is not {NOTE_TYPE}")
-            notes[ref] = note
+            # Note ids may repeat (edsnlp's test data has two #1): nothing refers to notes.
+            _, kind, ref, note = m.groups()
+            so.notes.append((kind, ref, note or "", no))
+        elif m := _NORM_LINE.fullmatch(line):
+            nid, _, ref, _, _ = m.groups()
+            _new_id(so, ann, no, nid)
+            so.norms[nid] = (ref, no)
+        elif m := _EQUIV_LINE.fullmatch(line):
+            so.equivalences.append((m.group(2).split(), no))
         else:
             head = line.split("\t", 1)[0]
             what = "line" if not re.fullmatch(_ID, head) else f"{head[0]} annotation"
-            fail(ann, no, f"cannot import this {what} (Newsmark reads T, E Quote, A Kind, #)")
-    return _to_input(bounds, events, kinds, notes, text, ann)
+            fail(ann, no, f"cannot import this {what} (not a brat standoff line)")
+    _check_references(so, ann)
+    return so
+
+
+def _check_references(so: _Standoff, ann: Path) -> None:
+    """Every id a line refers to is defined in the file (whatever becomes of the line)."""
+    refs: list[tuple[str, str, str, int]] = []  # (who, role, id, line)
+    for eid, ev in so.events.items():
+        if ev.trigger not in so.bounds:
+            fail(ann, ev.line, f"{eid}: trigger {ev.trigger} is not a text-bound annotation")
+        refs += [(eid, role, ref, ev.line) for role, ref in ev.args]
+    for rid, (_, args, no) in so.relations.items():
+        refs += [(rid, role, ref, no) for role, ref in args]
+    refs += [(aid, name, ref, no) for aid, name, ref, _, no in so.attributes]
+    refs += [("#", kind, ref, no) for kind, ref, _, no in so.notes]
+    refs += [(nid, "reference", ref, no) for nid, (ref, no) in so.norms.items()]
+    refs += [("*", "member", ref, no) for members, no in so.equivalences for ref in members]
+    for who, role, ref, no in refs:
+        if ref not in so.ids:
+            fail(ann, no, f"{who}: {role} {ref} is not an annotation of this file")
+
+
+class _Problems:
+    """What Newsmark cannot hold, by line: refused at the first, or dropped and counted."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, str, str]] = []
+
+    def add(self, line: int, kind: str, reason: str) -> None:
+        self.items.append((line, kind, reason))
+
+    def settle(self, ann: Path, options: ReadOptions) -> None:
+        for line, kind, reason in sorted(self.items, key=lambda item: item[0]):
+            options.unsupported(kind, reason, functools.partial(fail, ann, line))
+
+
+def parse_ann(body: str, text: str, ann: Path, options: ReadOptions | None = None) -> DocumentInput:
+    """A .ann file's entities and quotes; what Newsmark cannot hold is refused or dropped.
+
+    Read: T lines (entities; fragments in any order), Quote events with Speaker/Cue, the
+    Kind attribute and AnnotatorNotes on them, and attribution events (PolNeAR's
+    Content/Source/Cue) as quotes. Refused unless `options.drop_unsupported`, then
+    counted by kind: relations, other events and their roles, other attributes and
+    notes, normalizations, equivalences, discontinuous or overlapping entities,
+    multi-word types, a Speaker or Cue outside a quote.
+    """
+    options = options if options is not None else ReadOptions()
+    so = _parse_lines(body, text, ann)
+    problems = _Problems()
+    quotes, used = _quotes(so, text, ann, problems)
+    spans = _spans(so, used, text, problems, options)
+    for tid, bound in so.bounds.items():  # a Quote region in no event: a quote on its own
+        if bound.kind == QUOTE_TYPE and tid not in used:
+            quotes.append((bound.line, quote_dict(_merge(text, bound.pieces))))
+    for rid, (kind, _, no) in so.relations.items():
+        problems.add(
+            no,
+            f"brat relation {kind}",
+            f"cannot import this R annotation ({rid}: "
+            f"relation {kind!r}; Newsmark's only relations are a quote's)",
+        )
+    for nid, (_, no) in so.norms.items():
+        problems.add(no, "brat normalization", f"cannot import this N annotation ({nid})")
+    for _, no in so.equivalences:
+        problems.add(no, "brat equivalence", "cannot import this * annotation (equivalence)")
+    problems.settle(ann, options)
+    unique: list[dict[str, Any]] = []
+    for _, quote in sorted(quotes, key=lambda q: q[0]):
+        if quote in unique:
+            options.collapse("identical duplicate quote")
+        else:
+            unique.append(quote)
+    return record_to_input(
+        {
+            "text": text,
+            "meta": {"source": str(ann.with_suffix(".txt"))},
+            "spans": spans,
+            "quotes": unique,
+        },
+        ann,
+        None,
+    )
 
 
 def _merge(text: str, pieces: list[Range]) -> list[Range]:
@@ -250,53 +395,181 @@ def _merge(text: str, pieces: list[Range]) -> list[Range]:
     return merged
 
 
-def _to_input(
-    bounds: dict[str, tuple[str, list[Range], int]],
-    events: dict[str, tuple[str, dict[str, str], int]],
-    kinds: dict[str, str],
-    notes: dict[str, str],
-    text: str,
-    ann: Path,
-) -> DocumentInput:
+def _quotes(
+    so: _Standoff, text: str, ann: Path, problems: _Problems
+) -> tuple[list[tuple[int, dict[str, Any]]], set[str]]:
+    """(line, quote record) of each Quote or attribution event, and the T ids they use up.
+
+    A speaker that is an entity (a PERSON region) stays an entity; regions of the quote
+    types (Quote, Speaker, Cue; an attribution's Content, Source, Cue, trigger) are used up.
+    """
     used: set[str] = set()
-    quotes = []
-    for eid, (trigger, args, no) in events.items():
-        for role, ref in args.items():
-            want = {"Quote": QUOTE_TYPE, "Cue": CUE_TYPE}.get(role)
-            if ref not in bounds or (want and bounds[ref][0] != want):
-                fail(ann, no, f"{eid}: {role} {ref} is not a {want or 'text-bound'} annotation")
-            used.add(ref)
-        speaker = args.get("Speaker")
-        sp = _merge(text, bounds[speaker][1]) if speaker else None
-        cue = _merge(text, bounds[args["Cue"]][1]) if "Cue" in args else None
-        quotes.append(
-            quote_dict(
-                _merge(text, bounds[trigger][1]),
-                kind=kinds.get(eid),
-                speaker=(sp[0][0], sp[-1][1]) if sp else None,
-                speaker_label=(
-                    bounds[speaker][0] if speaker and bounds[speaker][0] != SPEAKER_TYPE else None
-                ),
-                cue=(cue[0][0], cue[-1][1]) if cue else None,
-                entity=notes.get(eid),
+    quotes: list[tuple[int, dict[str, Any]]] = []
+    events: dict[str, tuple[int, dict[str, Any]]] = {}
+    for eid, ev in so.events.items():
+        if ev.kind == QUOTE_TYPE:
+            if so.bounds[ev.trigger].kind != QUOTE_TYPE:
+                fail(ann, ev.line, f"{eid}: Quote {ev.trigger} is not a {QUOTE_TYPE} annotation")
+            roles = _QUOTE_ROLES
+        elif ev.kind in ATTRIBUTION_TYPES:
+            roles = _ATTRIBUTION_ROLES
+        else:
+            problems.add(
+                ev.line,
+                f"brat event {ev.kind}",
+                f"{eid}: event type {ev.kind!r} is "
+                f"not {QUOTE_TYPE} (nor {' or '.join(ATTRIBUTION_TYPES)})",
             )
-        )
-    for ref in (*kinds, *notes):
-        if ref not in events:
-            fail(ann, None, f"attribute or note on {ref}, which is not a Quote event")
-    spans = []
-    for tid, (kind, pieces, no) in bounds.items():
-        if kind in (QUOTE_TYPE, SPEAKER_TYPE, CUE_TYPE):
-            if tid not in used:
-                fail(ann, no, f"{tid}: a {kind} outside any Quote event")
             continue
-        merged = _merge(text, pieces)
-        if len(merged) > 1:
-            fail(ann, no, f"{tid}: a discontinuous entity cannot be imported")
-        spans.append({"start": merged[0][0], "end": merged[0][1], "label": kind})
-    return record_to_input(
-        {"text": text, "meta": {"source": str(ann.with_suffix(".txt"))}, "spans": spans,
-         "quotes": quotes},
-        ann,
-        None,
-    )  # fmt: skip
+        args: dict[str, str] = {}
+        for role, ref in ev.args:
+            if role not in roles or role in args or not ref.startswith("T"):
+                problems.add(
+                    ev.line,
+                    f"brat {ev.kind} argument {role}",
+                    f"{eid}: argument {role!r} is not {' or '.join(roles)}, or repeated",
+                )
+                continue
+            if ev.kind == QUOTE_TYPE and role == "Cue" and so.bounds[ref].kind != CUE_TYPE:
+                fail(ann, ev.line, f"{eid}: Cue {ref} is not a {CUE_TYPE} annotation")
+            args[role] = ref
+        quote = _quote(eid, ev, args, so, text, problems)
+        if quote is None:
+            continue
+        used.add(ev.trigger)
+        used.update(ref for ref in args.values() if so.bounds[ref].kind in _ROLE_TYPES)
+        events[eid] = (ev.line, quote)
+        quotes.append((ev.line, quote))
+    _quote_attributes(so, events, problems)
+    return quotes, used
+
+
+def _quote(
+    eid: str,
+    ev: _Event,
+    args: dict[str, str],
+    so: _Standoff,
+    text: str,
+    problems: _Problems,
+) -> dict[str, Any] | None:
+    if ev.kind == QUOTE_TYPE:
+        parts = _merge(text, so.bounds[ev.trigger].pieces)
+        speaker_role = "Speaker"
+    elif "Content" in args:
+        parts = _merge(text, so.bounds[args["Content"]].pieces)
+        speaker_role = "Source"
+        trigger = so.bounds[ev.trigger].pieces
+        if "Cue" not in args:
+            args["Cue"] = ev.trigger  # the attribution's cue is its trigger
+        elif so.bounds[args["Cue"]].pieces != trigger:
+            problems.add(
+                ev.line,
+                "brat event trigger apart from its Cue",
+                f"{eid}: trigger {ev.trigger} is not where its Cue is",
+            )
+    else:
+        problems.add(
+            ev.line,
+            f"brat {ev.kind} event without Content",
+            f"{eid}: an attribution without Content is no quote",
+        )
+        return None
+    ranges: dict[str, Range | None] = {}
+    for role in (speaker_role, "Cue"):
+        ref = args.get(role)
+        merged = _merge(text, so.bounds[ref].pieces) if ref else None
+        if merged and len(merged) > 1:
+            problems.add(
+                ev.line,
+                f"discontinuous brat {role}",
+                f"{eid}: {role} {ref} is "
+                "discontinuous; a quote's speaker and cue are one range each",
+            )
+            merged = None
+        ranges[role] = merged[0] if merged else None
+    speaker = args.get(speaker_role)
+    label = so.bounds[speaker].kind if speaker else None
+    return quote_dict(
+        parts,
+        speaker=ranges[speaker_role],
+        speaker_label=label if label not in _ROLE_TYPES else None,
+        cue=ranges["Cue"],
+    )
+
+
+def _quote_attributes(
+    so: _Standoff, events: dict[str, tuple[int, dict[str, Any]]], problems: _Problems
+) -> None:
+    """Kind attributes and AnnotatorNotes (the speaker's name) of quote events."""
+    kinds: set[str] = set()
+    for aid, name, ref, value, no in so.attributes:
+        if name == KIND_ATTR and ref in events and value in _KINDS and ref not in kinds:
+            events[ref][1]["kind"] = value
+            kinds.add(ref)
+        else:
+            problems.add(
+                no,
+                f"brat attribute {name}",
+                f"{aid}: attribute {name} {value or ''}"
+                f" is not a Kind ({'|'.join(_KINDS)}) of a quote event",
+            )
+    named: set[str] = set()
+    for kind, ref, note, no in so.notes:
+        if kind == NOTE_TYPE and ref in events and ref not in named:
+            events[ref][1]["entity"] = note.strip() or None
+            named.add(ref)
+        else:
+            problems.add(
+                no,
+                "brat note",
+                f"note {kind} on {ref}: Newsmark keeps only "
+                f"{NOTE_TYPE} on a quote event (the speaker's name)",
+            )
+
+
+def _spans(
+    so: _Standoff, used: set[str], text: str, problems: _Problems, options: ReadOptions
+) -> list[dict[str, Any]]:
+    """The entity spans: T lines no quote used, without duplicates and overlaps."""
+    found: list[tuple[int, int, str, str, int]] = []  # start, end, label, id, line
+    for tid, bound in so.bounds.items():
+        if tid in used or bound.kind == QUOTE_TYPE:
+            continue
+        if bound.kind in (SPEAKER_TYPE, CUE_TYPE):
+            problems.add(
+                bound.line,
+                f"brat {bound.kind} outside a Quote event",
+                f"{tid}: a {bound.kind} outside any Quote event",
+            )
+        elif " " in bound.kind:
+            problems.add(
+                bound.line,
+                "brat entity with a multi-word type",
+                f"{tid}: type {bound.kind!r} has spaces, which a label cannot",
+            )
+        elif len(merged := _merge(text, bound.pieces)) > 1:
+            problems.add(
+                bound.line,
+                "discontinuous brat entity",
+                f"{tid}: a discontinuous entity cannot be imported",
+            )
+        else:
+            found.append((*merged[0], bound.kind, tid, bound.line))
+    found.sort(key=lambda f: (f[0], -f[1], f[4]))
+    unique: dict[tuple[int, int, str], tuple[int, int, str, str, int]] = {}
+    for item in found:
+        if item[:3] in unique:
+            options.collapse(DUPLICATE_SPAN)
+        else:
+            unique[item[:3]] = item
+    kept, dropped = keep_first(unique.values(), lambda f: (f[0], f[1]))
+    for start, end, label, tid, line in dropped:
+        other = next(k for k in kept if k[0] < end and start < k[1])
+        problems.add(
+            line,
+            "overlapping brat entity",
+            f"{tid} {label} {start}..{end} overlaps "
+            f"{other[3]} {other[2]} {other[0]}..{other[1]}; Newsmark's entities "
+            "may not overlap",
+        )
+    return [{"start": s, "end": e, "label": label} for s, e, label, _, _ in kept]

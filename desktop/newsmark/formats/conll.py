@@ -1,4 +1,4 @@
-"""CoNLL-2003-style NER: one `token TAG` line (IOB2) per token, -DOCSTART- between documents."""
+"""CoNLL-2003-style NER (`token TAG` per line, -DOCSTART- between documents) and spaCy's .iob."""
 
 from __future__ import annotations
 
@@ -77,16 +77,27 @@ def write_conll(
     return count
 
 
+# A sentence break in the word list: blank line (token-per-line) or end of line (iob).
+_BREAK = "\n"
+
+
 def _flush(words: list[tuple[str, str, int]], path: Path) -> DocumentInput | None:
-    """Text (tokens joined by spaces, sentences by newlines) and entities of one document."""
-    if not words:
+    """Text (tokens joined by spaces, sentences by newlines), its tokens and entities.
+
+    The words are the document's tokens exactly as the file splits them (`l'alliance`
+    stays one token), so an export back to CoNLL writes the same lines. An I- tag after a
+    sentence break continues the entity before it: the writer breaks the lines of an
+    entity that spans a line break so.
+    """
+    if not any(word != _BREAK for word, _, _ in words):
         return None
     pieces: list[str] = []
     spans: list[dict[str, Any]] = []
+    tokens: list[dict[str, int]] = []
     pos = 0
     current: dict[str, Any] | None = None
     for word, tag, _ in words:
-        if word == "\n":
+        if word == _BREAK:
             if pieces and pieces[-1] == " ":
                 pieces[-1] = "\n"
             elif pieces:
@@ -96,6 +107,7 @@ def _flush(words: list[tuple[str, str, int]], path: Path) -> DocumentInput | Non
         start = pos
         pieces.extend((word, " "))
         pos += len(word) + 1
+        tokens.append({"start": start, "end": start + len(word)})
         prefix, _, label = tag.partition("-")
         if tag == "O":
             current = None
@@ -105,7 +117,8 @@ def _flush(words: list[tuple[str, str, int]], path: Path) -> DocumentInput | Non
             current = {"start": start, "end": start + len(word), "label": label}
             spans.append(current)
     text = "".join(pieces).rstrip()
-    return record_to_input({"text": text, "spans": spans}, path, words[0][2])
+    first = next(no for word, _, no in words if word != _BREAK)
+    return record_to_input({"text": text, "spans": spans, "tokens": tokens}, path, first)
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
@@ -123,30 +136,74 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
             yield no, line.removeprefix("\ufeff") if no == 1 else line
 
 
+def _columns(line: str) -> list[str]:
+    """A line's columns: split on tabs when it has any, else on whitespace."""
+    # str.split would cut a word with a no-break space (`18\u00a0h`) in a tab-separated file.
+    if "\t" in line:
+        return [c for c in (c.strip() for c in line.split("\t")) if c]
+    return line.split()
+
+
+def _check_tag(path: Path, no: int, tag: str) -> str:
+    prefix, dash, label = tag.partition("-")
+    if tag != "O" and not (prefix in ("B", "I") and dash and label):
+        fail(path, no, f"tag {tag!r} is not O, B-TYPE or I-TYPE")
+    return tag
+
+
+def is_iob_line(cols: list[str]) -> bool:
+    """spaCy's sentence-per-line `iob` layout: every column is word|TAG or word|POS|TAG.
+
+    A token-per-line file cannot look like this: its last column is a bare tag.
+    """
+    return all(len(c.split("|")) in (2, 3) and _is_tag(c.rsplit("|", 1)[1]) for c in cols)
+
+
+def _is_tag(tag: str) -> bool:
+    return tag == "O" or (tag[:2] in ("B-", "I-") and len(tag) > 2)
+
+
+def _iob_words(path: Path, no: int, cols: list[str]) -> Iterator[tuple[str, str, int]]:
+    """The words of one sentence line of spaCy's iob layout (`spacy convert -c iob`)."""
+    for col in cols:
+        fields = col.split("|")
+        if len(fields) not in (2, 3) or not all(fields):
+            fail(path, no, f"token {col[:40]!r} is not word|TAG or word|POS|TAG")
+        yield fields[0], _check_tag(path, no, fields[-1]), no
+
+
 def read_conll(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentInput]:
-    """One DocumentInput per -DOCSTART- block (the whole file when there is none)."""
+    """One DocumentInput per -DOCSTART- block (the whole file when there is none).
+
+    Two layouts, told apart by the first line with words: CoNLL-2003's token per line
+    (`token [columns] TAG`, blank line between sentences) and spaCy's sentence per line
+    (`word|TAG` or `word|POS|TAG` separated by spaces, as `spacy convert -c iob` reads).
+    """
     words: list[tuple[str, str, int]] = []
     seen = False
+    iob: bool | None = None
     for no, line in _lines(path):
-        cols = line.split()
+        cols = _columns(line)
         if not cols:
-            if words and words[-1][0] != "\n":
-                words.append(("\n", "O", no))
+            if not iob and words and words[-1][0] != _BREAK:
+                words.append((_BREAK, "O", no))
             continue
-        if cols[0] == "-DOCSTART-":
+        if cols[0].split("|", 1)[0] == "-DOCSTART-":
             doc = _flush(words, path)
             if doc is not None:
                 seen = True
                 yield doc
             words = []
             continue
+        if iob is None:
+            iob = is_iob_line(line.split())
+        if iob:
+            words.extend(_iob_words(path, no, line.split()))
+            words.append((_BREAK, "O", no))
+            continue
         if len(cols) < 2:
             fail(path, no, f"expected `token TAG`, got {line.strip()[:40]!r}")
-        tag = cols[-1]
-        prefix, dash, label = tag.partition("-")
-        if tag != "O" and not (prefix in ("B", "I") and dash and label):
-            fail(path, no, f"tag {tag!r} is not O, B-TYPE or I-TYPE")
-        words.append((cols[0], tag, no))
+        words.append((cols[0], _check_tag(path, no, cols[-1]), no))
     doc = _flush(words, path)
     if doc is not None:
         yield doc

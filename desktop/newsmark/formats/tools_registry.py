@@ -49,7 +49,8 @@ TOOL_FORMATS = (
     ),
     Format(
         "conll", (".conll", ".iob"),
-        "CoNLL-2003-style `token TAG` lines, IOB2 tags, -DOCSTART- -X- O O between documents",
+        "CoNLL-2003-style `token TAG` lines, IOB2 tags, -DOCSTART- -X- O O between documents"
+        " (reads spaCy's sentence-per-line `word|POS|TAG` .iob too)",
         "entities only (quotes are dropped and counted in the export report)",
         read=conll.read_conll, write=conll.write_conll,
     ),

@@ -21,7 +21,7 @@ from newsmark.domain.offsets import Alignment
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.reading import ReadOptions
 from newsmark.domain.spans import Origin
-from newsmark.domain.spans import Span as DomainSpan
+from newsmark.nlp.docbin_spans import FileGroups, check_groups, doc_spans, doc_tokens
 from newsmark.nlp.model import blank_english
 from newsmark.nlp.quotes import SPANS_KEY, USER_DATA_KEY
 
@@ -85,7 +85,7 @@ def _char_span(
     snapped = None
     if mode is not Alignment.STRICT:
         snapped = doc.char_span(start, end, label=label, alignment_mode=mode.value)
-        if snapped is not None and not len(snapped):
+        if snapped is not None and not snapped.text.strip():  # a lone "\n" token is no entity
             snapped = None
     if snapped is None:
         action = "refused (strict)" if mode is Alignment.STRICT else "dropped: no token left"
@@ -226,7 +226,11 @@ def write_docbin(
 
 
 def read_docbin(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentInput]:
-    """Documents of a .spacy file with entities and quotes (origin import)."""
+    """Documents of a .spacy file with their tokens, spans and quotes (origin import).
+
+    The whole file is read before the first document is given: overlapping spans are
+    refused (or counted) with figures for the whole file.
+    """
     try:
         data = Path(path).read_bytes()
         docs = list(DocBin(store_user_data=True).from_bytes(data).get_docs(blank_english().vocab))
@@ -236,15 +240,22 @@ def read_docbin(path: Path, options: ReadOptions | None = None) -> Iterator[Docu
         raise InputError(path, None, f"not a spaCy DocBin ({type(exc).__name__})") from exc
     if not docs:
         raise InputError(path, None, "no documents in this DocBin")
+    options = options if options is not None else ReadOptions()
+    groups = FileGroups()
+    items = []
     for n, doc in enumerate(docs, 1):
         try:
-            item = doc_input(doc)
+            items.append(doc_input(doc, options, groups, n))
         except InputError as exc:
             raise InputError(path, None, f"document {n}: {exc.reason}") from exc
         except Exception as exc:  # a DocBin that decodes can still hold inconsistent docs
             reason = f"document {n} is not a valid spaCy Doc ({type(exc).__name__})"
             raise InputError(path, None, reason) from exc
-        yield item
+    try:
+        check_groups(options, groups)  # overlaps are refused for the whole file at once
+    except InputError as exc:
+        raise InputError(path, None, exc.reason) from exc
+    yield from items
 
 
 def _pair(value: Any, what: str, length: int) -> tuple[int, int] | None:
@@ -256,11 +267,22 @@ def _pair(value: Any, what: str, length: int) -> tuple[int, int] | None:
     return int(value[0]), int(value[1])
 
 
-def doc_input(doc: Doc) -> DocumentInput:
+def doc_input(
+    doc: Doc,
+    options: ReadOptions | None = None,
+    groups: FileGroups | None = None,
+    number: int = 1,
+) -> DocumentInput:
+    """One Doc with its own tokens, its spans (see nlp.docbin_spans) and its quotes."""
     text = doc.text
     if not text.strip():
         raise InputError(None, None, "empty text")
-    spans = tuple(DomainSpan(e.start_char, e.end_char, e.label_, Origin.IMPORT) for e in doc.ents)
+    options = options if options is not None else ReadOptions()
+    spans = doc_spans(doc, number, options, groups if groups is not None else FileGroups())
+    try:
+        tokens = doc_tokens(doc)
+    except ValueError as exc:
+        raise InputError(None, None, f"tokens: {exc}") from exc
     group = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
     plain = doc.user_data.get(USER_DATA_KEY)
     if plain is not None and (not isinstance(plain, list | tuple) or len(plain) != len(group)):
@@ -292,6 +314,7 @@ def doc_input(doc: Doc) -> DocumentInput:
         quotes=tuple(quotes),
         annotator=extra.get("annotator"),
         status=extra.get("status"),
+        tokens=tokens,
     )
 
 

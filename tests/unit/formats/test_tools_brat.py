@@ -10,6 +10,7 @@ from tools_support import make_record
 
 from newsmark.domain.errors import InputError
 from newsmark.domain.quotes import Quote, QuoteKind
+from newsmark.domain.reading import ReadOptions
 from newsmark.domain.spans import Origin, Span
 from newsmark.formats import detect_format
 from newsmark.formats.brat import read_brat, write_brat
@@ -129,3 +130,139 @@ def test_missing_text_file(tmp_path: Path) -> None:
     ann.write_text("", encoding="utf-8")
     with pytest.raises(InputError, match=r"no text file lonely\.txt"):
         list(read_brat(ann))
+
+
+def with_lines(tmp_path: Path, *lines: str) -> Path:
+    """The sample collection's call.ann with `lines` appended (line 8 on)."""
+    shutil.copy(DATA / "call.txt", tmp_path / "call.txt")
+    ann = tmp_path / "call.ann"
+    extra = "".join(f"{line}\n" for line in lines)
+    ann.write_text((DATA / "call.ann").read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return ann
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("R1\tKnows Arg1:T1 Arg2:T3", "brat relation Knows"),
+        ("E2\tMeeting:T1", "brat event Meeting"),
+        ("E2\tMERGE-ORG:T1 Org1:T1", "brat event MERGE-ORG"),
+        ("A2\tNegated E1", "brat attribute Negated"),
+        ("A2\tbool flag 0 T1", "brat attribute bool flag 0"),
+        ("A2\tKind T1 direct", "brat attribute Kind"),
+        ("#2\tAnnotatorNotes T1\tnote", "brat note"),
+        ("#2\tComment E1\tnote", "brat note"),
+        ("N1\tReference T1 Wikidata:Q567\tPutin", "brat normalization"),
+        ("*\tAlias T1 T3", "brat equivalence"),
+        ("T9\tORG 0 4;15 19\t“A,” “B.”", "discontinuous brat entity"),
+        ("T9\ttest label 0 22 27\tPutin", "brat entity with a multi-word type"),
+        ("T9\tGPE 23 27\tutin", "overlapping brat entity"),
+        ("T9\tCue 5 8\tshe", "brat Cue outside a Quote event"),
+    ],
+)
+def test_what_newsmark_cannot_hold_is_refused_or_dropped(
+    tmp_path: Path, line: str, kind: str
+) -> None:
+    ann = with_lines(tmp_path, line)
+    with pytest.raises(InputError) as info:
+        list(read_brat(ann))
+    assert (info.value.path, info.value.line) == (str(ann), 8)
+    assert info.value.reason.endswith(
+        "; --drop-unsupported imports the rest and counts what it drops"
+    )
+    options = ReadOptions(drop_unsupported=True)
+    (doc,) = read_brat(ann, options)
+    assert options.dropped == {kind: 1}
+    # The rest is all there: the entity and the quote with its speaker, cue, kind, name.
+    assert doc.spans == (Span(22, 27, "PERSON", Origin.IMPORT),)
+    (quote,) = doc.quotes
+    assert (quote.parts, quote.speaker, quote.cue) == (((0, 4), (15, 19)), (5, 8), (9, 13))
+    assert (quote.kind, quote.entity) == (QuoteKind.DIRECT, "Angela Merkel")
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("R1\tKnows Arg1:T1 Arg2:T9", "R1: Arg2 T9 is not an annotation of this file"),
+        ("E2\tMeeting:T9", "E2: trigger T9 is not a text-bound annotation"),
+        ("A2\tNegated E7", "A2: Negated E7 is not an annotation of this file"),
+        ("T9\tORG 15 19;0 5\t“A,”  “B.”", "does not match"),
+        ("T9\tORG 0 4;2 6\t“A,” ,” s", "T9: fragments overlap"),
+    ],
+)
+def test_broken_lines_are_refused_even_when_dropping(
+    tmp_path: Path, line: str, reason: str
+) -> None:
+    ann = with_lines(tmp_path, line)
+    with pytest.raises(InputError) as info:
+        list(read_brat(ann, ReadOptions(drop_unsupported=True)))
+    assert (info.value.line, reason in info.value.reason) == (8, True)
+
+
+def test_fragments_out_of_order_are_sorted(tmp_path: Path) -> None:
+    # PolNeAR writes `T2 Content 106 118;53 93`: the text field follows the listed order.
+    ann = with_lines(tmp_path, "T9\tORG 22 27;15 19\tPutin “B.”")
+    (doc,) = read_brat(ann, ReadOptions(drop_unsupported=True))
+    # A discontinuous entity: dropped, but the line was read (not refused as malformed).
+    assert doc.spans == (Span(22, 27, "PERSON", Origin.IMPORT),)
+
+
+def test_attribution_events_are_quotes(tmp_path: Path) -> None:
+    text = "Putin said: No.\nIt will, he said, rain.\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    ann = tmp_path / "a.ann"
+    ann.write_text(
+        "T1\tSource 0 5\tPutin\n"
+        "T2\tCue 6 10\tsaid\n"
+        "T3\tContent 12 15\tNo.\n"
+        "T4\tAttribution 6 10\tsaid\n"
+        "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n"
+        "T5\tContent 34 39;16 23\train. It will\n"
+        "T6\tCue 28 32\tsaid\n"
+        "T7\tAttribution-no-source 28 32\tsaid\n"
+        "E2\tAttribution-no-source:T7 Content:T5 Cue:T6\n"
+        "T8\tPERSON 0 5\tPutin\n",
+        encoding="utf-8",
+    )
+    (doc,) = read_brat(ann)
+    assert doc.spans == (Span(0, 5, "PERSON", Origin.IMPORT),)
+    first, second = sorted(doc.quotes, key=lambda q: q.start)
+    assert (first.parts, first.speaker, first.cue) == (((12, 15),), (0, 5), (6, 10))
+    assert (second.parts, second.speaker, second.cue) == (((16, 23), (34, 39)), None, (28, 32))
+    assert first.speaker_label is None and first.kind is QuoteKind.INDIRECT
+
+
+def test_a_quote_region_in_no_event_is_a_quote(tmp_path: Path) -> None:
+    (tmp_path / "q.txt").write_text("“Yes,” she said.", encoding="utf-8")
+    (tmp_path / "q.ann").write_text("T1\tQuote 0 6\t“Yes,”\n", encoding="utf-8")
+    (doc,) = read_brat(tmp_path / "q.ann")
+    (quote,) = doc.quotes
+    assert (quote.parts, quote.speaker, quote.kind) == (((0, 6),), None, QuoteKind.DIRECT)
+
+
+def test_a_quote_argument_of_another_role_is_refused_or_dropped(tmp_path: Path) -> None:
+    ann = tmp_path / "call.ann"
+    shutil.copy(DATA / "call.txt", tmp_path / "call.txt")
+    body = (DATA / "call.ann").read_text(encoding="utf-8")
+    ann.write_text(body.replace("Cue:T4\n", "Cue:T4 Theme:T1\n"), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        list(read_brat(ann))
+    assert info.value.line == 5 and "'Theme' is not Speaker or Cue" in info.value.reason
+    options = ReadOptions(drop_unsupported=True)
+    (doc,) = read_brat(ann, options)
+    assert options.dropped == {"brat Quote argument Theme": 1}
+    assert [(q.speaker, q.cue) for q in doc.quotes] == [((5, 8), (9, 13))]
+
+
+def test_an_entity_as_source_stays_an_entity(tmp_path: Path) -> None:
+    (tmp_path / "s.txt").write_text("Putin said: No.", encoding="utf-8")
+    ann = tmp_path / "s.ann"
+    ann.write_text(
+        "T1\tPERSON 0 5\tPutin\nT2\tCue 6 10\tsaid\nT3\tContent 12 15\tNo.\n"
+        "E1\tAttribution:T2 Content:T3 Source:T1\n",
+        encoding="utf-8",
+    )
+    (doc,) = read_brat(ann)
+    assert doc.spans == (Span(0, 5, "PERSON", Origin.IMPORT),)
+    (quote,) = doc.quotes
+    assert (quote.speaker, quote.speaker_label, quote.cue) == ((0, 5), "PERSON", (6, 10))

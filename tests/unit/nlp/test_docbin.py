@@ -15,6 +15,7 @@ from newsmark.domain.entities import Entity
 from newsmark.domain.errors import InputError
 from newsmark.domain.offsets import Alignment
 from newsmark.domain.quotes import Quote, QuoteKind
+from newsmark.domain.reading import ReadOptions
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
 from newsmark.formats.newsmark_jsonl import export_record
@@ -142,3 +143,121 @@ def test_spacy_trains_on_an_exported_split(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert (tmp_path / "model" / "model-last" / "meta.json").exists()
+
+
+# --- DocBins other tools write: their tokens and span groups -------------------------------
+
+
+def foreign(tmp_path: Path, docs: list) -> Path:
+    path = tmp_path / "foreign.spacy"
+    DocBin(docs=docs, store_user_data=True).to_disk(path)
+    return path
+
+
+def make_doc(words: list[str], spaces: list[bool] | None = None):
+    from spacy.tokens import Doc
+
+    return Doc(blank_english().vocab, words=words, spaces=spaces)
+
+
+def spans_of(doc, start: int, end: int, label: str):
+    from spacy.tokens import Span as SpacySpan
+
+    return SpacySpan(doc, start, end, label=label)
+
+
+def test_the_docs_own_tokens_are_kept(tmp_path: Path) -> None:
+    doc = make_doc(
+        ["Trata-se", "de", "l'alliance", "\n", "18h26", "."],
+        [True, True, False, False, False, False],
+    )
+    (item,) = read_docbin(foreign(tmp_path, [doc]))
+    assert item.text == "Trata-se de l'alliance\n18h26."
+    assert item.tokens == tuple((t.idx, t.idx + len(t.text), bool(t.whitespace_)) for t in doc)
+
+
+def group_doc():
+    """ "Angela Merkel met Emmanuel Macron in Paris ." with ents, sc and incorrect_spans."""
+    doc = make_doc(["Angela", "Merkel", "met", "Emmanuel", "Macron", "in", "Paris", "."])
+    doc.ents = [spans_of(doc, 0, 2, "PERSON"), spans_of(doc, 6, 7, "GPE")]
+    doc.spans["sc"] = [
+        spans_of(doc, 0, 2, "PERSON"),  # identical to an entity: collapses
+        spans_of(doc, 1, 2, "SURNAME"),  # inside an entity: overlaps
+        spans_of(doc, 3, 5, "PERSON"),
+        spans_of(doc, 3, 4, "FIRST"),  # nested in the span before it
+        spans_of(doc, 4, 5, "SURNAME"),  # nested too
+    ]
+    doc.spans["incorrect_spans"] = [spans_of(doc, 2, 3, "ORG")]
+    return doc
+
+
+def keys(item) -> list[tuple[int, int, str]]:
+    return sorted((s.start, s.end, s.label) for s in item.spans)
+
+
+def test_overlapping_groups_are_refused_naming_groups_and_options(tmp_path: Path) -> None:
+    path = foreign(tmp_path, [group_doc()])
+    with pytest.raises(InputError) as info:
+        list(read_docbin(path))
+    assert info.value.path == str(path)
+    reason = info.value.reason
+    assert "doc.spans['sc'] has 5 spans and 3 of them overlap an earlier one" in reason
+    assert "doc.spans['incorrect_spans'] has 1 spans marked as not entities" in reason
+    assert "--span-group NAME (this file has: ents, sc, incorrect_spans)" in reason
+    assert "--drop-unsupported" in reason
+
+
+def test_dropping_keeps_the_first_of_each_overlapping_run(tmp_path: Path) -> None:
+    options = ReadOptions(drop_unsupported=True)
+    (item,) = read_docbin(foreign(tmp_path, [group_doc()]), options)
+    # Merkel 0..13, Emmanuel Macron 18..33, Paris 37..42.
+    assert keys(item) == [(0, 13, "PERSON"), (18, 33, "PERSON"), (37, 42, "GPE")]
+    assert options.dropped == {
+        "overlapping span (group sc)": 3,
+        "span marked as not an entity (group incorrect_spans)": 1,
+    }
+    assert options.collapsed == {"identical duplicate span": 1}
+
+
+def test_chosen_groups_only_and_in_their_order(tmp_path: Path) -> None:
+    path = foreign(tmp_path, [group_doc()])
+    options = ReadOptions(span_groups=("incorrect_spans", "ents"))
+    (item,) = read_docbin(path, options)
+    assert keys(item) == [(0, 13, "PERSON"), (14, 17, "ORG"), (37, 42, "GPE")]
+    assert options.dropped == {"span of group sc (not chosen)": 5}
+    # sc first: its spans win the overlaps against doc.ents when dropping.
+    options = ReadOptions(drop_unsupported=True, span_groups=("sc", "ents"))
+    (item,) = read_docbin(path, options)
+    assert keys(item) == [(0, 13, "PERSON"), (18, 33, "PERSON"), (37, 42, "GPE")]
+    assert options.dropped == {
+        "overlapping span (group sc)": 3,
+        "span of group incorrect_spans (not chosen)": 1,
+    }
+
+
+def test_unknown_group_name_is_refused(tmp_path: Path) -> None:
+    path = foreign(tmp_path, [group_doc()])
+    with pytest.raises(InputError) as info:
+        list(read_docbin(path, ReadOptions(span_groups=("ents", "spans"))))
+    assert info.value.reason == (
+        "no span group 'spans' in this file (it has: ents, sc, incorrect_spans)"
+    )
+
+
+def test_whitespace_span_is_refused_or_dropped(tmp_path: Path) -> None:
+    doc = make_doc(["Hi", "\n", "Bob"], [False, False, False])
+    doc.spans["sc"] = [spans_of(doc, 1, 2, "X"), spans_of(doc, 2, 3, "PERSON")]
+    path = foreign(tmp_path, [doc])
+    with pytest.raises(InputError, match=r"document 1: doc.spans\['sc'\] has an empty or "):
+        list(read_docbin(path))
+    options = ReadOptions(drop_unsupported=True)
+    (item,) = read_docbin(path, options)
+    assert keys(item) == [(3, 6, "PERSON")]
+    assert options.dropped == {"empty or whitespace span (group sc)": 1}
+
+
+def test_a_group_named_twice_is_read_once(tmp_path: Path) -> None:
+    options = ReadOptions(span_groups=("ents", "ents"))
+    (item,) = read_docbin(foreign(tmp_path, [group_doc()]), options)
+    assert keys(item) == [(0, 13, "PERSON"), (37, 42, "GPE")]
+    assert not options.collapsed
