@@ -241,6 +241,7 @@ def test_zero_bytes_free_gives_one_line_and_leaves_nothing_behind(tmp_path: Path
                     fh.write(b"\0" * 4096)
             except OSError:
                 pass
+
         def files() -> list[str]:
             # SQLite's own -wal/-shm and the lock file belong to an open database.
             own = ("newsmark.sqlite3-wal", "newsmark.sqlite3-shm", "newsmark.sqlite3.lock")

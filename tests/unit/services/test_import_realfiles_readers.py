@@ -7,7 +7,6 @@ spaCy's own DocBin) or from the realfiles README, never from Newsmark's own outp
 from __future__ import annotations
 
 import itertools
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,18 +17,7 @@ from newsmark.domain.reading import ReadOptions
 from newsmark.services.exporting import export
 from newsmark.services.importing import ImportReport, LabelOptions, import_paths
 from newsmark.services.workspace import Workspace, open_workspace
-
-ROOT = Path(__file__).resolve().parents[3]
-REALFILES = Path(os.environ.get("NEWSMARK_REALFILES_DIR", ROOT.parent / "shared" / "realfiles"))
-
-
-def realfile(name: str) -> Path:
-    path = REALFILES / name
-    if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{path} is missing (set NEWSMARK_REALFILES_DIR)")
-        pytest.skip(f"real files not here: {path} (set NEWSMARK_REALFILES_DIR)")
-    return path
+from shared_data import realfile
 
 
 @pytest.fixture
