@@ -39,7 +39,7 @@ TOOL_FORMATS = (
     Format(
         doccano.FLAT, (".jsonl",),
         "doccano JSONL (relation) with no overlapping spans, for doccano's default project",
-        "as doccano, less the entities inside quotes and speakers (listed in the report)",
+        "as doccano, less spans that would overlap (mostly entities in quotes), each reported",
         write=doccano.write_doccano_flat,
     ),
     Format(
