@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -185,21 +186,27 @@ def write_doccano_flat(
 
 
 class _Occupied:
-    """The ranges already written for one document, to find what a new one overlaps."""
+    """The ranges already written for one document (disjoint), to find what a new one hits."""
 
     def __init__(self, text: str, doc: str) -> None:
         self.text = text
         self.doc = doc
+        self.starts: list[int] = []
         self.ranges: list[tuple[int, int, str]] = []
 
     def clash(self, start: int, end: int) -> str | None:
-        for s, e, label in self.ranges:
+        # Taken ranges never overlap, so only the last one starting at or before `start`
+        # and the first one after it can overlap [start, end).
+        i = bisect.bisect_right(self.starts, start)
+        for s, e, label in self.ranges[max(i - 1, 0) : i + 1]:
             if start < e and s < end:
                 return f"{label} {s}..{e}"
         return None
 
     def take(self, start: int, end: int, label: str) -> None:
-        self.ranges.append((start, end, label))
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ranges.insert(i, (start, end, label))
 
     def left_out(self, what: str, start: int, end: int, other: str) -> str:
         shown = show(self.text[start:end])
