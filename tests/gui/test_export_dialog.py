@@ -149,6 +149,30 @@ def test_conll_from_the_dialog_matches_the_cli_and_shows_the_notes(qtbot, annota
     shot_with_dialog(win, dialog, tmp_path / "shots" / "window_with_export_dialog.png")
 
 
+def test_doccano_formats_name_the_project_setting_they_need(qtbot, annotated, tmp_path):
+    win, _, data = annotated
+    dialog = win.preferences.show_export()
+    assert not dialog.tool_note.isVisible()  # newsmark JSONL needs no other tool
+    choose(dialog.format, "doccano")
+    assert dialog.tool_note.isVisible()
+    note = dialog.tool_note.text()
+    assert '"Allow overlapping spans" on' in note and "doccano-flat" in note
+    assert '"Count grapheme clusters as one character" off' in note
+    save_shot(dialog, tmp_path / "shots" / "export_dialog_doccano.png")
+    run_dialog(qtbot, dialog, tmp_path / "gui.jsonl")
+    expected = cli_export(data, tmp_path / "cli.jsonl", "--format", "doccano")
+    assert (tmp_path / "gui.jsonl").read_text(encoding="utf-8") == expected
+    choose(dialog.format, "doccano-flat")
+    assert '"Allow overlapping spans" may stay off' in dialog.tool_note.text()
+    run_dialog(qtbot, dialog, tmp_path / "flat.jsonl")
+    expected = cli_export(data, tmp_path / "cli_flat.jsonl", "--format", "doccano-flat")
+    assert (tmp_path / "flat.jsonl").read_text(encoding="utf-8") == expected
+    # The quote holds no entity here, so nothing is left out; the setting is repeated.
+    assert "may stay off" in dialog.details.toPlainText()
+    choose(dialog.format, "conll")
+    assert not dialog.tool_note.isVisible()
+
+
 def test_spacy_split_writes_a_folder_like_the_cli(qtbot, annotated, tmp_path):
     win, _, data = annotated
     dialog = win.preferences.show_export()

@@ -37,6 +37,9 @@ _KINDS = tuple(k.value for k in QuoteKind)
 # annotation is cut into fragments around them so no .ann line is broken.
 _BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 _TYPE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
+# What annotation.conf can declare: brat renames other characters to _ (projectconfig.py
+# normalize_to_storage_form), and then the .ann type would not be a declared one.
+_CONF_TYPE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]*")
 _SLUG = re.compile(r"[^a-z0-9]+")
 _ID = r"[TEARMN#*]\d*"
 # A type may have spaces (`T12\ttest label 0 378 386`): the offsets are the last pairs.
@@ -79,8 +82,13 @@ class _Ann:
         return f"{prefix}{self.counts[prefix]}"
 
     def textbound(self, kind: str, ranges: Iterable[Range]) -> str:
-        if not _TYPE.fullmatch(kind):
-            raise InputError(None, None, f"label {kind!r} cannot be a brat type name")
+        if not _CONF_TYPE.fullmatch(kind):
+            raise InputError(
+                None,
+                None,
+                f"label {kind!r} cannot be a brat type name (annotation.conf allows "
+                "letters, digits, _ and -)",
+            )
         pieces = [p for s, e in ranges for p in fragments(self.text, s, e)]
         tid = self.next_id("T")
         offsets = ";".join(f"{s} {e}" for s, e in pieces)
@@ -97,8 +105,13 @@ def ann_lines(record: Mapping[str, Any]) -> tuple[list[str], set[str]]:
     for start, end, label in record_entities(record):
         at[(start, end)] = ann.textbound(label, [(start, end)])
     cues: dict[Range, str] = {}
+    # Quotes with the same parts (other speakers) share one trigger, as brat prefers
+    # (verify_annotations.py verify_triggers warns about duplicate triggers).
+    triggers: dict[tuple[Range, ...], str] = {}
     for q in record_quotes(record):
-        trigger = ann.textbound(QUOTE_TYPE, q.parts)
+        if q.parts not in triggers:
+            triggers[q.parts] = ann.textbound(QUOTE_TYPE, q.parts)
+        trigger = triggers[q.parts]
         args = [f"{QUOTE_TYPE}:{trigger}"]
         if q.speaker is not None:
             if q.speaker not in at:
@@ -118,11 +131,25 @@ def ann_lines(record: Mapping[str, Any]) -> tuple[list[str], set[str]]:
 
 
 def annotation_conf(types: Iterable[str]) -> str:
-    """brat's configuration for the exported types: entities, the Quote event, Kind."""
+    """brat's configuration for the exported types: entities, the Quote event, Kind.
+
+    `<OVERLAP>` rules (in [relations], brat's projectconfig.py overlap_types) declare
+    what Newsmark's data does, so brat's validation (tools.conf `validate:all`,
+    verify_annotations.py verify_entity_overlap) reports only real problems: speakers
+    and cues are a layer of their own that may contain, lie inside, equal or cross
+    entities and each other; entities never overlap each other. Quote triggers are event
+    triggers, which brat's overlap check does not look at.
+    """
     entities = sorted(set(types) | {SPEAKER_TYPE, CUE_TYPE})
     speakers = "|".join(t for t in entities if t != CUE_TYPE)
+    roles = f"{SPEAKER_TYPE}|{CUE_TYPE}"
+    overlap = "<OVL-TYPE>:contain|equal|cross"
     return (
-        "[entities]\n" + "".join(f"{t}\n" for t in entities) + "\n[relations]\n\n"
+        "[entities]\n" + "".join(f"{t}\n" for t in entities) + "\n[relations]\n"
+        "# Speakers and cues may overlap entities and each other in any way; two entities\n"
+        "# never overlap (entities behave as NER in Newsmark).\n"
+        f"<OVERLAP>\tArg1:<ENTITY>, Arg2:{roles}, {overlap}\n"
+        f"<OVERLAP>\tArg1:{roles}, Arg2:<ENTITY>, {overlap}\n\n"
         f"[events]\n{QUOTE_TYPE}\tSpeaker?:{speakers}, Cue?:{CUE_TYPE}\n\n"
         f"[attributes]\n{KIND_ATTR}\tArg:{QUOTE_TYPE}, Value:{'|'.join(_KINDS)}\n"
     )

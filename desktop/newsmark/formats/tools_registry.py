@@ -31,9 +31,16 @@ TOOL_FORMATS = (
     ),
     Format(
         "doccano", (".jsonl",),
-        "doccano JSONL (relation): entities with ids and offsets, relations from_id/to_id/type",
-        "entities; quote parts, speakers and cues as QUOTE/SPEAKER/CUE entities + relations",
+        "doccano JSONL (relation), UTF-16 offsets; the project must allow overlapping spans",
+        "everything quotes have: QUOTE/SPEAKER/CUE entities + relations, kind and name "
+        'under "newsmark"',
         read=doccano.read_doccano, write=doccano.write_doccano, sniff=doccano.sniff_doccano,
+    ),
+    Format(
+        doccano.FLAT, (".jsonl",),
+        "doccano JSONL (relation) with no overlapping spans, for doccano's default project",
+        "as doccano, less spans that would overlap (mostly entities in quotes), each reported",
+        write=doccano.write_doccano_flat,
     ),
     Format(
         "labelstudio", (".json",),
@@ -64,6 +71,13 @@ TOKEN_WRITERS: dict[str, Callable[..., int]] = {
 }
 
 
+# Writers that add lines to the report (what they left out, what the target tool needs).
+REPORTING_WRITERS: dict[str, Callable[..., int]] = {
+    "doccano": doccano.write_doccano,
+    doccano.FLAT: doccano.write_doccano_flat,
+}
+
+
 def stream_writer(name: str, report: AlignmentReport) -> Writer:
     """The registered stream writer of `name`, bound to `report` (and its alignment mode).
 
@@ -73,6 +87,8 @@ def stream_writer(name: str, report: AlignmentReport) -> Writer:
     fmt = get_format(name)
     if fmt.name in TOKEN_WRITERS:
         return functools.partial(TOKEN_WRITERS[fmt.name], alignment=report.mode, report=report)
+    if fmt.name in REPORTING_WRITERS:
+        return functools.partial(REPORTING_WRITERS[fmt.name], report=report)
     if fmt.write is None:
         raise ValueError(f"format {fmt.name!r} has no stream writer")
     return fmt.write

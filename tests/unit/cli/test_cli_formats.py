@@ -172,3 +172,26 @@ def test_map_and_add_labels(
     assert [s["label"] for s in record["spans"]] == ["PERSON", "PARLIAMENT"]
     code, _, err = run(capsys, "import", str(src), "--map-labels", "nonsense")
     assert code == 2 and "OLD=NEW" in err
+
+
+def test_doccano_exports_say_which_project_setting_they_need(
+    capsys: pytest.CaptureFixture[str], annotated: Path
+) -> None:
+    out = annotated / "d.jsonl"
+    code, _, err = run(capsys, "export", "--format", "doccano", "-o", str(out))
+    assert code == 0, err
+    assert 'newsmark: note: doccano needs a Sequence Labeling project with "Use relation' in err
+    assert '"Allow overlapping spans" on' in err and "doccano-flat" in err
+    flat = annotated / "flat.jsonl"
+    code, _, err = run(capsys, "export", "--format", "doccano-flat", "-o", str(flat))
+    assert code == 0, err
+    assert '"Allow overlapping spans" may stay off' in err
+    # The quote's speaker "Scholz" is an entity: it stays, as the speaker's span.
+    assert "left out" not in err
+    # Both read back as doccano files, with the quote's kind.
+    other = annotated / "other"
+    code, _, err = run(capsys, "--data-dir", str(other), "import", str(flat))
+    assert code == 0, err
+    code, text, _ = run(capsys, "--data-dir", str(other), "export", "--status", "any")
+    (record,) = [json.loads(line) for line in text.splitlines()]
+    assert [q["kind"] for q in record["quotes"]] == ["direct"]

@@ -46,7 +46,11 @@ def test_writer_output_folder(tmp_path: Path) -> None:
         "#1\tAnnotatorNotes E1\tAngela Merkel\n"
     )
     assert (dest / "annotation.conf").read_text(encoding="utf-8") == (
-        "[entities]\nCue\nPERSON\nSpeaker\n\n[relations]\n\n"
+        "[entities]\nCue\nPERSON\nSpeaker\n\n[relations]\n"
+        "# Speakers and cues may overlap entities and each other in any way; two entities\n"
+        "# never overlap (entities behave as NER in Newsmark).\n"
+        "<OVERLAP>\tArg1:<ENTITY>, Arg2:Speaker|Cue, <OVL-TYPE>:contain|equal|cross\n"
+        "<OVERLAP>\tArg1:Speaker|Cue, Arg2:<ENTITY>, <OVL-TYPE>:contain|equal|cross\n\n"
         "[events]\nQuote\tSpeaker?:PERSON|Speaker, Cue?:Cue\n\n"
         "[attributes]\nKind\tArg:Quote, Value:direct|indirect|mixed\n"
     )

@@ -87,12 +87,12 @@ def _one(docs: Iterator[DocumentInput]) -> DocumentInput:
 
 @PROFILE
 @given(record=records())
-def test_doccano_keeps_entities_quote_parts_speakers_cues(tmp_path: Path, record: dict) -> None:
+def test_doccano_keeps_everything_quotes_have(tmp_path: Path, record: dict) -> None:
     doc = _one(doccano.read_doccano(_stream(tmp_path, "d.jsonl", doccano.write_doccano, record)))
     assert doc.text == record["text"]
     assert _spans(doc) == _want_spans(record)
-    got = _quotes(doc, kind=False, entity=False, label=True)
-    assert got == _want_quotes(record, kind=False, entity=False)
+    got = _quotes(doc, kind=True, entity=True, label=True)
+    assert got == _want_quotes(record, kind=True, entity=True)
 
 
 @PROFILE

@@ -142,12 +142,14 @@ def test_doccano_exports_import_every_span(
 ) -> None:
     path = realfile(name)
     records = lines(path)
-    spans = [(r["text"], s[0], s[1], s[2]) for r in records for s in r.get("label") or ()] + [
+    raw = [(r["text"], s[0], s[1], s[2]) for r in records for s in r.get("label") or ()] + [
         (r["text"], e["start_offset"], e["end_offset"], e["label"])
         for r in records
         for e in r.get("entities") or ()
     ]
-    assert len(spans) == n_spans
+    assert len(raw) == n_spans
+    # doccano counts UTF-16 code units (its editor is JavaScript): in code points.
+    spans = [(t, _code_points(t, s), _code_points(t, e), label) for t, s, e, label in raw]
     report = run_import(ws, path, add=tuple({s[3] for s in spans}))
     assert not report.refused
     assert (len(report.added), report.spans) == (n_docs, n_spans)
@@ -157,6 +159,24 @@ def test_doccano_exports_import_every_span(
         for s in r["spans"]
     ]
     assert sorted(back) == sorted(spans)
+
+
+def _code_points(text: str, unit: int) -> int:
+    return len(text.encode("utf-16-le")[: 2 * unit].decode("utf-16-le"))
+
+
+def test_doccano_offsets_are_utf16_in_a_real_export(ws: Workspace, tmp_path: Path) -> None:
+    # "Good selection of beers 🍻🍻. ... the Mexican lager": BEER 104..117 in the file.
+    path = realfile("doccano/brewer-reviews-label.jsonl")
+    report = run_import(ws, path, add=tuple({s[2] for r in lines(path) for s in r["label"]}))
+    assert not report.refused
+    found = {
+        r["text"][s["start"] : s["end"]]
+        for r in exported(ws, tmp_path, "newsmark")
+        if "🍻" in r["text"]
+        for s in r["spans"]
+    }
+    assert {"Mexican lager", "large area", "cans to go", "food"} <= found
 
 
 def test_doccano_file_whose_offsets_miss_its_text_is_refused(ws: Workspace) -> None:

@@ -52,6 +52,14 @@ def writes_folder(fmt: str, split: bool) -> bool:
     return fmt in FOLDER_WRITERS or (fmt == "spacy" and split)
 
 
+def tool_note(fmt: str) -> str:
+    """What the target tool's project needs for this format (doccano's settings), or ""."""
+    from newsmark.formats.doccano import PROJECT_SETTINGS
+
+    text = PROJECT_SETTINGS.get(fmt, "")
+    return f"{text}." if text else ""
+
+
 def token_based(fmt: str) -> bool:
     from newsmark.formats.tools_registry import TOKEN_WRITERS
 
@@ -134,6 +142,11 @@ class ExportDialog(QDialog):
         dest_label.setBuddy(self.destination)
         form.addRow(dest_label, dest_row)
 
+        # Shown for formats whose target tool needs a project setting (doccano).
+        self.tool_note = QLabel("", self)
+        self.tool_note.setObjectName("tool_note")
+        self.tool_note.setWordWrap(True)
+
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
@@ -155,6 +168,7 @@ class ExportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.tool_note)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
         layout.addWidget(self.details, 1)
@@ -201,6 +215,9 @@ class ExportDialog(QDialog):
         self.alignment.setEnabled(token_based(fmt))
         self.split.setEnabled(fmt == "spacy")
         self.split_ratio.setEnabled(fmt == "spacy" and self.split.isChecked())
+        note = tool_note(fmt)
+        self.tool_note.setText(note)
+        self.tool_note.setVisible(bool(note))
         folder = writes_folder(fmt, self.split.isChecked())
         self.destination.setPlaceholderText("Choose a folder…" if folder else "Choose a file…")
         idle = self.task is None
