@@ -10,7 +10,7 @@ to show that Label Studio does not read that unit. With Debian's chromium and
 chromium-driver and `pip install selenium` in that venv, Label Studio's editor is driven
 too (labelstudio_editor.py): what it highlights, and the offsets of regions selected in
 it. Skipped under CI (CI has no Label Studio) and when the venv is missing. Run:
-`pytest tests/interop -m slow -s`.
+`pytest tests/external -m slow -s`.
 """
 
 from __future__ import annotations
