@@ -59,6 +59,15 @@ def snapshot_facts(path: Path, set_id: int) -> tuple[int, int, int]:
     try:
         assert [r[0] for r in con.execute("PRAGMA integrity_check")] == ["ok"]
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    finally:
+        con.close()
+    return set_facts(path, set_id)
+
+
+def set_facts(path: Path, set_id: int) -> tuple[int, int, int]:
+    """(version, log rows, spans) of the set in a database file."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
         (version,) = con.execute("SELECT version FROM annotation_sets WHERE id = ?", (set_id,))
         (logged,) = con.execute("SELECT count(*) FROM edit_log WHERE set_id = ?", (set_id,))
         (spans,) = con.execute("SELECT count(*) FROM spans WHERE set_id = ?", (set_id,))
@@ -189,15 +198,4 @@ def test_restore_repairs_a_corrupt_database_and_keeps_the_damaged_file(
     assert moved[0].read_bytes() == damaged  # kept as it was, never deleted
     assert str(moved[0]) in done.stdout and str(good) in done.stdout
     assert newsmark(data, "db", "check").stdout.strip() == "integrity: ok"
-    assert snapshot_facts(good, set_id) == _facts(db_path, set_id)
-
-
-def _facts(path: Path, set_id: int) -> tuple[int, int, int]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        (version,) = con.execute("SELECT version FROM annotation_sets WHERE id = ?", (set_id,))
-        (logged,) = con.execute("SELECT count(*) FROM edit_log WHERE set_id = ?", (set_id,))
-        (spans,) = con.execute("SELECT count(*) FROM spans WHERE set_id = ?", (set_id,))
-        return version[0], logged[0], spans[0]
-    finally:
-        con.close()
+    assert snapshot_facts(good, set_id) == set_facts(db_path, set_id)

@@ -66,6 +66,20 @@ def tmpfs(where: Path, size: str) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(where)], check=False)
 
 
+def fill(disk: Path, leave: int = 0) -> Path:
+    """Fill the file system with one file, then free `leave` bytes of it; the file."""
+    filler = disk / "filler"
+    with filler.open("wb", buffering=0) as fh:
+        try:
+            while True:
+                fh.write(b"\0" * 4096)
+        except OSError:
+            pass  # full
+    if leave:
+        os.truncate(filler, filler.stat().st_size - leave)
+    return filler
+
+
 def test_disk_full_during_import_is_refused_and_nothing_is_half_written(tmp_path: Path) -> None:
     with tmpfs(tmp_path / "disk", "2m") as disk:
         data = disk / "data"
@@ -75,14 +89,7 @@ def test_disk_full_during_import_is_refused_and_nothing_is_half_written(tmp_path
         db_path = data / "newsmark.sqlite3"
         before = content_digest(db_path)
         # Leave a few kilobytes free, then import an article far larger than that.
-        filler = disk / "filler"
-        with filler.open("wb", buffering=0) as fh:
-            try:
-                while True:
-                    fh.write(b"\0" * 4096)
-            except OSError:
-                pass
-        os.truncate(filler, filler.stat().st_size - 16384)
+        filler = fill(disk, leave=16384)
         big = tmp_path / "big.txt"
         big.write_text(ARTICLE * 4000, encoding="utf-8")
         done = newsmark(data, "import", str(big))
@@ -234,13 +241,7 @@ def test_zero_bytes_free_gives_one_line_and_leaves_nothing_behind(tmp_path: Path
         small = tmp_path / "small.txt"
         small.write_text(ARTICLE, encoding="utf-8")
         assert newsmark(data, "import", str(small)).returncode == 0
-        filler = disk / "filler"
-        with filler.open("wb", buffering=0) as fh:
-            try:
-                while True:
-                    fh.write(b"\0" * 4096)
-            except OSError:
-                pass
+        fill(disk)
 
         def files() -> list[str]:
             # SQLite's own -wal/-shm and the lock file belong to an open database.

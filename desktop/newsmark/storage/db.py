@@ -89,14 +89,6 @@ class Database:
                 f"{path} is a SQLite database but not a Newsmark one "
                 f"(tables: {', '.join(info.tables[:5])}); choose another file"
             )
-        if not readonly:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StorageError(
-                    f"cannot create the folder {path.parent}: {exc.strerror or exc}; "
-                    "choose another data directory"
-                ) from exc
         db = cls(
             path,
             readonly=readonly,
