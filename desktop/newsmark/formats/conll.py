@@ -15,6 +15,7 @@ from newsmark.formats.tools import (
     doc_label,
     fail,
     record_entities,
+    record_tokens,
 )
 
 # spaCy's `convert` splits documents at exactly this line (CoNLL-2003 itself wrote
@@ -37,8 +38,8 @@ def conll_lines(record: Mapping[str, Any], report: AlignmentReport) -> Iterator[
     yield DOCSTART
     yield ""
     open_line = False
-    for token, tag in zip(record["tokens"], tags, strict=True):
-        word = text[token["start"] : token["end"]]
+    for token, tag in zip(record_tokens(record), tags, strict=True):
+        word = text[token.start : token.end]
         if word.isspace():
             # Whitespace tokens carry no tag; a line break in one ends a "sentence".
             if open_line and ("\n" in word or "\r" in word):

@@ -10,6 +10,7 @@ from typing import IO, Any
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.offsets import Alignment
 from newsmark.formats.jsonl import record_to_input
+from newsmark.formats.newsmark_jsonl import encode_record
 from newsmark.formats.tools import (
     CUE_LABEL,
     CUE_REL,
@@ -26,8 +27,6 @@ from newsmark.formats.tools import (
     record_quotes,
     show,
 )
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def prodigy_task(record: Mapping[str, Any], report: AlignmentReport) -> dict[str, Any]:
@@ -123,7 +122,7 @@ def write_prodigy(
     report = report or AlignmentReport(alignment)
     count = 0
     for record in records:
-        stream.write(_ENCODER.encode(prodigy_task(record, report)))
+        stream.write(encode_record(prodigy_task(record, report)))
         stream.write("\n")
         count += 1
     report.check("prodigy")

@@ -308,7 +308,8 @@ class ExportDialog(QDialog):
         self.progress.setValue(1)
         self.report = report
         self.message.setText(report.summary()[0].upper() + report.summary()[1:] + ".")
-        lines = [f"Note: {note}" for note in report.notes]
+        lines = [report.hint[0].upper() + report.hint[1:] + "."] if report.hint else []
+        lines += [f"Note: {note}" for note in report.notes]
         if report.misaligned:
             lines.append(f"{len(report.misaligned)} span(s) not aligned to tokens:")
             lines += [f"  {item}" for item in report.misaligned[:200]]
