@@ -181,16 +181,17 @@ def export(
         if target.write is None:
             raise InputError(None, None, f"format {fmt!r} cannot be exported")
         writer = stream_writer(name, align)
-        if name == "newsmark":
 
-            def writer(_: Any, stream: IO[str]) -> int:
+        def write(stream: IO[str]) -> int:
+            if name == "newsmark":
                 return write_lines(lines(), stream)
+            return writer(records(), stream)
 
         if dest is None:
-            writer(records(), stdout or sys.stdout)
+            write(stdout or sys.stdout)
         else:
             with atomic_writer(dest, force=force) as stream:
-                writer(records(), stream)
+                write(stream)
         report.misaligned += [describe_misaligned(item) for item in off_tokens]
     if not report.records:
         report.hint = empty_hint(repo.set_counts(), status, annotator)
