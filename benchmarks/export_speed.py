@@ -6,7 +6,7 @@ writing them to a file the same way. Each is timed `--repeat` times, alternating
 the best time counts (timeit's rule: on a shared machine the slower runs measure the
 neighbours).
 
-    python benchmarks/export_speed.py [--docs 2000] [--repeat 3]
+    python benchmarks/export_speed.py [--docs 2000] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def inputs(texts: Sequence[str], spans: Sequence[Span], start: int) -> list[Docu
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
     texts = corpus(400 * args.docs)[: args.docs]

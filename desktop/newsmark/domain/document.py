@@ -28,12 +28,13 @@ class PackedTokens(Sequence[Token]):
     (`starts`, `ends`, `spaces`); a Token is made only when one is asked for.
     """
 
-    __slots__ = ("flat",)
+    __slots__ = ("_columns", "flat")
 
     def __init__(self, flat: list[int]) -> None:
         if len(flat) % 3:
             raise ValueError(f"packed tokens need 3 numbers per token, got {len(flat)}")
         self.flat = flat
+        self._columns: tuple[list[int], list[int], list[int]] | None = None
 
     @classmethod
     def from_json(cls, packed: str | None) -> PackedTokens:
@@ -50,18 +51,25 @@ class PackedTokens(Sequence[Token]):
             flat.extend((t.start, t.end, int(t.ws)))
         return cls(flat)
 
+    def _split(self) -> tuple[list[int], list[int], list[int]]:
+        # Sliced once: export reads each column several times. Do not mutate them.
+        if self._columns is None:
+            f = self.flat
+            self._columns = (f[0::3], f[1::3], f[2::3])
+        return self._columns
+
     @property
     def starts(self) -> list[int]:
-        return self.flat[0::3]
+        return self._split()[0]
 
     @property
     def ends(self) -> list[int]:
-        return self.flat[1::3]
+        return self._split()[1]
 
     @property
     def spaces(self) -> list[int]:
         """1 where the token is followed by a space, else 0."""
-        return self.flat[2::3]
+        return self._split()[2]
 
     def __len__(self) -> int:
         return len(self.flat) // 3

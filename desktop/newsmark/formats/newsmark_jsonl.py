@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import operator
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from json.encoder import encode_basestring
+from operator import itemgetter
 from typing import IO, Any, overload
 
 from newsmark.domain.annotations import AnnotationSet, ExportSet, is_blank
@@ -95,7 +95,11 @@ class RecordTokens(Sequence[dict[str, Any]]):
             ws = list(map(_WS_JSON.__getitem__, spaces))
         except KeyError:  # not 0/1: let the json module say what it says
             return _LINE_ENCODER.encode(list(self))
-        texts = map(encode_basestring, map(self.text.__getitem__, map(slice, starts, ends)))
+        if n > 1:  # every slice in one C call
+            pieces = itemgetter(*map(slice, starts, ends))(self.text)
+        else:  # (itemgetter of one slice gives the str itself, not a tuple)
+            pieces = (self.text[starts[0] : ends[0]],)
+        texts = map(encode_basestring, pieces)
         if n > _TEMPLATE_CACHED:  # a huge document: ids as values, nothing kept
             values: list[object] = [None] * (5 * n)
             values[0::5] = texts
@@ -151,7 +155,7 @@ def task_hash(text: str, annotations: Mapping[str, Any]) -> int:
     return hash32(text.encode("utf-8") + b"\x00" + payload.encode("utf-8"))
 
 
-_SPAN_ORDER = operator.itemgetter(0, 1, 2)  # SpanFields by (start, end, label)
+_SPAN_ORDER = itemgetter(0, 1, 2)  # SpanFields by (start, end, label)
 
 
 def blank_span_error(

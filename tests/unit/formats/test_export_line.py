@@ -148,10 +148,11 @@ def test_export_refuses_an_entity_of_whitespace_or_punctuation(piece: str) -> No
         export_line(ExportSet.of(doc, aset, {}))
 
 
-@pytest.mark.parametrize("words", [1, 8191, 8193, 20000])
-def test_long_documents_too(words: int) -> None:
+@pytest.mark.parametrize("words", [1, 2, 8191, 8193, 20000])
+def test_one_token_and_long_documents_too(words: int) -> None:
     # Up to 8192 tokens the template is kept between records; beyond, made per document.
     text = " ".join(f'w"{i}\\' if i % 7 else f"{i}\n" for i in range(words))
+    text = "Putin" if words == 1 else text
     tokens = tokenize(text)
     doc = Document(1, text, text_sha256(text), {}, PackedTokens.of(tokens))
     aset = AnnotationSet(1, "ann")
