@@ -108,6 +108,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    from newsmark.formats.newsmark_jsonl import encode_record
     from newsmark.services.preannotation import load_model
     from newsmark.services.predicting import predict_paths
 
@@ -119,7 +120,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
             refused += 1
             print(f"newsmark: refused {item}", file=sys.stderr)
             continue
-        out.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+        out.write(encode_record(item) + "\n")
     out.flush()
     return 2 if refused else 0
 
@@ -149,6 +150,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"newsmark: warning: and {len(report.misaligned) - 50} more", file=sys.stderr)
     for note in report.notes:
         print(f"newsmark: note: {note}", file=sys.stderr)
+    if report.hint:
+        print(f"newsmark: {report.hint}", file=sys.stderr)
     print(report.summary(), file=sys.stderr if dest is None else sys.stdout)
     return 0
 
@@ -183,12 +186,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_formats(args: argparse.Namespace) -> int:
-    from newsmark.services.catalog import formats
+    from newsmark.services.catalog import formats, modes
 
+    # "write stream": to stdout or -o FILE; "write file": -o FILE only; "write folder": -o DIR.
     for fmt in formats():
-        modes = ("read" if fmt.read else "") + ("/write" if fmt.write else "")
         exts = " ".join(fmt.extensions) or "-"
-        print(f"{fmt.name:<12} {modes.strip('/'):<10} {exts:<16} {fmt.keeps}")
+        print(f"{fmt.name:<12} {modes(fmt):<20} {exts:<16} {fmt.keeps}")
     return 0
 
 

@@ -121,6 +121,11 @@ def test_ctrl_e_opens_the_dialog_and_its_file_matches_the_cli(qtbot, annotated, 
     assert dialog.report.records == 0
     other = cli_export(data, tmp_path / "cli_other.jsonl", "--annotator", "someone-else")
     assert (tmp_path / "gui.jsonl").read_text(encoding="utf-8") == other == ""
+    # And says why, as the CLI does on stderr.
+    assert dialog.details.toPlainText().startswith(
+        "Nothing to export with status accepted by annotator someone-else: someone-else has "
+        "no annotation sets; sets by annotator: ann1 1."
+    )
 
 
 def test_conll_from_the_dialog_matches_the_cli_and_shows_the_notes(qtbot, annotated, tmp_path):
@@ -217,10 +222,10 @@ class SlowRepo:
         self.started = threading.Event()
         self.release = threading.Event()
 
-    def iter_export(self, **kwargs):
+    def iter_export_sets(self, **kwargs):
         self.started.set()
         self.release.wait(10)
-        yield from self.repo.iter_export(**kwargs)
+        yield from self.repo.iter_export_sets(**kwargs)
 
 
 def test_cancel_stops_the_export_and_writes_nothing(qtbot, annotated, tmp_path):

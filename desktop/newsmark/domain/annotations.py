@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from newsmark.domain.document import Document
+from newsmark.domain.entities import Entity
 from newsmark.domain.errors import AnnotationError
 from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote
-from newsmark.domain.spans import Span
+from newsmark.domain.spans import Origin, Span, SpanFields, span_fields
 from newsmark.domain.status import Status
 
 
@@ -26,10 +29,34 @@ def check_range(text_len: int, start: int, end: int, what: str = "span") -> None
         raise AnnotationError(None, None, f"{what} {start}..{end} is empty or reversed")
 
 
+# Unicode categories of characters no entity consists of: punctuation, separators
+# (spaces), controls and format characters (zero-width spaces, joiners).
+_BLANK_CATEGORIES = frozenset(
+    ("Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Zs", "Zl", "Zp", "Cc", "Cf")
+)
+
+
+def is_blank(piece: str) -> bool:
+    """Is `piece` only whitespace and punctuation (no letter, digit or symbol)?
+
+    spaCy's `debug data` calls entities on whitespace invalid, and a PERSON '―' is no
+    name either: such spans are refused wherever they enter.
+    """
+    if piece[:1].isalnum() or piece[-1:].isalnum():
+        return False  # the usual case, without a look at every character
+    return all(c.isspace() or unicodedata.category(c) in _BLANK_CATEGORIES for c in piece)
+
+
+def blank_reason(start: int, end: int, piece: str) -> str:
+    what = "whitespace" if not piece.strip() else "whitespace or punctuation"
+    return f"span {start}..{end} {piece!r} covers only {what}"
+
+
 def validate_span(text: str, span: Span, labels: LabelSet | None) -> None:
     check_range(len(text), span.start, span.end)
-    if not text[span.start : span.end].strip():
-        raise AnnotationError(None, None, f"span {span.start}..{span.end} covers only whitespace")
+    piece = text[span.start : span.end]
+    if is_blank(piece):
+        raise AnnotationError(None, None, blank_reason(span.start, span.end, piece))
     if labels is not None and span.label not in labels:
         raise AnnotationError(None, None, f"unknown label {span.label!r}")
 
@@ -89,3 +116,44 @@ class AnnotationSet:
 
 def sorted_spans(spans: Iterable[Span]) -> list[Span]:
     return sorted(spans, key=lambda s: (s.start, s.end, s.label))
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSet:
+    """One annotation set with its document, as export reads it in bulk.
+
+    `spans` are field tuples sorted by (start, end, label), not Span objects;
+    `entities` are the corpus entities its spans and quotes refer to.
+    """
+
+    document: Document
+    annotator: str
+    status: Status
+    spans: list[SpanFields]
+    quotes: list[Quote]
+    entities: dict[int, Entity]
+    id: int | None = None
+    version: int = 0
+
+    @classmethod
+    def of(cls, doc: Document, aset: AnnotationSet, entities: dict[int, Entity]) -> ExportSet:
+        fields = sorted(map(span_fields, aset.spans), key=lambda f: (f[0], f[1], f[2]))
+        return cls(
+            doc, aset.annotator, aset.status, fields, list(aset.quotes), entities, aset.id,
+            aset.version,
+        )  # fmt: skip
+
+    def annotation_set(self) -> AnnotationSet:
+        """The set as domain objects (Spans made from the fields)."""
+        origins = {o.value: o for o in Origin}
+        return AnnotationSet(
+            document_id=self.document.id,
+            annotator=self.annotator,
+            status=self.status,
+            spans=[
+                Span(s, e, lab, origins[o], m, i, ent) for s, e, lab, o, m, i, ent in self.spans
+            ],
+            quotes=list(self.quotes),
+            id=self.id,
+            version=self.version,
+        )

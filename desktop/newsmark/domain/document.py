@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 
 class Token(NamedTuple):
@@ -18,6 +19,91 @@ class Token(NamedTuple):
     start: int
     end: int
     ws: bool = True
+
+
+class PackedTokens(Sequence[Token]):
+    """Tokens as the database keeps them: one flat list [start, end, ws, start, end, ws...].
+
+    Export reads thousands of tokens per document and needs only their columns
+    (`starts`, `ends`, `spaces`); a Token is made only when one is asked for.
+    """
+
+    __slots__ = ("_columns", "flat")
+
+    def __init__(self, flat: list[int]) -> None:
+        if len(flat) % 3:
+            raise ValueError(f"packed tokens need 3 numbers per token, got {len(flat)}")
+        self.flat = flat
+        self._columns: tuple[list[int], list[int], list[int]] | None = None
+
+    @classmethod
+    def from_json(cls, packed: str | None) -> PackedTokens:
+        """From the stored JSON text (one json.loads: no object per token but its ints)."""
+        return cls(json.loads(packed or "[]"))
+
+    @classmethod
+    def of(cls, tokens: Sequence[Token]) -> PackedTokens:
+        """`tokens` as PackedTokens (itself when it already is)."""
+        if isinstance(tokens, PackedTokens):
+            return tokens
+        flat: list[int] = []
+        for t in tokens:
+            flat.extend((t.start, t.end, int(t.ws)))
+        return cls(flat)
+
+    def _split(self) -> tuple[list[int], list[int], list[int]]:
+        # Sliced once: export reads each column several times. Do not mutate them.
+        if self._columns is None:
+            f = self.flat
+            self._columns = (f[0::3], f[1::3], f[2::3])
+        return self._columns
+
+    @property
+    def starts(self) -> list[int]:
+        return self._split()[0]
+
+    @property
+    def ends(self) -> list[int]:
+        return self._split()[1]
+
+    @property
+    def spaces(self) -> list[int]:
+        """1 where the token is followed by a space, else 0."""
+        return self._split()[2]
+
+    def __len__(self) -> int:
+        return len(self.flat) // 3
+
+    @overload
+    def __getitem__(self, index: int) -> Token: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Token]: ...
+    def __getitem__(self, index: int | slice) -> Token | list[Token]:
+        if isinstance(index, slice):
+            return list(self)[index]
+        n = len(self)
+        i = index + n if index < 0 else index
+        if not 0 <= i < n:
+            raise IndexError("token index out of range")
+        f = self.flat
+        return Token(f[3 * i], f[3 * i + 1], bool(f[3 * i + 2]))
+
+    def __iter__(self) -> Iterator[Token]:
+        f = self.flat
+        return map(Token._make, zip(f[0::3], f[1::3], map(bool, f[2::3]), strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PackedTokens):
+            return self.flat == other.flat
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"PackedTokens({len(self)} tokens)"
 
 
 def text_sha256(text: str) -> str:
@@ -101,13 +187,17 @@ class DocumentInput:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A stored document. `tokens` come from spaCy's English tokenizer at import."""
+    """A stored document. `tokens` come from spaCy's English tokenizer at import.
+
+    `tokens` is a tuple of Tokens, or PackedTokens where a bulk read (export) left
+    them as stored.
+    """
 
     id: int
     text: str
     sha256: str
     meta: dict[str, Any] = field(default_factory=dict)
-    tokens: tuple[Token, ...] = ()
+    tokens: Sequence[Token] = ()
 
     @property
     def title(self) -> str:

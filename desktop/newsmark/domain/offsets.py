@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from itertools import accumulate
 
-from newsmark.domain.document import Token
+from newsmark.domain.document import PackedTokens, Token
 
 
 class Utf16Map:
@@ -79,8 +79,11 @@ class TokenIndex:
 
     def __init__(self, tokens: Sequence[Token]) -> None:
         self.tokens = tokens
-        self._starts = [t.start for t in tokens]
-        self._ends = [t.end for t in tokens]
+        if isinstance(tokens, PackedTokens):  # export: no Token objects at all
+            self._starts, self._ends = tokens.starts, tokens.ends
+        else:
+            self._starts = [t.start for t in tokens]
+            self._ends = [t.end for t in tokens]
 
     def __len__(self) -> int:
         return len(self.tokens)

@@ -408,6 +408,7 @@ def parse_ann(body: str, text: str, ann: Path, options: ReadOptions | None = Non
         },
         ann,
         None,
+        options,
     )
 
 

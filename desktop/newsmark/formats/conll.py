@@ -16,6 +16,7 @@ from newsmark.formats.tools import (
     doc_label,
     fail,
     record_entities,
+    record_tokens,
 )
 
 # spaCy's `convert` splits documents at exactly this line (CoNLL-2003 itself wrote
@@ -38,8 +39,8 @@ def conll_lines(record: Mapping[str, Any], report: AlignmentReport) -> Iterator[
     yield DOCSTART
     yield ""
     open_line = False
-    for token, tag in zip(record["tokens"], tags, strict=True):
-        word = text[token["start"] : token["end"]]
+    for token, tag in zip(record_tokens(record), tags, strict=True):
+        word = text[token.start : token.end]
         if word.isspace():
             # Whitespace tokens carry no tag; a line break in one ends a "sentence".
             if open_line and ("\n" in word or "\r" in word):
@@ -81,7 +82,9 @@ def write_conll(
 _BREAK = "\n"
 
 
-def _flush(words: list[tuple[str, str, int]], path: Path) -> DocumentInput | None:
+def _flush(
+    words: list[tuple[str, str, int]], path: Path, options: ReadOptions
+) -> DocumentInput | None:
     """Text (tokens joined by spaces, sentences by newlines), its tokens and entities.
 
     The words are the document's tokens exactly as the file splits them (`l'alliance`
@@ -118,7 +121,7 @@ def _flush(words: list[tuple[str, str, int]], path: Path) -> DocumentInput | Non
             spans.append(current)
     text = "".join(pieces).rstrip()
     first = next(no for word, _, no in words if word != _BREAK)
-    return record_to_input({"text": text, "spans": spans, "tokens": tokens}, path, first)
+    return record_to_input({"text": text, "spans": spans, "tokens": tokens}, path, first, options)
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
@@ -180,6 +183,7 @@ def read_conll(path: Path, options: ReadOptions | None = None) -> Iterator[Docum
     (`word|TAG` or `word|POS|TAG` separated by spaces, as `spacy convert -c iob` reads).
     """
     words: list[tuple[str, str, int]] = []
+    options = options if options is not None else ReadOptions()
     seen = False
     iob: bool | None = None
     for no, line in _lines(path):
@@ -189,7 +193,7 @@ def read_conll(path: Path, options: ReadOptions | None = None) -> Iterator[Docum
                 words.append((_BREAK, "O", no))
             continue
         if cols[0].split("|", 1)[0] == "-DOCSTART-":
-            doc = _flush(words, path)
+            doc = _flush(words, path, options)
             if doc is not None:
                 seen = True
                 yield doc
@@ -204,7 +208,7 @@ def read_conll(path: Path, options: ReadOptions | None = None) -> Iterator[Docum
         if len(cols) < 2:
             fail(path, no, f"expected `token TAG`, got {line.strip()[:40]!r}")
         words.append((cols[0], _check_tag(path, no, cols[-1]), no))
-    doc = _flush(words, path)
+    doc = _flush(words, path, options)
     if doc is not None:
         yield doc
     elif not seen:

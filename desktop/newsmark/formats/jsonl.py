@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
+from newsmark.domain.annotations import blank_reason, is_blank
 from newsmark.domain.document import DocumentInput, Token, complete_tokens
 from newsmark.domain.errors import InputError
 from newsmark.domain.quotes import Quote, QuoteKind, guess_kind
@@ -31,6 +32,7 @@ _KINDS = {k.value for k in QuoteKind}
 _LOCAL_META = ("doc_id",)
 BLANK_RECORD = "record with empty or whitespace-only text"
 DUPLICATE_SPAN = "identical duplicate span"
+BLANK_SPAN = "span of only whitespace or punctuation"
 
 
 class BlankRecord(InputError):
@@ -211,7 +213,9 @@ def record_to_input(
     prepared = prepare_text(raw)
     if not prepared.text.strip():
         where.fail('"text" is empty after normalisation')
-    spans = _unique(tuple(_spans(value.get("spans"), raw, prepared.offsets, where)), options)
+    spans = _unique(
+        tuple(_spans(value.get("spans"), raw, prepared.offsets, where, options)), options
+    )
     tokens = _tokens(value.get("tokens"), raw, prepared.text, prepared.offsets, where)
     quotes = tuple(_quotes(value.get("quotes"), raw, prepared.text, prepared.offsets, where))
     annotator = where.string(value.get("_annotator_id"), '"_annotator_id"', optional=True)
@@ -278,7 +282,9 @@ def _list(value: object, key: str, where: _Where) -> list[Any]:
     return value
 
 
-def _spans(value: object, raw: str, offsets: OffsetMap, where: _Where) -> Iterator[Span]:
+def _spans(
+    value: object, raw: str, offsets: OffsetMap, where: _Where, options: ReadOptions
+) -> Iterator[Span]:
     for i, item in enumerate(_list(value, "spans", where)):
         what = f"spans[{i}]"
         if not isinstance(item, dict):
@@ -294,6 +300,13 @@ def _spans(value: object, raw: str, offsets: OffsetMap, where: _Where) -> Iterat
                 f"{what} {start}..{end}: text {_show(quoted)} does not match "
                 f"{_show(raw[start:end])} at those offsets"
             )
+        if is_blank(raw[start:end]):
+            # No entity (spaCy calls whitespace entities invalid; a PERSON '―' is none):
+            # Newsmark stores none, so a file with them imports only if told to drop them.
+            options.unsupported(
+                BLANK_SPAN, f"{what} {blank_reason(start, end, raw[start:end])}", where.fail
+            )
+            continue
         s, e = where.mapped(offsets, start, end, what)
         yield Span(s, e, label, Origin.IMPORT)
 

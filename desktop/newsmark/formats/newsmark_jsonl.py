@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from json.encoder import encode_basestring
-from typing import IO, Any
+from operator import itemgetter
+from typing import IO, Any, overload
 
-from newsmark.domain.annotations import AnnotationSet, sorted_spans
-from newsmark.domain.document import Document
+from newsmark.domain.annotations import AnnotationSet, ExportSet, is_blank
+from newsmark.domain.document import Document, PackedTokens
 from newsmark.domain.entities import Entity
+from newsmark.domain.errors import InputError
 from newsmark.domain.offsets import TokenIndex
 
 SCHEMA_VERSION = 1
@@ -27,15 +31,110 @@ _META_HEAD = ("source", "title", "date", "doc_id")
 _LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-class TokenList(list[dict[str, Any]]):
-    """The token dicts of a record as export_record builds them.
+class RecordTokens(Sequence[dict[str, Any]]):
+    """The `tokens` of an export record: dicts {text, start, end, id, ws} made on demand.
 
-    `write_jsonl` writes a TokenList with one f-string per token, about twice as fast as
-    the json module's encoder (tokens are most of a record), and byte for byte the same
-    output. It relies on the dicts keeping export_record's keys and types.
+    The token columns stay as the database keeps them (PackedTokens) and `to_json`
+    writes all of them at once from bulk slices, with no Python object per token: tokens
+    are most of a record. Not a list, so `json.dumps(record)` refuses it; encode records
+    with `encode_record` (or `plain_record` first).
     """
 
-    __slots__ = ()
+    __slots__ = ("columns", "text")
+
+    def __init__(self, text: str, columns: PackedTokens) -> None:
+        self.text = text
+        self.columns = columns
+
+    def _dict(self, i: int, start: int, end: int, ws: int) -> dict[str, Any]:
+        return {"text": self.text[start:end], "start": start, "end": end, "id": i, "ws": bool(ws)}
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return list(self)[index]
+        n = len(self)
+        i = index + n if index < 0 else index
+        if not 0 <= i < n:
+            raise IndexError("token index out of range")
+        f = self.columns.flat
+        return self._dict(i, f[3 * i], f[3 * i + 1], f[3 * i + 2])
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        c = self.columns
+        return map(self._dict, itertools.count(), c.starts, c.ends, c.spaces)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking, like the list it stands for
+
+    def __repr__(self) -> str:
+        return f"RecordTokens({len(self)} tokens)"
+
+    def to_json(self) -> str:
+        """The same text as json.dumps(list(self)) with compact separators, in bulk.
+
+        Bulk slices and C-level maps, then one %-format of a template that already
+        holds the keys and ids: no Python object per token besides its text.
+        """
+        c = self.columns
+        n = len(c)
+        if not n:
+            return "[]"
+        starts, ends, spaces = c.starts, c.ends, c.spaces
+        try:
+            ws = list(map(_WS_JSON.__getitem__, spaces))
+        except KeyError:  # not 0/1: let the json module say what it says
+            return _LINE_ENCODER.encode(list(self))
+        if n > 1:  # every slice in one C call
+            pieces = itemgetter(*map(slice, starts, ends))(self.text)
+        else:  # (itemgetter of one slice gives the str itself, not a tuple)
+            pieces = (self.text[starts[0] : ends[0]],)
+        texts = map(encode_basestring, pieces)
+        if n > _TEMPLATE_CACHED:  # a huge document: ids as values, nothing kept
+            values: list[object] = [None] * (5 * n)
+            values[0::5] = texts
+            values[1::5] = starts
+            values[2::5] = ends
+            values[3::5] = range(n)
+            values[4::5] = ws
+            return "[" + (_TOKEN * n)[:-1] % tuple(values) + "]"
+        values = [None] * (4 * n)
+        values[0::4] = texts
+        values[1::4] = starts
+        values[2::4] = ends
+        values[3::4] = ws
+        return "[" + _template(n) % tuple(values) + "]"
+
+
+# One token: text, start, end, id, ws (%s of an int is what json writes for it).
+_TOKEN = '{"text":%s,"start":%s,"end":%s,"id":%s,"ws":%s},'
+_WS_JSON = {0: "false", 1: "true"}
+# Templates of up to this many tokens are one string kept between records (~0.5 MB),
+# with the ids written in (two thirds of a news article's numbers are its ids).
+_TEMPLATE_CACHED = 8192
+_template_text = ""
+_template_ends: list[int] = []
+
+
+def _template(n: int) -> str:
+    """The %-format of n tokens with their ids: a prefix of the kept string."""
+    global _template_text
+    if len(_template_ends) < n:
+        size = min(max(n, 2 * len(_template_ends), 1024), _TEMPLATE_CACHED)
+        parts = [_TOKEN.replace('"id":%s', f'"id":{i}') for i in range(size)]
+        _template_text = "".join(parts)
+        _template_ends[:] = itertools.accumulate(map(len, parts))
+    return _template_text[: _template_ends[n - 1] - 1]  # without the last comma
 
 
 def hash32(data: bytes) -> int:
@@ -54,6 +153,21 @@ def task_hash(text: str, annotations: Mapping[str, Any]) -> int:
     """
     payload = _LINE_ENCODER.encode(annotations)
     return hash32(text.encode("utf-8") + b"\x00" + payload.encode("utf-8"))
+
+
+_SPAN_ORDER = itemgetter(0, 1, 2)  # SpanFields by (start, end, label)
+
+
+def blank_span_error(
+    doc_id: int | None, start: int, end: int, label: str, piece: str
+) -> InputError:
+    """Why an export refuses a span of only whitespace or punctuation (spaCy rejects it)."""
+    return InputError(
+        None,
+        None,
+        f"document {doc_id}: span {label} {start}..{end} {piece!r} is only whitespace or "
+        "punctuation; delete it or fix its extent in the window, then export again",
+    )
 
 
 def _span(index: TokenIndex, start: int, end: int, label: str | None) -> dict[str, Any]:
@@ -77,32 +191,101 @@ def export_record(
     `misaligned_spans`). A relation links a quote's speaker (label SPEAKER) or cue
     (label CUE) as `head` to the quote's hull as `child`, each by its last token.
     `entities` lists the corpus entities that spans or quotes refer to and the dict holds.
+    `record["tokens"]` is a RecordTokens: encode records with `encode_record`.
+    A span of only whitespace or punctuation raises InputError naming document and span.
     """
-    text = doc.text
-    index = TokenIndex(doc.tokens)
-    tokens = TokenList(
-        [
-            {"text": text[t.start : t.end], "start": t.start, "end": t.end, "id": i, "ws": t.ws}
-            for i, t in enumerate(doc.tokens)
-        ]
+    return _build(ExportSet.of(doc, aset, entities), None)[0]
+
+
+def set_record(item: ExportSet) -> dict[str, Any]:
+    """`export_record` of a set as export reads it (no Span objects on the way)."""
+    return _build(item, None)[0]
+
+
+def export_line(item: ExportSet, misaligned: list[dict[str, Any]] | None = None) -> str:
+    """`encode_record(set_record(item))`, about twice as fast.
+
+    The annotations are encoded once, for the task hash and the line; the record never
+    leaves this function, so nothing can change it in between. `misaligned` (when
+    given) gets what `misaligned_spans` would say of the record.
+    """
+    record, annotations = _build(item, misaligned)
+    head = {k: record[k] for k in _LINE_HEAD}
+    tail = {k: record[k] for k in _LINE_TAIL}
+    return (
+        _LINE_ENCODER.encode(head)[:-1]
+        + ',"tokens":'
+        + record["tokens"].to_json()
+        + ","
+        + annotations[1:-1]
+        + ","
+        + _LINE_ENCODER.encode(tail)[1:]
     )
+
+
+# The record's keys around "tokens" and the annotations, in the record's order.
+_LINE_HEAD = ("text", "meta", "_input_hash", "_task_hash", "schema_version")
+_LINE_TAIL = ("relations", "answer", "_annotator_id", "status")
+
+
+def _build(item: ExportSet, misaligned: list[dict[str, Any]] | None) -> tuple[dict[str, Any], str]:
+    """The record and the compact JSON of its annotations (what the task hash covers)."""
+    doc = item.document
+    text = doc.text
+    columns = PackedTokens.of(doc.tokens)
+    index = TokenIndex(columns)
+    tokens = RecordTokens(text, columns)
     spans: list[dict[str, Any]] = []
     referenced: set[int] = set()
     label_at: dict[tuple[int, int], str] = {}
-    for s in sorted_spans(aset.spans):
-        span = _span(index, s.start, s.end, s.label)
-        span["origin"] = s.origin.value
-        if s.model is not None:
-            span["model"] = s.model
-        if s.entity_id is not None:
-            span["entity_id"] = s.entity_id
-            referenced.add(s.entity_id)
+    seen: set[tuple[str, int, int]] = set()
+
+    def off_tokens(what: str, start: int, end: int, label: str | None) -> None:
+        if misaligned is not None and (what, start, end) not in seen:
+            seen.add((what, start, end))
+            misaligned.append(
+                {
+                    "doc_id": doc.id,
+                    "what": what,
+                    "start": start,
+                    "end": end,
+                    "label": label,
+                    "text": text[start:end],
+                }
+            )
+
+    # The hot loop of export (dozens of spans per document): token_span inlined.
+    starts, ends = columns.starts, columns.ends
+    n_tokens = len(starts)
+    for start, end, label, origin, model, _, entity_id in sorted(item.spans, key=_SPAN_ORDER):
+        piece = text[start:end]
+        if not (piece[:1].isalnum() or piece[-1:].isalnum()) and is_blank(piece):
+            raise blank_span_error(doc.id, start, end, label, piece)
+        i = bisect_left(starts, start)
+        j = bisect_left(ends, end)
+        aligned = i < n_tokens and j < n_tokens and starts[i] == start and ends[j] == end
+        if not aligned:
+            off_tokens("span", start, end, label)
+        span = {
+            "start": start,
+            "end": end,
+            "token_start": i if aligned else None,
+            "token_end": j if aligned else None,
+            "label": label,
+            "origin": origin,
+        }
+        if model is not None:
+            span["model"] = model
+        if entity_id is not None:
+            span["entity_id"] = entity_id
+            referenced.add(entity_id)
         spans.append(span)
-        label_at.setdefault((s.start, s.end), s.label)
+        if (start, end) not in label_at:
+            label_at[start, end] = label
 
     quotes: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
-    for q in sorted(aset.quotes, key=lambda q: (q.start, q.end, q.parts)):
+    for q in sorted(item.quotes, key=lambda q: (q.start, q.end, q.parts)):
         speaker_label = q.speaker_label or (label_at.get(q.speaker) if q.speaker else None)
         quote: dict[str, Any] = {
             "kind": q.kind.value,
@@ -124,16 +307,22 @@ def export_record(
             referenced.add(q.entity_id)
         quotes.append(quote)
         child = _span(index, q.start, q.end, QUOTE_LABEL)
+        if child["token_start"] is None:
+            off_tokens("quote", q.start, q.end, q.kind.value)
         if q.speaker:
             head = _span(index, *q.speaker, speaker_label or SPEAKER_RELATION)
+            if head["token_start"] is None:
+                off_tokens("speaker", *q.speaker, speaker_label)
             relations.append(_relation(head, child, SPEAKER_RELATION))
         if q.cue:
             head = _span(index, *q.cue, CUE_RELATION)
+            if head["token_start"] is None:
+                off_tokens("cue", *q.cue, None)
             relations.append(_relation(head, child, CUE_RELATION))
 
     linked = [
         {"id": e.id, "name": e.name, "label": e.label, "kb_id": e.kb_id}
-        for e in (entities[i] for i in sorted(referenced) if i in entities)
+        for e in (item.entities[i] for i in sorted(referenced) if i in item.entities)
     ]
     meta: dict[str, Any] = {
         "source": doc.meta.get("source"),
@@ -142,22 +331,23 @@ def export_record(
         "doc_id": doc.id,
     }
     meta.update((k, v) for k, v in doc.meta.items() if k not in _META_HEAD)
-    annotations = {"spans": spans, "quotes": quotes, "entities": linked}
-    return {
+    annotations = _LINE_ENCODER.encode({"spans": spans, "quotes": quotes, "entities": linked})
+    record = {
         "text": text,
         "meta": meta,
         "_input_hash": input_hash(text),
-        "_task_hash": task_hash(text, annotations),
+        "_task_hash": hash32(text.encode("utf-8") + b"\x00" + annotations.encode("utf-8")),
         "schema_version": SCHEMA_VERSION,
         "tokens": tokens,
         "spans": spans,
         "quotes": quotes,
         "entities": linked,
         "relations": relations,
-        "answer": aset.status.answer,
-        "_annotator_id": aset.annotator,
-        "status": aset.status.value,
+        "answer": item.status.answer,
+        "_annotator_id": item.annotator,
+        "status": item.status.value,
     }
+    return record, annotations
 
 
 def _relation(head: dict[str, Any], child: dict[str, Any], label: str) -> dict[str, Any]:
@@ -179,8 +369,12 @@ def misaligned_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     """
     text: str = record["text"]
     doc_id = (record.get("meta") or {}).get("doc_id")
-    starts = {t["start"] for t in record.get("tokens", ())}
-    ends = {t["end"] for t in record.get("tokens", ())}
+    tokens = record.get("tokens", ())
+    if isinstance(tokens, RecordTokens):
+        starts, ends = set(tokens.columns.starts), set(tokens.columns.ends)
+    else:
+        starts = {t["start"] for t in tokens}
+        ends = {t["end"] for t in tokens}
     found: list[dict[str, Any]] = []
     seen: set[tuple[str, int, int]] = set()
 
@@ -219,38 +413,43 @@ def describe_misaligned(item: Mapping[str, Any]) -> str:
     )
 
 
-_BOOL = ("false", "true")
+def _plain(value: Any) -> Any:
+    if isinstance(value, RecordTokens):
+        return list(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def _tokens_json(tokens: TokenList) -> str:
-    try:
-        return (
-            "["
-            + ",".join(
-                [
-                    f'{{"text":{encode_basestring(t["text"])},"start":{t["start"]:d},'
-                    f'"end":{t["end"]:d},"id":{t["id"]:d},"ws":{_BOOL[t["ws"]]}}}'
-                    for t in tokens
-                ]
-            )
-            + "]"
-        )
-    except (KeyError, TypeError, ValueError, IndexError):
-        # Someone changed the dicts after export_record: take the general path.
-        return _LINE_ENCODER.encode(list(tokens))
+# For records whose RecordTokens sit deeper than the top level.
+_NESTED_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_plain)
 
 
 def encode_record(record: Mapping[str, Any]) -> str:
-    """One record as compact JSON (UTF-8 characters as is), the same as json.dumps gives."""
-    tokens = record.get("tokens")
-    if type(tokens) is not TokenList:
-        return _LINE_ENCODER.encode(record)
-    encode = _LINE_ENCODER.encode
-    fields = [
-        f"{encode_basestring(key)}:{_tokens_json(tokens) if value is tokens else encode(value)}"
-        for key, value in record.items()
-    ]
+    """One record as compact JSON (UTF-8 characters as is): what json.dumps gives for
+    `plain_record(record)`, with the tokens written in bulk.
+
+    The fields around the tokens go through the C encoder as two dicts (one call each:
+    a call per field costs more than the encoding).
+    """
+    fields: list[str] = []
+    rest: dict[str, Any] = {}
+    for key, value in record.items():
+        if type(value) is RecordTokens:
+            if rest:
+                fields.append(_NESTED_ENCODER.encode(rest)[1:-1])
+                rest = {}
+            fields.append(f"{encode_basestring(key)}:{value.to_json()}")
+        else:
+            rest[key] = value
+    if not fields:
+        return _NESTED_ENCODER.encode(rest)
+    if rest:
+        fields.append(_NESTED_ENCODER.encode(rest)[1:-1])
     return "{" + ",".join(fields) + "}"
+
+
+def plain_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The record with its tokens as a list of dicts: plain JSON data for json.dumps."""
+    return {k: list(v) if isinstance(v, RecordTokens) else v for k, v in record.items()}
 
 
 def write_jsonl(records: Iterable[Mapping[str, Any]], stream: IO[str]) -> int:
@@ -259,6 +458,17 @@ def write_jsonl(records: Iterable[Mapping[str, Any]], stream: IO[str]) -> int:
     count = 0
     for record in records:
         write(encode_record(record))
+        write("\n")
+        count += 1
+    return count
+
+
+def write_lines(lines: Iterable[str], stream: IO[str]) -> int:
+    """Write lines made by `export_line`, one per record; return the count."""
+    write = stream.write
+    count = 0
+    for line in lines:
+        write(line)
         write("\n")
         count += 1
     return count

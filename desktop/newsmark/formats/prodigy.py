@@ -17,6 +17,7 @@ from newsmark.formats.jsonl import (
     check_text,
     record_to_input,
 )
+from newsmark.formats.newsmark_jsonl import encode_record
 from newsmark.formats.tools import (
     CUE_LABEL,
     CUE_REL,
@@ -34,8 +35,6 @@ from newsmark.formats.tools import (
     record_quotes,
     show,
 )
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def prodigy_task(record: Mapping[str, Any], report: AlignmentReport) -> dict[str, Any]:
@@ -131,7 +130,7 @@ def write_prodigy(
     report = report or AlignmentReport(alignment)
     count = 0
     for record in records:
-        stream.write(_ENCODER.encode(prodigy_task(record, report)))
+        stream.write(encode_record(prodigy_task(record, report)))
         stream.write("\n")
         count += 1
     report.check("prodigy")

@@ -66,7 +66,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-class _NoAliasLoader(yaml.SafeLoader):
+class _SafeNoAliasLoader(yaml.SafeLoader):
     """safe_load without anchors and aliases.
 
     Aliases are how a 1 KB "billion laughs" front matter expands to gigabytes (and a
@@ -106,7 +106,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
         )
     try:
         # A safe loader: front matter is data, never Python objects; and no aliases.
-        meta = yaml.load(block, Loader=_NoAliasLoader)
+        meta = yaml.load(block, Loader=_SafeNoAliasLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1  # +1: 1-based, +1: the --- line

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -13,6 +13,7 @@ from newsmark.domain.errors import InputError
 from newsmark.domain.offsets import Alignment, TokenIndex
 from newsmark.domain.reading import ReadOptions
 from newsmark.formats.jsonl import MAX_LINE_BYTES
+from newsmark.formats.newsmark_jsonl import RecordTokens
 
 # Labels that carry quote structure in formats without a quote type of their own. They
 # are never imported as entity labels.
@@ -71,10 +72,12 @@ def record_quotes(record: Mapping[str, Any]) -> list[QuoteView]:
     return quotes
 
 
-def record_tokens(record: Mapping[str, Any]) -> list[Token]:
-    return [
-        Token(t["start"], t["end"], bool(t.get("ws", True))) for t in record.get("tokens") or ()
-    ]
+def record_tokens(record: Mapping[str, Any]) -> Sequence[Token]:
+    """The record's tokens as Tokens (an export record's columns as they are)."""
+    tokens = record.get("tokens") or ()
+    if isinstance(tokens, RecordTokens):
+        return tokens.columns
+    return [Token(t["start"], t["end"], bool(t.get("ws", True))) for t in tokens]
 
 
 def doc_label(record: Mapping[str, Any]) -> str:

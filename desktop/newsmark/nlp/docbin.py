@@ -15,7 +15,7 @@ from spacy.tokens import Doc, DocBin, Span
 from spacy.vocab import Vocab
 
 from newsmark.domain.annotations import check_range
-from newsmark.domain.document import DocumentInput
+from newsmark.domain.document import DocumentInput, PackedTokens
 from newsmark.domain.errors import InputError
 from newsmark.domain.offsets import Alignment
 from newsmark.domain.quotes import Quote, QuoteKind
@@ -100,11 +100,15 @@ def record_doc(record: Mapping[str, Any], vocab: Vocab, report: Any) -> Doc:
     """A Doc on exactly the record's tokens, with entities, quotes and metadata."""
     text: str = record["text"]
     tokens = record.get("tokens") or []
-    doc = Doc(
-        vocab,
-        words=[text[t["start"] : t["end"]] for t in tokens],
-        spaces=[bool(t.get("ws")) for t in tokens],
-    )
+    # An export record's tokens keep their columns (PackedTokens): no dict per token.
+    columns = getattr(tokens, "columns", None)
+    if isinstance(columns, PackedTokens):
+        words = list(map(text.__getitem__, map(slice, columns.starts, columns.ends)))
+        spaces = list(map(bool, columns.spaces))
+    else:
+        words = [text[t["start"] : t["end"]] for t in tokens]
+        spaces = [bool(t.get("ws")) for t in tokens]
+    doc = Doc(vocab, words=words, spaces=spaces)
     if doc.text != text:
         raise InputError(
             None, None, f"document {_doc_name(record)}: tokens do not rebuild its text"
@@ -316,15 +320,3 @@ def doc_input(
         status=extra.get("status"),
         tokens=tokens,
     )
-
-
-# What services register as the `spacy` format (nlp may not import the formats registry):
-# `register_format(Format(**FORMAT_SPEC))`. Export goes through `write_docbin`, which
-# writes a file or, with a split, a folder, so the spec has no stream writer.
-FORMAT_SPEC: dict[str, Any] = {
-    "name": "spacy",
-    "extensions": (".spacy",),
-    "description": "spaCy DocBin (-o FILE; with --split a folder with train.spacy/dev.spacy)",
-    "keeps": "entities as doc.ents; quotes in doc.spans['quotes'] and user_data; meta",
-    "read": read_docbin,
-}

@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 from newsmark.domain.document import Token
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.spans import Origin, Span
+from newsmark.nlp.crossing import clean_entities, clear_of
 from newsmark.nlp.model import LoadedModel
 from newsmark.nlp.tokens import doc_tokens
 from newsmark.nlp.workers import stop_workers_on_signal, workers_die_with_parent
@@ -36,11 +37,8 @@ def _range(value: Any) -> tuple[int, int] | None:
 
 
 def doc_to_prediction(doc: Doc, provenance: str) -> Prediction:
-    spans = [
-        Span(ent.start_char, ent.end_char, ent.label_, Origin.MODEL, provenance)
-        for ent in doc.ents
-        if ent.text.strip()
-    ]
+    """Entities (edges trimmed of whitespace and punctuation, none crossing a quote, its
+    speaker or cue: see nlp.crossing) and quotes as domain objects."""
     quotes: list[Quote] = []
     hulls = doc.spans.get("quotes", [])
     for hull, data in zip(hulls, doc.user_data.get(QUOTES_KEY, []), strict=False):
@@ -59,6 +57,11 @@ def doc_to_prediction(doc: Doc, provenance: str) -> Prediction:
                 model=provenance,
             )
         )
+    quote_ranges = [r for q in quotes for r in (*q.parts, q.speaker, q.cue) if r is not None]
+    spans = [
+        Span(ent.start_char, ent.end_char, ent.label_, Origin.MODEL, provenance)
+        for ent in clear_of(clean_entities(doc), quote_ranges)
+    ]
     return Prediction(spans, quotes, doc_tokens(doc), provenance)
 
 

@@ -11,6 +11,7 @@ from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from newsmark.nlp.crossing import clean_entities, clear_of, dedupe, snap_speakers
 from newsmark.nlp.quote_direct import find_direct
 from newsmark.nlp.quote_lexicon import Lexicon, load_lexicon
 from newsmark.nlp.quote_lines import speaker_lines, speech_nouns
@@ -115,7 +116,11 @@ class QuoteComponent:
         reported = find_reported(doc, direct + lines + nouns, cues, self.lexicon, self.min_length)
         direct = direct + lines + nouns
         index = build_index(doc, [(s.start, s.end) for s in segments])
-        found = sorted(direct + reported, key=lambda q: (q.start, -q.end))
+        found = dedupe(sorted(direct + reported, key=lambda q: (q.start, -q.end)))
+        # Speakers contain or avoid the names they cut (names that cross a quote are
+        # the NER's errors and do not count; preannotate drops them).
+        names = clear_of(clean_entities(doc), [p for q in found for p in q.parts])
+        snap_speakers(doc, found, names)
         for q in found:
             if q.speaker_head is not None:
                 q.entity, q.speaker_label = resolve(doc, doc[q.speaker_head], index)

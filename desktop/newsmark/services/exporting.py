@@ -11,12 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from newsmark.domain.annotations import ExportSet
 from newsmark.domain.errors import InputError
-from newsmark.domain.status import STATUS_FILTERS
+from newsmark.domain.status import STATUS_FILTERS, Status
 from newsmark.formats import get_format
-from newsmark.formats.newsmark_jsonl import describe_misaligned, export_record, misaligned_spans
+from newsmark.formats.newsmark_jsonl import (
+    describe_misaligned,
+    export_line,
+    set_record,
+    write_lines,
+)
 from newsmark.formats.tools_registry import FOLDER_WRITERS, new_report, stream_writer
-from newsmark.nlp.docbin import write_docbin
 from newsmark.services import catalog  # noqa: F401 - registers the spacy format
 from newsmark.services.progress import Cancel, Cancelled, Progress, never_cancel, no_progress
 from newsmark.storage import Repository
@@ -30,12 +35,54 @@ class ExportReport:
     misaligned: list[str] = field(default_factory=list)
     # What the format left out by design (e.g. quotes in CoNLL), one line each.
     notes: list[str] = field(default_factory=list)
+    # When nothing matched: which statuses (and annotators) do have sets (see `empty_hint`).
+    hint: str | None = None
 
     def summary(self) -> str:
         text = f"exported {self.records} annotation set(s) to {self.destination}"
         if self.misaligned:
             text += f"; {len(self.misaligned)} span(s) not aligned to tokens (see warnings)"
         return text
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return ", ".join(f"{key} {n}" for key, n in counts.items())
+
+
+def empty_hint(counts: dict[tuple[str, str], int], status: str, annotator: str | None) -> str:
+    """Why an export matched nothing, from the sets by (status, annotator) that exist.
+
+    "nothing to export with status accepted; sets by status: preannotated 3,
+    in_progress 1 (use --status any)"; with an annotator, that annotator's sets and
+    every annotator's count.
+    """
+    what = f"status {status}" + (f" by annotator {annotator}" if annotator is not None else "")
+    if not counts:
+        return f"nothing to export with {what}: there are no annotation sets yet"
+    order = {s.value: i for i, s in enumerate(Status)}
+
+    def by_status(ann: str | None) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for (st, who), n in counts.items():
+            if ann is None or who == ann:
+                totals[st] = totals.get(st, 0) + n
+        return dict(sorted(totals.items(), key=lambda kv: order.get(kv[0], len(order))))
+
+    any_status = " (use --status any)" if status != "any" else ""
+    if annotator is None:
+        totals = _counted(by_status(None))
+        return f"nothing to export with {what}; sets by status: {totals}{any_status}"
+    people: dict[str, int] = {}
+    for (_, who), n in sorted(counts.items(), key=lambda kv: kv[0][1]):
+        people[who] = people.get(who, 0) + n
+    everyone = f"sets by annotator: {_counted(people)}"
+    mine = by_status(annotator)
+    if not mine:
+        return f"nothing to export with {what}: {annotator} has no annotation sets; {everyone}"
+    return (
+        f"nothing to export with {what}; {annotator}'s sets by status: "
+        f"{_counted(mine)}{any_status}; {everyone}"
+    )
 
 
 @contextlib.contextmanager
@@ -101,23 +148,29 @@ def export(
         raise InputError(None, None, f"the {name} format writes files: give -o PATH")
     report = ExportReport(destination=str(dest) if dest else "-")
 
-    def records() -> Iterator[dict[str, Any]]:
-        for n, (doc, aset, entities) in enumerate(
-            repo.iter_export(status=status, annotator=annotator), start=1
+    def sets() -> Iterator[ExportSet]:
+        for n, item in enumerate(
+            repo.iter_export_sets(status=status, annotator=annotator), start=1
         ):
             if cancel():
                 raise Cancelled()
-            record = export_record(doc, aset, entities)
-            if name == "newsmark":  # token-based writers report through `align`
-                for item in misaligned_spans(record):
-                    report.misaligned.append(describe_misaligned(item))
             report.records = n
             if n % 100 == 0:
                 progress(n, None, f"{n} exported")
-            yield record
+            yield item
+
+    def records() -> Iterator[dict[str, Any]]:
+        return map(set_record, sets())
+
+    off_tokens: list[dict[str, Any]] = []  # token-based writers report through `align`
+
+    def lines() -> Iterator[str]:  # Newsmark JSONL: straight from storage to the line
+        return (export_line(item, off_tokens) for item in sets())
 
     if name == "spacy":
         assert dest is not None
+        from newsmark.nlp.docbin import write_docbin  # spaCy loads only for this format
+
         write_docbin(
             records(), dest, split=split, seed=seed, alignment=align.mode, report=align, force=force
         )
@@ -128,11 +181,20 @@ def export(
         if target.write is None:
             raise InputError(None, None, f"format {fmt!r} cannot be exported")
         writer = stream_writer(name, align)
+
+        def write(stream: IO[str]) -> int:
+            if name == "newsmark":
+                return write_lines(lines(), stream)
+            return writer(records(), stream)
+
         if dest is None:
-            writer(records(), stdout or sys.stdout)
+            write(stdout or sys.stdout)
         else:
             with atomic_writer(dest, force=force) as stream:
-                writer(records(), stream)
+                write(stream)
+        report.misaligned += [describe_misaligned(item) for item in off_tokens]
+    if not report.records:
+        report.hint = empty_hint(repo.set_counts(), status, annotator)
     report.misaligned += [str(item) for item in align.items]
     report.notes += align.notes
     progress(report.records, report.records, "export done")

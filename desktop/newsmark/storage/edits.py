@@ -8,7 +8,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from newsmark.domain.annotations import AnnotationSet, check_range, validate_span
+from newsmark.domain.annotations import (
+    AnnotationSet,
+    blank_reason,
+    check_range,
+    is_blank,
+    validate_span,
+)
 from newsmark.domain.errors import AnnotationError, ConflictError, InputError
 from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote, QuoteKind
@@ -138,8 +144,8 @@ def check_span_fits(
             select(func.length(DocumentRow.text)).where(DocumentRow.id == document_id)
         )
         check_range(int(length or 0), new.start, new.end)
-    if not str(piece).strip():
-        raise AnnotationError(None, None, f"span {new.start}..{new.end} covers only whitespace")
+    if is_blank(str(piece)):
+        raise AnnotationError(None, None, blank_reason(new.start, new.end, str(piece)))
     if labels is not None and new.label not in labels:
         raise AnnotationError(None, None, f"unknown label {new.label!r}")
     # Stored spans never overlap, so only the one starting last before `new.end` can

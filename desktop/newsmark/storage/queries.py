@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from newsmark.domain.annotations import AnnotationSet
+from newsmark.domain.annotations import AnnotationSet, ExportSet
 from newsmark.domain.document import Document
 from newsmark.domain.entities import Entity
 from newsmark.domain.quotes import Quote
-from newsmark.domain.spans import Span
+from newsmark.domain.spans import SpanFields
 from newsmark.domain.status import Status
 from newsmark.storage import rows
 from newsmark.storage.orm import DocumentRow, EntityRow, QuoteRow, SetRow, SpanRow
@@ -110,79 +110,86 @@ def list_documents(
 def iter_export(
     session: Session, status: str | None, annotator: str | None, batch_size: int
 ) -> Iterator[tuple[Document, AnnotationSet, dict[int, Entity]]]:
+    """`iter_export_sets` as domain objects (Spans made from the fields)."""
+    for item in iter_export_sets(session, status, annotator, batch_size):
+        yield item.document, item.annotation_set(), item.entities
+
+
+# Spans of the sets in a batch, straight from the driver: export reads millions of them,
+# and SQLAlchemy's row objects would double the cost of each. Spans of a set never
+# overlap, so (set_id, start) orders them, and the index gives that order.
+_SPANS_SQL = (
+    'SELECT set_id, start, "end", label, origin, model, id, entity_id FROM spans '
+    "WHERE set_id IN ({}) ORDER BY set_id, start"
+)
+
+
+def iter_export_sets(
+    session: Session, status: str | None, annotator: str | None, batch_size: int
+) -> Iterator[ExportSet]:
     """Sets in document order, fetched `batch_size` at a time as plain rows.
 
-    Columns rather than ORM objects, so nothing accumulates in the session's identity
-    map: memory stays flat however many documents there are.
+    Core columns and driver rows rather than ORM objects (nothing accumulates in the
+    session's identity map: memory stays flat however many documents there are), spans
+    as field tuples, tokens left packed (PackedTokens): export is mostly this loop.
     """
     wanted = _status_filter(status)
+    sets, docs = SetRow.__table__.c, DocumentRow.__table__.c
+    quotes_t = QuoteRow.__table__.c
     stmt = (
         select(
-            SetRow.id,
-            SetRow.annotator,
-            SetRow.status,
-            SetRow.version,
-            DocumentRow.id,
-            DocumentRow.text,
-            DocumentRow.sha256,
-            DocumentRow.meta,
-            DocumentRow.tokens,
+            sets.id,
+            sets.annotator,
+            sets.status,
+            sets.version,
+            docs.id,
+            docs.text,
+            docs.sha256,
+            docs.meta,
+            docs.tokens,
         )
-        .join(DocumentRow, SetRow.document_id == DocumentRow.id)
-        .order_by(DocumentRow.id, SetRow.id)
+        .join_from(SetRow.__table__, DocumentRow.__table__, sets.document_id == docs.id)
+        .order_by(docs.id, sets.id)
         .execution_options(yield_per=batch_size)
     )
     conds = []
     if wanted is not None:
-        conds.append(SetRow.status == wanted)
+        conds.append(sets.status == wanted)
     if annotator is not None:
-        conds.append(SetRow.annotator == annotator)
+        conds.append(sets.annotator == annotator)
     if conds:
         stmt = stmt.where(and_(*conds))
-    for batch in session.execute(stmt).partitions():
+    conn = session.connection()
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    for batch in conn.execute(stmt).partitions():
         set_ids = [r[0] for r in batch]
-        spans: dict[int, list[Span]] = defaultdict(list)
+        spans: dict[int, list[SpanFields]] = defaultdict(list)
+        sql = _SPANS_SQL.format(",".join("?" * len(set_ids)))
+        for row in driver.execute(sql, set_ids).fetchall():
+            spans[row[0]].append(row[1:])
         quotes: dict[int, list[Quote]] = defaultdict(list)
-        span_cols = select(
-            SpanRow.set_id,
-            SpanRow.start,
-            SpanRow.end,
-            SpanRow.label,
-            SpanRow.origin,
-            SpanRow.model,
-            SpanRow.id,
-            SpanRow.entity_id,
-        ).where(SpanRow.set_id.in_(set_ids))
-        for span_set, start, end, label, origin, model, span_id, entity_id in session.execute(
-            span_cols
-        ):
-            spans[span_set].append(
-                rows.span_from_columns(start, end, label, origin, model, span_id, entity_id)
-            )
         quote_cols = select(
-            QuoteRow.set_id,
-            QuoteRow.parts,
-            QuoteRow.kind,
-            QuoteRow.speaker_start,
-            QuoteRow.speaker_end,
-            QuoteRow.speaker_label,
-            QuoteRow.cue_start,
-            QuoteRow.cue_end,
-            QuoteRow.entity,
-            QuoteRow.entity_id,
-            QuoteRow.origin,
-            QuoteRow.model,
-            QuoteRow.id,
-        ).where(QuoteRow.set_id.in_(set_ids))
-        for quote_set, *qcols in session.execute(quote_cols):
+            quotes_t.set_id,
+            quotes_t.parts,
+            quotes_t.kind,
+            quotes_t.speaker_start,
+            quotes_t.speaker_end,
+            quotes_t.speaker_label,
+            quotes_t.cue_start,
+            quotes_t.cue_end,
+            quotes_t.entity,
+            quotes_t.entity_id,
+            quotes_t.origin,
+            quotes_t.model,
+            quotes_t.id,
+        ).where(quotes_t.set_id.in_(set_ids))
+        for quote_set, *qcols in conn.execute(quote_cols).all():
             quotes[quote_set].append(rows.quote_from_columns(*qcols))
-        entity_ids = {
-            e
-            for group in (spans, quotes)
-            for items in group.values()
-            for x in items
-            if (e := x.entity_id) is not None
-        }
+        entity_ids = {e for items in spans.values() for f in items if (e := f[6]) is not None}
+        entity_ids.update(
+            e for items in quotes.values() for q in items if (e := q.entity_id) is not None
+        )
         entities = (
             {
                 r.id: rows.entity(r)
@@ -199,20 +206,24 @@ def iter_export(
                 text=text,
                 sha256=sha,
                 meta=dict(meta or {}),
-                tokens=rows.unpack_tokens(tokens),
+                tokens=rows.packed_tokens(tokens),
             )
-            aset = AnnotationSet(
-                document_id=doc_id,
-                annotator=ann,
-                status=Status(st),
-                spans=sorted(spans.get(set_id, []), key=lambda s: (s.start, s.end, s.label)),
-                quotes=sorted(quotes.get(set_id, []), key=lambda q: (q.start, q.end)),
-                id=set_id,
-                version=version,
-            )
-            used = {x.entity_id for x in aset.spans if x.entity_id is not None}
-            used.update(q.entity_id for q in aset.quotes if q.entity_id is not None)
-            yield doc, aset, {i: entities[i] for i in used if i in entities}
+            set_spans = spans.get(set_id, [])
+            set_quotes = sorted(quotes.get(set_id, []), key=lambda q: (q.start, q.end))
+            linked: dict[int, Entity] = {}
+            if entities:
+                used = {f[6] for f in set_spans if f[6] is not None}
+                used.update(q.entity_id for q in set_quotes if q.entity_id is not None)
+                linked = {i: entities[i] for i in used if i in entities}
+            yield ExportSet(doc, ann, Status(st), set_spans, set_quotes, linked, set_id, version)
+
+
+def set_counts(session: Session) -> dict[tuple[str, str], int]:
+    """Annotation sets by (status, annotator): what an empty export explains itself with."""
+    stmt = select(SetRow.status, SetRow.annotator, func.count()).group_by(
+        SetRow.status, SetRow.annotator
+    )
+    return {(str(st), str(ann)): int(n) for st, ann, n in session.execute(stmt)}
 
 
 def stats(session: Session) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from fmt_helpers import tokenize
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsmark.domain.annotations import AnnotationSet
+from newsmark.domain.annotations import AnnotationSet, is_blank
 from newsmark.domain.document import Document, text_sha256
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.spans import Origin, Span
@@ -34,7 +34,7 @@ def annotated(draw: st.DrawFn) -> tuple[Document, AnnotationSet]:
     cuts = sorted(draw(st.sets(st.integers(0, n), max_size=8)))
     spans = []
     for a, b in zip(cuts[::2], cuts[1::2], strict=False):
-        if a < b:
+        if a < b and not is_blank(text[tokens[a].start : tokens[b - 1].end]):
             label = draw(st.sampled_from(["PERSON", "ORG", "GPE"]))
             spans.append(Span(tokens[a].start, tokens[b - 1].end, label, Origin.HUMAN))
     quotes = []

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tools_support import make_record, texts
 
+from newsmark.domain.annotations import is_blank
 from newsmark.domain.errors import InputError
 from newsmark.domain.offsets import Alignment
 from newsmark.formats.tools import AlignmentReport
@@ -26,7 +27,7 @@ def char_records(draw: st.DrawFn) -> dict:
     cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=8))))
     spans = []
     for start, end in zip(cuts[::2], cuts[1::2], strict=False):
-        if start < end and text[start:end].strip():
+        if start < end and not is_blank(text[start:end]):
             spans.append((start, end, "ORG"))
     return make_record(text, spans)
 

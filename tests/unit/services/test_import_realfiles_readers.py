@@ -342,8 +342,10 @@ def test_brat_events_notes_and_relations_of_dkpro(ws: Workspace) -> None:
         "brat event MERGE-ORG": 1,
         "brat relation Origin": 1,
         "brat note": 3,
+        # `T4 Token 14 15 .`: no span of only punctuation is stored (nor exported).
+        "span of only whitespace or punctuation": 1,
     }
     doc, aset = stored_sets(ws)["document0c.txt"]
     # `T2 Token 5 7;8 9` is split only by the line break: one span "is\na".
-    assert [doc.text[s.start : s.end] for s in aset.spans] == ["This", "is\na", "test", "."]
-    assert report.spans == 8
+    assert [doc.text[s.start : s.end] for s in aset.spans] == ["This", "is\na", "test"]
+    assert report.spans == 7

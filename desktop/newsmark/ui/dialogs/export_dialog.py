@@ -34,16 +34,9 @@ ALIGNMENTS = ("strict", "expand", "contract")
 
 def exportable_formats() -> list[tuple[str, str, tuple[str, ...]]]:
     """(name, description, extensions) of every format Newsmark can write."""
-    # catalog registers the spacy format, which imports spaCy: only when the dialog opens,
-    # never at start-up (the window shows before spaCy loads).
-    from newsmark.formats.tools_registry import FOLDER_WRITERS
-    from newsmark.services import catalog
+    from newsmark.services import catalog  # registers the spacy format (spaCy stays unloaded)
 
-    out = []
-    for fmt in catalog.formats():
-        if fmt.write is not None or fmt.name in FOLDER_WRITERS or fmt.name == "spacy":
-            out.append((fmt.name, fmt.description, fmt.extensions))
-    return out
+    return [(f.name, f.description, f.extensions) for f in catalog.formats() if catalog.writes(f)]
 
 
 def writes_folder(fmt: str, split: bool) -> bool:
@@ -325,7 +318,8 @@ class ExportDialog(QDialog):
         self.progress.setValue(1)
         self.report = report
         self.message.setText(report.summary()[0].upper() + report.summary()[1:] + ".")
-        lines = [f"Note: {note}" for note in report.notes]
+        lines = [report.hint[0].upper() + report.hint[1:] + "."] if report.hint else []
+        lines += [f"Note: {note}" for note in report.notes]
         if report.misaligned:
             lines.append(f"{len(report.misaligned)} span(s) not aligned to tokens:")
             lines += [f"  {item}" for item in report.misaligned[:200]]
