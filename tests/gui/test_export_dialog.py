@@ -219,6 +219,7 @@ class SlowRepo:
 
     def __init__(self, repo) -> None:
         self.repo = repo
+        self.path = repo.path
         self.started = threading.Event()
         self.release = threading.Event()
 
@@ -255,7 +256,7 @@ def test_a_folder_export_replaces_a_folder_only_after_asking(qtbot, annotated, t
     choose(dialog.format, "brat")
     assert dialog.destination.placeholderText() == "Choose a folder…"
     dest = tmp_path / "brat"
-    dest.mkdir()
+    cli_export(data, dest, "--format", "brat")  # an earlier export: --force may replace it
     (dest / "keep.txt").write_text("mine\n", encoding="utf-8")
     asked: list[Path] = []
     dialog.confirm_overwrite = lambda path: asked.append(path) or False
@@ -270,6 +271,18 @@ def test_a_folder_export_replaces_a_folder_only_after_asking(qtbot, annotated, t
     ours = {p.name: p.read_bytes() for p in dest.iterdir()}
     theirs = {p.name: p.read_bytes() for p in (tmp_path / "cli_brat").iterdir()}
     assert ours == theirs and "keep.txt" not in ours
+
+    # A folder Newsmark did not write is never replaced, even after asking.
+    other = tmp_path / "photos"
+    other.mkdir()
+    (other / "holiday.jpg").write_bytes(b"\xff\xd8\xff")
+    dialog.destination.setText(str(other))
+    asked.clear()
+    dialog.confirm_overwrite = lambda path: asked.append(path) or True
+    QTest.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert asked == [] and dialog.task is None  # refused before asking
+    assert "did not write" in dialog.message.text()
+    assert [p.name for p in other.iterdir()] == ["holiday.jpg"]
 
     dialog.destination.setText(str(Path.home()))
     assert dialog.start() is None  # never replace the home folder whole

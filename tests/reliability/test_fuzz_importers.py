@@ -89,7 +89,7 @@ def valid_samples(tmp: Path) -> dict[str, list[dict[str, bytes]]]:
     for name in READERS:
         fmt = get_format(name)
         if name == "spacy":
-            from newsmark.nlp.docbin import write_docbin  # the spacy format's own writer
+            from docbin_support import write_docbin  # the spacy format's own bytes
 
             write_docbin([record], tmp / "sample.spacy")
             out[name] = [{".spacy": (tmp / "sample.spacy").read_bytes()}]
@@ -355,7 +355,7 @@ def test_docbin_with_a_label_missing_from_its_strings_is_refused(tmp_path: Path)
     """nlp/docbin.py let spaCy's ValueError E084 escape for an entity label not in strings."""
     import srsly
 
-    from newsmark.nlp.docbin import write_docbin
+    from docbin_support import write_docbin
 
     good = tmp_path / "good.spacy"
     write_docbin([annotated_record(tmp_path)], good)

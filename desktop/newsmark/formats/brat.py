@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +15,7 @@ from newsmark.domain.errors import InputError
 from newsmark.domain.overlaps import keep_first
 from newsmark.domain.quotes import QuoteKind
 from newsmark.domain.reading import ReadOptions
+from newsmark.formats import files
 from newsmark.formats.jsonl import DUPLICATE_SPAN, record_to_input
 from newsmark.formats.tools import (
     Range,
@@ -165,15 +164,8 @@ def file_stem(record: Mapping[str, Any], number: int) -> str:
 def write_brat(records: Iterable[Mapping[str, Any]], dest: Path, *, force: bool = False) -> int:
     """Write a brat collection folder atomically: built beside `dest`, renamed at the end."""
     dest = Path(dest)
-    if dest.exists() and not force:
-        raise InputError(dest, None, "exists; use --force to replace it")
-    if dest.exists() and not dest.is_dir():
-        raise InputError(dest, None, "is a file; brat export writes a folder")
-    parent = dest.parent
-    if not parent.is_dir():
-        raise InputError(dest, None, f"directory {parent} does not exist")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".part", dir=parent))
-    try:
+    files.check_target(dest, folder=True, force=force, protected=None)
+    with files.atomic_folder(dest) as tmp:
         types: set[str] = set()
         count = 0
         for count, record in enumerate(records, 1):
@@ -184,16 +176,6 @@ def write_brat(records: Iterable[Mapping[str, Any]], dest: Path, *, force: bool 
             (tmp / f"{stem}.txt").write_bytes(record["text"].encode("utf-8"))
             (tmp / f"{stem}.ann").write_bytes("".join(f"{x}\n" for x in lines).encode("utf-8"))
         (tmp / "annotation.conf").write_text(annotation_conf(types), encoding="utf-8")
-        if dest.exists():
-            old = dest.with_name(f".{dest.name}.old")
-            dest.replace(old)
-            tmp.replace(dest)
-            shutil.rmtree(old)
-        else:
-            tmp.replace(dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return count
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,43 +157,24 @@ def record_doc(record: Mapping[str, Any], vocab: Vocab, report: Any) -> Doc:
     return doc
 
 
-def _write_bytes(data: bytes, dest: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        Path(tmp).replace(dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_docbin(
+def docbin_files(
     records: Iterable[Mapping[str, Any]],
-    dest: Path,
     *,
     split: float | None = None,
     seed: int = 0,
     alignment: Alignment = Alignment.STRICT,
     report: Any = None,
-    force: bool = False,
-) -> int:
-    """Write `dest` (a .spacy file) or, with `split`, `dest/train.spacy` and `dest/dev.spacy`.
+) -> tuple[int, dict[str, bytes]]:
+    """(documents, DocBin bytes) of `records`: {"": data}, or with `split` train/dev files.
 
     The split shuffles documents with `random.Random(seed)`: the same data and seed give
     the same files. DocBin keeps its documents in memory until written (spaCy's design),
-    a few bytes per token, so memory grows with the corpus, not with the text.
+    a few bytes per token, so memory grows with the corpus, not with the text. Writing
+    them is the caller's (services/exporting: atomically, never over a database).
     """
     report = report if report is not None else Report(alignment)
-    dest = Path(dest)
-    if dest.exists() and not force:
-        raise InputError(dest, None, "exists; use --force to overwrite it")
     if split is not None and not 0 < split < 1:
         raise InputError(None, None, f"--split must be between 0 and 1, got {split}")
-    if not dest.parent.is_dir():
-        raise InputError(dest, None, f"directory {dest.parent} does not exist")
     vocab = blank_english().vocab
     every = DocBin(attrs=ATTRS, store_user_data=True)
     for record in records:
@@ -204,8 +182,7 @@ def write_docbin(
     report.check("spacy")
     count = len(every)
     if split is None:
-        _write_bytes(every.to_bytes(), dest)
-        return count
+        return count, {"": every.to_bytes()}
     order = list(range(count))
     random.Random(seed).shuffle(order)
     n_train = min(max(round(count * split), 1), count - 1) if count > 1 else count
@@ -216,17 +193,7 @@ def write_docbin(
     )
     for i, doc in enumerate(every.get_docs(vocab)):
         (train if i in train_ids else dev).add(doc)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent))
-    try:
-        (tmp / "train.spacy").write_bytes(train.to_bytes())
-        (tmp / "dev.spacy").write_bytes(dev.to_bytes())
-        if dest.exists():
-            shutil.rmtree(dest) if dest.is_dir() else dest.unlink()
-        tmp.replace(dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return count
+    return count, {"train.spacy": train.to_bytes(), "dev.spacy": dev.to_bytes()}
 
 
 def read_docbin(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentInput]:

@@ -23,7 +23,7 @@ def _read_docbin(path: Path, options: ReadOptions) -> Iterator[DocumentInput]:
     return read_docbin(path, options)
 
 
-# Export goes through `nlp.docbin.write_docbin` (see services/exporting.py), which writes
+# Export goes through `nlp.docbin.docbin_files` (see services/exporting.py), which makes
 # a file or, with --split, a folder: the registry's stream `write` stays None.
 SPACY_FORMAT = Format(
     name="spacy",

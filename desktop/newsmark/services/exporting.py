@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +11,7 @@ from typing import IO, Any
 from newsmark.domain.annotations import ExportSet
 from newsmark.domain.errors import InputError
 from newsmark.domain.status import STATUS_FILTERS, Status
-from newsmark.formats import get_format
+from newsmark.formats import files, get_format
 from newsmark.formats.newsmark_jsonl import (
     describe_misaligned,
     export_line,
@@ -85,32 +82,6 @@ def empty_hint(counts: dict[tuple[str, str], int], status: str, annotator: str |
     )
 
 
-@contextlib.contextmanager
-def atomic_writer(dest: Path, *, force: bool) -> Iterator[IO[str]]:
-    """A text stream that becomes `dest` only when the block finishes without error."""
-    if dest.is_dir():
-        raise InputError(dest, None, "is a directory; give a file name")
-    if dest.exists() and not force:
-        raise InputError(dest, None, "file exists; use --force to overwrite it")
-    parent = dest.parent if str(dest.parent) else Path()
-    if not parent.is_dir():
-        raise InputError(dest, None, f"directory {parent} does not exist")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=parent)
-    except OSError as exc:
-        raise InputError(dest, None, f"cannot write here: {exc.strerror}") from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        tmp.replace(dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def export(
     repo: Repository,
     dest: Path | None,
@@ -146,6 +117,9 @@ def export(
         raise InputError(None, None, "--split is for the spacy format (train/dev DocBin files)")
     if dest is None and (name == "spacy" or name in FOLDER_WRITERS):
         raise InputError(None, None, f"the {name} format writes files: give -o PATH")
+    if dest is not None:
+        folder = name in FOLDER_WRITERS or (name == "spacy" and split is not None)
+        files.check_target(dest, folder=folder, force=force, protected=repo.path.parent)
     report = ExportReport(destination=str(dest) if dest else "-")
 
     def sets() -> Iterator[ExportSet]:
@@ -169,11 +143,15 @@ def export(
 
     if name == "spacy":
         assert dest is not None
-        from newsmark.nlp.docbin import write_docbin  # spaCy loads only for this format
+        from newsmark.nlp.docbin import docbin_files  # spaCy loads only for this format
 
-        write_docbin(
-            records(), dest, split=split, seed=seed, alignment=align.mode, report=align, force=force
-        )
+        _, made = docbin_files(records(), split=split, seed=seed, report=align)
+        if split is None:
+            files.write_bytes(dest, made[""])
+        else:
+            with files.atomic_folder(dest) as folder_path:
+                for file_name, data in made.items():
+                    (folder_path / file_name).write_bytes(data)
     elif name in FOLDER_WRITERS:
         assert dest is not None
         FOLDER_WRITERS[name](records(), dest, force=force)
@@ -190,7 +168,7 @@ def export(
         if dest is None:
             write(stdout or sys.stdout)
         else:
-            with atomic_writer(dest, force=force) as stream:
+            with files.atomic_text(dest) as stream:
                 write(stream)
         report.misaligned += [describe_misaligned(item) for item in off_tokens]
     if not report.records:

@@ -6,6 +6,7 @@ Span, quote and status edits (and undo support) live in `annotation_edits.Annota
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -45,6 +46,11 @@ class Repository(AnnotationEdits):
             )
         self.db = db
         self.labels = labels
+
+    @property
+    def path(self) -> Path:
+        """The database file (everything beside it is Newsmark's: exports keep out)."""
+        return self.db.path
 
     # -- documents --------------------------------------------------------------------------
 

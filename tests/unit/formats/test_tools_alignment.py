@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tools_support import make_record, texts
 
+from docbin_support import write_docbin
 from newsmark.domain.annotations import is_blank
 from newsmark.domain.errors import InputError
 from newsmark.domain.offsets import Alignment
@@ -70,7 +71,7 @@ def test_docbin_entities_are_written_or_reported(
     tmp_path: Path, record: dict, mode: Alignment
 ) -> None:
     report = AlignmentReport(mode)
-    docbin.write_docbin([record], tmp_path / "x.spacy", alignment=mode, report=report, force=True)
+    write_docbin([record], tmp_path / "x.spacy", alignment=mode, report=report)
     (doc,) = docbin.read_docbin(tmp_path / "x.spacy")
     dropped = [m for m in report.items if m.action.startswith("dropped")]
     assert len(doc.spans) + len(dropped) == len(record["spans"])

@@ -31,6 +31,7 @@ def test_writer_output_folder(tmp_path: Path) -> None:
     dest = tmp_path / "out"
     assert write_brat([record], dest) == 1
     assert sorted(p.name for p in dest.iterdir()) == [
+        ".newsmark-export",  # what lets a later --force replace this folder
         "000001-merkel-a-b-call.ann",
         "000001-merkel-a-b-call.txt",
         "annotation.conf",
@@ -90,15 +91,25 @@ def test_reader_on_the_sample_collection(tmp_path: Path) -> None:
     assert (quote.kind, quote.entity) == (QuoteKind.DIRECT, "Angela Merkel")
 
 
-def test_existing_folder_needs_force_and_is_replaced_whole(tmp_path: Path) -> None:
+def test_an_earlier_export_needs_force_and_is_replaced_whole(tmp_path: Path) -> None:
     dest = tmp_path / "out"
-    dest.mkdir()
+    write_brat([make_record("One.")], dest)
     (dest / "old.ann").write_text("", encoding="utf-8")
     with pytest.raises(InputError, match="--force"):
-        write_brat([make_record("One.")], dest)
-    write_brat([make_record("One.")], dest, force=True)
+        write_brat([make_record("Two.")], dest)
+    write_brat([make_record("Two.")], dest, force=True)
     assert not (dest / "old.ann").exists()
+    assert (dest / "000001-a-title.txt").read_text(encoding="utf-8") == "Two."
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_force_never_replaces_a_folder_newsmark_did_not_write(tmp_path: Path) -> None:
+    dest = tmp_path / "out"
+    dest.mkdir()
+    (dest / "thesis.tex").write_text("years of work", encoding="utf-8")
+    with pytest.raises(InputError, match="did not write"):
+        write_brat([make_record("One.")], dest, force=True)
+    assert [p.name for p in dest.iterdir()] == ["thesis.tex"]
 
 
 @pytest.mark.parametrize(

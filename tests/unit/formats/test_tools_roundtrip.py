@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from tools_support import records
 
+from docbin_support import write_docbin
 from newsmark.domain.document import DocumentInput
 from newsmark.formats import brat, conll, doccano, labelstudio, prodigy
 from newsmark.formats.tools import record_quotes
@@ -167,7 +168,7 @@ def test_conll_keeps_tokens_and_entities(tmp_path: Path, record: dict) -> None:
 @PROFILE
 @given(record=records())
 def test_docbin_keeps_everything(tmp_path: Path, record: dict) -> None:
-    docbin.write_docbin([record], tmp_path / "x.spacy", force=True)
+    write_docbin([record], tmp_path / "x.spacy")
     doc = _one(docbin.read_docbin(tmp_path / "x.spacy"))
     assert doc.text == record["text"]
     assert _spans(doc) == _want_spans(record)

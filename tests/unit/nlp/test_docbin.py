@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from spacy.tokens import DocBin
 
+from docbin_support import write_docbin
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document, text_sha256
 from newsmark.domain.entities import Entity
@@ -19,7 +20,7 @@ from newsmark.domain.reading import ReadOptions
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
 from newsmark.formats.newsmark_jsonl import export_record
-from newsmark.nlp.docbin import read_docbin, write_docbin
+from newsmark.nlp.docbin import read_docbin
 from newsmark.nlp.model import blank_english
 from newsmark.nlp.tokens import tokenize
 

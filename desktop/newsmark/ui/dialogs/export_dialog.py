@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from newsmark.domain.errors import InputError
 from newsmark.domain.status import STATUS_FILTERS
 from newsmark.workers.task_runner import Cancel, Progress, Task, TaskRunner
 
@@ -269,7 +270,17 @@ class ExportDialog(QDialog):
         if dest.is_dir() and dest in (Path.home(), Path(dest.anchor)):
             self.message.setText(f"Choose a new folder: {dest} would be replaced whole.")
             return None
-        if dest.exists():
+        if dest.exists() or dest.is_symlink():
+            # What --force may never replace (a database, a folder Newsmark did not
+            # write, a link) is refused before the user is asked.
+            from newsmark.formats.files import check_target
+
+            folder = writes_folder(str(options["fmt"]), options["split"] is not None)
+            try:
+                check_target(dest, folder=folder, force=True, protected=self.repo.path.parent)
+            except InputError as exc:
+                self.message.setText(f"Not exported: {exc.reason}.")
+                return None
             if not self.confirm_overwrite(dest):
                 self.message.setText("Nothing exported: the destination was kept.")
                 return None
