@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.tokens import Doc
@@ -65,20 +65,107 @@ def doc_to_prediction(doc: Doc, provenance: str) -> Prediction:
     return Prediction(spans, quotes, doc_tokens(doc), provenance)
 
 
+# spaCy refuses a text over `nlp.max_length` (1,000,000 characters: E088), and its
+# parser's memory grows with a Doc's length. Longer documents go through in pieces cut at
+# paragraph breaks: quotes stay inside their paragraph, so none is cut.
+MAX_PIECE = 100_000
+_BREAKS = ("\n\n", "\n", " ")
+
+
+def pieces(text: str, limit: int = MAX_PIECE) -> list[tuple[int, int]]:
+    """Consecutive (start, end) ranges covering `text`, each at most `limit` long.
+
+    Each ends after the last paragraph break that fits, else after a line break, else
+    after a space; only a run of `limit` characters without any is cut where it must.
+    """
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        for sep in _BREAKS:
+            at = text.rfind(sep, start + 1, end)
+            if at != -1:
+                end = at + len(sep)
+                break
+        ranges.append((start, end))
+        start = end
+    ranges.append((start, len(text)))
+    return ranges
+
+
 def predict_texts(
-    model: LoadedModel, texts: Iterable[str], *, batch_size: int = 32, n_process: int = 1
+    model: LoadedModel,
+    texts: Iterable[str],
+    *,
+    batch_size: int = 32,
+    n_process: int = 1,
+    max_piece: int = MAX_PIECE,
 ) -> Iterator[Prediction]:
-    """Predictions in input order, streamed from `nlp.pipe` (in `n_process` processes)."""
+    """Predictions in input order, streamed from `nlp.pipe` (in `n_process` processes).
+
+    A text longer than `max_piece` (or than spaCy's `max_length`) is predicted in pieces
+    (see `pieces`) and put back together at its own offsets.
+    """
     provenance = model.provenance
+    limit = min(max_piece, model.nlp.max_length)
+
+    def cut() -> Iterator[tuple[str, tuple[int, int, bool]]]:
+        for n, text in enumerate(texts):
+            ranges = pieces(text, limit)
+            for i, (start, end) in enumerate(ranges):
+                yield text[start:end], (n, start, i == len(ranges) - 1)
+
+    def run(stream: Iterator[tuple[Doc, tuple[int, int, bool]]]) -> Iterator[Prediction]:
+        parts: list[Prediction] = []
+        for doc, (_, start, last) in stream:
+            parts.append(_shifted(doc_to_prediction(doc, provenance), start))
+            if last:
+                yield parts[0] if len(parts) == 1 else _joined(parts, provenance)
+                parts = []
+
     if n_process == 1:
-        for doc in model.nlp.pipe(texts, batch_size=batch_size):
-            yield doc_to_prediction(doc, provenance)
+        yield from run(model.nlp.pipe(cut(), batch_size=batch_size, as_tuples=True))
         return
     workers_die_with_parent()
     with stop_workers_on_signal():
-        for doc in model.nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
-            yield doc_to_prediction(doc, provenance)
+        yield from run(
+            model.nlp.pipe(cut(), batch_size=batch_size, n_process=n_process, as_tuples=True)
+        )
+
+
+def _shifted(pred: Prediction, by: int) -> Prediction:
+    if not by:
+        return pred
+
+    def move(r: tuple[int, int] | None) -> tuple[int, int] | None:
+        return None if r is None else (r[0] + by, r[1] + by)
+
+    return Prediction(
+        [replace(s, start=s.start + by, end=s.end + by) for s in pred.spans],
+        [
+            replace(
+                q,
+                parts=tuple((s + by, e + by) for s, e in q.parts),
+                speaker=move(q.speaker),
+                cue=move(q.cue),
+            )
+            for q in pred.quotes
+        ],
+        [Token(t.start + by, t.end + by, t.ws) for t in pred.tokens],
+        pred.model,
+    )
+
+
+def _joined(parts: list[Prediction], provenance: str) -> Prediction:
+    return Prediction(
+        [s for p in parts for s in p.spans],
+        [q for p in parts for q in p.quotes],
+        [t for p in parts for t in p.tokens],
+        provenance,
+    )
 
 
 def predict_text(model: LoadedModel, text: str) -> Prediction:
-    return doc_to_prediction(model.nlp(text), model.provenance)
+    """One text (the window's document), in pieces when it is long, as `predict_texts`."""
+    (prediction,) = predict_texts(model, [text])
+    return prediction
