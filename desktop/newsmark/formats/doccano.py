@@ -12,6 +12,7 @@ from newsmark.domain.document import DocumentInput
 from newsmark.domain.offsets import Utf16Map
 from newsmark.domain.quotes import QuoteKind
 from newsmark.domain.reading import ReadOptions
+from newsmark.formats.json_lines import json_lines
 from newsmark.formats.jsonl import BLANK_RECORD, BlankRecord, check_text, record_to_input
 from newsmark.formats.tools import (
     CUE_LABEL,
@@ -26,7 +27,6 @@ from newsmark.formats.tools import (
     Range,
     assemble,
     doc_label,
-    iter_json_lines,
     record_entities,
     record_quotes,
     show,
@@ -275,7 +275,7 @@ def flat_plan(
 
 def read_doccano(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentInput]:
     options = options if options is not None else ReadOptions()
-    for line, value in iter_json_lines(path):
+    for line, value in json_lines(path):
         try:
             yield example_to_input(value, path, line, options)
         except BlankRecord:

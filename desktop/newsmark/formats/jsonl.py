@@ -19,11 +19,8 @@ from newsmark.domain.quotes import Quote, QuoteKind, guess_kind
 from newsmark.domain.reading import ReadOptions
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
-from newsmark.formats.normalize import OffsetMap, binary_kind, document_meta, prepare_text
-
-# One record holds one article with its tokens: a few MB at most. A longer line is not a
-# record, and reading it whole could exhaust memory.
-MAX_LINE_BYTES = 64 * 1024 * 1024
+from newsmark.formats.json_lines import MAX_LINE_BYTES, json_lines, loads
+from newsmark.formats.normalize import OffsetMap, document_meta, prepare_text
 
 _ANSWERS = {"accept": Status.ACCEPTED, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
 _STATUSES = {s.value for s in Status}
@@ -47,54 +44,15 @@ def read_jsonl(
 ) -> Iterator[DocumentInput]:
     """One DocumentInput per non-blank line; InputError(path, line, reason) on the first bad one.
 
-    Lines must be UTF-8 (as RFC 8259 requires of JSON); a BOM on the first line is allowed.
-    A record whose text is blank is skipped and counted in `options`.
+    Lines are read by `json_lines` (UTF-8, one JSON object each). A record whose text is
+    blank is skipped and counted in `options`.
     """
     options = options if options is not None else ReadOptions()
-    count = 0
-    for item in _read_lines(path, options, max_line_bytes):
-        count += 1
-        yield item
-    if not count and not options.dropped:
-        raise InputError(path, None, "empty file (no JSON lines)")
-
-
-def _read_lines(path: Path, options: ReadOptions, max_line_bytes: int) -> Iterator[DocumentInput]:
-    try:
-        f = path.open("rb")
-    except OSError as exc:
-        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from exc
-    with f:
-        head = f.read(16)
-        if not head:
-            raise InputError(path, None, "empty file")
-        kind = binary_kind(head)
-        if kind is not None:
-            raise InputError(path, None, f"binary file, not text (looks like a {kind})")
-        f.seek(0)
-        for line_no, raw in enumerate(iter(lambda: f.readline(max_line_bytes + 1), b""), 1):
-            if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
-                raise InputError(path, line_no, f"line longer than {max_line_bytes} bytes")
-            if line_no == 1:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
-            if b"\x00" in raw:
-                raise InputError(path, line_no, "binary data, not text (NUL byte)")
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    path, line_no, f"not UTF-8 (byte {exc.start + 1}); JSONL must be UTF-8"
-                ) from exc
-            if not line.strip():
-                continue
-            try:
-                yield parse_line(line, path, line_no, options)
-            except BlankRecord:
-                options.skip(BLANK_RECORD)
-
-
-def _no_constants(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not valid JSON")
+    for line_no, value in json_lines(path, max_line_bytes=max_line_bytes):
+        try:
+            yield record_to_input(value, path, line_no, options)
+        except BlankRecord:
+            options.skip(BLANK_RECORD)
 
 
 def parse_line(
@@ -104,15 +62,7 @@ def parse_line(
     options: ReadOptions | None = None,
 ) -> DocumentInput:
     """One JSONL line -> DocumentInput, or InputError(path, line_no, reason)."""
-    try:
-        value = json.loads(line, parse_constant=_no_constants)
-    except json.JSONDecodeError as exc:
-        raise InputError(path, line_no, f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
-    except ValueError as exc:
-        raise InputError(path, line_no, f"invalid JSON: {exc}") from exc
-    except RecursionError as exc:
-        raise InputError(path, line_no, "invalid JSON: nested too deeply") from exc
-    return record_to_input(value, path, line_no, options)
+    return record_to_input(loads(line, path, line_no), path, line_no, options)
 
 
 class _Where:

@@ -11,6 +11,7 @@ from xml.sax.saxutils import quoteattr
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.offsets import Utf16Map
 from newsmark.domain.reading import ReadOptions
+from newsmark.formats.json_lines import no_constants
 from newsmark.formats.jsonl import BLANK_RECORD, BlankRecord, check_text, record_to_input
 from newsmark.formats.tools import (
     CUE_LABEL,
@@ -23,7 +24,6 @@ from newsmark.formats.tools import (
     Range,
     assemble,
     fail,
-    no_constants,
     read_text,
     record_entities,
     record_quotes,

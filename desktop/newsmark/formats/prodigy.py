@@ -10,6 +10,7 @@ from typing import IO, Any
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.offsets import Alignment
 from newsmark.domain.reading import ReadOptions
+from newsmark.formats.json_lines import json_lines
 from newsmark.formats.jsonl import (
     BLANK_RECORD,
     DUPLICATE_SPAN,
@@ -29,7 +30,6 @@ from newsmark.formats.tools import (
     Fields,
     Range,
     TokenAligner,
-    iter_json_lines,
     quote_dict,
     record_entities,
     record_quotes,
@@ -139,7 +139,7 @@ def write_prodigy(
 
 def read_prodigy(path: Path, options: ReadOptions | None = None) -> Iterator[DocumentInput]:
     options = options if options is not None else ReadOptions()
-    for line, value in iter_json_lines(path):
+    for line, value in json_lines(path):
         try:
             yield task_to_input(value, path, line, options)
         except BlankRecord:

@@ -13,7 +13,7 @@ from typing import IO, Any
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError
 from newsmark.domain.reading import ReadOptions
-from newsmark.formats import html, jsonl, newsmark_jsonl, text
+from newsmark.formats import html, json_lines, jsonl, newsmark_jsonl, text
 
 # A reader takes the file and the options for it, and counts in them what it left out.
 Reader = Callable[[Path, ReadOptions], Iterator[DocumentInput]]
@@ -87,7 +87,7 @@ def known_extensions() -> tuple[str, ...]:
 def _first_line(path: Path) -> str:
     try:
         with path.open("rb") as f:
-            for raw in iter(lambda: f.readline(jsonl.MAX_LINE_BYTES), b""):
+            for raw in iter(lambda: f.readline(json_lines.MAX_LINE_BYTES), b""):
                 line = raw.decode("utf-8", errors="replace").removeprefix("\ufeff").strip()
                 if line:
                     return line

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -12,7 +12,6 @@ from newsmark.domain.document import Token
 from newsmark.domain.errors import InputError
 from newsmark.domain.offsets import Alignment, TokenIndex
 from newsmark.domain.reading import ReadOptions
-from newsmark.formats.jsonl import MAX_LINE_BYTES
 from newsmark.formats.newsmark_jsonl import RecordTokens
 
 # Labels that carry quote structure in formats without a quote type of their own. They
@@ -177,23 +176,6 @@ def show(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def no_constants(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def loads(text: str, path: Path, line: int | None) -> Any:
-    """json.loads with errors as InputError naming the file and line (NaN refused)."""
-    try:
-        return json.loads(text, parse_constant=no_constants)
-    except json.JSONDecodeError as exc:
-        at = line if line is not None else exc.lineno
-        fail(path, at, f"invalid JSON: {exc.msg} (column {exc.colno})")
-    except ValueError as exc:
-        fail(path, line, f"invalid JSON: {exc}")
-    except RecursionError:
-        fail(path, line, "invalid JSON: nested too deeply")
-
-
 def read_text(path: Path) -> str:
     """A whole UTF-8 file as is (no newline translation: offsets count every character)."""
     try:
@@ -207,33 +189,6 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         fail(path, line, f"not UTF-8 (byte {exc.start + 1})")
-
-
-def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
-    """(line number, decoded value) of each non-blank line of a UTF-8 JSONL file."""
-    try:
-        f = path.open("rb")
-    except OSError as exc:
-        fail(path, None, f"cannot read: {exc.strerror or exc}")
-    count = 0
-    with f:
-        for no, raw in enumerate(iter(lambda: f.readline(MAX_LINE_BYTES + 1), b""), 1):
-            if len(raw) > MAX_LINE_BYTES:
-                fail(path, no, f"line longer than {MAX_LINE_BYTES} bytes")
-            if no == 1:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                fail(path, no, f"not UTF-8 (byte {exc.start + 1})")
-            if not line.strip():
-                continue
-            if not line.endswith("\n") and line.rstrip() and line.rstrip()[-1] not in "}]":
-                fail(path, no, "truncated line (no closing brace)")
-            yield no, loads(line, path, no)
-            count += 1
-    if not count:
-        fail(path, None, "empty file (no JSON lines)")
 
 
 class Fields:

@@ -376,3 +376,24 @@ def test_blank_records_are_skipped_and_counted(tmp_path: Path) -> None:
     (doc,) = read_path(path, "newsmark", options)
     assert doc.text == TEXT
     assert options.dropped == {"record with empty or whitespace-only text": 2}
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b'{"text": "One."}\n{"text": "Two', "truncated line (no closing brace)"),
+        (b'{"text": "Caf\xe9."}\n', "not UTF-8 (byte 14); JSONL must be UTF-8"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(40), "binary file, not text (looks like a PNG image)"),
+        (b'{"text": "A.", "n": NaN}\n', "invalid JSON: NaN is not valid JSON"),
+        (b"\n\n", "empty file (no JSON lines)"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["newsmark", "prodigy", "doccano"])
+def test_every_jsonl_format_reads_lines_the_same_way(
+    tmp_path: Path, fmt: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        read_path(path, fmt)
+    assert info.value.reason == reason
