@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from newsmark.domain.alignment import doc_label
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.offsets import Alignment
 from newsmark.domain.reading import ReadOptions
@@ -13,7 +14,6 @@ from newsmark.formats.jsonl import record_to_input
 from newsmark.formats.tools import (
     AlignmentReport,
     TokenAligner,
-    doc_label,
     fail,
     record_entities,
     record_tokens,

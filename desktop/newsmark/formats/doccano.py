@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, overload
 
+from newsmark.domain.alignment import doc_label
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.offsets import Utf16Map
 from newsmark.domain.quotes import QuoteKind
@@ -26,7 +27,6 @@ from newsmark.formats.tools import (
     QuoteView,
     Range,
     assemble,
-    doc_label,
     record_entities,
     record_quotes,
     show,

@@ -11,6 +11,7 @@ from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import IO, Any, overload
 
+from newsmark.domain.alignment import Misaligned, doc_label
 from newsmark.domain.annotations import AnnotationSet, ExportSet, is_blank
 from newsmark.domain.document import Document, PackedTokens
 from newsmark.domain.entities import Entity
@@ -202,7 +203,7 @@ def set_record(item: ExportSet) -> dict[str, Any]:
     return _build(item, None)[0]
 
 
-def export_line(item: ExportSet, misaligned: list[dict[str, Any]] | None = None) -> str:
+def export_line(item: ExportSet, misaligned: list[Misaligned] | None = None) -> str:
     """`encode_record(set_record(item))`, about twice as fast.
 
     The annotations are encoded once, for the task hash and the line; the record never
@@ -228,7 +229,7 @@ _LINE_HEAD = ("text", "meta", "_input_hash", "_task_hash", "schema_version")
 _LINE_TAIL = ("relations", "answer", "_annotator_id", "status")
 
 
-def _build(item: ExportSet, misaligned: list[dict[str, Any]] | None) -> tuple[dict[str, Any], str]:
+def _build(item: ExportSet, misaligned: list[Misaligned] | None) -> tuple[dict[str, Any], str]:
     """The record and the compact JSON of its annotations (what the task hash covers)."""
     doc = item.document
     text = doc.text
@@ -243,16 +244,7 @@ def _build(item: ExportSet, misaligned: list[dict[str, Any]] | None) -> tuple[di
     def off_tokens(what: str, start: int, end: int, label: str | None) -> None:
         if misaligned is not None and (what, start, end) not in seen:
             seen.add((what, start, end))
-            misaligned.append(
-                {
-                    "doc_id": doc.id,
-                    "what": what,
-                    "start": start,
-                    "end": end,
-                    "label": label,
-                    "text": text[start:end],
-                }
-            )
+            misaligned.append(Misaligned(str(doc.id), what, start, end, label, text[start:end]))
 
     # The hot loop of export (dozens of spans per document): token_span inlined.
     starts, ends = columns.starts, columns.ends
@@ -360,38 +352,28 @@ def _relation(head: dict[str, Any], child: dict[str, Any], label: str) -> dict[s
     }
 
 
-def misaligned_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+def misaligned_spans(record: Mapping[str, Any]) -> list[Misaligned]:
     """Spans, quotes, speakers and cues of `record` that do not align with its tokens.
 
-    Each item is `{"doc_id", "what" (span|quote|speaker|cue), "start", "end", "label",
-    "text"}`. Token-based formats need a decision for each (`--alignment`); the export
-    reports them (see `describe_misaligned`).
+    Token-based formats need a decision for each (`--alignment`); the Newsmark export
+    keeps their offsets and reports them.
     """
     text: str = record["text"]
-    doc_id = (record.get("meta") or {}).get("doc_id")
+    doc = doc_label(record)
     tokens = record.get("tokens", ())
     if isinstance(tokens, RecordTokens):
         starts, ends = set(tokens.columns.starts), set(tokens.columns.ends)
     else:
         starts = {t["start"] for t in tokens}
         ends = {t["end"] for t in tokens}
-    found: list[dict[str, Any]] = []
+    found: list[Misaligned] = []
     seen: set[tuple[str, int, int]] = set()
 
     def check(what: str, start: int, end: int, label: str | None) -> None:
         if (start in starts and end in ends) or (what, start, end) in seen:
             return
         seen.add((what, start, end))
-        found.append(
-            {
-                "doc_id": doc_id,
-                "what": what,
-                "start": start,
-                "end": end,
-                "label": label,
-                "text": text[start:end],
-            }
-        )
+        found.append(Misaligned(doc, what, start, end, label, text[start:end]))
 
     for span in record.get("spans", ()):
         check("span", span["start"], span["end"], span.get("label"))
@@ -402,15 +384,6 @@ def misaligned_spans(record: Mapping[str, Any]) -> list[dict[str, Any]]:
             if part:
                 check(key, part["start"], part["end"], part.get("label"))
     return found
-
-
-def describe_misaligned(item: Mapping[str, Any]) -> str:
-    """One line for a report: `document 3: span PERSON 10..14 'Puti' is not token-aligned`."""
-    label = f" {item['label']}" if item.get("label") else ""
-    return (
-        f"document {item['doc_id']}: {item['what']}{label} {item['start']}..{item['end']} "
-        f"{item['text']!r} does not match token boundaries"
-    )
 
 
 def _plain(value: Any) -> Any:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from newsmark.domain.alignment import AlignmentReport, Misaligned, doc_label
 from newsmark.domain.document import Token
 from newsmark.domain.errors import InputError
 from newsmark.domain.offsets import Alignment, TokenIndex
@@ -77,59 +78,6 @@ def record_tokens(record: Mapping[str, Any]) -> Sequence[Token]:
     if isinstance(tokens, RecordTokens):
         return tokens.columns
     return [Token(t["start"], t["end"], bool(t.get("ws", True))) for t in tokens]
-
-
-def doc_label(record: Mapping[str, Any]) -> str:
-    """How a report names a record: its database id, else its source."""
-    meta = record.get("meta") or {}
-    doc_id = meta.get("doc_id")
-    return str(doc_id) if doc_id is not None else str(meta.get("source") or "?")
-
-
-@dataclass(frozen=True, slots=True)
-class Misaligned:
-    """A span that does not fall on token boundaries, and what the writer did with it."""
-
-    doc: str
-    what: str  # span, quote, speaker or cue
-    start: int
-    end: int
-    label: str | None
-    text: str
-    action: str  # "refused (strict)", "expanded to 3..9", "contracted to 4..8", "dropped: ..."
-
-    def __str__(self) -> str:
-        label = f" {self.label}" if self.label else ""
-        return (
-            f"document {self.doc}: {self.what}{label} {self.start}..{self.end} {self.text!r} "
-            f"does not match token boundaries: {self.action}"
-        )
-
-
-@dataclass
-class AlignmentReport:
-    """Collects misaligned spans over one export; strict mode refuses the export at the end.
-
-    Writers keep going in strict mode so the report lists every problem at once; the
-    caller's atomic writer then discards the partial file when `check` raises.
-    """
-
-    mode: Alignment = Alignment.STRICT
-    items: list[Misaligned] = field(default_factory=list)
-    # What a writer left out by design (e.g. quotes in CoNLL), one line each.
-    notes: list[str] = field(default_factory=list)
-
-    def check(self, fmt: str) -> None:
-        if self.mode is not Alignment.STRICT or not self.items:
-            return
-        shown = "; ".join(str(m) for m in self.items[:5])
-        more = f" (and {len(self.items) - 5} more)" if len(self.items) > 5 else ""
-        raise InputError(
-            None,
-            None,
-            f"{fmt} needs token-aligned spans and {len(self.items)} are not: {shown}{more}; "
-            "choose --alignment expand or contract",
-        )
 
 
 class TokenAligner:

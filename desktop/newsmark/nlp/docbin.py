@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Doc, DocBin, Span
 from spacy.vocab import Vocab
 
+from newsmark.domain.alignment import AlignmentReport, Misaligned, doc_label
 from newsmark.domain.annotations import check_range
 from newsmark.domain.document import DocumentInput, PackedTokens
 from newsmark.domain.errors import InputError
@@ -29,51 +29,8 @@ ATTRS = ("ORTH", "SPACY", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID")
 _KINDS = {k.value for k in QuoteKind}
 
 
-@dataclass(frozen=True, slots=True)
-class Misaligned:
-    """A span off token boundaries and what was done with it (as formats.tools.Misaligned)."""
-
-    doc: str
-    what: str
-    start: int
-    end: int
-    label: str | None
-    text: str
-    action: str
-
-    def __str__(self) -> str:
-        label = f" {self.label}" if self.label else ""
-        return (
-            f"document {self.doc}: {self.what}{label} {self.start}..{self.end} {self.text!r} "
-            f"does not match token boundaries: {self.action}"
-        )
-
-
-@dataclass
-class Report:
-    """Same shape as formats.tools.AlignmentReport (callers may pass either)."""
-
-    mode: Alignment = Alignment.STRICT
-    items: list[Any] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def check(self, fmt: str) -> None:
-        if self.mode is Alignment.STRICT and self.items:
-            shown = "; ".join(str(m) for m in self.items[:5])
-            raise InputError(
-                None, None,
-                f"{fmt} needs token-aligned spans and {len(self.items)} are not: {shown}; "
-                "choose --alignment expand or contract",
-            )  # fmt: skip
-
-
-def _doc_name(record: Mapping[str, Any]) -> str:
-    meta = record.get("meta") or {}
-    return str(meta.get("doc_id") if meta.get("doc_id") is not None else meta.get("source"))
-
-
 def _char_span(
-    doc: Doc, name: str, start: int, end: int, label: str, what: str, report: Any
+    doc: Doc, name: str, start: int, end: int, label: str, what: str, report: AlignmentReport
 ) -> Span | None:
     span = doc.char_span(start, end, label=label)
     if span is not None:
@@ -93,7 +50,7 @@ def _char_span(
     return snapped
 
 
-def record_doc(record: Mapping[str, Any], vocab: Vocab, report: Any) -> Doc:
+def record_doc(record: Mapping[str, Any], vocab: Vocab, report: AlignmentReport) -> Doc:
     """A Doc on exactly the record's tokens, with entities, quotes and metadata."""
     text: str = record["text"]
     tokens = record.get("tokens") or []
@@ -108,9 +65,9 @@ def record_doc(record: Mapping[str, Any], vocab: Vocab, report: Any) -> Doc:
     doc = Doc(vocab, words=words, spaces=spaces)
     if doc.text != text:
         raise InputError(
-            None, None, f"document {_doc_name(record)}: tokens do not rebuild its text"
+            None, None, f"document {doc_label(record)}: tokens do not rebuild its text"
         )
-    name = _doc_name(record)
+    name = doc_label(record)
     kb = {e["id"]: e.get("kb_id") for e in record.get("entities") or ()}
     ents: list[Span] = []
     for s in sorted(record.get("spans") or (), key=lambda s: (s["start"], s["end"])):
@@ -163,7 +120,7 @@ def docbin_files(
     split: float | None = None,
     seed: int = 0,
     alignment: Alignment = Alignment.STRICT,
-    report: Any = None,
+    report: AlignmentReport | None = None,
 ) -> tuple[int, dict[str, bytes]]:
     """(documents, DocBin bytes) of `records`: {"": data}, or with `split` train/dev files.
 
@@ -172,7 +129,7 @@ def docbin_files(
     a few bytes per token, so memory grows with the corpus, not with the text. Writing
     them is the caller's (services/exporting: atomically, never over a database).
     """
-    report = report if report is not None else Report(alignment)
+    report = report if report is not None else AlignmentReport(alignment)
     if split is not None and not 0 < split < 1:
         raise InputError(None, None, f"--split must be between 0 and 1, got {split}")
     vocab = blank_english().vocab

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from newsmark.domain.alignment import Misaligned
 from newsmark.domain.annotations import ExportSet
 from newsmark.domain.errors import InputError
 from newsmark.domain.status import STATUS_FILTERS, Status
 from newsmark.formats import files, get_format
 from newsmark.formats.newsmark_jsonl import (
-    describe_misaligned,
     export_line,
     set_record,
     write_lines,
@@ -136,7 +136,7 @@ def export(
     def records() -> Iterator[dict[str, Any]]:
         return map(set_record, sets())
 
-    off_tokens: list[dict[str, Any]] = []  # token-based writers report through `align`
+    off_tokens: list[Misaligned] = []  # token-based writers report through `align`
 
     def lines() -> Iterator[str]:  # Newsmark JSONL: straight from storage to the line
         return (export_line(item, off_tokens) for item in sets())
@@ -170,7 +170,7 @@ def export(
         else:
             with files.atomic_text(dest) as stream:
                 write(stream)
-        report.misaligned += [describe_misaligned(item) for item in off_tokens]
+        report.misaligned += [str(item) for item in off_tokens]
     if not report.records:
         report.hint = empty_hint(repo.set_counts(), status, annotator)
     report.misaligned += [str(item) for item in align.items]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fmt_helpers import tokenize
 
+from newsmark.domain.alignment import Misaligned
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document, text_sha256
 from newsmark.domain.entities import Entity
@@ -17,7 +18,6 @@ from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
 from newsmark.formats import read_path
 from newsmark.formats.newsmark_jsonl import (
-    describe_misaligned,
     encode_record,
     export_record,
     misaligned_spans,
@@ -193,20 +193,11 @@ def test_misaligned_spans_are_reported() -> None:
     record = export_record(make_doc(), set_, ENTITIES)
     found = misaligned_spans(record)
     assert found == [
-        {"doc_id": 11, "what": "span", "start": 34, "end": 39, "label": "MISC", "text": "agree"},
-        {"doc_id": 11, "what": "quote", "start": 15, "end": 20, "label": "direct", "text": "We wo"},
-        {
-            "doc_id": 11,
-            "what": "speaker",
-            "start": 25,
-            "end": 33,
-            "label": None,
-            "text": "etanyahu",
-        },
+        Misaligned("11", "span", 34, 39, "MISC", "agree"),
+        Misaligned("11", "quote", 15, 20, "direct", "We wo"),
+        Misaligned("11", "speaker", 25, 33, None, "etanyahu"),
     ]
-    assert describe_misaligned(found[0]) == (
-        "document 11: span MISC 34..39 'agree' does not match token boundaries"
-    )
+    assert str(found[0]) == "document 11: span MISC 34..39 'agree' does not match token boundaries"
     speaker_rel = record["relations"][-1]
     assert (speaker_rel["head"], speaker_rel["child"]) == (None, None)
 

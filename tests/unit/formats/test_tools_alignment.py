@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from tools_support import make_record, texts
 
 from docbin_support import write_docbin
+from newsmark.domain.alignment import AlignmentReport
 from newsmark.domain.annotations import is_blank
 from newsmark.domain.errors import InputError
 from newsmark.domain.offsets import Alignment
-from newsmark.formats.tools import AlignmentReport
 from newsmark.formats.tools_registry import new_report, stream_writer
 from newsmark.nlp import docbin
 from newsmark.nlp.tokens import tokenize

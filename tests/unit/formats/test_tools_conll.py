@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from tools_support import make_record
 
+from newsmark.domain.alignment import AlignmentReport
 from newsmark.domain.errors import InputError
 from newsmark.domain.offsets import Alignment
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Origin, Span
 from newsmark.formats import detect_format
 from newsmark.formats.conll import read_conll, write_conll
-from newsmark.formats.tools import AlignmentReport
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "formats_tools"
 TEXT = "“We won,” Putin said. 😀 Netanyahu agreed.\n\nNew York voted."

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from tools_support import make_record
 
+from newsmark.domain.alignment import AlignmentReport
 from newsmark.domain.errors import InputError
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.reading import ReadOptions
 from newsmark.domain.spans import Origin, Span
 from newsmark.formats import detect_format
 from newsmark.formats.doccano import read_doccano, write_doccano, write_doccano_flat
-from newsmark.formats.tools import AlignmentReport
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "formats_tools"
 SPLIT = "“A,” she said, “B.” 😀 Putin"
