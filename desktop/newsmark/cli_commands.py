@@ -186,12 +186,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_formats(args: argparse.Namespace) -> int:
-    from newsmark.services.catalog import formats, modes
+    from newsmark.services.catalog import formats
 
     # "write stream": to stdout or -o FILE; "write file": -o FILE only; "write folder": -o DIR.
     for fmt in formats():
         exts = " ".join(fmt.extensions) or "-"
-        print(f"{fmt.name:<12} {modes(fmt):<20} {exts:<16} {fmt.keeps}")
+        print(f"{fmt.name:<12} {fmt.modes:<20} {exts:<16} {fmt.keeps}")
     return 0
 
 

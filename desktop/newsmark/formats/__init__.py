@@ -1,7 +1,9 @@
 """Readers and writers of article and annotation files, and the registry that names them."""
 
+from newsmark.formats import catalog as _catalog  # noqa: F401 - fills the registry
 from newsmark.formats.registry import (
     Format,
+    Output,
     all_formats,
     detect_format,
     get_format,
@@ -13,6 +15,7 @@ from newsmark.formats.registry import (
 
 __all__ = [
     "Format",
+    "Output",
     "all_formats",
     "detect_format",
     "get_format",

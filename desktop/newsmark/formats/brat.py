@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from newsmark.domain.alignment import AlignmentReport
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError
 from newsmark.domain.overlaps import keep_first
@@ -161,8 +162,17 @@ def file_stem(record: Mapping[str, Any], number: int) -> str:
     return f"{number:06d}-{slug}" if slug else f"{number:06d}"
 
 
-def write_brat(records: Iterable[Mapping[str, Any]], dest: Path, *, force: bool = False) -> int:
-    """Write a brat collection folder atomically: built beside `dest`, renamed at the end."""
+def write_brat(
+    records: Iterable[Mapping[str, Any]],
+    dest: Path,
+    *,
+    force: bool = False,
+    report: AlignmentReport | None = None,
+) -> int:
+    """Write a brat collection folder atomically: built beside `dest`, renamed at the end.
+
+    Character offsets: nothing to align, so `report` stays empty.
+    """
     dest = Path(dest)
     files.check_target(dest, folder=True, force=force, protected=None)
     with files.atomic_folder(dest) as tmp:

@@ -64,7 +64,7 @@ def write_conll(
     report: AlignmentReport | None = None,
 ) -> int:
     """Entities only: each document's quotes are counted in `report.notes` as dropped."""
-    report = report or AlignmentReport(alignment)
+    report = report if report is not None else AlignmentReport(alignment)
     count = quotes = 0
     for record in records:
         for line in conll_lines(record, report):

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import quoteattr
 
+from newsmark.domain.alignment import AlignmentReport
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.offsets import Utf16Map
 from newsmark.domain.reading import ReadOptions
@@ -119,8 +120,17 @@ def labelstudio_task(record: Mapping[str, Any]) -> dict[str, Any]:
     return {"data": {"text": text}, "annotations": [annotation], "meta": meta}
 
 
-def write_labelstudio(records: Iterable[Mapping[str, Any]], stream: IO[str]) -> int:
-    """A JSON array, one task per line, written as the records come (constant memory)."""
+def write_labelstudio(
+    records: Iterable[Mapping[str, Any]],
+    stream: IO[str],
+    *,
+    report: AlignmentReport | None = None,
+) -> int:
+    """A JSON array, one task per line, written as the records come (constant memory).
+
+    Character offsets: nothing to align, so `report` (the writers' common keyword) stays
+    empty.
+    """
     count = 0
     stream.write("[")
     for count, record in enumerate(records, 1):

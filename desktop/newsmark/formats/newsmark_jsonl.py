@@ -11,7 +11,7 @@ from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import IO, Any, overload
 
-from newsmark.domain.alignment import Misaligned, doc_label
+from newsmark.domain.alignment import AlignmentReport, Misaligned, doc_label
 from newsmark.domain.annotations import AnnotationSet, ExportSet, is_blank
 from newsmark.domain.document import Document, PackedTokens
 from newsmark.domain.entities import Entity
@@ -425,8 +425,17 @@ def plain_record(record: Mapping[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, RecordTokens) else v for k, v in record.items()}
 
 
-def write_jsonl(records: Iterable[Mapping[str, Any]], stream: IO[str]) -> int:
-    """Write one compact JSON line per record (UTF-8 as is, not \\u escapes); return the count."""
+def write_jsonl(
+    records: Iterable[Mapping[str, Any]],
+    stream: IO[str],
+    *,
+    report: AlignmentReport | None = None,
+) -> int:
+    """Write one compact JSON line per record (UTF-8 as is, not \\u escapes); return the count.
+
+    Spans off token boundaries keep their offsets (`misaligned_spans` lists them), so
+    `report`, the writers' common keyword, stays empty.
+    """
     write = stream.write
     count = 0
     for record in records:

@@ -127,7 +127,7 @@ def write_prodigy(
     report: AlignmentReport | None = None,
 ) -> int:
     """One Prodigy task per line; InputError at the end if strict alignment was broken."""
-    report = report or AlignmentReport(alignment)
+    report = report if report is not None else AlignmentReport(alignment)
     count = 0
     for record in records:
         stream.write(encode_record(prodigy_task(record, report)))

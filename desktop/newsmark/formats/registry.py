@@ -2,32 +2,66 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
+from newsmark.domain.alignment import AlignmentReport
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError
 from newsmark.domain.reading import ReadOptions
-from newsmark.formats import html, json_lines, jsonl, newsmark_jsonl, text
+from newsmark.formats import json_lines
 
 # A reader takes the file and the options for it, and counts in them what it left out.
 Reader = Callable[[Path, ReadOptions], Iterator[DocumentInput]]
-Writer = Callable[[Iterable[dict[str, Any]], IO[str]], int]
 Sniffer = Callable[[str], bool]
+Records = Iterable[Mapping[str, Any]]
+
+
+class StreamWriter(Protocol):
+    """Writes records to a text stream (stdout or a file); the number written."""
+
+    def __call__(
+        self, records: Records, stream: IO[str], *, report: AlignmentReport | None = None
+    ) -> int: ...
+
+
+class PathWriter(Protocol):
+    """Writes records to a file or folder it makes whole (see formats/files.py)."""
+
+    def __call__(
+        self,
+        records: Records,
+        dest: Path,
+        *,
+        report: AlignmentReport | None = None,
+        split: float | None = None,
+        seed: int = 0,
+    ) -> int: ...
+
+
+class Output(StrEnum):
+    """What an export to a format makes."""
+
+    STREAM = "stream"  # text to stdout or -o FILE
+    FILE = "file"  # one file written whole: -o FILE
+    FOLDER = "folder"  # a folder: -o DIR
 
 
 @dataclass(frozen=True)
 class Format:
-    """A file format Newsmark reads and/or writes.
+    """A file format Newsmark reads and/or writes, and what it can do.
 
     `sniff` gets the first non-empty line of a file (decoded leniently) and says whether
     the file is in this format; it settles extensions that several formats share.
     `keeps` says in a few words what the format can carry (shown by `newsmark formats`).
+    `output` is what an export makes (None: read only); a STREAM format has `write`, a
+    FILE or FOLDER one `write_to`. `token_aligned` formats place spans on tokens, so
+    `--alignment` applies; `splits` formats take `--split` and then write a folder.
     """
 
     name: str
@@ -35,7 +69,11 @@ class Format:
     description: str
     keeps: str
     read: Reader | None = None
-    write: Writer | None = None
+    output: Output | None = None
+    write: StreamWriter | None = None
+    write_to: PathWriter | None = None
+    token_aligned: bool = False
+    splits: bool = False
     sniff: Sniffer | None = None
     aliases: tuple[str, ...] = ()  # other names `--format` accepts, e.g. "jsonl"
 
@@ -44,6 +82,18 @@ class Format:
         """The name and its aliases, for listings such as `newsmark formats`."""
         return (self.name, *self.aliases)
 
+    def target(self, split: bool = False) -> Output | None:
+        """What an export makes, with or without `--split`."""
+        return Output.FOLDER if split and self.splits else self.output
+
+    @property
+    def modes(self) -> str:
+        """What `newsmark formats` shows: "read, write stream", "write folder", "read"."""
+        parts = (["read"] if self.read is not None else []) + (
+            [f"write {self.output}"] if self.output is not None else []
+        )
+        return ", ".join(parts) or "-"
+
 
 _FORMATS: dict[str, Format] = {}
 # Other spellings people type for a format name (besides each Format's own aliases).
@@ -51,7 +101,7 @@ _ALIASES = {"text": "txt", "markdown": "md", "htm": "html"}
 
 
 def register_format(fmt: Format, *, replace: bool = False) -> None:
-    """Add a format (the `spacy` format is registered by services, which may import nlp)."""
+    """Add a format to the registry (formats/catalog.py adds every one)."""
     if fmt.name in _FORMATS and not replace:
         raise ValueError(f"format {fmt.name!r} is already registered")
     _FORMATS[fmt.name] = fmt
@@ -245,60 +295,3 @@ def read_path(
     if fmt.read is None:
         raise InputError(path, None, f"format {fmt.name!r} cannot be read, only written")
     return list(fmt.read(path, options if options is not None else ReadOptions()))
-
-
-def _json_keys(line: str) -> set[str]:
-    try:
-        value = json.loads(line)
-    except (ValueError, RecursionError):
-        return set()
-    return set(value) if isinstance(value, dict) else set()
-
-
-def _sniff_newsmark(line: str) -> bool:
-    keys = _json_keys(line)
-    return "text" in keys and "schema_version" in keys
-
-
-def _sniff_prodigy(line: str) -> bool:
-    keys = _json_keys(line)
-    return "text" in keys and "schema_version" not in keys
-
-
-def _sniff_html(line: str) -> bool:
-    head = line.lstrip().lower()
-    return head.startswith(("<!doctype html", "<html"))
-
-
-_BUILTIN = (
-    Format(
-        "txt", (".txt",), "plain text, one article per file", "text only",
-        read=text.read_txt,
-    ),
-    Format(
-        "md", (".md", ".markdown"), "Markdown with optional YAML front matter",
-        "text and front matter metadata", read=text.read_md,
-    ),
-    Format(
-        "html", (".html", ".htm"), "web page; main text, title, author and date by trafilatura",
-        "main text and metadata", read=html.read_html, sniff=_sniff_html,
-    ),
-    Format(
-        "newsmark", (".jsonl",), "Newsmark JSONL, one annotation set per line (the default)",
-        "everything: entities, quotes, speakers, cues, status, annotator",
-        read=jsonl.read_jsonl, write=newsmark_jsonl.write_jsonl, sniff=_sniff_newsmark,
-        aliases=("jsonl",),
-    ),
-    Format(
-        "prodigy", (".jsonl",), "Prodigy task JSONL ({text, meta, spans, answer})",
-        "entities; quotes as Newsmark JSONL for now",
-        read=jsonl.read_jsonl, write=newsmark_jsonl.write_jsonl, sniff=_sniff_prodigy,
-    ),
-)  # fmt: skip
-
-for _fmt in _BUILTIN:
-    register_format(_fmt)
-
-# The other tools' formats (and the real `prodigy`) register themselves; imported last
-# because they need Format and register_format from above.
-from newsmark.formats import tools_registry  # noqa: E402, F401

@@ -1,20 +1,23 @@
-"""Completes the format registry with formats that live outside `formats/` (spaCy's DocBin).
+"""Attaches the `spacy` format's code to its row of the format table (formats/catalog.py).
 
-`formats/` may not import spaCy, so this module registers the `spacy` format with a
-reader that imports `nlp/docbin.py` (and spaCy, ~0.5 s) only when a DocBin is read:
-listing formats or exporting to another format never loads spaCy. Importing this
-module is idempotent.
+`formats/` may not import spaCy, so the table declares the format and this module, which
+may import both, gives it a reader and a writer that import `nlp/docbin.py` (and spaCy,
+~0.5 s) only when a DocBin is read or written: listing formats or exporting to another
+format never loads spaCy. Importing this module is idempotent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+from newsmark.domain.alignment import AlignmentReport
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.reading import ReadOptions
-from newsmark.formats.registry import Format, all_formats, register_format
-from newsmark.formats.tools_registry import FOLDER_WRITERS
+from newsmark.formats import files
+from newsmark.formats.registry import Format, all_formats, get_format, register_format
 
 
 def _read_docbin(path: Path, options: ReadOptions) -> Iterator[DocumentInput]:
@@ -23,37 +26,32 @@ def _read_docbin(path: Path, options: ReadOptions) -> Iterator[DocumentInput]:
     return read_docbin(path, options)
 
 
-# Export goes through `nlp.docbin.docbin_files` (see services/exporting.py), which makes
-# a file or, with --split, a folder: the registry's stream `write` stays None.
-SPACY_FORMAT = Format(
-    name="spacy",
-    extensions=(".spacy",),
-    description="spaCy DocBin (-o FILE; with --split a folder with train.spacy/dev.spacy)",
-    keeps="entities as doc.ents; quotes in doc.spans['quotes'] and user_data; meta",
-    read=_read_docbin,
-)
-register_format(SPACY_FORMAT, replace=True)
+def _write_docbin(
+    records: Iterable[Mapping[str, Any]],
+    dest: Path,
+    *,
+    report: AlignmentReport | None = None,
+    split: float | None = None,
+    seed: int = 0,
+) -> int:
+    """`-o FILE` written whole, or with `split` a folder of train.spacy and dev.spacy."""
+    from newsmark.nlp.docbin import docbin_files
 
-# Formats whose export is one file written whole (not a stream): `-o FILE` is required.
-FILE_WRITERS = frozenset({"spacy"})
+    count, made = docbin_files(records, split=split, seed=seed, report=report)
+    if split is None:
+        files.write_bytes(dest, made[""])
+    else:
+        with files.atomic_folder(dest) as folder:
+            for name, data in made.items():
+                (folder / name).write_bytes(data)
+    return count
+
+
+register_format(
+    replace(get_format("spacy"), read=_read_docbin, write_to=_write_docbin), replace=True
+)
 
 
 def formats() -> list[Format]:
-    """Every format Newsmark reads or writes, the spacy one included."""
+    """Every format Newsmark reads or writes, the spacy one ready to use."""
     return all_formats()
-
-
-def writes(fmt: Format) -> str | None:
-    """How `fmt` exports: "stream" (to stdout or a file), "file", "folder", or None."""
-    if fmt.name in FOLDER_WRITERS:
-        return "folder"
-    if fmt.name in FILE_WRITERS:
-        return "file"
-    return "stream" if fmt.write is not None else None
-
-
-def modes(fmt: Format) -> str:
-    """What `newsmark formats` shows: "read, write stream", "read, write folder", "read"..."""
-    kind = writes(fmt)
-    parts = (["read"] if fmt.read is not None else []) + ([f"write {kind}"] if kind else [])
-    return ", ".join(parts) or "-"

@@ -8,17 +8,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from newsmark.domain.alignment import Misaligned
+from newsmark.domain.alignment import AlignmentReport, Misaligned
 from newsmark.domain.annotations import ExportSet
 from newsmark.domain.errors import InputError
+from newsmark.domain.offsets import Alignment
 from newsmark.domain.status import STATUS_FILTERS, Status
-from newsmark.formats import files, get_format
+from newsmark.formats import Output, files, get_format
 from newsmark.formats.newsmark_jsonl import (
     export_line,
     set_record,
     write_lines,
 )
-from newsmark.formats.tools_registry import FOLDER_WRITERS, new_report, stream_writer
 from newsmark.services import catalog  # noqa: F401 - registers the spacy format
 from newsmark.services.progress import Cancel, Cancelled, Progress, never_cancel, no_progress
 from newsmark.storage import Repository
@@ -108,18 +108,22 @@ def export(
             None, None, f"unknown status {status!r}; one of {', '.join(STATUS_FILTERS)}"
         )
     try:
-        align = new_report(alignment)
+        align = AlignmentReport(Alignment(alignment))
     except ValueError:
         raise InputError(None, None, f"unknown alignment {alignment!r}") from None
     target = get_format(fmt)
     name = target.name
-    if split is not None and name != "spacy":
-        raise InputError(None, None, "--split is for the spacy format (train/dev DocBin files)")
-    if dest is None and (name == "spacy" or name in FOLDER_WRITERS):
+    if split is not None and not target.splits:
+        raise InputError(None, None, f"--split is not for the {name} format (try spacy)")
+    output = target.target(split is not None)
+    if output is None:
+        raise InputError(None, None, f"format {name!r} cannot be exported, only read")
+    if dest is None and output is not Output.STREAM:
         raise InputError(None, None, f"the {name} format writes files: give -o PATH")
     if dest is not None:
-        folder = name in FOLDER_WRITERS or (name == "spacy" and split is not None)
-        files.check_target(dest, folder=folder, force=force, protected=repo.path.parent)
+        files.check_target(
+            dest, folder=output is Output.FOLDER, force=force, protected=repo.path.parent
+        )
     report = ExportReport(destination=str(dest) if dest else "-")
 
     def sets() -> Iterator[ExportSet]:
@@ -136,41 +140,23 @@ def export(
     def records() -> Iterator[dict[str, Any]]:
         return map(set_record, sets())
 
-    off_tokens: list[Misaligned] = []  # token-based writers report through `align`
+    off_tokens: list[Misaligned] = []  # token-aligned writers report through `align`
 
-    def lines() -> Iterator[str]:  # Newsmark JSONL: straight from storage to the line
-        return (export_line(item, off_tokens) for item in sets())
+    def write(stream: IO[str]) -> int:
+        if name == "newsmark":  # straight from storage to the line, records never built
+            return write_lines((export_line(item, off_tokens) for item in sets()), stream)
+        assert target.write is not None
+        return target.write(records(), stream, report=align)
 
-    if name == "spacy":
-        assert dest is not None
-        from newsmark.nlp.docbin import docbin_files  # spaCy loads only for this format
-
-        _, made = docbin_files(records(), split=split, seed=seed, report=align)
-        if split is None:
-            files.write_bytes(dest, made[""])
-        else:
-            with files.atomic_folder(dest) as folder_path:
-                for file_name, data in made.items():
-                    (folder_path / file_name).write_bytes(data)
-    elif name in FOLDER_WRITERS:
-        assert dest is not None
-        FOLDER_WRITERS[name](records(), dest, force=force)
+    if output is not Output.STREAM:
+        assert dest is not None and target.write_to is not None
+        target.write_to(records(), dest, report=align, split=split, seed=seed)
+    elif dest is None:
+        write(stdout or sys.stdout)
     else:
-        if target.write is None:
-            raise InputError(None, None, f"format {fmt!r} cannot be exported")
-        writer = stream_writer(name, align)
-
-        def write(stream: IO[str]) -> int:
-            if name == "newsmark":
-                return write_lines(lines(), stream)
-            return writer(records(), stream)
-
-        if dest is None:
-            write(stdout or sys.stdout)
-        else:
-            with files.atomic_text(dest) as stream:
-                write(stream)
-        report.misaligned += [str(item) for item in off_tokens]
+        with files.atomic_text(dest) as stream:
+            write(stream)
+    report.misaligned += [str(item) for item in off_tokens]
     if not report.records:
         report.hint = empty_hint(repo.set_counts(), status, annotator)
     report.misaligned += [str(item) for item in align.items]

@@ -16,7 +16,7 @@ from newsmark.domain.alignment import AlignmentReport
 from newsmark.domain.annotations import is_blank
 from newsmark.domain.errors import InputError
 from newsmark.domain.offsets import Alignment
-from newsmark.formats.tools_registry import new_report, stream_writer
+from newsmark.formats import all_formats, get_format
 from newsmark.nlp import docbin
 from newsmark.nlp.tokens import tokenize
 
@@ -42,15 +42,17 @@ PROFILE = settings(
 @given(record=char_records(), mode=st.sampled_from(list(Alignment)), name=st.sampled_from(
     ["prodigy", "conll"]))  # fmt: skip
 def test_each_span_is_written_or_reported(record: dict, mode: Alignment, name: str) -> None:
-    report = new_report(mode)
+    report = AlignmentReport(mode)
     out = io.StringIO()
+    write = get_format(name).write
+    assert write is not None
     aligned = [s for s in record["spans"] if s["token_start"] is not None]
     if mode is Alignment.STRICT and len(aligned) < len(record["spans"]):
         with pytest.raises(InputError, match="choose --alignment"):
-            stream_writer(name, report)([record], out)
+            write([record], out, report=report)
         assert len(report.items) == len(record["spans"]) - len(aligned)
         return
-    stream_writer(name, report)([record], out)
+    write([record], out, report=report)
     written = (
         len(json.loads(out.getvalue())["spans"])
         if name == "prodigy"
@@ -79,11 +81,10 @@ def test_docbin_entities_are_written_or_reported(
     assert all(s.start in starts for s in doc.spans)
 
 
-def test_stream_writer_binds_the_report_for_token_formats_only() -> None:
+def test_every_stream_writer_takes_the_report_only_token_formats_use_it() -> None:
     record = make_record("Putin said.", [(1, 5, "PERSON")])
-    report = new_report("expand")
-    stream_writer("conll", report)([record], io.StringIO())
-    assert [str(m).endswith("expanded to 0..5") for m in report.items] == [True]
-    report = new_report("strict")
-    stream_writer("doccano", report)([record], io.StringIO())  # character offsets: fine
-    assert report.items == []
+    for fmt in (f for f in all_formats() if f.write is not None):
+        report = AlignmentReport(Alignment.EXPAND)
+        fmt.write([record], io.StringIO(), report=report)
+        expanded = [str(m).endswith("expanded to 0..5") for m in report.items]
+        assert expanded == ([True] if fmt.token_aligned else []), fmt.name

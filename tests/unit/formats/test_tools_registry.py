@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsmark.domain.errors import InputError
-from newsmark.formats import all_formats, detect_format, get_format, read_path
-from newsmark.formats.tools_registry import FOLDER_WRITERS
+from newsmark.formats import Output, all_formats, detect_format, get_format, read_path
 
 
 def test_every_tool_format_is_registered_with_what_it_keeps() -> None:
@@ -18,8 +17,27 @@ def test_every_tool_format_is_registered_with_what_it_keeps() -> None:
     for name in ("prodigy", "doccano", "labelstudio", "conll"):
         fmt = get_format(name)
         assert fmt.read is not None and fmt.write is not None and fmt.keeps
-    assert get_format("brat").write is None and "brat" in FOLDER_WRITERS
+    brat = get_format("brat")
+    assert brat.write is None and brat.write_to is not None and brat.output is Output.FOLDER
     assert "dropped" in get_format("conll").keeps
+
+
+def test_the_table_says_what_each_export_makes() -> None:
+    from newsmark.services import catalog
+
+    made = {f.name: (f.modes, f.token_aligned, f.splits) for f in catalog.formats()}
+    assert made["brat"] == ("read, write folder", False, False)
+    assert made["spacy"] == ("read, write file", True, True)
+    assert made["conll"] == ("read, write stream", True, False)
+    assert made["doccano-flat"] == ("write stream", False, False)
+    assert made["txt"] == ("read", False, False)
+    spacy = get_format("spacy")
+    assert spacy.target(split=True) is Output.FOLDER and spacy.target() is Output.FILE
+    for fmt in catalog.formats():  # every format that writes has the writer its output needs
+        if fmt.output is Output.STREAM:
+            assert fmt.write is not None, fmt.name
+        elif fmt.output is not None:
+            assert fmt.write_to is not None, fmt.name
 
 
 @pytest.mark.parametrize(

@@ -35,15 +35,15 @@ ALIGNMENTS = ("strict", "expand", "contract")
 
 def exportable_formats() -> list[tuple[str, str, tuple[str, ...]]]:
     """(name, description, extensions) of every format Newsmark can write."""
-    from newsmark.services import catalog  # registers the spacy format (spaCy stays unloaded)
+    from newsmark.services import catalog  # the spacy format's code (spaCy stays unloaded)
 
-    return [(f.name, f.description, f.extensions) for f in catalog.formats() if catalog.writes(f)]
+    return [(f.name, f.description, f.extensions) for f in catalog.formats() if f.output]
 
 
 def writes_folder(fmt: str, split: bool) -> bool:
-    from newsmark.formats.tools_registry import FOLDER_WRITERS
+    from newsmark.formats import Output, get_format
 
-    return fmt in FOLDER_WRITERS or (fmt == "spacy" and split)
+    return get_format(fmt).target(split) is Output.FOLDER
 
 
 def tool_note(fmt: str) -> str:
@@ -55,9 +55,9 @@ def tool_note(fmt: str) -> str:
 
 
 def token_based(fmt: str) -> bool:
-    from newsmark.formats.tools_registry import TOKEN_WRITERS
+    from newsmark.formats import get_format
 
-    return fmt in TOKEN_WRITERS or fmt == "spacy"
+    return get_format(fmt).token_aligned
 
 
 class ExportDialog(QDialog):
