@@ -11,7 +11,7 @@ from pathlib import Path
 
 from newsmark import __version__
 from newsmark.cli_commands import COMMANDS
-from newsmark.domain.errors import InputError, NewsmarkError, printable
+from newsmark.domain.errors import InputError, NewsmarkError, UsageError, printable
 from newsmark.domain.status import STATUS_FILTERS
 
 log = logging.getLogger("newsmark")
@@ -201,11 +201,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsmark: interrupted", file=sys.stderr)
         return 130
-    except (NewsmarkError, InputError) as exc:
+    except NewsmarkError as exc:
         if args.debug:
             log.exception("failed")
         print(f"newsmark: error: {printable(str(exc))}", file=sys.stderr)
-        return 2 if isinstance(exc, InputError) else 1
+        # 2: what the user gave is wrong (a file, an option: as argparse); 1: the rest
+        # (no such document, a rule an edit breaks, the database).
+        return 2 if isinstance(exc, InputError | UsageError) else 1
     except BrokenPipeError:
         # `newsmark export | head`: the reader left; not an error worth a traceback.
         sys.stderr.close()

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsmark.domain.errors import InputError, NewsmarkError
+from newsmark.domain.errors import InputError, NewsmarkError, UsageError
 from newsmark.services.progress import Progress
 
 if TYPE_CHECKING:  # the workspace pulls in SQLAlchemy: only commands that need it pay
@@ -83,7 +83,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     from newsmark.services.preannotation import load_model, preannotate
 
     if not args.all and not args.doc_ids:
-        raise InputError(None, None, "give document ids or --all")
+        raise UsageError("give document ids or --all")
     ws = _workspace(args)
     try:
         model = load_model(args.model or ws.settings.model)
@@ -162,7 +162,7 @@ def cmd_eval_quotes(args: argparse.Namespace) -> int:
     kinds = {k.strip() for k in args.kinds.split(",") if k.strip()}
     unknown = kinds - {"direct", "indirect", "mixed"}
     if unknown:
-        raise InputError(None, None, f"unknown quote kind(s): {', '.join(sorted(unknown))}")
+        raise UsageError(f"unknown quote kind(s): {', '.join(sorted(unknown))}")
     if args.pred is not None:
         result = score_files(args.gold, args.pred, kinds, args.speech_only)
     else:

@@ -140,9 +140,13 @@ def test_an_overlapping_label_is_refused_with_a_message(qtbot, editor):
     view.setTextCursor(view.cursor_for(start, start + len("Benjamin Netanyahu")))
     win.editor.label_selection("PERSON")
     view.setTextCursor(view.cursor_for(start + len("Benjamin "), start + len("Benjamin Net")))
-    with qtbot.waitSignal(win.session.failed):
+    with qtbot.waitSignal(win.session.failed) as failed:
         win.editor.label_selection("ORG")
     assert spans(ws, win) == [("Benjamin Netanyahu", "PERSON", Origin.HUMAN)]
+    # The rule itself, as a person reads it: no file location such as "<input>:" before it.
+    end = start + len("Benjamin Netanyahu")  # the ORG selection snapped to "Netanyahu"
+    message = f"spans {start}..{end} PERSON and {start + 9}..{end} ORG overlap"
+    assert message in str(failed.args[0]) and "<input>" not in str(failed.args[0])
 
 
 def test_keyboard_selection_moves_by_token_and_tab_walks_spans(qtbot, editor):

@@ -110,7 +110,7 @@ def test_stopping_preannotate_stops_its_workers_and_frees_the_lock(
         assert done.returncode == 0, done.stderr
         if sig is not signal.SIGKILL:
             stderr = proc.stderr.read().decode() if proc.stderr else ""
-            assert "Traceback" not in stderr
+            assert "Traceback" not in stderr and "W127" not in stderr
             assert proc.returncode in (130, 143), (proc.returncode, stderr)
     finally:
         if proc.poll() is None:

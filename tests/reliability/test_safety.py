@@ -161,9 +161,12 @@ def test_brat_file_names_from_titles_stay_inside_the_folder(tmp_path: Path) -> N
     inside = {p.relative_to(out) for p in out.iterdir()}
     assert all(p.parts[:2] == ("out", "brat") or p == Path("out") for p in everything), everything
     assert all(len(p.parts) == 1 for p in inside)
-    portable = re.compile(r"^\d{6}(-[a-z0-9]+(-[a-z0-9]+)*)?\.(txt|ann)$|^annotation\.conf$")
+    portable = re.compile(
+        r"^\d{6}(-[a-z0-9]+(-[a-z0-9]+)*)?\.(txt|ann)$|^annotation\.conf$|^\.newsmark-export$"
+    )
     assert all(portable.match(p.name) for p in inside), sorted(inside)
-    assert len(inside) == 2 * len(HOSTILE_TITLES) + 1  # no two documents share a name
+    # no two documents share a name (+ annotation.conf and the export marker)
+    assert len(inside) == 2 * len(HOSTILE_TITLES) + 2
 
 
 def test_brat_reader_refuses_a_missing_text_without_looking_elsewhere(tmp_path: Path) -> None:

@@ -18,15 +18,13 @@ from newsmark.domain.status import Status
 
 def check_range(text_len: int, start: int, end: int, what: str = "span") -> None:
     if not (isinstance(start, int) and isinstance(end, int)):
-        raise AnnotationError(
-            None, None, f"{what} offsets must be integers, got {start!r}..{end!r}"
-        )
+        raise AnnotationError(f"{what} offsets must be integers, got {start!r}..{end!r}")
     if start < 0 or end > text_len:
         raise AnnotationError(
-            None, None, f"{what} {start}..{end} is out of range (text has {text_len} characters)"
+            f"{what} {start}..{end} is out of range (text has {text_len} characters)"
         )
     if start >= end:
-        raise AnnotationError(None, None, f"{what} {start}..{end} is empty or reversed")
+        raise AnnotationError(f"{what} {start}..{end} is empty or reversed")
 
 
 # Unicode categories of characters no entity consists of: punctuation, separators
@@ -56,14 +54,14 @@ def validate_span(text: str, span: Span, labels: LabelSet | None) -> None:
     check_range(len(text), span.start, span.end)
     piece = text[span.start : span.end]
     if is_blank(piece):
-        raise AnnotationError(None, None, blank_reason(span.start, span.end, piece))
+        raise AnnotationError(blank_reason(span.start, span.end, piece))
     if labels is not None and span.label not in labels:
-        raise AnnotationError(None, None, f"unknown label {span.label!r}")
+        raise AnnotationError(f"unknown label {span.label!r}")
 
 
 def validate_quote(text: str, quote: Quote) -> None:
     if not quote.parts:
-        raise AnnotationError(None, None, "quote has no content")
+        raise AnnotationError("quote has no content")
     for s, e in quote.parts:
         check_range(len(text), s, e, "quote")
     if quote.speaker is not None:
@@ -94,23 +92,19 @@ class AnnotationSet:
         for span in self.spans:
             validate_span(text, span, labels)
             if span.key in seen:
-                raise AnnotationError(
-                    None, None, f"duplicate span {span.start}..{span.end} {span.label}"
-                )
+                raise AnnotationError(f"duplicate span {span.start}..{span.end} {span.label}")
             seen.add(span.key)
         ordered = sorted(self.spans, key=lambda s: (s.start, s.end))
         for a, b in itertools.pairwise(ordered):
             if b.start < a.end:
                 raise AnnotationError(
-                    None,
-                    None,
                     f"spans {a.start}..{a.end} {a.label} and {b.start}..{b.end} {b.label} overlap",
                 )
         quote_keys: set[object] = set()
         for quote in self.quotes:
             validate_quote(text, quote)
             if quote.key in quote_keys:
-                raise AnnotationError(None, None, f"duplicate quote at {quote.start}..{quote.end}")
+                raise AnnotationError(f"duplicate quote at {quote.start}..{quote.end}")
             quote_keys.add(quote.key)
 
 

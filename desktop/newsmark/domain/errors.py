@@ -74,5 +74,39 @@ class ModelError(NewsmarkError):
     """No spaCy pipeline could be loaded; the message says what to install."""
 
 
-class AnnotationError(InputError):
-    """An annotation breaks an invariant (range, empty, unknown label, duplicate)."""
+class AnnotationError(NewsmarkError):
+    """An annotation or label breaks a rule (range, blank, unknown label, overlap, duplicate).
+
+    No file is involved (a window edit, a prediction, a label set): the message is the
+    rule itself, with no `<input>:` in front. Readers that meet such a record in a file
+    raise InputError with its file and line instead.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+    def __str__(self) -> str:
+        return printable(self.reason)
+
+    def __reduce__(self) -> tuple[type[AnnotationError], tuple[str]]:
+        return (type(self), (self.reason,))
+
+
+class NotFoundError(NewsmarkError):
+    """No document, annotation set, span, quote, entity or log entry with that id."""
+
+    def __init__(self, what: str, ident: object, where: str | None = None) -> None:
+        self.what = what
+        self.ident = ident
+        self.where = where
+        inside = f" in {where}" if where else ""
+        super().__init__(f"no {what} with id {ident}{inside}")
+
+    def __reduce__(self) -> tuple[type[NotFoundError], tuple[str, object, str | None]]:
+        return (NotFoundError, (self.what, self.ident, self.where))
+
+
+class UsageError(NewsmarkError):
+    """A value given to a command or dialog is wrong: an unknown option value, a missing
+    argument. Exit 2, as argparse does for its own usage errors."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from newsmark.domain.errors import InputError
+from newsmark.domain.errors import AnnotationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,18 +52,18 @@ class LabelSet:
         keys: dict[str, str] = {}
         for label in labels:
             if not label.name or label.name != label.name.strip():
-                raise InputError(None, None, f"invalid label name {label.name!r}")
+                raise AnnotationError(f"invalid label name {label.name!r}")
             if label.name in self._labels:
-                raise InputError(None, None, f"duplicate label {label.name!r}")
+                raise AnnotationError(f"duplicate label {label.name!r}")
             if label.hotkey is not None:
                 key = label.hotkey.lower()
                 if len(key) != 1 or key in RESERVED_KEYS or key.isdigit():
-                    raise InputError(
-                        None, None, f"label {label.name}: hotkey {label.hotkey!r} is not available"
+                    raise AnnotationError(
+                        f"label {label.name}: hotkey {label.hotkey!r} is not available"
                     )
                 if key in keys:
-                    raise InputError(
-                        None, None, f"hotkey {key!r} is used by both {keys[key]} and {label.name}"
+                    raise AnnotationError(
+                        f"hotkey {key!r} is used by both {keys[key]} and {label.name}"
                     )
                 keys[key] = label.name
             self._labels[label.name] = label

@@ -12,7 +12,7 @@ from typing import IO, Any, Protocol
 
 from newsmark.domain.alignment import AlignmentReport
 from newsmark.domain.document import DocumentInput
-from newsmark.domain.errors import InputError
+from newsmark.domain.errors import InputError, UsageError
 from newsmark.domain.reading import ReadOptions
 from newsmark.formats import json_lines
 
@@ -119,7 +119,7 @@ def get_format(name: str) -> Format:
         fmt = next((f for f in _FORMATS.values() if key in f.aliases), None)
     if fmt is None:
         known = ", ".join(sorted(_FORMATS))
-        raise InputError(None, None, f"unknown format {name!r} (known: {known})")
+        raise UsageError(f"unknown format {name!r} (known: {known})")
     return fmt
 
 

@@ -13,7 +13,7 @@ from spacy.vocab import Vocab
 from newsmark.domain.alignment import AlignmentReport, Misaligned, doc_label
 from newsmark.domain.annotations import check_range
 from newsmark.domain.document import DocumentInput, PackedTokens
-from newsmark.domain.errors import InputError
+from newsmark.domain.errors import InputError, UsageError
 from newsmark.domain.offsets import Alignment
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.reading import ReadOptions
@@ -131,7 +131,7 @@ def docbin_files(
     """
     report = report if report is not None else AlignmentReport(alignment)
     if split is not None and not 0 < split < 1:
-        raise InputError(None, None, f"--split must be between 0 and 1, got {split}")
+        raise UsageError(f"--split must be between 0 and 1, got {split}")
     vocab = blank_english().vocab
     every = DocBin(attrs=ATTRS, store_user_data=True)
     for record in records:

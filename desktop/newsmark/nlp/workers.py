@@ -9,11 +9,14 @@ when its parent dies, and while workers run, SIGINT and SIGTERM stop them first.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
+import multiprocessing.queues
 import os
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -51,6 +54,14 @@ def workers_die_with_parent() -> None:
 def _stop_workers(signum: int, frame: FrameType | None) -> None:
     for child in multiprocessing.active_children():
         child.terminate()
+    # WORKAROUND: spaCy's Language._multiprocessing_pipe feeds its workers through
+    # multiprocessing Queues; with the workers gone, a queue's feeder thread blocks on
+    # a full pipe forever, and Python joins it at exit (seen: SIGINT never exited).
+    for obj in gc.get_objects():
+        if isinstance(obj, multiprocessing.queues.Queue):
+            obj.cancel_join_thread()
+    # spaCy then warns that its workers did not complete: they were stopped on purpose.
+    warnings.filterwarnings("ignore", message=r"\[W127\]")
     if signum == signal.SIGINT:
         raise KeyboardInterrupt
     raise SystemExit(128 + signum)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from newsmark.domain.errors import InputError
+from newsmark.domain.errors import InputError, UsageError
 
 # The same characters as the reference scorer: marks, spaces and edge punctuation are not
 # content, so "“A,”" and "A" are the same quote.
@@ -217,7 +217,7 @@ def score_files(
     """Score a predictions JSONL file against a gold JSONL file."""
     unknown = set(kinds) - ALL_KINDS
     if unknown:
-        raise InputError(None, None, f"unknown quote kinds: {', '.join(sorted(unknown))}")
+        raise UsageError(f"unknown quote kinds: {', '.join(sorted(unknown))}")
     return score(read_jsonl(gold_path), read_jsonl(pred_path), kinds, speech_only)
 
 

@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from newsmark.domain.alignment import AlignmentReport, Misaligned
 from newsmark.domain.annotations import ExportSet
-from newsmark.domain.errors import InputError
+from newsmark.domain.errors import InputError, UsageError
 from newsmark.domain.offsets import Alignment
 from newsmark.domain.status import STATUS_FILTERS, Status
 from newsmark.formats import Output, files, get_format
@@ -110,16 +110,16 @@ def export(
     try:
         align = AlignmentReport(Alignment(alignment))
     except ValueError:
-        raise InputError(None, None, f"unknown alignment {alignment!r}") from None
+        raise UsageError(f"unknown alignment {alignment!r}") from None
     target = get_format(fmt)
     name = target.name
     if split is not None and not target.splits:
-        raise InputError(None, None, f"--split is not for the {name} format (try spacy)")
+        raise UsageError(f"--split is not for the {name} format (try spacy)")
     output = target.target(split is not None)
     if output is None:
-        raise InputError(None, None, f"format {name!r} cannot be exported, only read")
+        raise UsageError(f"format {name!r} cannot be exported, only read")
     if dest is None and output is not Output.STREAM:
-        raise InputError(None, None, f"the {name} format writes files: give -o PATH")
+        raise UsageError(f"the {name} format writes files: give -o PATH")
     if dest is not None:
         files.check_target(
             dest, folder=output is Output.FOLDER, force=force, protected=repo.path.parent

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsmark.domain.document import DocumentInput
-from newsmark.domain.errors import InputError
+from newsmark.domain.errors import InputError, UsageError
 from newsmark.domain.labels import LabelSet
 from newsmark.domain.reading import ReadOptions, describe_counts
 from newsmark.formats import detect_format, get_format, iter_input_files, read_path
@@ -122,7 +122,7 @@ class LabelOptions:
         for item in (p.strip() for arg in map_labels for p in arg.split(",")):
             old, sep, new = item.partition("=")
             if not sep or not old.strip() or not new.strip():
-                raise InputError(None, None, f"--map-labels wants OLD=NEW, got {item!r}")
+                raise UsageError(f"--map-labels wants OLD=NEW, got {item!r}")
             mapping[old.strip()] = new.strip()
         extra = tuple(x.strip() for arg in add_labels for x in arg.split(",") if x.strip())
         return cls(mapping, extra)

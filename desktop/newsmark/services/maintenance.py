@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsmark import paths
-from newsmark.domain.errors import InputError, StorageError
+from newsmark.domain.errors import InputError, StorageError, UsageError
 from newsmark.services.workspace import describe_holder
 from newsmark.storage import Database, WriterLock, health
 from newsmark.storage import backup as backup_files
@@ -128,4 +128,4 @@ def run(action: str, data_dir: str | Path | None, file: Path | None) -> int:
         assert file is not None  # argparse requires it
         print(restore(data_dir, file))
         return 0
-    raise InputError(None, None, f"unknown db action {action!r}")
+    raise UsageError(f"unknown db action {action!r}")

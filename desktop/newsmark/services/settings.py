@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from newsmark.domain.errors import InputError
+from newsmark.domain.errors import AnnotationError
 from newsmark.domain.labels import DEFAULT_LABELS, Label, LabelSet
 
 SECTION = "newsmark"
@@ -91,7 +91,7 @@ class Settings:
                 )
                 for i in items
             )
-        except (KeyError, TypeError, AttributeError, ValueError, InputError):
+        except (KeyError, TypeError, AttributeError, ValueError, AnnotationError):
             # A hand-edited file with a clash or a missing field: the defaults.
             return LabelSet(DEFAULT_LABELS)
 

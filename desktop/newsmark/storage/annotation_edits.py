@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from newsmark.domain.errors import InputError
+from newsmark.domain.errors import AnnotationError, NotFoundError, UsageError
 from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Origin, Span
@@ -86,7 +86,7 @@ class AnnotationEdits:
     ) -> Span:
         """Write every field of `span` (by its id) back: how undo restores an earlier state."""
         if span.id is None:
-            raise InputError(None, None, "replace_span needs a span with an id")
+            raise ValueError("replace_span needs a span with an id")
         with self.db.session() as s:
             old = rows.span(edits.get_span_row(s, set_id, span.id))
             return edits.write_span(
@@ -170,7 +170,7 @@ class AnnotationEdits:
     ) -> Quote:
         """Write every field of `quote` (by its id) back: how undo restores an earlier state."""
         if quote.id is None:
-            raise InputError(None, None, "replace_quote needs a quote with an id")
+            raise ValueError("replace_quote needs a quote with an id")
         with self.db.session() as s:
             old = rows.quote(edits.get_quote_row(s, set_id, quote.id))
             return edits.write_quote(
@@ -197,7 +197,7 @@ class AnnotationEdits:
         try:
             new = Status(status)
         except ValueError:
-            raise InputError(None, None, f"unknown status {status!r}") from None
+            raise UsageError(f"unknown status {status!r}") from None
         with self.db.session() as s:
             row = edits.load_set(s, set_id, expected_version)
             old = Status(row.status)
@@ -230,11 +230,11 @@ class AnnotationEdits:
         with self.db.session(write=False) as s:
             found = s.get(EditLogRow, entry_id)
             if found is None:
-                raise InputError(None, None, f"no edit log entry {entry_id}")
+                raise NotFoundError("edit log entry", entry_id)
             entry = rows.edit_log_entry(found)
         set_id, target, before = entry.set_id, entry.target_id or 0, entry.before
         if set_id is None or not self.can_revert(entry.op):
-            raise InputError(None, None, f"a {entry.op!r} edit cannot be reverted")
+            raise AnnotationError(f"a {entry.op!r} edit cannot be reverted")
         if entry.op == "add_span":
             self.delete_span(set_id, target, who)
         elif entry.op == "delete_span":

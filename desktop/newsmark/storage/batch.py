@@ -181,7 +181,7 @@ def save_predictions(
     try:
         AnnotationSet(0, "", spans=new_spans, quotes=new_quotes).validate(text, None)
     except AnnotationError as exc:
-        raise AnnotationError(None, None, f"prediction refused: {exc.reason}") from None
+        raise AnnotationError(f"prediction refused: {exc.reason}") from None
     session.execute(delete(SpanRow).where(SpanRow.set_id == set_row.id, SpanRow.origin == model))
     session.execute(delete(QuoteRow).where(QuoteRow.set_id == set_row.id, QuoteRow.origin == model))
     insert_annotations(session, set_row.id, new_spans, new_quotes)

@@ -15,7 +15,7 @@ from newsmark.domain.annotations import (
     is_blank,
     validate_span,
 )
-from newsmark.domain.errors import AnnotationError, ConflictError, InputError
+from newsmark.domain.errors import AnnotationError, ConflictError, NotFoundError
 from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.spans import Span
@@ -30,7 +30,7 @@ UNTOUCHED = (Status.NEW.value, Status.PREANNOTATED.value)
 def load_set(session: Session, set_id: int, expected_version: int | None = None) -> SetRow:
     row = session.get(SetRow, set_id)
     if row is None:
-        raise InputError(None, None, f"no annotation set with id {set_id}")
+        raise NotFoundError("annotation set", set_id)
     if expected_version is not None and row.version != expected_version:
         raise ConflictError(
             f"annotation set {set_id} was changed elsewhere (version {row.version}, this "
@@ -42,7 +42,7 @@ def load_set(session: Session, set_id: int, expected_version: int | None = None)
 def document_text(session: Session, document_id: int) -> str:
     text = session.scalar(select(DocumentRow.text).where(DocumentRow.id == document_id))
     if text is None:
-        raise InputError(None, None, f"no document with id {document_id}")
+        raise NotFoundError("document", document_id)
     return text
 
 
@@ -98,20 +98,20 @@ def quote_rows(session: Session, set_id: int) -> list[QuoteRow]:
 def get_span_row(session: Session, set_id: int, span_id: int) -> SpanRow:
     row = session.get(SpanRow, span_id)
     if row is None or row.set_id != set_id:
-        raise InputError(None, None, f"no span {span_id} in annotation set {set_id}")
+        raise NotFoundError("span", span_id, f"annotation set {set_id}")
     return row
 
 
 def get_quote_row(session: Session, set_id: int, quote_id: int) -> QuoteRow:
     row = session.get(QuoteRow, quote_id)
     if row is None or row.set_id != set_id:
-        raise InputError(None, None, f"no quote {quote_id} in annotation set {set_id}")
+        raise NotFoundError("quote", quote_id, f"annotation set {set_id}")
     return row
 
 
 def check_entity(session: Session, entity_id: int | None) -> None:
     if entity_id is not None and session.get(EntityRow, entity_id) is None:
-        raise InputError(None, None, f"no entity with id {entity_id}")
+        raise NotFoundError("entity", entity_id)
 
 
 def check_span_fits(
@@ -137,7 +137,7 @@ def check_span_fits(
         )
     )
     if piece is None:
-        raise InputError(None, None, f"no document with id {document_id}")
+        raise NotFoundError("document", document_id)
     if new.start < 0 or len(piece) != new.end - new.start:
         # Past the end: only now pay for counting the whole text's characters.
         length = session.scalar(
@@ -145,9 +145,9 @@ def check_span_fits(
         )
         check_range(int(length or 0), new.start, new.end)
     if is_blank(str(piece)):
-        raise AnnotationError(None, None, blank_reason(new.start, new.end, str(piece)))
+        raise AnnotationError(blank_reason(new.start, new.end, str(piece)))
     if labels is not None and new.label not in labels:
-        raise AnnotationError(None, None, f"unknown label {new.label!r}")
+        raise AnnotationError(f"unknown label {new.label!r}")
     # Stored spans never overlap, so only the one starting last before `new.end` can
     # overlap `new`: an index seek on (set_id, start), not a scan of the set.
     before = select(SpanRow.start, SpanRow.end, SpanRow.label).where(
@@ -160,11 +160,9 @@ def check_span_fits(
         return
     o_start, o_end, o_label = other
     if (o_start, o_end, o_label) == new.key:
-        raise AnnotationError(None, None, f"duplicate span {new.start}..{new.end} {new.label}")
+        raise AnnotationError(f"duplicate span {new.start}..{new.end} {new.label}")
     first, second = sorted([(o_start, o_end, o_label), new.key])
     raise AnnotationError(
-        None,
-        None,
         f"spans {first[0]}..{first[1]} {first[2]} and {second[0]}..{second[1]} {second[2]} overlap",
     )
 
@@ -181,7 +179,7 @@ def check_spans(text: str, others: Sequence[Span], new: Span, labels: LabelSet |
 
 def check_quotes(text: str, others: Sequence[Quote], new: Quote, labels: LabelSet | None) -> None:
     if labels is not None and new.speaker_label is not None and new.speaker_label not in labels:
-        raise AnnotationError(None, None, f"unknown speaker label {new.speaker_label!r}")
+        raise AnnotationError(f"unknown speaker label {new.speaker_label!r}")
     AnnotationSet(0, "", quotes=[*others, new]).validate(text, None)
 
 
@@ -203,14 +201,14 @@ def quote_changes(changes: dict[str, Any]) -> dict[str, Any]:
     """Check and coerce `update_quote` keyword arguments (lists from JSON become tuples)."""
     unknown = set(changes) - set(QUOTE_FIELDS)
     if unknown:
-        raise InputError(None, None, f"unknown quote fields: {', '.join(sorted(unknown))}")
+        raise ValueError(f"unknown quote fields: {', '.join(sorted(unknown))}")
     if "parts" in changes:
         changes["parts"] = tuple((int(a), int(b)) for a, b in changes["parts"])
     if "kind" in changes:
         try:
             changes["kind"] = QuoteKind(changes["kind"])
         except ValueError:
-            raise InputError(None, None, f"unknown quote kind {changes['kind']!r}") from None
+            raise AnnotationError(f"unknown quote kind {changes['kind']!r}") from None
     for key in ("speaker", "cue"):
         if changes.get(key) is not None:
             changes[key] = (int(changes[key][0]), int(changes[key][1]))

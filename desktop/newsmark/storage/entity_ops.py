@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from newsmark.domain.entities import Entity
-from newsmark.domain.errors import InputError
+from newsmark.domain.errors import AnnotationError, NotFoundError
 from newsmark.storage import edits, rows
 from newsmark.storage.orm import EntityRow, QuoteRow, SpanRow
 
@@ -38,12 +38,12 @@ def update_entity(
 ) -> Entity:
     row = session.get(EntityRow, entity_id)
     if row is None:
-        raise InputError(None, None, f"no entity with id {entity_id}")
+        raise NotFoundError("entity", entity_id)
     before = rows.entity(row)
     new_name = before.name if name is None else name.strip()
     new_label = before.label if label is None else label.strip()
     if not new_name or not new_label:
-        raise InputError(None, None, "an entity needs a name and a label")
+        raise AnnotationError("an entity needs a name and a label")
     # Checked before assigning: the query would autoflush a clashing row first.
     clash = session.scalar(
         select(EntityRow.id).where(
@@ -51,8 +51,8 @@ def update_entity(
         )
     )
     if clash is not None:
-        raise InputError(
-            None, None, f"entity {new_name!r} ({new_label}) already exists: merge them instead"
+        raise AnnotationError(
+            f"entity {new_name!r} ({new_label}) already exists: merge them instead"
         )
     row.name, row.label = new_name, new_label
     if kb_id is not None:
@@ -72,11 +72,11 @@ def update_entity(
 
 def merge(session: Session, keep_id: int, drop_id: int, who: str) -> Entity:
     if keep_id == drop_id:
-        raise InputError(None, None, "cannot merge an entity with itself")
+        raise AnnotationError("cannot merge an entity with itself")
     keep, drop = session.get(EntityRow, keep_id), session.get(EntityRow, drop_id)
     if keep is None or drop is None:
         missing = keep_id if keep is None else drop_id
-        raise InputError(None, None, f"no entity with id {missing}")
+        raise NotFoundError("entity", missing)
     per_set: dict[int, dict[str, list[int]]] = {}
     for kind, table in (("spans", SpanRow), ("quotes", QuoteRow)):
         found = session.execute(select(table.id, table.set_id).where(table.entity_id == drop_id))
@@ -145,7 +145,7 @@ def unmerge(
     """
     keep_id = kept.id
     if session.get(EntityRow, dropped.id) is not None:
-        raise InputError(None, None, f"entity id {dropped.id} is already in use")
+        raise AnnotationError(f"entity id {dropped.id} is already in use")
     row = EntityRow(id=dropped.id, name=dropped.name, label=dropped.label, kb_id=dropped.kb_id)
     session.add(row)
     keep = session.get(EntityRow, keep_id)

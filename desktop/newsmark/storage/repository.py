@@ -16,7 +16,12 @@ from sqlalchemy.orm import Session
 from newsmark.domain.annotations import AnnotationSet, ExportSet
 from newsmark.domain.document import Document, DocumentInput, Token
 from newsmark.domain.entities import Entity
-from newsmark.domain.errors import InputError, StorageError
+from newsmark.domain.errors import (
+    AnnotationError,
+    NotFoundError,
+    StorageError,
+    UsageError,
+)
 from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Span
@@ -123,7 +128,7 @@ class Repository(AnnotationEdits):
         with self.db.session(write=False) as s:
             row = s.get(DocumentRow, doc_id)
             if row is None:
-                raise InputError(None, None, f"no document with id {doc_id}")
+                raise NotFoundError("document", doc_id)
             return rows.document(row)
 
     def iter_texts(self, doc_ids: Sequence[int]) -> Iterator[str]:
@@ -140,7 +145,7 @@ class Repository(AnnotationEdits):
                 known.update(s.scalars(select(DocumentRow.id).where(DocumentRow.id.in_(chunk))))
         missing = [i for i in ids if i not in known]
         if missing:
-            raise InputError(None, None, f"no document with id {missing[0]}")
+            raise NotFoundError("document", missing[0])
         return self._texts(ids)
 
     def _texts(self, ids: list[int]) -> Iterator[str]:
@@ -276,14 +281,14 @@ class Repository(AnnotationEdits):
         with self.db.session(write=False) as s:
             row = s.get(EntityRow, entity_id)
             if row is None:
-                raise InputError(None, None, f"no entity with id {entity_id}")
+                raise NotFoundError("entity", entity_id)
             return rows.entity(row)
 
     def find_or_create_entity(self, name: str, label: str, kb_id: str | None = None) -> Entity:
         """The entity (name, label), created if new; a missing kb_id is filled in."""
         name, label = name.strip(), label.strip()
         if not name or not label:
-            raise InputError(None, None, "an entity needs a name and a label")
+            raise AnnotationError("an entity needs a name and a label")
         try:
             with self.db.session() as s:
                 return entity_ops.find_or_create(s, name, label, kb_id)
@@ -341,7 +346,7 @@ class Repository(AnnotationEdits):
 
 def _check_status_filter(status: str | None) -> None:
     if status is not None and status != "any" and status not in {s.value for s in Status}:
-        raise InputError(None, None, f"unknown status {status!r}")
+        raise UsageError(f"unknown status {status!r}")
 
 
 def _set_row(s: Session, doc_id: int, annotator: str) -> SetRow:

@@ -158,3 +158,30 @@ def test_locked_database_is_reported(
         con.rollback()
         con.close()
     assert code != 0 and "locked" in err.lower()
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        # A missing document is not a bad file (2) but a failure (1), and says which.
+        (("preannotate", "999"), 1, "newsmark: error: no document with id 999\n"),
+        # A wrong option value is a usage error, as argparse's own (2), without "<input>:".
+        (
+            ("export", "--format", "docx"),
+            2,
+            "newsmark: error: unknown format 'docx' (known: brat, conll, doccano, "
+            "doccano-flat, html, labelstudio, md, newsmark, prodigy, spacy, txt)\n",
+        ),
+        (
+            ("export", "--format", "txt", "-o", "x.txt"),
+            2,
+            "newsmark: error: format 'txt' cannot be exported, only read\n",
+        ),
+    ],
+)
+def test_errors_say_what_kind_of_problem_they_are(
+    capsys: pytest.CaptureFixture[str], seeded: Path, argv: tuple[str, ...], code: int, message: str
+) -> None:
+    before = db_digest(seeded)
+    assert run(capsys, *argv)[::2] == (code, message)
+    assert db_digest(seeded) == before

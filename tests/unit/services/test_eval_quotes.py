@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from newsmark.domain.errors import InputError
+from newsmark.domain.errors import InputError, UsageError
 from newsmark.services.eval_quotes import format_report, read_jsonl, score, score_files
 
 KIND_SETS = [
@@ -95,7 +95,7 @@ def test_missing_text_and_missing_file(tmp_path: Path) -> None:
         read_jsonl(path)
     with pytest.raises(InputError):
         read_jsonl(tmp_path / "absent.jsonl")
-    with pytest.raises(InputError, match="kinds"):
+    with pytest.raises(UsageError, match="unknown quote kinds: rumour"):
         score_files(path, path, {"rumour"}, False)
 
 

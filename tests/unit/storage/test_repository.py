@@ -8,7 +8,13 @@ import tracemalloc
 import pytest
 from storage_helpers import TEXT, item
 
-from newsmark.domain.errors import AnnotationError, ConflictError, InputError
+from newsmark.domain.errors import (
+    AnnotationError,
+    ConflictError,
+    InputError,
+    NotFoundError,
+    UsageError,
+)
 from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.spans import Origin, Span
@@ -40,9 +46,10 @@ def test_document_round_trip_with_tokens(repo: Repository, doc_id: int) -> None:
     assert doc.tokens[0].ws and doc.tokens[0].end == 8
 
 
-def test_missing_document_is_an_input_error(repo: Repository) -> None:
-    with pytest.raises(InputError, match="no document with id 42"):
+def test_missing_document_is_not_found(repo: Repository) -> None:
+    with pytest.raises(NotFoundError) as info:
         repo.get_document(42)
+    assert str(info.value) == "no document with id 42"
 
 
 def test_dedup_by_sha256(repo: Repository, doc_id: int) -> None:
@@ -177,13 +184,13 @@ def test_refused_update_and_unknown_ids(repo: Repository, set_id: int) -> None:
     assert a.id is not None
     with pytest.raises(AnnotationError, match="overlap"):
         repo.update_span(set_id, a.id, "ann1", end=35)
-    with pytest.raises(InputError, match="no span 999"):
+    with pytest.raises(NotFoundError, match="no span with id 999 in annotation set"):
         repo.delete_span(set_id, 999, "ann1")
-    with pytest.raises(InputError, match="no annotation set"):
+    with pytest.raises(NotFoundError, match="no annotation set"):
         repo.add_span(12345, NETANYAHU, "ann1")
-    with pytest.raises(InputError, match="no entity"):
+    with pytest.raises(NotFoundError, match="no entity"):
         repo.link_span(set_id, a.id, 77, "ann1")
-    with pytest.raises(InputError, match="unknown quote fields"):
+    with pytest.raises(ValueError, match="unknown quote fields"):
         repo.update_quote(set_id, 1, "ann1", colour="red")
     assert repo.get_span(set_id, a.id) == a
     assert len(repo.edit_log(set_id)) == 2
@@ -293,7 +300,7 @@ def test_list_documents_filters_and_search(repo: Repository) -> None:
     assert [d.id for d in repo.list_documents(search="JERUSALEM")] == [ids[1]]
     assert [d.id for d in repo.list_documents(search="berlin NEWS")] == [ids[0]]
     assert [d.id for d in repo.list_documents(limit=1, offset=1)] == [ids[1]]
-    with pytest.raises(InputError, match="unknown status"):
+    with pytest.raises(UsageError, match="unknown status"):
         repo.list_documents(status="finished")
 
 
@@ -368,7 +375,7 @@ def test_find_or_create_entity(repo: Repository) -> None:
     c = repo.find_or_create_entity("Vladimir Putin", "ORG")
     assert c.id != a.id
     assert [e.label for e in repo.entities()] == ["ORG", "PERSON"]
-    with pytest.raises(InputError):
+    with pytest.raises(AnnotationError, match="needs a name and a label"):
         repo.find_or_create_entity("  ", "PERSON")
 
 
@@ -403,7 +410,7 @@ def test_merge_entities_relinks_everything_in_one_go(
         "quotes": [quote.id],
     }
     assert repo.get_set(set_id).version == version + 1
-    with pytest.raises(InputError, match="no entity"):
+    with pytest.raises(NotFoundError, match="no entity"):
         repo.merge_entities(keep.id, drop.id, "curator")
 
 
@@ -430,7 +437,7 @@ def test_revert_inverts_each_logged_edit_and_reverting_a_revert_redoes(
             repo.revert(redo.id, "ann1")
     final = repo.get_set(set_id)
     assert final.spans == [] and final.quotes == []
-    with pytest.raises(InputError, match="no edit log entry"):
+    with pytest.raises(NotFoundError, match="no edit log entry"):
         repo.revert(10_000, "ann1")
 
 
@@ -439,7 +446,7 @@ def test_revert_refuses_bulk_operations(repo: Repository, doc_id: int) -> None:
     aset = repo.annotation_set(doc_id, "ann1")
     assert aset is not None and aset.id is not None
     [entry] = repo.edit_log(aset.id)
-    with pytest.raises(InputError, match="'save_predictions' edit cannot be reverted"):
+    with pytest.raises(AnnotationError, match="'save_predictions' edit cannot be reverted"):
         repo.revert(entry.id, "ann1")
 
 
@@ -474,7 +481,7 @@ def test_update_entity(repo: Repository, set_id: int) -> None:
     assert quote.id is not None
     assert repo.get_quote(set_id, quote.id).entity == "Bibi Netanyahu"
     assert repo.update_entity(bibi.id, "curator", kb_id="").kb_id is None
-    with pytest.raises(InputError, match="merge them instead"):
+    with pytest.raises(AnnotationError, match="merge them instead"):
         repo.update_entity(bibi.id, "curator", name=other.name)
     assert repo.get_entity(bibi.id).name == "Bibi Netanyahu"
 
@@ -498,7 +505,7 @@ def test_save_predictions_many_is_one_transaction(repo: Repository, doc_id: int)
         )
     aset = repo.annotation_set(doc_id, "model", create=False)
     assert aset is not None and [s.key for s in aset.spans] == [NETANYAHU.key]
-    with pytest.raises(InputError, match="no document"):
+    with pytest.raises(NotFoundError, match="no document"):
         repo.save_predictions(999, "model", [], [])
 
 
@@ -512,5 +519,5 @@ def test_iter_texts_keeps_order_and_refuses_unknown_ids_up_front(repo: Repositor
         "First text.",
         "Second text.",
     ]
-    with pytest.raises(InputError, match="no document with id 999"):
+    with pytest.raises(NotFoundError, match="no document with id 999"):
         repo.iter_texts([first, 999])  # raised by the call, before any iteration

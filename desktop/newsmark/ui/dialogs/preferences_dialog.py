@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from newsmark.domain.errors import InputError
+from newsmark.domain.errors import NewsmarkError, UsageError
 from newsmark.domain.labels import Label, LabelSet
 
 THEMES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
@@ -243,7 +243,7 @@ class PreferencesDialog(QDialog):
         """The edited values; InputError when the label set or the annotator is refused."""
         annotator = self.annotator.text().strip()
         if not annotator:
-            raise InputError(None, None, "the annotator name cannot be empty")
+            raise UsageError("the annotator name cannot be empty")
         return Preferences(
             annotator=annotator,
             model=self.model.text().strip(),
@@ -256,9 +256,10 @@ class PreferencesDialog(QDialog):
     def accept(self) -> None:
         try:
             prefs = self.preferences()
-        except InputError as exc:
-            self.error.setText(exc.reason)
-            if "label" in exc.reason or "hotkey" in exc.reason:
+        except NewsmarkError as exc:  # a label rule broken, or no annotator name
+            reason = str(exc)
+            self.error.setText(reason)
+            if "label" in reason or "hotkey" in reason:
                 self.tabs.setCurrentIndex(1)
             return
         self.result_preferences = prefs
