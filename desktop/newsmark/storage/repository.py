@@ -154,11 +154,30 @@ class Repository(AnnotationEdits):
         *,
         limit: int | None = None,
         offset: int = 0,
+        after: int | None = None,
     ) -> list[DocumentSummary]:
-        """Documents in id order; `search` matches title or text, ignoring case."""
+        """Documents in id order; `search` matches words of the title or text (the last
+        one as a prefix), ignoring case and diacritics. `after` (an id) starts the page
+        after that document: keyset paging, as fast at the end of the list as at the top.
+        """
         _check_status_filter(status)
         with self.db.session(write=False) as s:
-            return queries.list_documents(s, status, annotator, search, limit, offset)
+            return queries.list_documents(s, status, annotator, search, limit, offset, after)
+
+    def document_summary(self, doc_id: int, annotator: str | None = None) -> DocumentSummary:
+        """One document's list row (after an edit: its status and counts)."""
+        with self.db.session(write=False) as s:
+            found = queries.summaries(s, [doc_id], None, annotator)
+        if not found:
+            raise InputError(None, None, f"no document with id {doc_id}")
+        return found[0]
+
+    def count_by_status(
+        self, annotator: str | None = None, search: str | None = None
+    ) -> dict[Status, int]:
+        """Documents per status as `list_documents` would list them, every status present."""
+        with self.db.session(write=False) as s:
+            return queries.count_by_status(s, annotator, search)
 
     def document_ids(self) -> list[int]:
         with self.db.session(write=False) as s:
