@@ -95,17 +95,10 @@ def _matching(search: str | None) -> tuple[Any, Select[Any]]:
     return DocumentRow.id, stmt.where(_scan_search(search)) if search else stmt
 
 
-def page_ids(
-    session: Session,
-    status: str | None,
-    annotator: str | None,
-    search: str | None,
-    limit: int | None,
-    offset: int = 0,
-    after: int | None = None,
-) -> list[int]:
-    """Ids of the listed documents in id order, from one index: `after` an id (keyset
-    paging: the next page starts where the last one ended, however deep), or `offset`."""
+def _listed(
+    status: str | None, annotator: str | None, search: str | None, after: int | None
+) -> Select[Any]:
+    """Ids of the listed documents in id order, from one index (see `page_ids`)."""
     wanted = _status_filter(status)
     if wanted not in (None, Status.NEW.value) and annotator is not None and not search:
         # The (annotator, status, document_id) index holds the answer in order.
@@ -117,12 +110,35 @@ def page_ids(
             stmt = stmt.where(_listed_as(doc_id, annotator, wanted))
     if after is not None:
         stmt = stmt.where(doc_id > after)
-    stmt = stmt.order_by(doc_id)
+    return stmt.order_by(doc_id)
+
+
+def page_ids(
+    session: Session,
+    status: str | None,
+    annotator: str | None,
+    search: str | None,
+    limit: int | None,
+    offset: int = 0,
+    after: int | None = None,
+) -> list[int]:
+    """Ids of the listed documents in id order: `after` an id (keyset paging: the next page
+    starts where the last one ended, as fast deep in the list as at its top), or `offset`."""
+    stmt = _listed(status, annotator, search, after)
     if limit is not None:
         stmt = stmt.limit(limit)
     if offset:
         stmt = stmt.offset(offset)
     return list(session.scalars(stmt))
+
+
+def count_listed(
+    session: Session, status: str | None, annotator: str | None, search: str | None, cap: int
+) -> int:
+    """How many documents the list shows, counted no further than `cap` + 1: a search
+    for "the" matches the whole archive, and "more than 10,000" says enough."""
+    listed = _listed(status, annotator, search, None).limit(cap + 1).subquery()
+    return session.scalar(select(func.count()).select_from(listed)) or 0
 
 
 def summaries(

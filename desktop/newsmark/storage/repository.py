@@ -179,6 +179,19 @@ class Repository(AnnotationEdits):
         with self.db.session(write=False) as s:
             return queries.count_by_status(s, annotator, search)
 
+    def count_documents(
+        self,
+        status: str | None = None,
+        annotator: str | None = None,
+        search: str | None = None,
+        *,
+        cap: int = 10_000,
+    ) -> int:
+        """How many documents `list_documents` lists, counting at most `cap` + 1."""
+        _check_status_filter(status)
+        with self.db.session(write=False) as s:
+            return queries.count_listed(s, status, annotator, search, cap)
+
     def document_ids(self) -> list[int]:
         with self.db.session(write=False) as s:
             return list(s.scalars(select(DocumentRow.id).order_by(DocumentRow.id)))

@@ -131,6 +131,15 @@ def test_counts_per_status_match_what_the_list_shows(repo: Repository, ids: list
     }
 
 
+def test_counting_what_is_listed_stops_past_the_cap(repo: Repository, ids: list[int]) -> None:
+    make_statuses(repo, ids)
+    assert repo.count_documents(search="the") == 4
+    assert repo.count_documents(search="the", cap=2) == 3  # "more than 2"
+    assert repo.count_documents("accepted", "ann1", search="the") == 1
+    assert repo.count_documents("new", "ann1") == 3
+    assert repo.count_documents() == len(ids)
+
+
 @pytest.mark.parametrize(
     ("status", "search"),
     [(None, None), ("new", None), ("accepted", None), (None, "the"), ("new", "the")],
