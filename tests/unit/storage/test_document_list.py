@@ -50,10 +50,15 @@ def test_search_is_a_phrase_whose_last_word_may_be_a_prefix(
     repo: Repository, ids: list[int]
 ) -> None:
     assert found(repo, "jerusal") == [ids[1]]
-    assert found(repo, "vladimir put") == [ids[1]]
+    assert found(repo, "vladimir puti") == [ids[1]]
     assert found(repo, "putin vladimir") == []  # the words in the order typed
-    assert found(repo, "the") == ids[:4]  # "The call" too: "the" is a prefix of itself
     assert found(repo, "nothing to see here") == [ids[2]]  # untitled: its text
+    # A last word under four characters is a whole word: "the" is not "then"/"there".
+    assert found(repo, "the") == ids[:4]
+    assert found(repo, "zur") == found(repo, "vladimir put") == []
+    assert found(repo, "zuri") == [ids[0]]
+    assert found(repo, "jerusalem ") == [ids[1]]  # a finished word, then a space
+    assert found(repo, "jerusal ") == []
 
 
 def test_search_text_is_never_read_as_query_syntax(repo: Repository, ids: list[int]) -> None:
