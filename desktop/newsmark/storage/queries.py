@@ -213,7 +213,9 @@ def list_documents(
 def count_by_status(
     session: Session, annotator: str | None, search: str | None
 ) -> dict[Status, int]:
-    """How many documents the list shows under each status (every status, zeros too)."""
+    """Documents per status, every status present (zeros too), each document counted once:
+    under its annotator's set (as the list shows it), or without an annotator under its
+    most recently changed set (the list's status filter may show it under several)."""
     counts = dict.fromkeys(Status, 0)
     if annotator is not None and not search:
         # From the (annotator, status) index; new is what has no other status.

@@ -175,7 +175,7 @@ class Repository(AnnotationEdits):
     def count_by_status(
         self, annotator: str | None = None, search: str | None = None
     ) -> dict[Status, int]:
-        """Documents per status as `list_documents` would list them, every status present."""
+        """Documents per status (each counted once, see queries.count_by_status)."""
         with self.db.session(write=False) as s:
             return queries.count_by_status(s, annotator, search)
 
