@@ -127,3 +127,19 @@ def test_next_unfinished_looks_past_the_rows_fetched(qtbot, corpus_window):
     with qtbot.waitSignal(win.session.document_opened):
         win.next_unfinished()  # nothing after the last: wraps around to the first
     assert win.article.current_document.id == ids[0]
+
+
+def test_only_a_search_is_counted_up_to_a_cap(qtbot, corpus_window, monkeypatch):
+    from newsmark.ui import document_session
+
+    win, _, _ = corpus_window
+    monkeypatch.setattr(document_session, "LISTED_CAP", 100)
+    with qtbot.waitSignal(win.session.documents_listed):
+        win.documents.status_filter.setCurrentIndex(
+            win.documents.status_filter.findData(Status.NEW.value)
+        )
+    assert win.documents.count_label.text() == f"{N_DOCS - len(ACCEPTED)} listed"  # exact
+    with qtbot.waitSignal(win.session.documents_listed):
+        win.documents.search.setText("council")  # in every document
+    assert win.documents.count_label.text() == "100+ found"
+    assert win.documents.status_filter.itemText(0) == f"All statuses · {N_DOCS}"

@@ -154,12 +154,11 @@ class DocumentSession(QObject):
         status, search = self._filter
         by_status = self.repo.count_by_status(self.annotator)
         if search:  # "the" matches the whole archive: counted up to a cap
-            listed = self.repo.count_documents(status, self.annotator, search, cap=LISTED_CAP)
-        elif status in (None, "any"):
-            listed = sum(by_status.values())
-        else:
-            listed = by_status[Status(status)]
-        return ListCounts(by_status, min(listed, LISTED_CAP), listed > LISTED_CAP)
+            found = self.repo.count_documents(status, self.annotator, search, cap=LISTED_CAP)
+            return ListCounts(by_status, min(found, LISTED_CAP), found > LISTED_CAP)
+        if status in (None, "any"):
+            return ListCounts(by_status, sum(by_status.values()))
+        return ListCounts(by_status, by_status[Status(status)])
 
     def _page(
         self, status: str | None, search: str | None, after: int | None, limit: int

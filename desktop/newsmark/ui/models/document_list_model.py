@@ -44,7 +44,8 @@ class DocumentPager:
 @dataclass(frozen=True, slots=True)
 class ListCounts:
     """The panel's counts: the annotator's documents per status (all of them), and how
-    many the current filter and search list (`listed`, a lower bound when `more`)."""
+    many the current filter and search list (`listed`; a search counts up to a cap, and
+    `more` says it found more than that)."""
 
     by_status: Mapping[Status, int]
     listed: int

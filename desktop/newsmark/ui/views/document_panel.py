@@ -98,8 +98,8 @@ class DocumentPanel(QWidget):
 
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
-        filters.addWidget(self.status_filter)
-        filters.addWidget(self.count_label, 1)
+        filters.addWidget(self.status_filter, 1)
+        filters.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
@@ -159,9 +159,9 @@ class DocumentPanel(QWidget):
         for i, status in enumerate(Status, start=1):
             n = counts.by_status.get(status, 0)
             self.status_filter.setItemText(i, f"{status_text(status).capitalize()} · {n:,}")
+        more = "+" if counts.more else ""
         found = "found" if self.search_text else "listed"
-        more = "more than " if counts.more else ""
-        self.count_label.setText(f"{more}{counts.listed:,} {found}")
+        self.count_label.setText(f"{counts.listed:,}{more} {found}")
         self.set_progress(counts.accepted, counts.total)
 
     def set_progress(self, accepted: int, total: int) -> None:
