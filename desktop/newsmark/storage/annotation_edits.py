@@ -133,10 +133,8 @@ class AnnotationEdits:
     ) -> Quote:
         with self.db.session() as s:
             row = edits.load_set(s, set_id, expected_version)
-            others = [rows.quote(r) for r in edits.quote_rows(s, set_id)]
-            text = edits.document_text(s, row.document_id)
             labels = self.labels if quote.id is None else None
-            edits.check_quotes(text, others, quote, labels)
+            edits.check_quote_fits(s, row.document_id, set_id, quote, labels)
             edits.check_entity(s, quote.entity_id)
             new = QuoteRow(
                 id=edits.free_id(s, QuoteRow, quote.id), set_id=set_id, **rows.quote_values(quote)
@@ -159,7 +157,8 @@ class AnnotationEdits:
         """Change any of parts, kind, speaker, speaker_label, cue, entity, entity_id."""
         changes = edits.quote_changes(changes)
         with self.db.session() as s:
-            old = rows.quote(edits.get_quote_row(s, set_id, quote_id))
+            row = edits.get_quote_row(s, set_id, quote_id)  # held: write_quote reuses it
+            old = rows.quote(row)
             changed = replace(old, origin=Origin.HUMAN, model=None, **changes)
             return edits.write_quote(
                 s, self.labels, set_id, old, changed, who, "update_quote", expected_version
@@ -172,7 +171,8 @@ class AnnotationEdits:
         if quote.id is None:
             raise ValueError("replace_quote needs a quote with an id")
         with self.db.session() as s:
-            old = rows.quote(edits.get_quote_row(s, set_id, quote.id))
+            row = edits.get_quote_row(s, set_id, quote.id)  # held: write_quote reuses it
+            old = rows.quote(row)
             return edits.write_quote(
                 s, None, set_id, old, quote, who, "replace_quote", expected_version
             )

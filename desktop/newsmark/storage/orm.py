@@ -1,4 +1,8 @@
-"""SQLAlchemy 2 tables: documents, annotation sets, spans, quotes, entities, edit log."""
+"""SQLAlchemy 2 tables: documents, annotation sets, spans, quotes, entities, edit log.
+
+The full-text index over documents (an FTS5 virtual table) lives outside the ORM: see
+`storage.fulltext`.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +49,8 @@ class SetRow(Base):
     __table_args__ = (
         UniqueConstraint("document_id", "annotator"),
         Index("ix_annotation_sets_status", "status"),
+        # The document list: status filter, keyset pages and counts per status (0003).
+        Index("ix_annotation_sets_annotator_status", "annotator", "status", "document_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

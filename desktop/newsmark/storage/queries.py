@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Exists,
+    Integer,
+    Select,
+    and_,
+    column,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session, aliased
 
 from newsmark.domain.annotations import AnnotationSet, ExportSet
@@ -15,11 +28,16 @@ from newsmark.domain.entities import Entity
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import SpanFields
 from newsmark.domain.status import Status
-from newsmark.storage import rows
+from newsmark.storage import fulltext, rows
 from newsmark.storage.orm import DocumentRow, EntityRow, QuoteRow, SetRow, SpanRow
 from newsmark.storage.records import DocumentSummary
 
 TITLE_PREVIEW = 300  # characters of text fetched to make a title for untitled documents
+PAGE = 500  # documents per summary query when a whole list is asked for (bound parameters)
+
+# The FTS5 index (storage.fulltext): only its rowid and the MATCH operator are used here.
+_FTS = table(fulltext.TABLE, column("rowid", Integer))
+_FTS_NAME: ColumnElement[Any] = literal_column(fulltext.TABLE)
 
 
 def _status_filter(status: str | None) -> str | None:
@@ -40,14 +58,95 @@ def _candidate_sets(annotator: str | None, status: str | None) -> Select[int]:
     return stmt.order_by(inner.updated_at.desc(), inner.id.desc()).correlate(DocumentRow)
 
 
-def list_documents(
+def _listed_as(doc_id: Any, annotator: str | None, wanted: str) -> ColumnElement[bool]:
+    """Whether the document `doc_id` is listed under the status `wanted`."""
+    inner = aliased(SetRow)
+
+    def sets(*conds: ColumnElement[bool]) -> Exists:
+        if annotator is not None:
+            conds = (*conds, inner.annotator == annotator)
+        return exists(select(inner.id).where(inner.document_id == doc_id, *conds))
+
+    if wanted != Status.NEW.value:
+        return sets(inner.status == wanted)
+    if annotator is not None:
+        # One set per (document, annotator) at most: new until that set moves on.
+        return ~sets(inner.status != wanted)
+    # A document nobody has a set for yet is new too.
+    return or_(sets(inner.status == wanted), ~sets())
+
+
+def _scan_search(search: str) -> ColumnElement[bool]:
+    """A substring scan, for what the full-text index cannot answer (fulltext.match_expression)."""
+    needle = search.casefold()
+    return or_(
+        func.instr(func.nm_casefold(DocumentRow.title), needle) > 0,
+        func.instr(func.nm_casefold(DocumentRow.text), needle) > 0,
+    )
+
+
+def _matching(search: str | None) -> tuple[Any, Select[Any]]:
+    """(the document id column, a query of ids) for the search: the full-text index
+    when it can answer, else documents with a scan."""
+    match = fulltext.match_expression(search) if search else None
+    if match is not None:
+        return _FTS.c.rowid, select(_FTS.c.rowid).where(_FTS_NAME.match(match))
+    stmt = select(DocumentRow.id)
+    return DocumentRow.id, stmt.where(_scan_search(search)) if search else stmt
+
+
+def _listed(
+    status: str | None, annotator: str | None, search: str | None, after: int | None
+) -> Select[Any]:
+    """Ids of the listed documents in id order, from one index (see `page_ids`)."""
+    wanted = _status_filter(status)
+    if wanted not in (None, Status.NEW.value) and annotator is not None and not search:
+        # The (annotator, status, document_id) index holds the answer in order.
+        doc_id: Any = SetRow.document_id
+        stmt = select(doc_id).where(SetRow.annotator == annotator, SetRow.status == wanted)
+    else:
+        doc_id, stmt = _matching(search)
+        if wanted is not None:
+            stmt = stmt.where(_listed_as(doc_id, annotator, wanted))
+    if after is not None:
+        stmt = stmt.where(doc_id > after)
+    return stmt.order_by(doc_id)
+
+
+def page_ids(
     session: Session,
     status: str | None,
     annotator: str | None,
     search: str | None,
     limit: int | None,
-    offset: int,
+    offset: int = 0,
+    after: int | None = None,
+) -> list[int]:
+    """Ids of the listed documents in id order: `after` an id (keyset paging: the next page
+    starts where the last one ended, as fast deep in the list as at its top), or `offset`."""
+    stmt = _listed(status, annotator, search, after)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
+    return list(session.scalars(stmt))
+
+
+def count_listed(
+    session: Session, status: str | None, annotator: str | None, search: str | None, cap: int
+) -> int:
+    """How many documents the list shows, counted no further than `cap` + 1: a search
+    for "the" matches the whole archive, and "more than 10,000" says enough."""
+    listed = _listed(status, annotator, search, None).limit(cap + 1).subquery()
+    return session.scalar(select(func.count()).select_from(listed)) or 0
+
+
+def summaries(
+    session: Session, ids: Sequence[int], status: str | None, annotator: str | None
 ) -> list[DocumentSummary]:
+    """The list rows of `ids` (at most a few hundred), in id order."""
+    if not ids:
+        return []
     wanted = _status_filter(status)
     # The set shown for each document: the most recently changed one matching the filters.
     chosen = _candidate_sets(annotator, wanted).limit(1).scalar_subquery()
@@ -67,26 +166,9 @@ def list_documents(
         )
         .select_from(DocumentRow)
         .outerjoin(SetRow, SetRow.id == chosen)
+        .where(DocumentRow.id.in_(list(ids)))
         .order_by(DocumentRow.id)
     )
-    if wanted == Status.NEW.value:
-        # A document nobody has a set for yet is new too.
-        no_set = ~exists(_candidate_sets(annotator, None))
-        stmt = stmt.where(or_(SetRow.id.is_not(None), no_set))
-    elif wanted is not None:
-        stmt = stmt.where(SetRow.id.is_not(None))
-    if search:
-        needle = search.casefold()
-        stmt = stmt.where(
-            or_(
-                func.instr(func.nm_casefold(DocumentRow.title), needle) > 0,
-                func.instr(func.nm_casefold(DocumentRow.text), needle) > 0,
-            )
-        )
-    if limit is not None:
-        stmt = stmt.limit(limit).offset(offset)
-    elif offset:
-        stmt = stmt.offset(offset)
     out = []
     for doc_id, title, source, preview, st, ann, set_id, ns, nq in session.execute(stmt):
         meta = {"title": title} if title else {}
@@ -105,6 +187,62 @@ def list_documents(
             )
         )
     return out
+
+
+def list_documents(
+    session: Session,
+    status: str | None,
+    annotator: str | None,
+    search: str | None,
+    limit: int | None,
+    offset: int,
+    after: int | None = None,
+) -> list[DocumentSummary]:
+    if limit is not None:
+        ids = page_ids(session, status, annotator, search, limit, offset, after)
+        return summaries(session, ids, status, annotator)
+    out: list[DocumentSummary] = []
+    while True:  # everything, a page at a time (an IN list has a bounded size)
+        ids = page_ids(session, status, annotator, search, PAGE, offset, after)
+        out += summaries(session, ids, status, annotator)
+        if len(ids) < PAGE:
+            return out
+        offset, after = 0, ids[-1]
+
+
+def count_by_status(
+    session: Session, annotator: str | None, search: str | None
+) -> dict[Status, int]:
+    """Documents per status, every status present (zeros too), each document counted once:
+    under its annotator's set (as the list shows it), or without an annotator under its
+    most recently changed set (the list's status filter may show it under several)."""
+    counts = dict.fromkeys(Status, 0)
+    if annotator is not None and not search:
+        # From the (annotator, status) index; new is what has no other status.
+        found = session.execute(
+            select(SetRow.status, func.count())
+            .where(SetRow.annotator == annotator)
+            .group_by(SetRow.status)
+        )
+        for st, n in found:
+            counts[Status(st)] = int(n)
+        total = session.scalar(select(func.count()).select_from(DocumentRow)) or 0
+        counts[Status.NEW] = total - sum(n for st, n in counts.items() if st is not Status.NEW)
+        return counts
+    doc_id, ids = _matching(search)
+    inner = aliased(SetRow)
+    latest = select(inner.status).where(inner.document_id == doc_id)
+    if annotator is not None:
+        latest = latest.where(inner.annotator == annotator)
+    shown = func.coalesce(
+        latest.order_by(inner.updated_at.desc(), inner.id.desc()).limit(1).scalar_subquery(),
+        Status.NEW.value,
+    )
+    grouped = ids.with_only_columns(shown, func.count(), maintain_column_froms=True)
+    grouped = grouped.group_by(shown)
+    for st, n in session.execute(grouped):
+        counts[Status(st)] = int(n)
+    return counts
 
 
 def iter_export(

@@ -165,11 +165,43 @@ class Repository(AnnotationEdits):
         *,
         limit: int | None = None,
         offset: int = 0,
+        after: int | None = None,
     ) -> list[DocumentSummary]:
-        """Documents in id order; `search` matches title or text, ignoring case."""
+        """Documents in id order; `search` matches words of the title or text (the last
+        one as a prefix), ignoring case and diacritics. `after` (an id) starts the page
+        after that document: keyset paging, as fast at the end of the list as at the top.
+        """
         _check_status_filter(status)
         with self.db.session(write=False) as s:
-            return queries.list_documents(s, status, annotator, search, limit, offset)
+            return queries.list_documents(s, status, annotator, search, limit, offset, after)
+
+    def document_summary(self, doc_id: int, annotator: str | None = None) -> DocumentSummary:
+        """One document's list row (after an edit: its status and counts)."""
+        with self.db.session(write=False) as s:
+            found = queries.summaries(s, [doc_id], None, annotator)
+        if not found:
+            raise NotFoundError("document", doc_id)
+        return found[0]
+
+    def count_by_status(
+        self, annotator: str | None = None, search: str | None = None
+    ) -> dict[Status, int]:
+        """Documents per status (each counted once, see queries.count_by_status)."""
+        with self.db.session(write=False) as s:
+            return queries.count_by_status(s, annotator, search)
+
+    def count_documents(
+        self,
+        status: str | None = None,
+        annotator: str | None = None,
+        search: str | None = None,
+        *,
+        cap: int = 10_000,
+    ) -> int:
+        """How many documents `list_documents` lists, counting at most `cap` + 1."""
+        _check_status_filter(status)
+        with self.db.session(write=False) as s:
+            return queries.count_listed(s, status, annotator, search, cap)
 
     def document_ids(self) -> list[int]:
         with self.db.session(write=False) as s:

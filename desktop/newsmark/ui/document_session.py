@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -33,12 +34,15 @@ from newsmark.domain.quotes import Quote, guess_kind
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
 from newsmark.services.entity_linking import EntityLinker
+from newsmark.ui.models.document_list_model import DocumentPager, ListCounts
 from newsmark.ui.quote_attribution import attribution_command
 from newsmark.workers.nlp_worker import NlpWorker
 
 log = logging.getLogger(__name__)
 
 LIST_REFRESH_DELAY_MS = 300
+LISTED_CAP = 10_000  # a search counts its matches up to this many ("more than 10,000")
+UNDECIDED = (Status.NEW, Status.PREANNOTATED, Status.IN_PROGRESS)
 
 
 def needs_prediction(aset: AnnotationSet | None) -> bool:
@@ -50,7 +54,10 @@ class DocumentSession(QObject):
     """Holds the current document and answers the window's requests about it.
 
     Signals:
-        documents_listed(object, int, int): summaries for the filter, accepted, total.
+        documents_listed(object, int, int): a DocumentPager for the filter (the list reads
+            it a page at a time), accepted, total.
+        counts_changed(object): ListCounts (documents per status, how many are listed).
+        summary_changed(object): the DocumentSummary of a document an edit changed.
         document_opened(object, object): Document and AnnotationSet (None: none yet).
         annotations_changed(object): the current AnnotationSet, re-read or predicted.
         spans_changed(object, object): an edit's removed and added spans (the set in
@@ -67,6 +74,8 @@ class DocumentSession(QObject):
     """
 
     documents_listed = Signal(object, int, int)
+    counts_changed = Signal(object)
+    summary_changed = Signal(object)
     document_opened = Signal(object, object)
     annotations_changed = Signal(object)
     spans_changed = Signal(object, object)
@@ -101,7 +110,7 @@ class DocumentSession(QObject):
         self._list_timer = QTimer(self)
         self._list_timer.setSingleShot(True)
         self._list_timer.setInterval(LIST_REFRESH_DELAY_MS)
-        self._list_timer.timeout.connect(self.refresh_list)
+        self._list_timer.timeout.connect(self.refresh_current)
         self._stacks: dict[int, QUndoStack] = {}
         self._unsaved: list[tuple[int, Any]] = []  # (document id, command), oldest first
         if worker is not None:
@@ -114,19 +123,72 @@ class DocumentSession(QObject):
         self.refresh_list()
 
     def refresh_list(self) -> None:
+        """List again from the top (the filter changed, documents were imported)."""
         status, search = self._filter
         try:
-            rows = self.repo.list_documents(status=status, annotator=self.annotator, search=search)
-            everything = (
-                rows
-                if status is None and search is None
-                else self.repo.list_documents(annotator=self.annotator)
-            )
+            counts = self._counts()
         except NewsmarkError as exc:
             self.failed.emit(str(exc))
             return
-        accepted = sum(1 for r in everything if _status_value(r) == Status.ACCEPTED.value)
-        self.documents_listed.emit(rows, accepted, len(everything))
+        pager = DocumentPager(
+            partial(self._page, status, search), partial(self._next_undecided, status, search)
+        )
+        self.documents_listed.emit(pager, counts.accepted, counts.total)
+        self.counts_changed.emit(counts)
+
+    def refresh_current(self) -> None:
+        """The open document's row and the counts, after an edit or a decision: one row
+        read, not the list (whose other rows did not change)."""
+        try:
+            counts = self._counts()
+            doc = self.document
+            summary = self.repo.document_summary(doc.id, self.annotator) if doc else None
+        except NewsmarkError as exc:
+            self.failed.emit(str(exc))
+            return
+        if summary is not None:
+            self.summary_changed.emit(summary)
+        self.counts_changed.emit(counts)
+
+    def _counts(self) -> ListCounts:
+        status, search = self._filter
+        by_status = self.repo.count_by_status(self.annotator)
+        if search:  # "the" matches the whole archive: counted up to a cap
+            found = self.repo.count_documents(status, self.annotator, search, cap=LISTED_CAP)
+            return ListCounts(by_status, min(found, LISTED_CAP), found > LISTED_CAP)
+        if status in (None, "any"):
+            return ListCounts(by_status, sum(by_status.values()))
+        return ListCounts(by_status, by_status[Status(status)])
+
+    def _page(
+        self, status: str | None, search: str | None, after: int | None, limit: int
+    ) -> list[Any]:
+        try:
+            return list(
+                self.repo.list_documents(
+                    status=status, annotator=self.annotator, search=search, limit=limit, after=after
+                )
+            )
+        except NewsmarkError as exc:
+            self.failed.emit(str(exc))
+            return []
+
+    def _next_undecided(
+        self, status: str | None, search: str | None, after: int | None
+    ) -> int | None:
+        found: list[int] = []
+        for undecided in UNDECIDED:
+            if status not in (None, "any", undecided.value):
+                continue
+            try:
+                rows = self.repo.list_documents(
+                    undecided.value, self.annotator, search, limit=1, after=after
+                )
+            except NewsmarkError as exc:
+                self.failed.emit(str(exc))
+                return None
+            found += [r.id for r in rows]
+        return min(found, default=None)
 
     # -- opening ----------------------------------------------------------------------
     def open(self, doc_id: int) -> None:
@@ -175,7 +237,7 @@ class DocumentSession(QObject):
             return
         self.annotations_changed.emit(self.annotations)
         self.saved.emit(f"{len(spans)} predicted spans")
-        self.refresh_list()
+        self.refresh_current()
 
     def _on_prediction_failed(self, request_id: int, doc_id: int, reason: str) -> None:
         if request_id == self._pending:
@@ -194,7 +256,7 @@ class DocumentSession(QObject):
             return False
         self.annotations_changed.emit(self.annotations)
         self.saved.emit(status.value.replace("_", " "))
-        self.refresh_list()
+        self.refresh_current()
         return True
 
     def undo_stack(self, doc_id: int) -> QUndoStack:
@@ -372,11 +434,6 @@ class DocumentSession(QObject):
             self.failed.emit(str(exc))
             return
         self.annotations_changed.emit(self.annotations)
-        # The list shows the new status and counts, re-read once a burst of edits is
-        # over so the edit itself stays instant. TODO(storage): a one-row summary query.
+        # The list shows the new status and counts, re-read (one row) once a burst of
+        # edits is over so the edit itself stays instant.
         self._list_timer.start()
-
-
-def _status_value(row: Any) -> str:
-    status = getattr(row, "status", None)
-    return str(getattr(status, "value", status) or Status.NEW.value)

@@ -192,6 +192,8 @@ class MainWindow(QMainWindow):
             lambda: s.list_documents(self.documents.status, self.documents.search_text)
         )
         s.documents_listed.connect(self.documents.set_rows)
+        s.counts_changed.connect(self.documents.set_counts)
+        s.summary_changed.connect(self.documents.update_row)
         s.document_opened.connect(self._show_document)
         s.annotations_changed.connect(self._show_annotations)
         s.spans_changed.connect(self._show_span_changes)

@@ -161,6 +161,8 @@ def build_0001(conn: sqlite3.Connection) -> dict[str, Any]:
 BUILDERS: dict[str, Callable[[sqlite3.Connection], dict[str, Any]]] = {
     "0001": build_0001,
     "0002": build_0001,  # 0002 only adds an index: the same data in the same tables
+    # 0003 adds an index and the full-text index, whose triggers index these inserts.
+    "0003": build_0001,
 }
 
 

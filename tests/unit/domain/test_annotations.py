@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsmark.domain.annotations import AnnotationSet
-from newsmark.domain.errors import AnnotationError, InputError
+from newsmark.domain.errors import AnnotationError
 from newsmark.domain.labels import Label, LabelSet
 from newsmark.domain.quotes import Quote, QuoteKind, guess_kind
 from newsmark.domain.spans import Span
@@ -64,9 +64,9 @@ def test_guess_kind_from_quotation_marks() -> None:
 
 
 def test_label_set_refuses_clashing_hotkeys() -> None:
-    with pytest.raises(InputError, match="used by both"):
+    with pytest.raises(AnnotationError, match="used by both"):
         LabelSet([Label("A", "#fff", "z"), Label("B", "#000", "z")])
-    with pytest.raises(InputError, match="not available"):
+    with pytest.raises(AnnotationError, match="not available"):
         LabelSet([Label("A", "#fff", "q")])  # q is the quote key
     assert LABELS.by_hotkey("P") == LABELS["PERSON"]
     assert "NEW" in LABELS.with_labels(["NEW"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from newsmark.storage.fulltext import include_name
 from newsmark.storage.orm import Base
 
 connection = context.config.attributes.get("connection")
@@ -17,6 +18,7 @@ context.configure(
     # SQLite cannot ALTER most things; batch mode copies the table instead.
     render_as_batch=True,
     compare_type=True,
+    include_name=include_name,  # the FTS5 index and its shadow tables are not ORM tables
 )
 with context.begin_transaction():
     context.run_migrations()

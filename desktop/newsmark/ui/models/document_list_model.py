@@ -1,8 +1,15 @@
-"""The document list as a Qt item model over the repository's DocumentSummary rows."""
+"""The document list as a lazy Qt item model: pages of DocumentSummary rows on demand.
+
+An archive holds hundreds of thousands of documents; the model holds the rows scrolled
+to so far. The view asks `canFetchMore`/`fetchMore` as it nears the end of them, and each
+page is one keyset query (`Repository.list_documents(after=...)`), as fast deep in the
+list as at its top.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
@@ -13,8 +20,44 @@ from newsmark.ui.icons import STATUS_COLORS, status_icon
 
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+PAGE_ROWS = 100  # rows per fetch: about three screens, one query of a few milliseconds
+JUMP_ROWS = 2000  # rows per fetch when loading up to a document far down the list
 
 Index = QModelIndex | QPersistentModelIndex
+# (after this document id or None for the start, at most this many) -> summaries in id order
+Fetch = Callable[[int | None, int], Sequence[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentPager:
+    """What the list shows, a page at a time, and where the next undecided document is.
+
+    `fetch(after, limit)`: up to `limit` summaries after the id `after` (None: from the
+    start), in id order. `next_undecided(after)`: the first listed document after that id
+    (None: from the start) that is not accepted, rejected or skipped, or None.
+    """
+
+    fetch: Fetch
+    next_undecided: Callable[[int | None], int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ListCounts:
+    """The panel's counts: the annotator's documents per status (all of them), and how
+    many the current filter and search list (`listed`; a search counts up to a cap, and
+    `more` says it found more than that)."""
+
+    by_status: Mapping[Status, int]
+    listed: int
+    more: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def accepted(self) -> int:
+        return self.by_status.get(Status.ACCEPTED, 0)
 
 
 def status_of(row: Any) -> Status:
@@ -35,17 +78,29 @@ def status_text(status: Status) -> str:
 class DocumentListModel(QAbstractListModel):
     """Rows are DocumentSummary objects (id, title, source, status, n_spans, n_quotes).
 
-    No signals beyond QAbstractListModel's; `set_rows` resets, `update_row` changes one row.
+    `set_source(fetch)` resets to a paged source (the first page is read at once);
+    `set_rows` to a fixed list. `update_row` changes one row. No signals beyond
+    QAbstractListModel's.
     """
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, page_rows: int = PAGE_ROWS) -> None:
         super().__init__(parent)
+        self.page_rows = page_rows
         self._rows: list[Any] = []
         self._row_of: dict[int, int] = {}
+        self._fetch: Fetch | None = None
+        self._more = False
 
     # -- Qt model API -----------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(self._rows)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt API
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 - Qt API
+        if self.canFetchMore(parent):
+            self._fetch_page(self.page_rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -69,11 +124,51 @@ class DocumentListModel(QAbstractListModel):
         return None
 
     # -- Newsmark API -----------------------------------------------------------------
-    def set_rows(self, rows: Sequence[Any]) -> None:
+    def set_source(self, fetch: Fetch) -> None:
+        """List what `fetch` pages through, starting with its first page."""
         self.beginResetModel()
-        self._rows = list(rows)
-        self._row_of = {r.id: i for i, r in enumerate(self._rows)}
+        self._rows, self._row_of = [], {}
+        self._fetch, self._more = fetch, True
+        self._append(fetch(None, self.page_rows), self.page_rows)
         self.endResetModel()
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """List exactly `rows` (nothing more to fetch)."""
+        self.beginResetModel()
+        self._rows, self._row_of = [], {}
+        self._fetch, self._more = None, False
+        self._append(rows, None)
+        self.endResetModel()
+
+    def _append(self, page: Sequence[Any], asked: int | None) -> None:
+        start = len(self._rows)
+        self._rows.extend(page)
+        self._row_of.update((r.id, start + i) for i, r in enumerate(page))
+        # A short page is the last one.
+        self._more = asked is not None and len(page) == asked
+
+    def _fetch_page(self, limit: int) -> None:
+        assert self._fetch is not None  # _more is only true with a source
+        after = self._rows[-1].id if self._rows else None
+        page = list(self._fetch(after, limit))
+        if not page:
+            self._more = False
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self._append(page, limit)
+        self.endInsertRows()
+
+    def ensure_loaded(self, doc_id: int) -> int | None:
+        """The row of `doc_id`, fetching pages up to it if it is further down; None if it
+        is not listed (ids come in order, so the search stops past it)."""
+        while (
+            doc_id not in self._row_of
+            and self._more
+            and (not self._rows or self._rows[-1].id < doc_id)
+        ):
+            self._fetch_page(JUMP_ROWS)
+        return self._row_of.get(doc_id)
 
     def update_row(self, summary: Any) -> None:
         """Replace the row of `summary.id` in place (a status change repaints one row)."""
@@ -96,4 +191,5 @@ class DocumentListModel(QAbstractListModel):
 
     @property
     def rows(self) -> list[Any]:
+        """The rows fetched so far."""
         return list(self._rows)

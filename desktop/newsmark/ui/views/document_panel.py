@@ -1,4 +1,4 @@
-"""The document list dock: status filter, search box, list with status badges, progress."""
+"""The document list dock: status filter with counts, search box, lazy list, progress."""
 
 from __future__ import annotations
 
@@ -7,25 +7,35 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
-    QListView,
     QProgressBar,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from newsmark.domain.status import Status
 from newsmark.ui.icons import icon, status_icon
-from newsmark.ui.models.document_list_model import DocumentListModel, status_of, status_text
+from newsmark.ui.models.document_list_model import (
+    DocumentListModel,
+    DocumentPager,
+    ListCounts,
+    status_of,
+    status_text,
+)
 
 SEARCH_DELAY_MS = 250
+ALL_STATUSES = "All statuses"
 
 
 class DocumentPanel(QWidget):
-    """Lists documents; the caller fills it (`set_rows`) when the filter changes.
+    """Lists documents; the caller fills it (`set_rows`, a pager or rows) when the filter
+    changes, and keeps its counts (`set_counts`) and changed rows (`update_row`) current.
 
     Signals:
         document_selected(int): the user picked a document (its id).
@@ -47,18 +57,35 @@ class DocumentPanel(QWidget):
 
         self.status_filter = QComboBox(self)
         self.status_filter.setObjectName("status_filter")
-        self.status_filter.addItem("All statuses", None)
+        self.status_filter.addItem(ALL_STATUSES, None)
         for status in Status:
             self.status_filter.addItem(
                 status_icon(status), status_text(status).capitalize(), status.value
             )
+        self.status_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("document_count")
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-        self.view = QListView(self)
+        # A one-column table, not a QListView: QListView lays every row out again when a
+        # page is appended (72 ms a page at 20,000 rows here), a table with fixed-height
+        # rows does not (4 ms, however many rows are loaded).
+        self.view = QTableView(self)
         self.view.setObjectName("document_list")
         self.view.setModel(self.model)
-        self.view.setUniformItemSizes(True)  # constant-time layout for long lists
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.setTabKeyNavigation(False)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.horizontalHeader().hide()
+        self.view.horizontalHeader().setStretchLastSection(True)
+        rows = self.view.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.view.setIconSize(QSize(14, 14))
-        self.view.setSpacing(1)
         self.view.setAlternatingRowColors(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -71,7 +98,8 @@ class DocumentPanel(QWidget):
 
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
-        filters.addWidget(self.status_filter)
+        filters.addWidget(self.status_filter, 1)
+        filters.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
@@ -89,6 +117,7 @@ class DocumentPanel(QWidget):
         self.status_filter.currentIndexChanged.connect(self.filter_changed)
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
         self._quiet = False
+        self._pager: DocumentPager | None = None
 
     # -- what the caller reads --------------------------------------------------------
     @property
@@ -106,20 +135,37 @@ class DocumentPanel(QWidget):
         return self.model.doc_id_at(index.row()) if index.isValid() else None
 
     # -- what the caller sets ---------------------------------------------------------
-    def set_rows(self, rows: Sequence[Any], accepted: int, total: int) -> None:
-        """Show `rows`, keeping the current document selected if it is still listed."""
+    def set_rows(self, rows: DocumentPager | Sequence[Any], accepted: int, total: int) -> None:
+        """Show `rows` (a pager: fetched as the list scrolls), keeping the current document
+        selected if it is still listed."""
         current = self.current_id
         self._quiet = True
         try:
-            self.model.set_rows(rows)
+            if isinstance(rows, DocumentPager):
+                self._pager = rows
+                self.model.set_source(rows.fetch)
+            else:
+                self._pager = None
+                self.model.set_rows(rows)
             if current is not None:
                 self.select(current, notify=False)
         finally:
             self._quiet = False
         self.set_progress(accepted, total)
 
+    def set_counts(self, counts: ListCounts) -> None:
+        """Documents per status in the filter's entries, what the list holds beside it."""
+        self.status_filter.setItemText(0, f"{ALL_STATUSES} · {counts.total:,}")
+        for i, status in enumerate(Status, start=1):
+            n = counts.by_status.get(status, 0)
+            self.status_filter.setItemText(i, f"{status_text(status).capitalize()} · {n:,}")
+        more = "+" if counts.more else ""
+        found = "found" if self.search_text else "listed"
+        self.count_label.setText(f"{counts.listed:,}{more} {found}")
+        self.set_progress(counts.accepted, counts.total)
+
     def set_progress(self, accepted: int, total: int) -> None:
-        self.progress_label.setText(f"{accepted}/{total} accepted")
+        self.progress_label.setText(f"{accepted:,}/{total:,} accepted")
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(accepted)
 
@@ -127,7 +173,7 @@ class DocumentPanel(QWidget):
         self.model.update_row(summary)
 
     def select(self, doc_id: int, *, notify: bool = True) -> bool:
-        row = self.model.row_of(doc_id)
+        row = self.model.ensure_loaded(doc_id)  # fetched up to it if further down
         if row is None:
             return False
         self._quiet = not notify
@@ -147,10 +193,18 @@ class DocumentPanel(QWidget):
         row = (index.row() + delta) if index.isValid() else (0 if delta > 0 else -1)
         if row < 0 and not index.isValid():
             row = self.model.rowCount() - 1
+        while row >= self.model.rowCount() and self.model.canFetchMore():
+            self.model.fetchMore()
         return self.model.doc_id_at(row)
 
     def next_unfinished(self) -> int | None:
         """The next listed document not yet decided, after the current one (wrapping)."""
+        current = self.current_id
+        if self._pager is not None:  # asked of the database: most rows are not fetched
+            found = self._pager.next_undecided(current)
+            if found is None and current is not None:
+                found = self._pager.next_undecided(None)
+            return None if found == current else found
         rows = self.model.rows
         if not rows:
             return None
@@ -158,7 +212,7 @@ class DocumentPanel(QWidget):
         here = index.row() if index.isValid() else -1
         for k in range(1, len(rows) + 1):
             row = rows[(here + k) % len(rows)]
-            if not status_of(row).is_decided and row.id != self.current_id:
+            if not status_of(row).is_decided and row.id != current:
                 return int(row.id)
         return None
 
