@@ -191,6 +191,7 @@ class Application(QObject):
         super().__init__()
         self.workspace = workspace
         self.paths = list(paths)
+        self.backup_problem: str | None = None  # set by the start-up task
         self.worker = NlpWorker(model or workspace.settings.model)
         self.tasks = TaskRunner(self)
         self.window = MainWindow(
@@ -223,6 +224,8 @@ class Application(QObject):
         ws, extra = self.workspace, self.paths
 
         def seed(progress: Progress, cancel: Cancel) -> list[int]:
+            # The day's backup first, off the GUI thread (it checks its copy in full).
+            self.backup_problem = ws.daily_backup()
             added = seed_if_empty(ws, progress)
             if extra:
                 from newsmark.services import importing  # spaCy's tokenizer: off the GUI thread
@@ -248,6 +251,8 @@ class Application(QObject):
     def _on_seeded(self, added: list[int]) -> None:
         self.worker.start()
         self.window.status.show_busy("")
+        if self.backup_problem:  # e.g. the database fails its check: the user must know
+            self.window.status.show_error(self.backup_problem)
         self.window.load()
         if added:
             self.window.documents.select(added[0])
@@ -305,7 +310,8 @@ def _open(
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     try:
-        ws = open_workspace(directory, take_lock=True)
+        # The preview exists only when storage.peek's quick_check passed a moment ago.
+        ws = open_workspace(directory, take_lock=True, quick_checked=preview is not None)
     except StorageError as exc:
         log.error("database refused: %s", exc)
         if preview is not None:

@@ -82,6 +82,8 @@ def test_a_corrupt_database_is_refused_and_left_untouched(qtbot, tmp_path, monke
 
 def test_first_run_seeds_in_a_task_and_opens_the_seed(qtbot, tmp_path):
     ws = open_workspace(tmp_path / "data", take_lock=True)
+    backups = tmp_path / "data" / "backups"
+    assert not backups.exists()  # opening takes no backup on the GUI thread
     root = app_module.Application(ws, None)
     qtbot.addWidget(root.window)
     try:
@@ -89,6 +91,8 @@ def test_first_run_seeds_in_a_task_and_opens_the_seed(qtbot, tmp_path):
             root.start()
         assert root.window.isVisible()
         assert seeded.args[0], "nothing was seeded"
+        # The day's backup, taken by the start-up task after the first paint.
+        assert [p.name.endswith("-daily.sqlite3") for p in backups.iterdir()] == [True]
         assert root.window.documents.model.rowCount() >= 1
         qtbot.waitUntil(
             lambda: "Model:" in root.window.status.model_label.text(), timeout=MODEL_TIMEOUT_MS

@@ -37,6 +37,18 @@ class Workspace:
         if self.lock is not None:
             self.lock.release()
 
+    def daily_backup(self) -> str | None:
+        """A rotated copy once a day (the window's, in a background task after its first
+        paint: at 200,000 articles it takes seconds); a message when it failed."""
+        if self.readonly:
+            return None
+        try:
+            self.db.daily_backup()
+        except (OSError, StorageError) as exc:
+            log.warning("daily backup failed: %s", exc)
+            return f"Daily backup failed: {exc}"
+        return None
+
 
 def describe_holder(holder: dict[str, object] | None) -> str:
     """The lock holder as people read it: "pid 4242, newsmark gui, since 12:01"."""
@@ -65,6 +77,7 @@ def open_workspace(
     readonly: bool = False,
     take_lock: bool = False,
     busy_timeout_ms: int = 5000,
+    quick_checked: bool = False,
 ) -> Workspace:
     """Open (creating if needed) the database in the data dir.
 
@@ -73,6 +86,8 @@ def open_workspace(
     `readonly_reason` says who has it; without it (CLI commands that write) a held lock
     is a StorageError naming the holder, before anything is touched. `busy_timeout_ms`
     is how long a write waits for another program's lock before it is refused.
+    `quick_checked`: the caller ran quick_check on the file just now (the window's
+    preview), so a file too large for the full check is not checked twice.
     """
     directory = paths.data_dir(data_dir)
     db_path = paths.database_path(directory)
@@ -117,17 +132,12 @@ def open_workspace(
             readonly=readonly,
             backup_dir=paths.backups_dir(directory),
             busy_timeout_ms=busy_timeout_ms,
+            quick_checked=quick_checked,
         )
     except BaseException:
         if lock is not None:
             lock.release()
         raise
-    if take_lock and lock is not None and lock.held:
-        # The window's start-up: a rotated copy once a day (the CLI stays quick).
-        try:
-            db.daily_backup()
-        except (OSError, StorageError) as exc:
-            log.warning("daily backup failed: %s", exc)
     settings = Settings(paths.settings_path(directory))
     # The label set edited in Preferences is the one edits are checked against.
     repo = Repository(db, labels=settings.labels)

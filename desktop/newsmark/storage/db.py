@@ -66,6 +66,7 @@ class Database:
         backup_dir: Path | None = None,
         keep_backups: int = 10,
         busy_timeout_ms: int = 5000,
+        quick_checked: bool = False,
     ) -> Database:
         """Open (creating if missing, unless readonly) and upgrade an older schema.
 
@@ -77,7 +78,9 @@ class Database:
             cls._create(path)
         preflight.check_wal(path)
         full = not readonly and path.stat().st_size <= preflight.FULL_CHECK_BYTES
-        info = preflight.inspect(path, busy_timeout_ms, full=full)
+        # A quick_check just run on the file (the window's preview) need not run twice
+        # on a file too large for the full check: seconds at 200,000 articles.
+        info = preflight.inspect(path, busy_timeout_ms, full=full, check=full or not quick_checked)
         if info.revision is not None and not migrate.is_known(info.revision):
             raise StorageError(
                 f"{path} has schema revision {info.revision}, newer than this Newsmark knows "

@@ -167,19 +167,22 @@ def check_header(path: Path) -> None:
         )
 
 
-def inspect(path: Path, busy_timeout_ms: int = 5000, *, full: bool = False) -> Inspection:
+def inspect(
+    path: Path, busy_timeout_ms: int = 5000, *, full: bool = False, check: bool = True
+) -> Inspection:
     """Header check, an integrity check and the Alembic revision, without writing.
 
     `quick_check` checks pages only; `full` (writers, on files up to FULL_CHECK_BYTES)
     runs `integrity_check`, which also finds indexes that disagree with their tables:
-    writing through such an index spreads the damage.
+    writing through such an index spreads the damage. `check=False` skips it (the caller
+    has just run quick_check on the file: the window's first paint).
     """
     check_header(path)
     try:
         conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=busy_timeout_ms / 1000)
         with closing(conn):
             pragma = "integrity_check(1)" if full else "quick_check(1)"
-            result = [row[0] for row in conn.execute(f"PRAGMA {pragma}")]
+            result = [row[0] for row in conn.execute(f"PRAGMA {pragma}")] if check else ["ok"]
             if result != ["ok"]:
                 raise StorageError(describe_sqlite_error(path, Exception(f"corrupt: {result[0]}")))
             tables = tuple(

@@ -321,3 +321,28 @@ def test_uncreatable_folder_is_a_storage_error(tmp_path: Path) -> None:
 def test_directory_instead_of_a_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="is not a file"):
         Database.open(tmp_path)
+
+
+def test_a_large_file_quick_checked_by_the_preview_is_not_checked_twice(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsmark.storage import preflight
+
+    with Database.open(db_path) as db:
+        Repository(db).add_documents([item(TEXT)], "import")
+    # Break a page that opening never reads (the edit log's), so only a check sees it.
+    con = sqlite3.connect(db_path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    (root,) = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'edit_log'").fetchone()
+    (size,) = con.execute("PRAGMA page_size").fetchone()
+    con.close()
+    data = bytearray(db_path.read_bytes())
+    data[(root - 1) * size] = 0xFF  # not a b-tree page type
+    db_path.write_bytes(bytes(data))
+    monkeypatch.setattr(preflight, "FULL_CHECK_BYTES", 0)  # every file is "large"
+    with pytest.raises(StorageError, match="corrupt"):
+        Database.open(db_path)  # its own quick_check finds it
+    Database.open(db_path, quick_checked=True).close()  # the caller's check is trusted
+    monkeypatch.setattr(preflight, "FULL_CHECK_BYTES", 1 << 40)  # small: the full check
+    with pytest.raises(StorageError, match="corrupt"):
+        Database.open(db_path, quick_checked=True)
