@@ -37,11 +37,10 @@ class PreannotateReport:
 
 def pending_documents(repo: Repository, annotator: str, force: bool) -> list[int]:
     """Documents the model has not annotated yet for this annotator (all with force)."""
-    ids = []
-    for summary in repo.list_documents(annotator=annotator):
-        if force or summary.status in (None, Status.NEW):
-            ids.append(summary.id)
-    return ids
+    if force:
+        return repo.document_ids()
+    # Listed as new for the annotator: no set yet, or a set still new.
+    return repo.document_ids(status=Status.NEW.value, annotator=annotator)
 
 
 def preannotate(

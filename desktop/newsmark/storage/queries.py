@@ -189,6 +189,18 @@ def summaries(
     return out
 
 
+def listed_ids(session: Session, status: str | None, annotator: str | None) -> list[int]:
+    """Every id `list_documents` would list, a page at a time (keyset)."""
+    out: list[int] = []
+    after: int | None = None
+    while True:
+        ids = page_ids(session, status, annotator, None, PAGE, 0, after)
+        out += ids
+        if len(ids) < PAGE:
+            return out
+        after = ids[-1]
+
+
 def list_documents(
     session: Session,
     status: str | None,
