@@ -139,3 +139,6 @@ class EditLogRow(Base):
     # none_as_null: "no before" (an add) is SQL NULL rather than the JSON text 'null'.
     before: Mapped[Any | None] = mapped_column(JSON(none_as_null=True))
     after: Mapped[Any | None] = mapped_column(JSON(none_as_null=True))
+    # The row this one inverts (an undo, or a redo: the revert of an undo); NULL for a
+    # new edit. Rows written before migration 0004 have NULL throughout (ADR 0006).
+    reverts: Mapped[int | None] = mapped_column(Integer)

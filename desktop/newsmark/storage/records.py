@@ -29,7 +29,11 @@ class DocumentSummary:
 
 @dataclass(frozen=True, slots=True)
 class EditLogEntry:
-    """One edit: `before`/`after` are JSON of the span, quote or status (None for add/delete)."""
+    """One edit: `before`/`after` are JSON of the span, quote or status (None for add/delete).
+
+    `reverts` is the id of the entry this one inverts (an undo; a revert of an undo is a
+    redo), None for a new edit and for every entry written before migration 0004.
+    """
 
     id: int
     set_id: int | None
@@ -39,6 +43,7 @@ class EditLogEntry:
     target_id: int | None
     before: Any
     after: Any
+    reverts: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

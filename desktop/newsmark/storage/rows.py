@@ -226,4 +226,5 @@ def edit_log_entry(row: Any) -> EditLogEntry:
         target_id=row.target_id,
         before=row.before,
         after=row.after,
+        reverts=row.reverts,
     )

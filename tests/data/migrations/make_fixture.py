@@ -158,11 +158,37 @@ def build_0001(conn: sqlite3.Connection) -> dict[str, Any]:
     }
 
 
+def build_0004(conn: sqlite3.Connection) -> dict[str, Any]:
+    """0001's data, and set 1's span 3 relabelled GPE -> LOC and undone: the undo's row
+    names the row it reverts (the column 0004 adds)."""
+    expected = build_0001(conn)
+    gpe = {"id": 3, "start": 72, "end": 81, "label": "GPE", "origin": "import"}
+    gpe |= {"model": None, "entity_id": None}
+    loc = {**gpe, "label": "LOC", "origin": "human"}
+    cur = conn.execute(
+        "INSERT INTO edit_log (set_id, at, who, op, target_id, before, after, reverts)"
+        " VALUES (1, ?, 'ann1', 'update_span', 3, ?, ?, NULL)",
+        (AT, json.dumps(gpe), json.dumps(loc)),
+    )
+    conn.execute(
+        "INSERT INTO edit_log (set_id, at, who, op, target_id, before, after, reverts)"
+        " VALUES (1, ?, 'ann1', 'replace_span', 3, ?, ?, ?)",
+        (AT, json.dumps(loc), json.dumps(gpe), cur.lastrowid),
+    )
+    conn.execute("UPDATE annotation_sets SET version = version + 2 WHERE id = 1")
+    first = expected["sets"][0]
+    first["version"] += 2
+    first["log_reverts"] = [None] * len(first["log_ops"]) + [None, cur.lastrowid]
+    first["log_ops"] += ["update_span", "replace_span"]
+    return expected
+
+
 BUILDERS: dict[str, Callable[[sqlite3.Connection], dict[str, Any]]] = {
     "0001": build_0001,
     "0002": build_0001,  # 0002 only adds an index: the same data in the same tables
     # 0003 adds an index and the full-text index, whose triggers index these inserts.
     "0003": build_0001,
+    "0004": build_0004,  # edit_log.reverts
 }
 
 

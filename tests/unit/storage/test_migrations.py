@@ -122,7 +122,10 @@ def test_fixture_upgrades_to_head_with_data_intact(revision: str, tmp_path: Path
             )
             assert sorted(span_row(s) for s in aset.spans) == sorted(want["spans"])
             assert [quote_row(q) for q in aset.quotes] == want["quotes"]
-            assert [e.op for e in repo.edit_log(want["id"])] == want["log_ops"]
+            log = repo.edit_log(want["id"])
+            assert [e.op for e in log] == want["log_ops"]
+            # Rows written before 0004 have no `reverts`; 0004's fixture has an undo.
+            assert [e.reverts for e in log] == want.get("log_reverts", [None] * len(log))
         for doc in expected["documents"]:
             # The full-text index covers what was stored before it existed (0003 builds it).
             word = max(re.findall(r"[^\W\d_]+", doc["text"]), key=len)
@@ -133,6 +136,42 @@ def test_fixture_upgrades_to_head_with_data_intact(revision: str, tmp_path: Path
         first = expected["sets"][0]["id"]
         repo.set_status(first, "in_progress", "test")
         assert repo.edit_log(first)[-1].op == "set_status"
+    with sqlite3.connect(path) as conn:
+        # The log stays append-only through every migration (0004 adds a column).
+        for change in ("UPDATE edit_log SET who = 'mallory'", "DELETE FROM edit_log"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                conn.execute(change)
+        markers = conn.execute(
+            "SELECT set_id, op, after FROM edit_log WHERE op = 'schema_upgrade'"
+        ).fetchall()
+    # Upgrading a log written without `reverts` marks where recorded reverts begin.
+    upgraded = migrate.known_revisions().index(revision) < migrate.known_revisions().index("0004")
+    assert markers == ([(None, "schema_upgrade", '{"revision": "0004"}')] if upgraded else [])
+
+
+def test_downgrading_0004_keeps_the_log_append_only(db_path: Path) -> None:
+    """0004's downgrade copies edit_log (batch mode), which drops its triggers: they are
+    created again, and upgrading once more adds the column back."""
+    with Database.open(db_path) as db:
+        repo = Repository(db)
+        [(doc_id, _)] = repo.add_documents([item(TEXT)], "import")
+        aset = repo.annotation_set(doc_id, "ann")
+        assert aset is not None and aset.id is not None
+        repo.set_status(aset.id, "accepted", "ann")
+    engine = create_engine(f"sqlite:///{db_path}")
+    with engine.begin() as conn:
+        migrate.downgrade(conn, "0003")
+    engine.dispose()
+    with sqlite3.connect(db_path) as conn:
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(edit_log)")]
+        assert "reverts" not in columns and "op" in columns
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute("DELETE FROM edit_log")
+        indexes = {r[1] for r in conn.execute("PRAGMA index_list(edit_log)")}
+        assert "ix_edit_log_set_id" in indexes
+    with Database.open(db_path) as db:
+        [entry] = Repository(db).edit_log(aset.id)
+        assert (entry.op, entry.reverts) == ("set_status", None)
 
 
 def test_older_schema_is_backed_up_then_upgraded(db_path: Path) -> None:
