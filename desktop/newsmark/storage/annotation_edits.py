@@ -3,8 +3,9 @@
 Edits return domain objects so an undo command can invert them: `add_*` returns the
 stored object (with id), `delete_*` what was deleted, `update_*` the new state (read the
 old one with `get_span`/`get_quote` first); `replace_*` writes a full earlier state back,
-and `add_*` reuses a given id, so undo/redo keep referring to the same rows. `revert`
-inverts any logged edit, so undo also works from the log after a restart.
+and `add_*` reuses a given id, so undo/redo keep referring to the same rows. Every edit takes
+`reverts`: the log row it inverts, when it is an undo or a redo (ADR 0006). `revert`
+inverts a logged edit from its row alone, so undo also works from the log after a restart.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from newsmark.domain.errors import AnnotationError, NotFoundError, UsageError
 from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
-from newsmark.storage import edits, rows
+from newsmark.storage import edits, entity_ops, history, rows
 from newsmark.storage.db import Database
 from newsmark.storage.orm import EditLogRow, QuoteRow, SpanRow
 from newsmark.storage.records import EditLogEntry
@@ -38,7 +40,13 @@ class AnnotationEdits:
             return rows.span(edits.get_span_row(s, set_id, span_id))
 
     def add_span(
-        self, set_id: int, span: Span, who: str, *, expected_version: int | None = None
+        self,
+        set_id: int,
+        span: Span,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
     ) -> Span:
         with self.db.session() as s:
             row = edits.load_set(s, set_id, expected_version)
@@ -52,7 +60,9 @@ class AnnotationEdits:
             s.add(new)
             s.flush()
             result = rows.span(new)
-            edits.touch(s, row, who, "add_span", new.id, None, rows.span_json(result))
+            edits.touch(
+                s, row, who, "add_span", new.id, None, rows.span_json(result), reverts=reverts
+            )
             return result
 
     def update_span(
@@ -65,6 +75,7 @@ class AnnotationEdits:
         start: int | None = None,
         end: int | None = None,
         expected_version: int | None = None,
+        reverts: int | None = None,
     ) -> Span:
         """Change label and/or boundaries; the span becomes a human one."""
         with self.db.session() as s:
@@ -78,11 +89,17 @@ class AnnotationEdits:
                 model=None,
             )
             return edits.write_span(
-                s, self.labels, set_id, old, changed, who, "update_span", expected_version
+                s, self.labels, set_id, old, changed, who, "update_span", expected_version, reverts
             )
 
     def replace_span(
-        self, set_id: int, span: Span, who: str, *, expected_version: int | None = None
+        self,
+        set_id: int,
+        span: Span,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
     ) -> Span:
         """Write every field of `span` (by its id) back: how undo restores an earlier state."""
         if span.id is None:
@@ -90,7 +107,7 @@ class AnnotationEdits:
         with self.db.session() as s:
             old = rows.span(edits.get_span_row(s, set_id, span.id))
             return edits.write_span(
-                s, None, set_id, old, span, who, "replace_span", expected_version
+                s, None, set_id, old, span, who, "replace_span", expected_version, reverts
             )
 
     def link_span(
@@ -101,17 +118,24 @@ class AnnotationEdits:
         who: str,
         *,
         expected_version: int | None = None,
+        reverts: int | None = None,
     ) -> Span:
         """Link the mention to a corpus entity (None unlinks)."""
         with self.db.session() as s:
             old = rows.span(edits.get_span_row(s, set_id, span_id))
             changed = replace(old, entity_id=entity_id)
             return edits.write_span(
-                s, self.labels, set_id, old, changed, who, "link_span", expected_version
+                s, self.labels, set_id, old, changed, who, "link_span", expected_version, reverts
             )
 
     def delete_span(
-        self, set_id: int, span_id: int, who: str, *, expected_version: int | None = None
+        self,
+        set_id: int,
+        span_id: int,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
     ) -> Span:
         """Returns the deleted span (with its id, so `add_span` can restore it)."""
         with self.db.session() as s:
@@ -119,7 +143,9 @@ class AnnotationEdits:
             span_row = edits.get_span_row(s, set_id, span_id)
             old = rows.span(span_row)
             s.delete(span_row)
-            edits.touch(s, row, who, "delete_span", span_id, rows.span_json(old), None)
+            edits.touch(
+                s, row, who, "delete_span", span_id, rows.span_json(old), None, reverts=reverts
+            )
             return old
 
     # -- quote edits ------------------------------------------------------------------------
@@ -129,7 +155,13 @@ class AnnotationEdits:
             return rows.quote(edits.get_quote_row(s, set_id, quote_id))
 
     def add_quote(
-        self, set_id: int, quote: Quote, who: str, *, expected_version: int | None = None
+        self,
+        set_id: int,
+        quote: Quote,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
     ) -> Quote:
         with self.db.session() as s:
             row = edits.load_set(s, set_id, expected_version)
@@ -142,7 +174,9 @@ class AnnotationEdits:
             s.add(new)
             s.flush()
             result = rows.quote(new)
-            edits.touch(s, row, who, "add_quote", new.id, None, rows.quote_json(result))
+            edits.touch(
+                s, row, who, "add_quote", new.id, None, rows.quote_json(result), reverts=reverts
+            )
             return result
 
     def update_quote(
@@ -152,6 +186,7 @@ class AnnotationEdits:
         who: str,
         *,
         expected_version: int | None = None,
+        reverts: int | None = None,
         **changes: Any,
     ) -> Quote:
         """Change any of parts, kind, speaker, speaker_label, cue, entity, entity_id."""
@@ -161,11 +196,17 @@ class AnnotationEdits:
             old = rows.quote(row)
             changed = replace(old, origin=Origin.HUMAN, model=None, **changes)
             return edits.write_quote(
-                s, self.labels, set_id, old, changed, who, "update_quote", expected_version
+                s, self.labels, set_id, old, changed, who, "update_quote", expected_version, reverts
             )
 
     def replace_quote(
-        self, set_id: int, quote: Quote, who: str, *, expected_version: int | None = None
+        self,
+        set_id: int,
+        quote: Quote,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
     ) -> Quote:
         """Write every field of `quote` (by its id) back: how undo restores an earlier state."""
         if quote.id is None:
@@ -174,24 +215,45 @@ class AnnotationEdits:
             row = edits.get_quote_row(s, set_id, quote.id)  # held: write_quote reuses it
             old = rows.quote(row)
             return edits.write_quote(
-                s, None, set_id, old, quote, who, "replace_quote", expected_version
+                s, None, set_id, old, quote, who, "replace_quote", expected_version, reverts
             )
 
     def delete_quote(
-        self, set_id: int, quote_id: int, who: str, *, expected_version: int | None = None
+        self,
+        set_id: int,
+        quote_id: int,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
     ) -> Quote:
         with self.db.session() as s:
             row = edits.load_set(s, set_id, expected_version)
             quote_row = edits.get_quote_row(s, set_id, quote_id)
             old = rows.quote(quote_row)
             s.delete(quote_row)
-            edits.touch(s, row, who, "delete_quote", quote_id, rows.quote_json(old), None)
+            edits.touch(
+                s,
+                row,
+                who,
+                "delete_quote",
+                quote_id,
+                rows.quote_json(old),
+                None,
+                reverts=reverts,
+            )
             return old
 
     # -- status and log ---------------------------------------------------------------------
 
     def set_status(
-        self, set_id: int, status: Status | str, who: str, *, expected_version: int | None = None
+        self,
+        set_id: int,
+        status: Status | str,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
     ) -> Status:
         """Set the status; returns the previous one (for undo)."""
         try:
@@ -211,21 +273,37 @@ class AnnotationEdits:
                 {"status": old.value},
                 {"status": new.value},
                 human=False,
+                reverts=reverts,
             )
             return old
 
     # -- undo from the log --------------------------------------------------------------------
 
-    @staticmethod
-    def can_revert(op: str) -> bool:
-        """Whether `revert` can invert an edit-log row of this op (what undo may replay)."""
-        return op in REVERSIBLE
+    def last_edit_id(self, set_id: int | None) -> int | None:
+        """The newest log row of the set (None: of the corpus-wide rows): the row an edit
+        just wrote, which its undo names as `reverts`. One writer holds the database's
+        WriterLock, so no other process writes in between."""
+        with self.db.session(write=False) as s:
+            newest = _newest(s, set_id)
+            return None if newest is None else newest.id
+
+    def undo_history(self, set_id: int, limit: int = 500) -> history.History:
+        """The steps the set's undo stack held when its log was last written (ADR 0006)."""
+        with self.db.session(write=False) as s:
+            first_exact = history.exact_from(s)
+            found = s.scalars(
+                select(EditLogRow).where(EditLogRow.set_id == set_id).order_by(EditLogRow.id)
+            )
+            entries = [rows.edit_log_entry(r) for r in found]
+        return history.replay(entries, first_exact, limit)
 
     def revert(self, entry_id: int, who: str) -> EditLogEntry:
-        """Apply the inverse of a logged span, quote or status edit, as a new logged edit.
+        """Apply the inverse of a logged span, quote, status or merge edit, as a new logged
+        edit whose `reverts` is `entry_id`.
 
         Reverting the entry that a revert wrote redoes the original, so undo/redo stacks
-        can be rebuilt from the log after a restart. Returns the new entry.
+        can be rebuilt from the log after a restart. Reverting one set's row of a merge
+        undoes the whole merge. Returns the new entry (of the same set).
         """
         with self.db.session(write=False) as s:
             found = s.get(EditLogRow, entry_id)
@@ -233,45 +311,38 @@ class AnnotationEdits:
                 raise NotFoundError("edit log entry", entry_id)
             entry = rows.edit_log_entry(found)
         set_id, target, before = entry.set_id, entry.target_id or 0, entry.before
-        if set_id is None or not self.can_revert(entry.op):
+        if entry.op in history.MERGES:
+            with self.db.session() as s:
+                entity_ops.revert(s, entry_id, who)
+                newest = _newest(s, set_id)
+                if newest is None or newest.reverts != entry_id:  # the set was not touched
+                    newest = _newest(s, None)
+                assert newest is not None  # the revert logged its corpus-wide row
+                return rows.edit_log_entry(newest)
+        if set_id is None or entry.op not in history.REVERSIBLE:
             raise AnnotationError(f"a {entry.op!r} edit cannot be reverted")
         if entry.op == "add_span":
-            self.delete_span(set_id, target, who)
+            self.delete_span(set_id, target, who, reverts=entry_id)
         elif entry.op == "delete_span":
-            self.add_span(set_id, rows.span_from_json(before), who)
+            self.add_span(set_id, rows.span_from_json(before), who, reverts=entry_id)
         elif entry.op.endswith("_span"):
-            self.replace_span(set_id, rows.span_from_json(before), who)
+            self.replace_span(set_id, rows.span_from_json(before), who, reverts=entry_id)
         elif entry.op == "add_quote":
-            self.delete_quote(set_id, target, who)
+            self.delete_quote(set_id, target, who, reverts=entry_id)
         elif entry.op == "delete_quote":
-            self.add_quote(set_id, rows.quote_from_json(before), who)
+            self.add_quote(set_id, rows.quote_from_json(before), who, reverts=entry_id)
         elif entry.op.endswith("_quote"):
-            self.replace_quote(set_id, rows.quote_from_json(before), who)
+            self.replace_quote(set_id, rows.quote_from_json(before), who, reverts=entry_id)
         else:
-            self.set_status(set_id, Status(before["status"]), who)
+            self.set_status(set_id, Status(before["status"]), who, reverts=entry_id)
         with self.db.session(write=False) as s:
-            # The newest entry of the set is the one just written: a writer holds the
-            # database's WriterLock, so no other process edits in between.
-            newest = s.scalars(
-                select(EditLogRow)
-                .where(EditLogRow.set_id == set_id)
-                .order_by(EditLogRow.id.desc())
-                .limit(1)
-            ).one()
+            newest = _newest(s, set_id)
+            assert newest is not None  # the row just written
             return rows.edit_log_entry(newest)
 
 
-REVERSIBLE = frozenset(
-    {
-        "add_span",
-        "update_span",
-        "replace_span",
-        "link_span",
-        "delete_span",
-        "add_quote",
-        "update_quote",
-        "replace_quote",
-        "delete_quote",
-        "set_status",
-    }
-)
+def _newest(s: Session, set_id: int | None) -> EditLogRow | None:
+    where = EditLogRow.set_id.is_(None) if set_id is None else EditLogRow.set_id == set_id
+    return s.scalars(
+        select(EditLogRow).where(where).order_by(EditLogRow.id.desc()).limit(1)
+    ).first()

@@ -55,7 +55,9 @@ def log(
     target_id: int | None,
     before: Any,
     after: Any,
+    reverts: int | None = None,
 ) -> None:
+    """Append a log row; `reverts` is the row an undo or redo inverts (None: a new edit)."""
     session.add(
         EditLogRow(
             set_id=set_id,
@@ -65,6 +67,7 @@ def log(
             target_id=target_id,
             before=before,
             after=after,
+            reverts=reverts,
         )
     )
 
@@ -79,13 +82,14 @@ def touch(
     after: Any,
     *,
     human: bool = True,
+    reverts: int | None = None,
 ) -> None:
     """Log the edit, bump the version and move an untouched set to in_progress."""
     row.version += 1
     row.updated_at = rows.utcnow()
     if human and row.status in UNTOUCHED:
         row.status = Status.IN_PROGRESS.value
-    log(session, row.id, who, op, target_id, before, after)
+    log(session, row.id, who, op, target_id, before, after, reverts)
 
 
 def span_rows(session: Session, set_id: int) -> list[SpanRow]:
@@ -278,6 +282,7 @@ def write_span(
     who: str,
     op: str,
     version: int | None,
+    reverts: int | None = None,
 ) -> Span:
     row = load_set(s, set_id, version)
     checked = labels if new.label != old.label else None
@@ -288,7 +293,7 @@ def write_span(
         setattr(span_row, key, value)
     s.flush()
     result = rows.span(span_row)
-    touch(s, row, who, op, old.id, rows.span_json(old), rows.span_json(result))
+    touch(s, row, who, op, old.id, rows.span_json(old), rows.span_json(result), reverts=reverts)
     return result
 
 
@@ -301,6 +306,7 @@ def write_quote(
     who: str,
     op: str,
     version: int | None,
+    reverts: int | None = None,
 ) -> Quote:
     row = load_set(s, set_id, version)
     check_quote_fits(s, row.document_id, set_id, new, labels, exclude_id=old.id)
@@ -310,7 +316,7 @@ def write_quote(
         setattr(quote_row, key, value)
     s.flush()
     result = rows.quote(quote_row)
-    touch(s, row, who, op, old.id, rows.quote_json(old), rows.quote_json(result))
+    touch(s, row, who, op, old.id, rows.quote_json(old), rows.quote_json(result), reverts=reverts)
     return result
 
 

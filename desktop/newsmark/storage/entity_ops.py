@@ -1,4 +1,10 @@
-"""Corpus-wide entities: find or create by (name, label), and merge two into one."""
+"""Corpus-wide entities: find or create by (name, label), merge two into one, undo that.
+
+A merge (and its undo) writes one log row per annotation set whose mentions or quotes
+it relinked, then one corpus-wide row (set_id NULL) that closes it, all in one
+transaction: the rows of one merge are consecutive, the corpus-wide one last. Since
+migration 0004 the corpus-wide row holds what reverting it needs (ADR 0006).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,9 @@ from sqlalchemy.orm import Session
 from newsmark.domain.entities import Entity
 from newsmark.domain.errors import AnnotationError, NotFoundError
 from newsmark.storage import edits, rows
-from newsmark.storage.orm import EntityRow, QuoteRow, SpanRow
+from newsmark.storage.orm import EditLogRow, EntityRow, QuoteRow, SpanRow
+
+MERGE, UNMERGE = "merge_entities", "unmerge_entities"
 
 
 def entity_json(entity: Entity) -> dict[str, Any]:
@@ -35,6 +43,7 @@ def update_entity(
     name: str | None,
     label: str | None,
     kb_id: str | None,
+    reverts: int | None = None,
 ) -> Entity:
     row = session.get(EntityRow, entity_id)
     if row is None:
@@ -65,12 +74,23 @@ def update_entity(
     session.flush()
     after = rows.entity(row)
     edits.log(
-        session, None, who, "update_entity", entity_id, entity_json(before), entity_json(after)
+        session,
+        None,
+        who,
+        "update_entity",
+        entity_id,
+        entity_json(before),
+        entity_json(after),
+        reverts,
     )
     return after
 
 
-def merge(session: Session, keep_id: int, drop_id: int, who: str) -> Entity:
+def merge(
+    session: Session, keep_id: int, drop_id: int, who: str, reverts: int | None = None
+) -> Entity:
+    """Relink `drop_id`'s mentions and quotes to `keep_id` and delete it; `reverts` is the
+    corpus-wide row of the unmerge this merge redoes."""
     if keep_id == drop_id:
         raise AnnotationError("cannot merge an entity with itself")
     keep, drop = session.get(EntityRow, keep_id), session.get(EntityRow, drop_id)
@@ -88,27 +108,37 @@ def merge(session: Session, keep_id: int, drop_id: int, who: str) -> Entity:
         .where(QuoteRow.entity_id == drop_id)
         .values(entity_id=keep_id, entity=keep.name)
     )
-    before = rows.entity(drop)
+    before, kept = rows.entity(drop), rows.entity(keep)
     if drop.kb_id and not keep.kb_id:
         keep.kb_id = drop.kb_id
     session.delete(drop)
     session.flush()
     after = rows.entity(keep)
+    reverted = set_rows(session, reverts)
     for set_id, items in sorted(per_set.items()):
         # Each affected set gets its own row, so its history shows the relinking.
         edits.touch(
             session,
             edits.load_set(session, set_id),
             who,
-            "merge_entities",
+            MERGE,
             drop_id,
             {"entity_id": drop_id, "name": before.name, **items},
             {"entity_id": keep_id, "name": after.name},
             human=False,
+            reverts=reverted.get(set_id),
         )
-    # And one corpus-wide row, so the merge is logged even when no mention used `drop`.
+    # And one corpus-wide row, so the merge is logged even when no mention used `drop`;
+    # "kept" is the surviving entity before the merge (its kb_id may be copied over).
     edits.log(
-        session, None, who, "merge_entities", drop_id, entity_json(before), entity_json(after)
+        session,
+        None,
+        who,
+        MERGE,
+        drop_id,
+        {**entity_json(before), "kept": entity_json(kept)},
+        entity_json(after),
+        reverts,
     )
     return after
 
@@ -137,11 +167,17 @@ def links(session: Session, entity_id: int) -> dict[str, list[int]]:
 
 
 def unmerge(
-    session: Session, kept: Entity, dropped: Entity, linked: dict[str, list[int]], who: str
+    session: Session,
+    kept: Entity,
+    dropped: Entity,
+    linked: dict[str, list[int]],
+    who: str,
+    reverts: int | None = None,
 ) -> Entity:
     """Undo a merge: recreate `dropped` with its id and relink the mentions it had.
 
-    `kept` is the surviving entity as it was before the merge (its kb_id is restored).
+    `kept` is the surviving entity as it was before the merge (its kb_id is restored);
+    `reverts` is the corpus-wide row of the merge undone.
     """
     keep_id = kept.id
     if session.get(EntityRow, dropped.id) is not None:
@@ -167,16 +203,109 @@ def unmerge(
         *session.scalars(select(SpanRow.set_id).where(SpanRow.id.in_(span_ids))),
         *session.scalars(select(QuoteRow.set_id).where(QuoteRow.id.in_(quote_ids))),
     }
+    reverted = set_rows(session, reverts)
     for set_id in sorted(set_ids):
         edits.touch(
             session,
             edits.load_set(session, set_id),
             who,
-            "unmerge_entities",
+            UNMERGE,
             dropped.id,
             {"entity_id": keep_id},
             {"entity_id": dropped.id, "name": dropped.name, **linked},
             human=False,
+            reverts=reverted.get(set_id),
         )
-    edits.log(session, None, who, "unmerge_entities", dropped.id, None, entity_json(dropped))
+    edits.log(
+        session,
+        None,
+        who,
+        UNMERGE,
+        dropped.id,
+        {"entity_id": keep_id},
+        entity_json(dropped),
+        reverts,
+    )
     return rows.entity(row)
+
+
+def revert(session: Session, entry_id: int, who: str) -> None:
+    """Undo the merge (or redo the merge an unmerge undid) that log row `entry_id` is part
+    of, whether it is the corpus-wide row or one set's."""
+    found = session.get(EditLogRow, entry_id)
+    if found is None:
+        raise NotFoundError("edit log entry", entry_id)
+    corpus = closing_row(session, found)
+    before = None if corpus is None else corpus.before
+    if corpus is None or not isinstance(before, dict):
+        raise _not_logged_fully(found)
+    if corpus.op == UNMERGE:
+        merge(session, int(before["entity_id"]), int(corpus.target_id or 0), who, corpus.id)
+        return
+    if "kept" not in before:
+        raise _not_logged_fully(found)
+    links: dict[str, list[int]] = {"spans": [], "quotes": []}
+    for row in set_rows_of(session, corpus):
+        for kind, ids in links.items():
+            ids += [int(i) for i in (row.before or {}).get(kind, [])]
+    kept = before["kept"]
+    unmerge(
+        session,
+        Entity(int(kept["id"]), kept["name"], kept["label"], kept.get("kb_id")),
+        Entity(int(before["id"]), before["name"], before["label"], before.get("kb_id")),
+        links,
+        who,
+        corpus.id,
+    )
+
+
+def _not_logged_fully(row: EditLogRow) -> AnnotationError:
+    return AnnotationError(
+        f"the {row.op!r} edit {row.id} was logged before Newsmark recorded merges fully "
+        "(migration 0004): it cannot be reverted"
+    )
+
+
+def closing_row(session: Session, row: EditLogRow) -> EditLogRow | None:
+    """The corpus-wide row that closes the merge or unmerge `row` belongs to (None when
+    the rows after it are not that operation's: never written so by Newsmark)."""
+    if row.set_id is None:
+        return row
+    later = session.scalars(
+        select(EditLogRow)
+        .where(EditLogRow.id > row.id)
+        .order_by(EditLogRow.id)
+        .execution_options(yield_per=256)
+    )
+    for other in later:
+        if (other.op, other.target_id) != (row.op, row.target_id):
+            return None
+        if other.set_id is None:
+            return other
+    return None
+
+
+def set_rows_of(session: Session, corpus: EditLogRow) -> list[EditLogRow]:
+    """The per-set rows of the merge or unmerge that the corpus-wide row `corpus` closes:
+    the consecutive rows just before it with its op and target."""
+    found: list[EditLogRow] = []
+    earlier = session.scalars(
+        select(EditLogRow)
+        .where(EditLogRow.id < corpus.id)
+        .order_by(EditLogRow.id.desc())
+        .execution_options(yield_per=256)
+    )
+    for other in earlier:
+        if other.set_id is None or (other.op, other.target_id) != (corpus.op, corpus.target_id):
+            break
+        found.append(other)
+    return found
+
+
+def set_rows(session: Session, corpus_id: int | None) -> dict[int, int]:
+    """Set id -> that set's row of the operation closed by `corpus_id` (what a revert of
+    it names as `reverts` in each set's log)."""
+    corpus = None if corpus_id is None else session.get(EditLogRow, corpus_id)
+    if corpus is None:
+        return {}
+    return {row.set_id: row.id for row in set_rows_of(session, corpus) if row.set_id is not None}

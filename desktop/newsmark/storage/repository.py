@@ -344,15 +344,22 @@ class Repository(AnnotationEdits):
         name: str | None = None,
         label: str | None = None,
         kb_id: str | None = None,
+        reverts: int | None = None,
     ) -> Entity:
-        """Rename, relabel or set the knowledge-base id ("" clears it); logged corpus-wide."""
-        with self.db.session() as s:
-            return entity_ops.update_entity(s, entity_id, who, name, label, kb_id)
+        """Rename, relabel or set the knowledge-base id ("" clears it); logged corpus-wide.
 
-    def merge_entities(self, keep_id: int, drop_id: int, who: str) -> Entity:
-        """Relink every mention and quote of `drop_id` to `keep_id`, then delete it."""
+        `reverts`: the corpus-wide row this change undoes or redoes (ADR 0006)."""
         with self.db.session() as s:
-            return entity_ops.merge(s, keep_id, drop_id, who)
+            return entity_ops.update_entity(s, entity_id, who, name, label, kb_id, reverts)
+
+    def merge_entities(
+        self, keep_id: int, drop_id: int, who: str, *, reverts: int | None = None
+    ) -> Entity:
+        """Relink every mention and quote of `drop_id` to `keep_id`, then delete it.
+
+        `reverts`: the corpus-wide row of the unmerge this merge redoes (ADR 0006)."""
+        with self.db.session() as s:
+            return entity_ops.merge(s, keep_id, drop_id, who, reverts)
 
     def entity_counts(self) -> dict[int, tuple[int, int]]:
         """Entity id -> (mentions, quotes) across the corpus (unused entities are absent)."""
@@ -365,12 +372,19 @@ class Repository(AnnotationEdits):
             return entity_ops.links(s, entity_id)
 
     def unmerge_entities(
-        self, kept: Entity, dropped: Entity, links: dict[str, list[int]], who: str
+        self,
+        kept: Entity,
+        dropped: Entity,
+        links: dict[str, list[int]],
+        who: str,
+        *,
+        reverts: int | None = None,
     ) -> Entity:
         """The inverse of `merge_entities`: `dropped` comes back (same id) with its links;
-        `kept` is the surviving entity as it was before the merge."""
+        `kept` is the surviving entity as it was before the merge, `reverts` the merge's
+        corpus-wide row."""
         with self.db.session() as s:
-            return entity_ops.unmerge(s, kept, dropped, links, who)
+            return entity_ops.unmerge(s, kept, dropped, links, who, reverts)
 
     # -- stats ------------------------------------------------------------------------------
 
