@@ -103,7 +103,8 @@ def test_the_reopened_stack_is_the_one_left_undos_and_redos_included(qtbot, tmp_
     QTest.keyClick(view, Qt.Key.Key_O)  # relabel Vladimir Putin as ORG
     assert [s.label for s in ws.repo.annotation_set(doc_id, ws.annotator).spans] == ["ORG"]
     QTest.keyClick(view, Qt.Key.Key_Z, CTRL)  # and back
-    before = [win.session.undo_group.activeStack().text(i) for i in range(1)]
+    live = win.session.undo_group.activeStack()
+    before = ([live.text(i) for i in range(live.count())], live.index())
     win.close()
 
     again = open_window(qtbot, ws, tmp_path / "data")
@@ -111,8 +112,123 @@ def test_the_reopened_stack_is_the_one_left_undos_and_redos_included(qtbot, tmp_
     qtbot.waitUntil(again.isActiveWindow)
     again.article.setFocus()
     stack = again.session.undo_group.activeStack()
-    assert [stack.text(i) for i in range(stack.count())] == before == ["Label PERSON"]
+    # The relabel was undone, not dropped: it comes back above the index, ready to redo.
+    reopened = ([stack.text(i) for i in range(stack.count())], stack.index())
+    assert reopened == before == (["Label PERSON", "Relabel PERSON → ORG"], 1)
+    assert stack.isClean()
+    QTest.keyClick(again.article, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert [s.label for s in ws.repo.annotation_set(doc_id, ws.annotator).spans] == ["ORG"]
+    QTest.keyClick(again.article, Qt.Key.Key_Z, CTRL)
     QTest.keyClick(again.article, Qt.Key.Key_Z, CTRL)
     assert ws.repo.annotation_set(doc_id, ws.annotator).spans == []
+    assert stack.index() == 0 and stack.count() == 2
     again.close()
+    ws.close()
+
+
+def test_a_relabel_back_is_a_step_of_its_own_after_reopening(qtbot, tmp_path: Path):
+    """A span relabelled PERSON -> ORG and then back to PERSON by a new edit (not an
+    undo): three steps, and the reopened history holds all three (issue 12, item 3)."""
+    from newsmark.services.workspace import open_workspace
+
+    ws = open_workspace(tmp_path / "data", take_lock=True)
+    [(tokens,)] = [tokenize_many([TEXT])]
+    [(doc_id, _)] = ws.repo.add_documents([(DocumentInput(TEXT, {"title": "T"}), tokens)], "t")
+
+    def stored() -> list[str]:
+        return [s.label for s in ws.repo.annotation_set(doc_id, ws.annotator).spans]
+
+    win = open_window(qtbot, ws, tmp_path / "data")
+    win.documents.select(doc_id)
+    qtbot.waitUntil(win.isActiveWindow)
+    view = win.article
+    view.setFocus()
+    start = TEXT.index("Vladimir Putin")
+    select(view, start, start + len("Vladimir Putin"))
+    QTest.keyClick(view, Qt.Key.Key_P)
+    for key in (Qt.Key.Key_O, Qt.Key.Key_P):  # relabel as ORG, then as PERSON again
+        view.setTextCursor(view.cursor_for(0, 0))
+        win.editor.select_span(next(iter(view.spans)))
+        QTest.keyClick(view, key)
+    assert stored() == ["PERSON"]
+    live = win.session.undo_group.activeStack()
+    steps = [live.text(i) for i in range(live.count())]
+    assert steps == ["Label PERSON", "Relabel PERSON → ORG", "Relabel ORG → PERSON"]
+    win.close()
+
+    again = open_window(qtbot, ws, tmp_path / "data")
+    again.documents.select(doc_id)
+    qtbot.waitUntil(again.isActiveWindow)
+    view = again.article
+    view.setFocus()
+    stack = again.session.undo_group.activeStack()
+    assert [stack.text(i) for i in range(stack.count())] == steps
+    assert stack.index() == 3
+    undo, redo = CTRL, CTRL | Qt.KeyboardModifier.ShiftModifier
+    for key, labels, index in (
+        (undo, ["ORG"], 2),
+        (undo, ["PERSON"], 1),
+        (undo, [], 0),
+        (redo, ["PERSON"], 1),
+        (redo, ["ORG"], 2),
+        (redo, ["PERSON"], 3),
+        (undo, ["ORG"], 2),
+    ):
+        QTest.keyClick(view, Qt.Key.Key_Z, key)
+        assert (stored(), [s.label for s in view.spans], stack.index()) == (labels, labels, index)
+    again.close()
+    ws.close()
+
+
+def test_an_entity_merge_comes_back_into_the_history(qtbot, tmp_path: Path):
+    """A merge made in the window is a step of the reopened history of the document whose
+    mentions it relinked; undone there, it recreates the entity, redone, it merges again."""
+    from newsmark.domain.spans import Span
+    from newsmark.services.workspace import open_workspace
+
+    ws = open_workspace(tmp_path / "data", take_lock=True)
+    [(tokens,)] = [tokenize_many([TEXT])]
+    [(doc_id, _)] = ws.repo.add_documents([(DocumentInput(TEXT, {"title": "T"}), tokens)], "t")
+    keep = ws.repo.find_or_create_entity("Vladimir Putin", "PERSON")
+    drop = ws.repo.find_or_create_entity("Putin", "PERSON", "Q7747")
+    aset = ws.repo.annotation_set(doc_id, ws.annotator)
+    start = TEXT.index("Vladimir Putin")
+    span = ws.repo.add_span(aset.id, Span(start, start + 14, "PERSON", entity_id=drop.id), "t")
+
+    def linked() -> int | None:
+        return ws.repo.get_span(aset.id, span.id).entity_id
+
+    win = open_window(qtbot, ws, tmp_path / "data")
+    win.documents.select(doc_id)
+    qtbot.waitUntil(win.isActiveWindow)
+    win.tools.entity_tools.merge(keep, drop)  # what the panel's Merge button does
+    assert (linked(), [e.name for e in ws.repo.entities()]) == (keep.id, ["Vladimir Putin"])
+    live = win.session.undo_group.activeStack()
+    assert live.text(live.count() - 1) == "Merge Putin into Vladimir Putin"
+    win.close()
+
+    again = open_window(qtbot, ws, tmp_path / "data")
+    again.documents.select(doc_id)
+    qtbot.waitUntil(again.isActiveWindow)
+    view = again.article
+    view.setFocus()
+    stack = again.session.undo_group.activeStack()
+    assert [stack.text(i) for i in range(stack.count())] == [
+        "Label PERSON",
+        "Merge Putin into Vladimir Putin",
+    ]
+    QTest.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert ws.repo.get_entity(drop.id) == drop and linked() == drop.id
+    assert ws.repo.get_entity(keep.id).kb_id is None  # as before the merge
+    QTest.keyClick(view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert (linked(), [e.name for e in ws.repo.entities()]) == (keep.id, ["Vladimir Putin"])
+    QTest.keyClick(view, Qt.Key.Key_Z, CTRL)  # undone again, then closed
+    again.close()
+
+    third = open_window(qtbot, ws, tmp_path / "data")
+    third.documents.select(doc_id)
+    qtbot.waitUntil(third.isActiveWindow)
+    stack = third.session.undo_group.activeStack()
+    assert (stack.count(), stack.index()) == (2, 1)  # the merge waits above, to redo
+    third.close()
     ws.close()

@@ -18,13 +18,16 @@ class EditCommand(QUndoCommand, Generic[T]):
     A command is applied once by its creator (`apply()`, which may raise the repository's
     InputError before anything is pushed); QUndoStack.push then skips that first redo.
     After every redo and undo `on_changed(removed, added)` gets the items the step took
-    away and put in, as the repository returned them. An undo or redo the repository
-    refuses (the database locked, the disk full) goes to `on_failed(message)` when the
-    owner set it: the step becomes obsolete (the stack drops it) instead of raising out
-    of QUndoStack. No signals.
+    away and put in, as the repository returned them. Each undo and redo passes the
+    repository `reverts=self.logged`, the step's newest log row, so the log records what
+    it inverts and a restart rebuilds this history exactly (ADR 0006). An undo or redo
+    the repository refuses (the database locked, the disk full) goes to
+    `on_failed(message)` when the owner set it: the step becomes obsolete (the stack
+    drops it) instead of raising out of QUndoStack. No signals.
     """
 
     on_failed: Callable[[str], None] | None = None
+    logged: int | None = None  # the step's newest log row: what its next undo/redo reverts
 
     def __init__(
         self,
@@ -44,6 +47,7 @@ class EditCommand(QUndoCommand, Generic[T]):
     def apply(self) -> None:
         """The first redo, run by the creator so errors surface before the push."""
         self._first = self._do()
+        self.logged = self.repo.last_edit_id(self.set_id)
 
     def redo(self) -> None:
         if self._first is not None:  # push() calls redo once: it happened in apply()
@@ -52,6 +56,7 @@ class EditCommand(QUndoCommand, Generic[T]):
         else:
             try:
                 removed, added = self._do()
+                self.logged = self.repo.last_edit_id(self.set_id)
             except NewsmarkError as exc:
                 self._refused("redo", exc)
                 return
@@ -60,6 +65,7 @@ class EditCommand(QUndoCommand, Generic[T]):
     def undo(self) -> None:
         try:
             removed, added = self._undo()
+            self.logged = self.repo.last_edit_id(self.set_id)
         except NewsmarkError as exc:
             self._refused("undo", exc)
             return

@@ -28,21 +28,26 @@ class UpdateEntityCommand(QUndoCommand):
         self.repo, self.who, self._on_changed = repo, who, on_changed
         self.before = entity
         self.changes = changes
+        self.logged: int | None = None  # the corpus-wide row a redo or undo reverts
         self._skip = False
 
+    def _update(self, **values: str | None) -> None:
+        self.repo.update_entity(self.before.id, self.who, reverts=self.logged, **values)
+        self.logged = self.repo.last_edit_id(None)
+
     def apply(self) -> None:
-        self.repo.update_entity(self.before.id, self.who, **self.changes)
+        self._update(**self.changes)
         self._skip = True
 
     def redo(self) -> None:
         if not self._skip:
-            self.repo.update_entity(self.before.id, self.who, **self.changes)
+            self._update(**self.changes)
         self._skip = False
         self._on_changed()
 
     def undo(self) -> None:
         b = self.before
-        self.repo.update_entity(b.id, self.who, name=b.name, label=b.label, kb_id=b.kb_id or "")
+        self._update(name=b.name, label=b.label, kb_id=b.kb_id or "")
         self._on_changed()
 
 
@@ -58,11 +63,13 @@ class MergeEntitiesCommand(QUndoCommand):
         self.repo, self.who, self._on_changed = repo, who, on_changed
         self.keep, self.drop = keep, drop
         self.links: dict[str, list[int]] = {}
+        self.logged: int | None = None  # the corpus-wide row a redo or undo reverts
         self._skip = False
 
     def _merge(self) -> None:
         self.links = self.repo.entity_links(self.drop.id)
-        self.repo.merge_entities(self.keep.id, self.drop.id, self.who)
+        self.repo.merge_entities(self.keep.id, self.drop.id, self.who, reverts=self.logged)
+        self.logged = self.repo.last_edit_id(None)
 
     def apply(self) -> None:
         self._merge()
@@ -75,7 +82,8 @@ class MergeEntitiesCommand(QUndoCommand):
         self._on_changed()
 
     def undo(self) -> None:
-        self.repo.unmerge_entities(self.keep, self.drop, self.links, self.who)
+        self.repo.unmerge_entities(self.keep, self.drop, self.links, self.who, reverts=self.logged)
+        self.logged = self.repo.last_edit_id(None)
         self._on_changed()
 
 
@@ -98,10 +106,10 @@ class LinkSpanCommand(EditCommand[Span]):
 
     def _do(self) -> tuple[list[Span], list[Span]]:
         self.after = self.repo.link_span(
-            self.set_id, item_id(self.before), self.entity_id, self.who
+            self.set_id, item_id(self.before), self.entity_id, self.who, reverts=self.logged
         )
         return [self.before], [self.after]
 
     def _undo(self) -> tuple[list[Span], list[Span]]:
-        restored = self.repo.replace_span(self.set_id, self.before, self.who)
+        restored = self.repo.replace_span(self.set_id, self.before, self.who, reverts=self.logged)
         return [self.after or self.before], [restored]

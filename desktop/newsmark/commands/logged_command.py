@@ -2,38 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from newsmark.domain.errors import NewsmarkError
 
-MAX_RESTORED_STEPS = 500
+if TYPE_CHECKING:
+    from newsmark.storage.history import Step
+    from newsmark.storage.records import EditLogEntry
+    from newsmark.storage.repository import Repository
+
+MAX_RESTORED_STEPS = 500  # each way: done and undone
 
 
-def describe(entry: Any) -> str:
+def describe(entry: EditLogEntry) -> str:
     """A history line for a logged edit, in the words the live commands use."""
-    data = entry.after or entry.before or {}
-    label = data.get("label") if isinstance(data, dict) else None
+    before, after = _fields(entry.before), _fields(entry.after)
+    label = after.get("label") or before.get("label")
+    if entry.op == "update_span" and before.get("label") != after.get("label"):
+        return f"Relabel {before.get('label')} → {after.get('label')}"
     words = {
         "add_span": f"Label {label}",
-        "update_span": f"Edit {label}",
+        "update_span": f"Resize {label}",
         "replace_span": f"Restore {label}",
-        "link_span": f"Link {label}",
+        "link_span": f"Link {label} mention",
         "delete_span": f"Delete {label}",
-        "add_quote": "Mark quote",
+        "add_quote": f"Mark {after.get('kind', '')} quote".replace("  ", " "),
         "update_quote": "Edit quote",
         "replace_quote": "Restore quote",
         "delete_quote": "Delete quote",
+        "set_status": f"Status {after.get('status', '')}".replace("_", " "),
+        "merge_entities": f"Merge {before.get('name')} into {after.get('name')}",
+        "unmerge_entities": f"Unmerge {after.get('name')}",
     }
-    if entry.op == "set_status" and isinstance(entry.after, dict):
-        return f"Status {entry.after.get('status', '')}".replace("_", " ")
     return words.get(entry.op, entry.op.replace("_", " "))
 
 
+def _fields(data: Any) -> dict[str, Any]:
+    return data if isinstance(data, dict) else {}
+
+
 class LoggedEditCommand(QUndoCommand):
-    """A step of an earlier session: undo reverts its log row, redo reverts that revert.
+    """A step of an earlier session: undo reverts its newest log row, redo reverts that
+    revert (`Repository.revert` names the row it reverts, so the next restart reads the
+    history back exactly).
 
     `on_changed()` runs after each undo/redo so the window re-reads the set. A step that
     can no longer be applied (the set changed elsewhere) is reported through
@@ -42,94 +56,62 @@ class LoggedEditCommand(QUndoCommand):
 
     def __init__(
         self,
-        repo: Any,
-        entry: Any,
+        repo: Repository,
+        step: Step,
         who: str,
         on_changed: Callable[[], None],
         on_failed: Callable[[str], None] | None = None,
     ) -> None:
-        super().__init__(describe(entry))
+        super().__init__(describe(step.entry))
         self.repo, self.who, self._on_changed = repo, who, on_changed
         self._on_failed = on_failed
-        self.entry_id: int = entry.id  # the row whose inverse undo applies
-        self._done = True  # it happened before the restart: push() must not redo it
+        self.entry_id: int = step.newest  # the row the next undo or redo reverts
+        # It happened before the restart: the push's redo (and, for a step that was
+        # undone, the stack's undo while it is rebuilt) only say where the stack stands.
+        self._replayed = True
 
-    def _revert(self) -> bool:
+    def replay_undo(self) -> None:
+        """Let the stack's next undo of this step only record that it was undone."""
+        self._replayed = True
+
+    def _revert(self, what: str) -> None:
+        if self._replayed:
+            self._replayed = False
+            return
         try:
             self.entry_id = self.repo.revert(self.entry_id, self.who).id
         except NewsmarkError as exc:
             self.setObsolete(True)
             if self._on_failed is not None:
-                self._on_failed(f"Cannot undo “{self.text()}”: {exc}")
-            return False
-        return True
+                self._on_failed(f"Cannot {what} “{self.text()}”: {exc}")
+            return
+        self._on_changed()
 
     def redo(self) -> None:
-        if self._done:
-            return
-        self._done = self._revert()
-        self._on_changed()
+        self._revert("redo")
 
     def undo(self) -> None:
-        self._done = not self._revert()
-        self._on_changed()
-
-
-def restorable(entries: Sequence[Any], can_revert: Callable[[str], bool]) -> list[Any]:
-    """The steps the undo stack held when the log was written, oldest first.
-
-    Replays the log: a row that inverts the newest open step was an undo (both leave the
-    stack), a row that repeats the newest undone step was a redo, anything else is a new
-    step (and clears what was undone). An irreversible row (an import, a model run, a
-    merge) starts the history afresh, as it ended undo in the window too.
-    """
-    done: list[Any] = []
-    undone: list[Any] = []
-    for entry in entries:
-        if not can_revert(entry.op):
-            done, undone = [], []
-        elif (
-            done
-            and _same_target(entry, done[-1])
-            and (entry.before, entry.after)
-            == (
-                done[-1].after,
-                done[-1].before,
-            )
-        ):
-            undone.append(done.pop())
-        elif (
-            undone
-            and _same_target(entry, undone[-1])
-            and (entry.before, entry.after)
-            == (
-                undone[-1].before,
-                undone[-1].after,
-            )
-        ):
-            undone.pop()
-            done.append(entry)  # reverting this newer row undoes the redone step
-        else:
-            done.append(entry)
-            undone.clear()
-    return done[-MAX_RESTORED_STEPS:]
-
-
-def _same_target(a: Any, b: Any) -> bool:
-    kind = "span" if a.op.endswith("_span") else "quote" if a.op.endswith("_quote") else a.op
-    other = "span" if b.op.endswith("_span") else "quote" if b.op.endswith("_quote") else b.op
-    return kind == other and a.target_id == b.target_id
+        self._revert("undo")
 
 
 def restore_history(
     stack: QUndoStack,
-    repo: Any,
+    repo: Repository,
     set_id: int,
     who: str,
     on_changed: Callable[[], None],
     on_failed: Callable[[str], None] | None = None,
 ) -> None:
-    """Fill a fresh document stack with the set's logged edits (undo survives a restart)."""
-    for entry in restorable(repo.edit_log(set_id), repo.can_revert):
-        stack.push(LoggedEditCommand(repo, entry, who, on_changed, on_failed))
+    """Fill a fresh document stack with the set's logged history: the steps done, and
+    above them the steps undone, ready to redo (undo survives a restart)."""
+    history = repo.undo_history(set_id, MAX_RESTORED_STEPS)
+    commands = [
+        LoggedEditCommand(repo, step, who, on_changed, on_failed)
+        for step in [*history.done, *reversed(history.undone)]
+    ]
+    for command in commands:
+        stack.push(command)
+    for command in commands[len(history.done) :]:
+        command.replay_undo()
+    stack.setIndex(len(history.done))
     stack.setClean()

@@ -23,11 +23,12 @@ class AddQuoteCommand(QuoteCommand):
         self.quote = quote
 
     def _do(self) -> tuple[list[Quote], list[Quote]]:
-        self.quote = self.repo.add_quote(self.set_id, self.quote, self.who)
+        self.quote = self.repo.add_quote(self.set_id, self.quote, self.who, reverts=self.logged)
         return [], [self.quote]
 
     def _undo(self) -> tuple[list[Quote], list[Quote]]:
-        return [self.repo.delete_quote(self.set_id, item_id(self.quote), self.who)], []
+        quote_id = item_id(self.quote)
+        return [self.repo.delete_quote(self.set_id, quote_id, self.who, reverts=self.logged)], []
 
 
 class DeleteQuoteCommand(QuoteCommand):
@@ -38,11 +39,12 @@ class DeleteQuoteCommand(QuoteCommand):
         self.quote = quote
 
     def _do(self) -> tuple[list[Quote], list[Quote]]:
-        self.quote = self.repo.delete_quote(self.set_id, item_id(self.quote), self.who)
+        quote_id = item_id(self.quote)
+        self.quote = self.repo.delete_quote(self.set_id, quote_id, self.who, reverts=self.logged)
         return [self.quote], []
 
     def _undo(self) -> tuple[list[Quote], list[Quote]]:
-        self.quote = self.repo.add_quote(self.set_id, self.quote, self.who)
+        self.quote = self.repo.add_quote(self.set_id, self.quote, self.who, reverts=self.logged)
         return [], [self.quote]
 
 
@@ -66,10 +68,10 @@ class UpdateQuoteCommand(QuoteCommand):
 
     def _do(self) -> tuple[list[Quote], list[Quote]]:
         self.after = self.repo.update_quote(
-            self.set_id, item_id(self.before), self.who, **self.changes
+            self.set_id, item_id(self.before), self.who, reverts=self.logged, **self.changes
         )
         return [self.before], [self.after]
 
     def _undo(self) -> tuple[list[Quote], list[Quote]]:
-        restored = self.repo.replace_quote(self.set_id, self.before, self.who)
+        restored = self.repo.replace_quote(self.set_id, self.before, self.who, reverts=self.logged)
         return [self.after or self.before], [restored]

@@ -30,11 +30,13 @@ class AddSpanCommand(SpanCommand):
     def _do(self) -> tuple[list[Span], list[Span]]:
         # The first add gets an id; a redo restores the same id, so later commands that
         # refer to it stay valid.
-        self.span = self.repo.add_span(self.set_id, self.span, self.who)
+        self.span = self.repo.add_span(self.set_id, self.span, self.who, reverts=self.logged)
         return [], [self.span]
 
     def _undo(self) -> tuple[list[Span], list[Span]]:
-        return [self.repo.delete_span(self.set_id, _id(self.span), self.who)], []
+        return [
+            self.repo.delete_span(self.set_id, _id(self.span), self.who, reverts=self.logged)
+        ], []
 
 
 class DeleteSpanCommand(SpanCommand):
@@ -45,11 +47,13 @@ class DeleteSpanCommand(SpanCommand):
         self.span = span
 
     def _do(self) -> tuple[list[Span], list[Span]]:
-        self.span = self.repo.delete_span(self.set_id, _id(self.span), self.who)
+        self.span = self.repo.delete_span(
+            self.set_id, _id(self.span), self.who, reverts=self.logged
+        )
         return [self.span], []
 
     def _undo(self) -> tuple[list[Span], list[Span]]:
-        self.span = self.repo.add_span(self.set_id, self.span, self.who)
+        self.span = self.repo.add_span(self.set_id, self.span, self.who, reverts=self.logged)
         return [], [self.span]
 
 
@@ -75,9 +79,11 @@ class UpdateSpanCommand(SpanCommand):
         self.changes = {"label": label, "start": start, "end": end}
 
     def _do(self) -> tuple[list[Span], list[Span]]:
-        self.after = self.repo.update_span(self.set_id, _id(self.before), self.who, **self.changes)
+        self.after = self.repo.update_span(
+            self.set_id, _id(self.before), self.who, reverts=self.logged, **self.changes
+        )
         return [self.before], [self.after]
 
     def _undo(self) -> tuple[list[Span], list[Span]]:
-        restored = self.repo.replace_span(self.set_id, self.before, self.who)
+        restored = self.repo.replace_span(self.set_id, self.before, self.who, reverts=self.logged)
         return [self.after or self.before], [restored]
