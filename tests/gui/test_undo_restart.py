@@ -220,6 +220,7 @@ def test_an_entity_merge_comes_back_into_the_history(qtbot, tmp_path: Path):
     QTest.keyClick(view, Qt.Key.Key_Z, CTRL)
     assert ws.repo.get_entity(drop.id) == drop and linked() == drop.id
     assert ws.repo.get_entity(keep.id).kb_id is None  # as before the merge
+    qtbot.waitUntil(lambda: again.tools.entity_panel.model.rowCount() == 2)  # the panel too
     QTest.keyClick(view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert (linked(), [e.name for e in ws.repo.entities()]) == (keep.id, ["Vladimir Putin"])
     QTest.keyClick(view, Qt.Key.Key_Z, CTRL)  # undone again, then closed
