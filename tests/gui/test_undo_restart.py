@@ -65,7 +65,7 @@ def test_a_restored_step_that_no_longer_applies_is_reported_and_dropped(qtbot, t
     [(doc_id, _)] = ws.repo.add_documents([(DocumentInput(TEXT, {"title": "T"}), tokens)], "t")
     aset = ws.repo.annotation_set(doc_id, ws.annotator)
     gaza = TEXT.index("Gaza")
-    span = ws.repo.add_span(aset.id, Span(gaza, gaza + 4, "GPE"), ws.annotator)
+    span = ws.repo.add_span(aset.id, Span(gaza, gaza + 4, "GPE"), ws.annotator).item
 
     win = open_window(qtbot, ws, tmp_path / "data")
     win.documents.select(doc_id)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
 from newsmark.domain.errors import NewsmarkError
 
+if TYPE_CHECKING:
+    from newsmark.storage.records import SetState
+
 T = TypeVar("T")
+# What a step did: the items it removed and added, and the set's state after it.
+Step = tuple[list[T], list[T], "SetState"]
 
 
 class EditCommand(QUndoCommand, Generic[T]):
@@ -18,7 +23,8 @@ class EditCommand(QUndoCommand, Generic[T]):
     A command is applied once by its creator (`apply()`, which may raise the repository's
     InputError before anything is pushed); QUndoStack.push then skips that first redo.
     After every redo and undo `on_changed(removed, added)` gets the items the step took
-    away and put in, as the repository returned them. An undo or redo the repository
+    away and put in, as the repository returned them, and the set's state after the step
+    (`on_changed(removed, added, state)`). An undo or redo the repository
     refuses (the database locked, the disk full) goes to `on_failed(message)` when the
     owner set it: the step becomes obsolete (the stack drops it) instead of raising out
     of QUndoStack. No signals.
@@ -31,7 +37,7 @@ class EditCommand(QUndoCommand, Generic[T]):
         repo: Any,
         set_id: int,
         who: str,
-        on_changed: Callable[[Sequence[T], Sequence[T]], None],
+        on_changed: Callable[[Sequence[T], Sequence[T], SetState], None],
         text: str,
     ) -> None:
         super().__init__(text)
@@ -39,7 +45,7 @@ class EditCommand(QUndoCommand, Generic[T]):
         self.set_id = set_id
         self.who = who
         self._on_changed = on_changed
-        self._first: tuple[list[T], list[T]] | None = None
+        self._first: Step[T] | None = None
 
     def apply(self) -> None:
         """The first redo, run by the creator so errors surface before the push."""
@@ -47,23 +53,23 @@ class EditCommand(QUndoCommand, Generic[T]):
 
     def redo(self) -> None:
         if self._first is not None:  # push() calls redo once: it happened in apply()
-            removed, added = self._first
+            step = self._first
             self._first = None
         else:
             try:
-                removed, added = self._do()
+                step = self._do()
             except NewsmarkError as exc:
                 self._refused("redo", exc)
                 return
-        self._on_changed(removed, added)
+        self._on_changed(*step)
 
     def undo(self) -> None:
         try:
-            removed, added = self._undo()
+            step = self._undo()
         except NewsmarkError as exc:
             self._refused("undo", exc)
             return
-        self._on_changed(removed, added)
+        self._on_changed(*step)
 
     def _refused(self, what: str, exc: NewsmarkError) -> None:
         if self.on_failed is None:
@@ -71,10 +77,10 @@ class EditCommand(QUndoCommand, Generic[T]):
         self.setObsolete(True)
         self.on_failed(refusal(what, self.text(), exc))
 
-    def _do(self) -> tuple[list[T], list[T]]:
+    def _do(self) -> Step[T]:
         raise NotImplementedError
 
-    def _undo(self) -> tuple[list[T], list[T]]:
+    def _undo(self) -> Step[T]:
         raise NotImplementedError
 
 

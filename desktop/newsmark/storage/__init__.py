@@ -15,8 +15,10 @@ if TYPE_CHECKING:
     from newsmark.storage.records import (
         BatchInputError,
         DocumentSummary,
+        Edited,
         EditLogEntry,
         ImportedItem,
+        SetState,
     )
     from newsmark.storage.repository import Repository
 
@@ -25,8 +27,10 @@ _EXPORTS = {
     "Database": "newsmark.storage.db",
     "DocumentSummary": "newsmark.storage.records",
     "EditLogEntry": "newsmark.storage.records",
+    "Edited": "newsmark.storage.records",
     "ImportedItem": "newsmark.storage.records",
     "Repository": "newsmark.storage.repository",
+    "SetState": "newsmark.storage.records",
     "WriterLock": "newsmark.storage.lock",
 }
 
@@ -35,8 +39,10 @@ __all__ = [
     "Database",
     "DocumentSummary",
     "EditLogEntry",
+    "Edited",
     "ImportedItem",
     "Repository",
+    "SetState",
     "WriterLock",
 ]
 

@@ -1,10 +1,12 @@
 """Edits of spans, quotes and status: one transaction and one edit-log row each.
 
-Edits return domain objects so an undo command can invert them: `add_*` returns the
-stored object (with id), `delete_*` what was deleted, `update_*` the new state (read the
-old one with `get_span`/`get_quote` first); `replace_*` writes a full earlier state back,
-and `add_*` reuses a given id, so undo/redo keep referring to the same rows. `revert`
-inverts any logged edit, so undo also works from the log after a restart.
+Edits return an `Edited` record: the domain object an undo command needs to invert the
+edit, and the set's new version and status (the window shows those, it does not work
+them out). `add_*` returns the stored object (with id), `delete_*` what was deleted,
+`update_*` the new state (read the old one with `get_span`/`get_quote` first);
+`replace_*` writes a full earlier state back, and `add_*` reuses a given id, so undo/redo
+keep referring to the same rows. `revert` inverts any logged edit, so undo also works
+from the log after a restart.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from newsmark.domain.status import Status
 from newsmark.storage import edits, rows
 from newsmark.storage.db import Database
 from newsmark.storage.orm import EditLogRow, QuoteRow, SpanRow
-from newsmark.storage.records import EditLogEntry
+from newsmark.storage.records import Edited, EditLogEntry
 
 
 class AnnotationEdits:
@@ -39,7 +41,7 @@ class AnnotationEdits:
 
     def add_span(
         self, set_id: int, span: Span, who: str, *, expected_version: int | None = None
-    ) -> Span:
+    ) -> Edited[Span]:
         with self.db.session() as s:
             row = edits.load_set(s, set_id, expected_version)
             # A span with an id is being restored (undo): its label was accepted once.
@@ -52,8 +54,8 @@ class AnnotationEdits:
             s.add(new)
             s.flush()
             result = rows.span(new)
-            edits.touch(s, row, who, "add_span", new.id, None, rows.span_json(result))
-            return result
+            state = edits.touch(s, row, who, "add_span", new.id, None, rows.span_json(result))
+            return Edited(result, state)
 
     def update_span(
         self,
@@ -65,7 +67,7 @@ class AnnotationEdits:
         start: int | None = None,
         end: int | None = None,
         expected_version: int | None = None,
-    ) -> Span:
+    ) -> Edited[Span]:
         """Change label and/or boundaries; the span becomes a human one."""
         with self.db.session() as s:
             old = rows.span(edits.get_span_row(s, set_id, span_id))
@@ -83,7 +85,7 @@ class AnnotationEdits:
 
     def replace_span(
         self, set_id: int, span: Span, who: str, *, expected_version: int | None = None
-    ) -> Span:
+    ) -> Edited[Span]:
         """Write every field of `span` (by its id) back: how undo restores an earlier state."""
         if span.id is None:
             raise ValueError("replace_span needs a span with an id")
@@ -101,7 +103,7 @@ class AnnotationEdits:
         who: str,
         *,
         expected_version: int | None = None,
-    ) -> Span:
+    ) -> Edited[Span]:
         """Link the mention to a corpus entity (None unlinks)."""
         with self.db.session() as s:
             old = rows.span(edits.get_span_row(s, set_id, span_id))
@@ -112,15 +114,15 @@ class AnnotationEdits:
 
     def delete_span(
         self, set_id: int, span_id: int, who: str, *, expected_version: int | None = None
-    ) -> Span:
+    ) -> Edited[Span]:
         """Returns the deleted span (with its id, so `add_span` can restore it)."""
         with self.db.session() as s:
             row = edits.load_set(s, set_id, expected_version)
             span_row = edits.get_span_row(s, set_id, span_id)
             old = rows.span(span_row)
             s.delete(span_row)
-            edits.touch(s, row, who, "delete_span", span_id, rows.span_json(old), None)
-            return old
+            state = edits.touch(s, row, who, "delete_span", span_id, rows.span_json(old), None)
+            return Edited(old, state)
 
     # -- quote edits ------------------------------------------------------------------------
 
@@ -130,7 +132,7 @@ class AnnotationEdits:
 
     def add_quote(
         self, set_id: int, quote: Quote, who: str, *, expected_version: int | None = None
-    ) -> Quote:
+    ) -> Edited[Quote]:
         with self.db.session() as s:
             row = edits.load_set(s, set_id, expected_version)
             labels = self.labels if quote.id is None else None
@@ -142,8 +144,8 @@ class AnnotationEdits:
             s.add(new)
             s.flush()
             result = rows.quote(new)
-            edits.touch(s, row, who, "add_quote", new.id, None, rows.quote_json(result))
-            return result
+            state = edits.touch(s, row, who, "add_quote", new.id, None, rows.quote_json(result))
+            return Edited(result, state)
 
     def update_quote(
         self,
@@ -153,7 +155,7 @@ class AnnotationEdits:
         *,
         expected_version: int | None = None,
         **changes: Any,
-    ) -> Quote:
+    ) -> Edited[Quote]:
         """Change any of parts, kind, speaker, speaker_label, cue, entity, entity_id."""
         changes = edits.quote_changes(changes)
         with self.db.session() as s:
@@ -166,7 +168,7 @@ class AnnotationEdits:
 
     def replace_quote(
         self, set_id: int, quote: Quote, who: str, *, expected_version: int | None = None
-    ) -> Quote:
+    ) -> Edited[Quote]:
         """Write every field of `quote` (by its id) back: how undo restores an earlier state."""
         if quote.id is None:
             raise ValueError("replace_quote needs a quote with an id")
@@ -179,21 +181,21 @@ class AnnotationEdits:
 
     def delete_quote(
         self, set_id: int, quote_id: int, who: str, *, expected_version: int | None = None
-    ) -> Quote:
+    ) -> Edited[Quote]:
         with self.db.session() as s:
             row = edits.load_set(s, set_id, expected_version)
             quote_row = edits.get_quote_row(s, set_id, quote_id)
             old = rows.quote(quote_row)
             s.delete(quote_row)
-            edits.touch(s, row, who, "delete_quote", quote_id, rows.quote_json(old), None)
-            return old
+            state = edits.touch(s, row, who, "delete_quote", quote_id, rows.quote_json(old), None)
+            return Edited(old, state)
 
     # -- status and log ---------------------------------------------------------------------
 
     def set_status(
         self, set_id: int, status: Status | str, who: str, *, expected_version: int | None = None
-    ) -> Status:
-        """Set the status; returns the previous one (for undo)."""
+    ) -> Edited[Status]:
+        """Set the status; the record's item is the previous one (for undo)."""
         try:
             new = Status(status)
         except ValueError:
@@ -202,7 +204,7 @@ class AnnotationEdits:
             row = edits.load_set(s, set_id, expected_version)
             old = Status(row.status)
             row.status = new.value
-            edits.touch(
+            state = edits.touch(
                 s,
                 row,
                 who,
@@ -212,7 +214,7 @@ class AnnotationEdits:
                 {"status": new.value},
                 human=False,
             )
-            return old
+            return Edited(old, state)
 
     # -- undo from the log --------------------------------------------------------------------
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from newsmark.domain.errors import InputError
 from newsmark.domain.status import Status
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,24 @@ class DocumentSummary:
     n_quotes: int
     annotator: str | None
     set_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetState:
+    """An annotation set's version and status right after a write: what the window shows,
+    taken from the repository instead of worked out again beside it."""
+
+    version: int
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class Edited(Generic[T]):
+    """What an edit method returns: the item it wrote (a deleted one for `delete_*`, the
+    previous status for `set_status`) and the set's state after the edit."""
+
+    item: T
+    state: SetState
 
 
 @dataclass(frozen=True, slots=True)

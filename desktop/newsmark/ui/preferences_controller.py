@@ -273,7 +273,7 @@ class PreferencesController(QObject):
             if any(span.overlaps(other) for other in existing):
                 continue
             try:
-                existing.append(s.repo.add_span(aset.id, span, s.annotator))
+                existing.append(s.repo.add_span(aset.id, span, s.annotator).item)
             except NewsmarkError as exc:  # a label outside the label set, say
                 log.info("re-run: model span not added: %s", exc)
                 continue
