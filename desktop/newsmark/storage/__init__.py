@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         Edited,
         EditLogEntry,
         ImportedItem,
+        ModelRun,
         SetState,
     )
     from newsmark.storage.repository import Repository
@@ -29,6 +30,7 @@ _EXPORTS = {
     "EditLogEntry": "newsmark.storage.records",
     "Edited": "newsmark.storage.records",
     "ImportedItem": "newsmark.storage.records",
+    "ModelRun": "newsmark.storage.records",
     "Repository": "newsmark.storage.repository",
     "SetState": "newsmark.storage.records",
     "WriterLock": "newsmark.storage.lock",
@@ -41,6 +43,7 @@ __all__ = [
     "EditLogEntry",
     "Edited",
     "ImportedItem",
+    "ModelRun",
     "Repository",
     "SetState",
     "WriterLock",

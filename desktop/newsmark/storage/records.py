@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from newsmark.domain.errors import InputError
+from newsmark.domain.quotes import Quote
+from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
 
 T = TypeVar("T")
@@ -44,6 +46,24 @@ class Edited(Generic[T]):
     previous status for `set_status`) and the set's state after the edit."""
 
     item: T
+    state: SetState
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRun:
+    """What storing a prediction changed in one set, with ids: the spans and quotes it
+    took out and put in, the status before and the state after.
+
+    `Repository.replay_predictions` writes it again (redo) or its inverse (undo), so
+    a re-run of the model is one undo step.
+    """
+
+    set_id: int
+    removed_spans: tuple[Span, ...]
+    added_spans: tuple[Span, ...]
+    removed_quotes: tuple[Quote, ...]
+    added_quotes: tuple[Quote, ...]
+    before: Status
     state: SetState
 
 
