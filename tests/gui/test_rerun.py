@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from dataclasses import replace
+
 from gui_support import MODEL_TIMEOUT_MS
 
 from newsmark.domain.annotations import AnnotationSet
@@ -58,23 +62,33 @@ def test_rerun_keeps_the_speakers_corpus_entities(qtbot, window, workspace, work
 
 def test_undo_of_a_rerun_restores_exactly_the_state_before(qtbot, window, workspace, worker):
     first = predicted(qtbot, window, worker)
-    s = window.session
-    before = state(first)
+    s, repo = window.session, workspace.repo
+    # What an older model left: every other span, no speaker links, one quote less.
+    older = [replace(sp, entity_id=None) for sp in first.spans[::2]]
+    assert repo.save_predictions(first.document_id, s.annotator, older, first.quotes[1:])
+    s.reload_annotations()
+    before = state(s.annotations)
     stack = s.undo_group.activeStack()
-    assert stack.count() == 0  # the first prediction is where the history starts
+    assert stack.count() == 0  # a model run before this session is where the history starts
 
     rerun(qtbot, window)
-    assert stack.count() == 1 and stack.text(0) == "Re-run model"
-    assert state(s.annotations) != before  # new rows, new ids
+    assert [stack.text(i) for i in range(stack.count())] == ["Re-run model"]
+    after = state(s.annotations)
+    assert after != before and links(s.annotations) == links(first)
+    assert state(repo.get_set(first.id)) == after
 
+    errors: list[str] = []
+    s.failed.connect(errors.append)
     window.window_actions["undo"].trigger()
+    assert errors == []
     assert state(s.annotations) == before
-    assert state(workspace.repo.get_set(first.id)) == before
+    assert state(repo.get_set(first.id)) == before
     assert sorted(window.article.spans, key=lambda x: (x.start, x.end)) == before[1]
+    assert window.quotes.model.rowCount() == len(before[2])
 
     window.window_actions["redo"].trigger()
-    redone = state(workspace.repo.get_set(first.id))
-    assert redone != before and links(workspace.repo.get_set(first.id)) == links(first)
+    assert state(repo.get_set(first.id)) == after
+    assert state(s.annotations) == after
 
 
 def test_rerun_after_a_human_edit_adds_new_spans_as_one_undo_step(qtbot, window, worker):
@@ -97,5 +111,16 @@ def test_rerun_after_a_human_edit_adds_new_spans_as_one_undo_step(qtbot, window,
     stack = s.undo_group.activeStack()
     assert [stack.text(i) for i in range(stack.count())][-1] == "Re-run model"
 
+    stored = window.session.repo.get_set(s.annotations.id)
+    assert (s.annotations.version, state(s.annotations)) == (stored.version, state(stored))
+
     window.window_actions["undo"].trigger()
     assert state(s.annotations) == edited
+
+
+def test_the_window_imports_no_spacy_before_the_model_loads():
+    # The session applies predictions through services.preannotation, which must not pull
+    # spaCy in at import: the window paints first, the NLP thread imports spaCy later.
+    code = "import sys, newsmark.ui.main_window; assert 'spacy' not in sys.modules, 'spaCy'"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -26,7 +26,7 @@ from newsmark.storage.orm import DocumentRow, EditLogRow, EntityRow, QuoteRow, S
 from newsmark.storage.records import Edited, SetState
 
 # A human edit moves a set out of these statuses into in_progress.
-UNTOUCHED = (Status.NEW.value, Status.PREANNOTATED.value)
+UNTOUCHED = tuple(s.value for s in Status if s.untouched)
 
 
 def load_set(session: Session, set_id: int, expected_version: int | None = None) -> SetRow:

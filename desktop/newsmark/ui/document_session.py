@@ -6,7 +6,7 @@ Widgets never talk to the repository; they ask this object, which answers with s
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,6 +17,7 @@ from newsmark.commands.edit_command import EditCommand
 from newsmark.commands.entity_commands import MergeEntitiesCommand, UpdateEntityCommand
 from newsmark.commands.logged_command import restore_history
 from newsmark.commands.macro_command import MacroCommand
+from newsmark.commands.model_run_command import ModelRunCommand
 from newsmark.commands.quote_commands import AddQuoteCommand, DeleteQuoteCommand
 from newsmark.commands.span_commands import (
     AddSpanCommand,
@@ -28,17 +29,18 @@ from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
 from newsmark.domain.entities import Entity
 from newsmark.domain.errors import NewsmarkError, StorageError
+from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote, guess_kind
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
-from newsmark.services.entity_linking import EntityLinker
+from newsmark.services.preannotation import apply_prediction
 from newsmark.ui.models.document_list_model import DocumentPager, ListCounts
 from newsmark.ui.quote_attribution import attribution_command
 from newsmark.workers.nlp_worker import NlpWorker
 
 if TYPE_CHECKING:
     from newsmark.services.preannotation import Prediction
-    from newsmark.storage import DocumentSummary, Repository, SetState
+    from newsmark.storage import DocumentSummary, ModelRun, Repository, SetState
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +71,15 @@ class DocumentSession(QObject):
         counts_changed(object): ListCounts (documents per status, how many are listed).
         summary_changed(object): the DocumentSummary of a document an edit changed.
         document_opened(object, object): Document and AnnotationSet (None: none yet).
-        annotations_changed(object): the current AnnotationSet, re-read or predicted.
+        annotations_changed(object): the current AnnotationSet, re-read, predicted or
+            re-run (a whole-set change).
         spans_changed(object, object): an edit's removed and added spans (the set in
             `annotations` already holds the result).
         quotes_changed(object, object): the same for quotes.
         prediction_requested(int, int): request id, document id.
         prediction_dropped(int, int): a stale result's request id and document id.
+        rerun_done(int): a re-run of the model was stored (the model spans it added) or,
+            -1, skipped to keep human edits as they are.
         saved(str): a write reached the database; the argument says what.
         failed(str): an operation failed; the message is for the user.
         save_failed(object, str): an edit command the database refused to store (locked,
@@ -92,6 +97,7 @@ class DocumentSession(QObject):
     quotes_changed = Signal(object, object)
     prediction_requested = Signal(int, int)
     prediction_dropped = Signal(int, int)
+    rerun_done = Signal(int)
     saved = Signal(str)
     failed = Signal(str)
     save_failed = Signal(object, str)
@@ -114,6 +120,8 @@ class DocumentSession(QObject):
         self.annotations: AnnotationSet | None = None
         self._worker = worker
         self._pending: int | None = None  # the one prediction request still wanted
+        # The re-run request still wanted, and who decides when a person edited the set.
+        self._rerun: tuple[int, Callable[[], bool]] | None = None
         self._filter: tuple[str | None, str | None] = (None, None)
         # One undo stack per document: switching documents keeps each one's history.
         self.undo_group = QUndoGroup(self)
@@ -126,6 +134,15 @@ class DocumentSession(QObject):
         if worker is not None:
             worker.prediction_ready.connect(self._on_prediction_ready)
             worker.prediction_failed.connect(self._on_prediction_failed)
+
+    @property
+    def can_rerun(self) -> bool:
+        """Whether Re-run model can work at all: a model worker and a writable database."""
+        return self._worker is not None and not self.readonly
+
+    def use_labels(self, labels: LabelSet) -> None:
+        """Check later edits against this label set (changed in Preferences)."""
+        self.repo.labels = labels
 
     # -- the list ---------------------------------------------------------------------
     def list_documents(self, status: str | None = None, search: str | None = None) -> None:
@@ -210,7 +227,7 @@ class DocumentSession(QObject):
             self.failed.emit(str(exc))
             return
         self.document, self.annotations = document, aset
-        self._pending = None
+        self._pending = self._rerun = None
         self.undo_group.setActiveStack(self._undo_stack(doc_id))
         self.document_opened.emit(document, aset)
         if self._worker is not None and needs_prediction(aset):
@@ -223,6 +240,9 @@ class DocumentSession(QObject):
 
     def _on_prediction_ready(self, request_id: int, doc_id: int, prediction: Prediction) -> None:
         """Save and show a prediction if it is still the one wanted, else drop it."""
+        if self._rerun is not None and request_id == self._rerun[0]:
+            self._rerun_ready(doc_id, prediction, self._rerun[1])
+            return
         current = self.document.id if self.document else None
         if request_id != self._pending or doc_id != current:
             log.debug("dropping stale prediction %s for document %s", request_id, doc_id)
@@ -239,22 +259,66 @@ class DocumentSession(QObject):
             self.annotations = aset
             self.annotations_changed.emit(aset)
             return
-        spans, quotes = list(prediction.spans), list(prediction.quotes)
         try:
-            spans, quotes = EntityLinker(self.repo).link(spans, quotes)
-            self.repo.save_predictions(doc_id, self.annotator, spans, quotes)
-            self.annotations = self.repo.annotation_set(doc_id, self.annotator)
+            run = apply_prediction(self.repo, doc_id, self.annotator, prediction)
         except NewsmarkError as exc:
             self.failed.emit(str(exc))
             return
-        self.annotations_changed.emit(self.annotations)
-        self.saved.emit(f"{len(spans)} predicted spans")
+        if run is None:  # edited elsewhere meanwhile: kept as it is
+            self.prediction_dropped.emit(request_id, doc_id)
+            return
+        self._apply_run(run)
+        self.saved.emit(f"{len(run.added_spans)} predicted spans")
         self._refresh_current()
 
     def _on_prediction_failed(self, request_id: int, doc_id: int, reason: str) -> None:
         if request_id == self._pending:
             self._pending = None
             self.failed.emit(f"Pre-annotation failed: {reason}")
+        elif self._rerun is not None and request_id == self._rerun[0]:
+            self._rerun = None
+            self.failed.emit(f"Re-running the model failed: {reason}")
+
+    # -- re-running the model -----------------------------------------------------------
+    def rerun_model(self, ask_add_new_only: Callable[[], bool]) -> int | None:
+        """Ask the model for the open document again; returns the request id.
+
+        The answer replaces the model's spans and quotes, as one undo step. Where a person
+        edited the set, the model never overwrites: `ask_add_new_only()` then says whether
+        to add the model's spans that overlap none (True) or to skip the re-run.
+        """
+        doc = self.document
+        if self._worker is None or doc is None or self._editable() is None:
+            return None
+        request = self._worker.request(doc.id, doc.text, supersede=False)
+        self._rerun = (request, ask_add_new_only)
+        return request
+
+    def _rerun_ready(
+        self, doc_id: int, prediction: Prediction, ask_add_new_only: Callable[[], bool]
+    ) -> None:
+        self._rerun = None
+        aset = self._editable()
+        if aset is None or aset.document_id != doc_id:
+            return  # the user moved on
+        # Over a person's edits the model never overwrites: it may only add, if asked to.
+        add_only = not aset.status.untouched
+        if add_only and not ask_add_new_only():
+            self.rerun_done.emit(-1)
+            return
+        try:
+            run = apply_prediction(self.repo, doc_id, self.annotator, prediction, add_only=add_only)
+        except NewsmarkError as exc:
+            self.failed.emit(f"Re-running the model failed: {exc}")
+            return
+        if run is None:  # edited elsewhere meanwhile: the repository checked again
+            self.rerun_done.emit(-1)
+            return
+        self._apply_run(run)
+        self._stack_applied(
+            doc_id, ModelRunCommand(self.repo, run, self.annotator, self._apply_run)
+        )
+        self.rerun_done.emit(len(run.added_spans))
 
     # -- decisions and edits ----------------------------------------------------------
     def _editable(self) -> AnnotationSet | None:
@@ -372,6 +436,16 @@ class DocumentSession(QObject):
             self._apply_state(aset, state)
             self.quotes_changed.emit(list(removed), list(added))
 
+    def _apply_run(self, run: ModelRun) -> None:
+        """What a model run (or its undo) stored: a whole-set change."""
+        aset = self.annotations
+        if aset is None or aset.id != run.set_id:
+            return
+        aset.spans = _swapped(aset.spans, run.removed_spans, run.added_spans)
+        aset.quotes = _swapped(aset.quotes, run.removed_quotes, run.added_quotes)
+        self._apply_state(aset, run.state)
+        self.annotations_changed.emit(aset)
+
     def _apply_state(self, aset: AnnotationSet, state: SetState) -> None:
         aset.version, aset.status = state.version, state.status
         # The list shows the new status and counts, re-read (one row) once a burst of
@@ -409,8 +483,8 @@ class DocumentSession(QObject):
         self._stack_applied(self.document.id, command)
         return True
 
-    def _stack_applied(self, doc_id: int, command: Command) -> None:
-        if isinstance(command, EditCommand | MacroCommand):
+    def _stack_applied(self, doc_id: int, command: Command | ModelRunCommand) -> None:
+        if isinstance(command, EditCommand | MacroCommand | ModelRunCommand):
             command.on_failed = self.failed.emit  # a refused undo/redo: reported, not raised
         self._undo_stack(doc_id).push(command)
         self.saved.emit(command.text())
