@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from newsmark.domain.annotations import AnnotationSet
@@ -189,9 +189,15 @@ def save_predictions(
     kept_spans = [s for s in old_spans if s.id not in gone[0]]
     kept_quote_keys = {q.key for q in old_quotes if q.id not in gone[1]}
     # A prediction never overrides what a person (or an import) decided on that text.
-    new_spans = [replace(s, id=None, origin=Origin.MODEL) for s in clear_of(kept_spans, spans)]
+    # New rows get ids above every stored one, given here: no read-back of 20,000 rows.
+    span_id, quote_id = _next_id(session, SpanRow), _next_id(session, QuoteRow)
+    new_spans = [
+        replace(s, id=span_id + n, origin=Origin.MODEL)
+        for n, s in enumerate(clear_of(kept_spans, spans))
+    ]
     new_quotes = [
-        replace(q, id=None, origin=Origin.MODEL) for q in quotes if q.key not in kept_quote_keys
+        replace(q, id=quote_id + n, origin=Origin.MODEL)
+        for n, q in enumerate(q for q in quotes if q.key not in kept_quote_keys)
     ]
     try:
         AnnotationSet(0, "", spans=new_spans, quotes=new_quotes).validate(text, None)
@@ -206,7 +212,7 @@ def save_predictions(
         session.execute(
             delete(QuoteRow).where(QuoteRow.set_id == set_row.id, QuoteRow.origin == model)
         )
-    added_spans, added_quotes = store_annotations(session, set_row.id, new_spans, new_quotes)
+    store_annotations(session, set_row.id, new_spans, new_quotes)
     if before is Status.NEW:
         set_row.status = Status.PREANNOTATED.value
     summary_before = {
@@ -236,9 +242,9 @@ def save_predictions(
     return ModelRun(
         set_row.id,
         tuple(gone_spans),
-        tuple(added_spans),
+        tuple(new_spans),
         tuple(gone_quotes),
-        tuple(added_quotes),
+        tuple(new_quotes),
         before,
         state,
     )
@@ -276,7 +282,7 @@ def replay_predictions(session: Session, run: ModelRun, who: str, *, undo: bool)
     for table, ids in ((SpanRow, list(gone[0])), (QuoteRow, list(gone[1]))):
         for i in range(0, len(ids), CHUNK):
             session.execute(delete(table).where(table.id.in_(ids[i : i + CHUNK])))
-    added_spans, added_quotes = store_annotations(session, run.set_id, in_spans, in_quotes)
+    store_annotations(session, run.set_id, in_spans, in_quotes)
     before = Status(set_row.status)
     set_row.status = status.value
     state = edits.touch(
@@ -286,15 +292,15 @@ def replay_predictions(session: Session, run: ModelRun, who: str, *, undo: bool)
         "undo_predictions" if undo else "redo_predictions",
         None,
         {"status": before.value, "spans": len(removed_spans), "quotes": len(removed_quotes)},
-        {"status": status.value, "spans": len(added_spans), "quotes": len(added_quotes)},
+        {"status": status.value, "spans": len(in_spans), "quotes": len(in_quotes)},
         human=False,
     )
     return ModelRun(
         run.set_id,
         tuple(removed_spans),
-        tuple(added_spans),
+        tuple(in_spans),
         tuple(removed_quotes),
-        tuple(added_quotes),
+        tuple(in_quotes),
         before,
         state,
     )
@@ -345,37 +351,20 @@ def clear_of(kept: Sequence[Span], spans: Sequence[Span]) -> list[Span]:
 
 def store_annotations(
     session: Session, set_id: int, spans: Sequence[Span], quotes: Sequence[Quote]
-) -> tuple[list[Span], list[Quote]]:
-    """Insert spans and quotes, keeping ids they have; returns them as stored (with ids)."""
-    stored_spans = [
-        replace(s, id=i)
-        for s, i in zip(
-            spans, _insert(session, SpanRow, set_id, spans, rows.span_values), strict=True
+) -> None:
+    """Insert spans and quotes under the ids they carry (one executemany each)."""
+    if any(s.id is None for s in spans) or any(q.id is None for q in quotes):
+        raise ValueError("store_annotations: every span and quote needs its id")
+    if spans:
+        session.execute(
+            insert(SpanRow), [{"id": s.id, "set_id": set_id, **rows.span_values(s)} for s in spans]
         )
-    ]
-    stored_quotes = [
-        replace(q, id=i)
-        for q, i in zip(
-            quotes, _insert(session, QuoteRow, set_id, quotes, rows.quote_values), strict=True
+    if quotes:
+        session.execute(
+            insert(QuoteRow),
+            [{"id": q.id, "set_id": set_id, **rows.quote_values(q)} for q in quotes],
         )
-    ]
-    return stored_spans, stored_quotes
 
 
-def _insert(
-    session: Session,
-    table: type[SpanRow] | type[QuoteRow],
-    set_id: int,
-    items: Sequence[Any],
-    values: Any,
-) -> list[int]:
-    if not items:
-        return []
-    params = [
-        {"set_id": set_id, **values(item), **({"id": item.id} if item.id is not None else {})}
-        for item in items
-    ]
-    if len({len(p) for p in params}) > 1:
-        raise ValueError("store_annotations: either every item has an id or none")
-    stmt = insert(table).returning(table.id, sort_by_parameter_order=True)
-    return list(session.scalars(stmt, params))
+def _next_id(session: Session, table: type[SpanRow] | type[QuoteRow]) -> int:
+    return (session.scalar(select(func.max(table.id))) or 0) + 1

@@ -48,6 +48,9 @@ def test_a_stored_prediction_says_what_it_replaced_with_ids(repo: Repository, do
     assert second.removed_spans == first.added_spans
     assert second.removed_quotes == first.added_quotes
     assert [s.key for s in second.added_spans] == [JERUSALEM.key]
+    assert second.added_spans == tuple(repo.get_set(first.set_id).spans)
+    # Above the replaced rows' ids: an undo step still holding one never meets a new row.
+    assert min(s.id or 0 for s in second.added_spans) > max(s.id or 0 for s in first.added_spans)
     assert second.before is Status.PREANNOTATED and second.state.version == 2
 
 
