@@ -266,7 +266,7 @@ def replay_predictions(session: Session, run: ModelRun, who: str, *, undo: bool)
     removed_spans = [rows.span(r) for r in _stored(session, SpanRow, run.set_id, out_spans)]
     removed_quotes = [rows.quote(r) for r in _stored(session, QuoteRow, run.set_id, out_quotes)]
     gone = {s.id for s in removed_spans}, {q.id for q in removed_quotes}
-    # Ids come back free once their rows go (SQLite reuses the highest rowids).
+    # An id this step takes out may come back in (a run's rows replaced by themselves).
     _check_free(session, SpanRow, [s.id for s in in_spans if s.id not in gone[0]])
     _check_free(session, QuoteRow, [q.id for q in in_quotes if q.id not in gone[1]])
     for entity_id in {s.entity_id for s in in_spans} | {q.entity_id for q in in_quotes}:
