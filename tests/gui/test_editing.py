@@ -293,3 +293,29 @@ def test_roster_lists_speakers_by_first_mention(qtbot, editor):
     win, _ = editor
     win.quotes.refresh_roster()
     assert win.quotes.roster_label.text().startswith("Speakers:")
+
+
+def test_the_set_in_memory_carries_the_stored_version_and_status(qtbot, editor):
+    win, ws = editor
+    s = win.session
+
+    def in_step() -> None:
+        stored = ws.repo.get_set(s.annotations.id)
+        assert (s.annotations.version, s.annotations.status) == (stored.version, stored.status)
+
+    start = TEXT.index("Gaza")
+    assert s.label_range(start, start + 4, "GPE")
+    in_step()
+    assert s.annotations.status is Status.IN_PROGRESS
+    win.decide(Status.ACCEPTED)  # moves on to the next document
+    win.step(-1)
+    in_step()
+    assert s.annotations.status is Status.ACCEPTED
+    # An edit of an accepted set keeps its status (the repository's rule, applied here).
+    assert s.label_range(TEXT.index("Putin"), TEXT.index("Putin") + 5, "PERSON")
+    in_step()
+    assert s.annotations.status is Status.ACCEPTED
+    s.undo_group.undo()
+    in_step()
+    s.undo_group.redo()
+    in_step()

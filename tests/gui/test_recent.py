@@ -79,7 +79,7 @@ def test_rerun_model_replaces_model_spans_and_keeps_human_edits(qtbot, window, w
     assert model_spans and all(sp.origin is Origin.MODEL for sp in model_spans)
 
     # Nobody edited yet: the model's spans are simply replaced.
-    with qtbot.waitSignal(prefs.rerun_done, timeout=MODEL_TIMEOUT_MS) as done:
+    with qtbot.waitSignal(s.rerun_done, timeout=MODEL_TIMEOUT_MS) as done:
         window.window_actions["rerun_model"].trigger()
     assert done.args[0] == len(model_spans)
     assert len(s.annotations.spans) == len(model_spans)
@@ -89,14 +89,14 @@ def test_rerun_model_replaces_model_spans_and_keeps_human_edits(qtbot, window, w
     assert s.delete_span(gone)
     before = sorted((sp.start, sp.end, sp.label) for sp in s.annotations.spans)
     prefs.ask_add_new_only = lambda: False
-    with qtbot.waitSignal(prefs.rerun_done, timeout=MODEL_TIMEOUT_MS) as done:
+    with qtbot.waitSignal(s.rerun_done, timeout=MODEL_TIMEOUT_MS) as done:
         prefs.rerun_model()
     assert done.args[0] == -1
     assert sorted((sp.start, sp.end, sp.label) for sp in s.annotations.spans) == before
 
     # "Add new model spans only": the deleted one comes back, nothing else changes.
     prefs.ask_add_new_only = lambda: True
-    with qtbot.waitSignal(prefs.rerun_done, timeout=MODEL_TIMEOUT_MS) as done:
+    with qtbot.waitSignal(s.rerun_done, timeout=MODEL_TIMEOUT_MS) as done:
         prefs.rerun_model()
     assert done.args[0] == 1
     after = sorted((sp.start, sp.end, sp.label) for sp in s.annotations.spans)

@@ -65,7 +65,7 @@ def test_a_restored_step_that_no_longer_applies_is_reported_and_dropped(qtbot, t
     [(doc_id, _)] = ws.repo.add_documents([(DocumentInput(TEXT, {"title": "T"}), tokens)], "t")
     aset = ws.repo.annotation_set(doc_id, ws.annotator)
     gaza = TEXT.index("Gaza")
-    span = ws.repo.add_span(aset.id, Span(gaza, gaza + 4, "GPE"), ws.annotator)
+    span = ws.repo.add_span(aset.id, Span(gaza, gaza + 4, "GPE"), ws.annotator).item
 
     win = open_window(qtbot, ws, tmp_path / "data")
     win.documents.select(doc_id)
@@ -193,7 +193,7 @@ def test_an_entity_merge_comes_back_into_the_history(qtbot, tmp_path: Path):
     drop = ws.repo.find_or_create_entity("Putin", "PERSON", "Q7747")
     aset = ws.repo.annotation_set(doc_id, ws.annotator)
     start = TEXT.index("Vladimir Putin")
-    span = ws.repo.add_span(aset.id, Span(start, start + 14, "PERSON", entity_id=drop.id), "t")
+    span = ws.repo.add_span(aset.id, Span(start, start + 14, "PERSON", entity_id=drop.id), "t").item
 
     def linked() -> int | None:
         return ws.repo.get_span(aset.id, span.id).entity_id

@@ -75,17 +75,17 @@ def edit_forever(db_path: Path, set_id: int, seed: int) -> None:
         roll = rng.random()
         if roll < 0.30 and free:
             start, end = slot_range(rng.choice(free))
-            span = repo.add_span(set_id, Span(start, end, rng.choice(LABELS)), "ann1")
+            span = repo.add_span(set_id, Span(start, end, rng.choice(LABELS)), "ann1").item
             spans[span.id or 0] = span
             op, target, after = "add_span", span.id or 0, span_fields(span)
         elif roll < 0.45 and spans:
             old = spans[rng.choice(list(spans))]
             if rng.random() < 0.5 and free:
                 start, end = slot_range(rng.choice(free))
-                span = repo.update_span(set_id, old.id or 0, "ann1", start=start, end=end)
+                span = repo.update_span(set_id, old.id or 0, "ann1", start=start, end=end).item
             else:
                 label = rng.choice([x for x in LABELS if x != old.label])
-                span = repo.update_span(set_id, old.id or 0, "ann1", label=label)
+                span = repo.update_span(set_id, old.id or 0, "ann1", label=label).item
             spans[span.id or 0] = span
             op, target, after = "update_span", span.id or 0, span_fields(span)
         elif roll < 0.60 and spans:
@@ -97,14 +97,16 @@ def edit_forever(db_path: Path, set_id: int, seed: int) -> None:
             slot = rng.choice(qfree)
             speaker = slot_range(slot + 2) if rng.random() < 0.5 else None
             new = Quote(parts=(slot_range(slot, 2),), kind=rng.choice(KINDS), speaker=speaker)
-            quote = repo.add_quote(set_id, new, "ann1")
+            quote = repo.add_quote(set_id, new, "ann1").item
             quotes[quote.id or 0] = quote
             op, target, after = "add_quote", quote.id or 0, quote_fields(quote)
         elif roll < 0.85 and quotes:
             old_q = quotes[rng.choice(list(quotes))]
             kind = rng.choice([k for k in KINDS if k != old_q.kind])
             speaker = None if old_q.speaker else slot_range(old_q.start // SLOT + 2)
-            quote = repo.update_quote(set_id, old_q.id or 0, "ann1", kind=kind, speaker=speaker)
+            quote = repo.update_quote(
+                set_id, old_q.id or 0, "ann1", kind=kind, speaker=speaker
+            ).item
             quotes[quote.id or 0] = quote
             op, target, after = "update_quote", quote.id or 0, quote_fields(quote)
         elif roll < 0.92 and quotes:

@@ -200,8 +200,8 @@ def test_stale_version_is_refused_and_writes_nothing(tmp_path: Path) -> None:
         aset = one.annotation_set(doc_id, "ann1")
         assert aset is not None and aset.id is not None
         set_id = aset.id
-        span = one.add_span(set_id, Span(0, 5, "PERSON"), "ann1")
-        quote = one.add_quote(set_id, Quote(parts=((6, 14),)), "ann1")
+        span = one.add_span(set_id, Span(0, 5, "PERSON"), "ann1").item
+        quote = one.add_quote(set_id, Quote(parts=((6, 14),)), "ann1").item
         stale_edits = {
             "add_span": lambda v: two.add_span(
                 set_id, Span(19, 24, "PERSON"), "b", expected_version=v

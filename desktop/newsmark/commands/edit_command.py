@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
 from newsmark.domain.errors import NewsmarkError
 
+if TYPE_CHECKING:
+    from newsmark.storage.records import SetState
+
 T = TypeVar("T")
+# What a step did: the items it removed and added, and the set's state after it.
+Step = tuple[list[T], list[T], "SetState"]
 
 
 class EditCommand(QUndoCommand, Generic[T]):
@@ -18,12 +23,13 @@ class EditCommand(QUndoCommand, Generic[T]):
     A command is applied once by its creator (`apply()`, which may raise the repository's
     InputError before anything is pushed); QUndoStack.push then skips that first redo.
     After every redo and undo `on_changed(removed, added)` gets the items the step took
-    away and put in, as the repository returned them. Each undo and redo passes the
-    repository `reverts=self.logged`, the step's newest log row, so the log records what
-    it inverts and a restart rebuilds this history exactly (ADR 0006). An undo or redo
-    the repository refuses (the database locked, the disk full) goes to
-    `on_failed(message)` when the owner set it: the step becomes obsolete (the stack
-    drops it) instead of raising out of QUndoStack. No signals.
+    away and put in, as the repository returned them, and the set's state after the step
+    (`on_changed(removed, added, state)`). Each undo and redo passes the repository
+    `reverts=self.logged`, the step's newest log row, so the log records what it inverts
+    and a restart rebuilds this history exactly (ADR 0006). An undo or redo the
+    repository refuses (the database locked, the disk full) goes to `on_failed(message)`
+    when the owner set it: the step becomes obsolete (the stack drops it) instead of
+    raising out of QUndoStack. No signals.
     """
 
     on_failed: Callable[[str], None] | None = None
@@ -34,7 +40,7 @@ class EditCommand(QUndoCommand, Generic[T]):
         repo: Any,
         set_id: int,
         who: str,
-        on_changed: Callable[[Sequence[T], Sequence[T]], None],
+        on_changed: Callable[[Sequence[T], Sequence[T], SetState], None],
         text: str,
     ) -> None:
         super().__init__(text)
@@ -42,7 +48,7 @@ class EditCommand(QUndoCommand, Generic[T]):
         self.set_id = set_id
         self.who = who
         self._on_changed = on_changed
-        self._first: tuple[list[T], list[T]] | None = None
+        self._first: Step[T] | None = None
 
     def apply(self) -> None:
         """The first redo, run by the creator so errors surface before the push."""
@@ -51,25 +57,25 @@ class EditCommand(QUndoCommand, Generic[T]):
 
     def redo(self) -> None:
         if self._first is not None:  # push() calls redo once: it happened in apply()
-            removed, added = self._first
+            step = self._first
             self._first = None
         else:
             try:
-                removed, added = self._do()
+                step = self._do()
                 self.logged = self.repo.last_edit_id(self.set_id)
             except NewsmarkError as exc:
                 self._refused("redo", exc)
                 return
-        self._on_changed(removed, added)
+        self._on_changed(*step)
 
     def undo(self) -> None:
         try:
-            removed, added = self._undo()
+            step = self._undo()
             self.logged = self.repo.last_edit_id(self.set_id)
         except NewsmarkError as exc:
             self._refused("undo", exc)
             return
-        self._on_changed(removed, added)
+        self._on_changed(*step)
 
     def _refused(self, what: str, exc: NewsmarkError) -> None:
         if self.on_failed is None:
@@ -77,10 +83,10 @@ class EditCommand(QUndoCommand, Generic[T]):
         self.setObsolete(True)
         self.on_failed(refusal(what, self.text(), exc))
 
-    def _do(self) -> tuple[list[T], list[T]]:
+    def _do(self) -> Step[T]:
         raise NotImplementedError
 
-    def _undo(self) -> tuple[list[T], list[T]]:
+    def _undo(self) -> Step[T]:
         raise NotImplementedError
 
 

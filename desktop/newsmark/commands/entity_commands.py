@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
-from newsmark.commands.edit_command import EditCommand, item_id
+from newsmark.commands.edit_command import EditCommand, Step, item_id
 from newsmark.domain.entities import Entity
 from newsmark.domain.spans import Span
+
+if TYPE_CHECKING:
+    from newsmark.storage.records import SetState
 
 Changed = Callable[[], None]
 
@@ -97,19 +100,20 @@ class LinkSpanCommand(EditCommand[Span]):
         span: Span,
         entity_id: int | None,
         who: str,
-        on_changed: Callable[[Sequence[Span], Sequence[Span]], None],
+        on_changed: Callable[[Sequence[Span], Sequence[Span], SetState], None],
     ) -> None:
         super().__init__(repo, set_id, who, on_changed, f"Link {span.label} mention")
         self.before = span
         self.after: Span | None = None
         self.entity_id = entity_id
 
-    def _do(self) -> tuple[list[Span], list[Span]]:
-        self.after = self.repo.link_span(
+    def _do(self) -> Step[Span]:
+        done = self.repo.link_span(
             self.set_id, item_id(self.before), self.entity_id, self.who, reverts=self.logged
         )
-        return [self.before], [self.after]
+        self.after = done.item
+        return [self.before], [self.after], done.state
 
-    def _undo(self) -> tuple[list[Span], list[Span]]:
+    def _undo(self) -> Step[Span]:
         restored = self.repo.replace_span(self.set_id, self.before, self.who, reverts=self.logged)
-        return [self.after or self.before], [restored]
+        return [self.after or self.before], [restored.item], restored.state

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsmark.commands.edit_command import EditCommand, item_id
+from newsmark.commands.edit_command import EditCommand, Step, item_id
 from newsmark.domain.quotes import Quote
 
-Changed = Callable[[Sequence[Quote], Sequence[Quote]], None]
+if TYPE_CHECKING:
+    from newsmark.storage.records import SetState
+
+Changed = Callable[[Sequence[Quote], Sequence[Quote], "SetState"], None]
 
 
 class QuoteCommand(EditCommand[Quote]):
@@ -22,13 +25,16 @@ class AddQuoteCommand(QuoteCommand):
         super().__init__(repo, set_id, who, on_changed, f"Mark {quote.kind.value} quote")
         self.quote = quote
 
-    def _do(self) -> tuple[list[Quote], list[Quote]]:
-        self.quote = self.repo.add_quote(self.set_id, self.quote, self.who, reverts=self.logged)
-        return [], [self.quote]
+    def _do(self) -> Step[Quote]:
+        done = self.repo.add_quote(self.set_id, self.quote, self.who, reverts=self.logged)
+        self.quote = done.item
+        return [], [self.quote], done.state
 
-    def _undo(self) -> tuple[list[Quote], list[Quote]]:
-        quote_id = item_id(self.quote)
-        return [self.repo.delete_quote(self.set_id, quote_id, self.who, reverts=self.logged)], []
+    def _undo(self) -> Step[Quote]:
+        done = self.repo.delete_quote(
+            self.set_id, item_id(self.quote), self.who, reverts=self.logged
+        )
+        return [done.item], [], done.state
 
 
 class DeleteQuoteCommand(QuoteCommand):
@@ -38,14 +44,17 @@ class DeleteQuoteCommand(QuoteCommand):
         super().__init__(repo, set_id, who, on_changed, "Delete quote")
         self.quote = quote
 
-    def _do(self) -> tuple[list[Quote], list[Quote]]:
-        quote_id = item_id(self.quote)
-        self.quote = self.repo.delete_quote(self.set_id, quote_id, self.who, reverts=self.logged)
-        return [self.quote], []
+    def _do(self) -> Step[Quote]:
+        done = self.repo.delete_quote(
+            self.set_id, item_id(self.quote), self.who, reverts=self.logged
+        )
+        self.quote = done.item
+        return [self.quote], [], done.state
 
-    def _undo(self) -> tuple[list[Quote], list[Quote]]:
-        self.quote = self.repo.add_quote(self.set_id, self.quote, self.who, reverts=self.logged)
-        return [], [self.quote]
+    def _undo(self) -> Step[Quote]:
+        done = self.repo.add_quote(self.set_id, self.quote, self.who, reverts=self.logged)
+        self.quote = done.item
+        return [], [self.quote], done.state
 
 
 class UpdateQuoteCommand(QuoteCommand):
@@ -66,12 +75,13 @@ class UpdateQuoteCommand(QuoteCommand):
         self.after: Quote | None = None
         self.changes = changes
 
-    def _do(self) -> tuple[list[Quote], list[Quote]]:
-        self.after = self.repo.update_quote(
+    def _do(self) -> Step[Quote]:
+        done = self.repo.update_quote(
             self.set_id, item_id(self.before), self.who, reverts=self.logged, **self.changes
         )
-        return [self.before], [self.after]
+        self.after = done.item
+        return [self.before], [self.after], done.state
 
-    def _undo(self) -> tuple[list[Quote], list[Quote]]:
+    def _undo(self) -> Step[Quote]:
         restored = self.repo.replace_quote(self.set_id, self.before, self.who, reverts=self.logged)
-        return [self.after or self.before], [restored]
+        return [self.after or self.before], [restored.item], restored.state

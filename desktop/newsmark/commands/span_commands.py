@@ -7,13 +7,16 @@ them), so the window updates what changed instead of re-reading the whole set.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsmark.commands.edit_command import EditCommand
+from newsmark.commands.edit_command import EditCommand, Step
 from newsmark.commands.edit_command import item_id as _id
 from newsmark.domain.spans import Span
 
-Changed = Callable[[Sequence[Span], Sequence[Span]], None]
+if TYPE_CHECKING:
+    from newsmark.storage.records import SetState
+
+Changed = Callable[[Sequence[Span], Sequence[Span], "SetState"], None]
 
 
 class SpanCommand(EditCommand[Span]):
@@ -27,16 +30,16 @@ class AddSpanCommand(SpanCommand):
         super().__init__(repo, set_id, who, on_changed, f"Label {span.label}")
         self.span = span
 
-    def _do(self) -> tuple[list[Span], list[Span]]:
+    def _do(self) -> Step[Span]:
         # The first add gets an id; a redo restores the same id, so later commands that
         # refer to it stay valid.
-        self.span = self.repo.add_span(self.set_id, self.span, self.who, reverts=self.logged)
-        return [], [self.span]
+        done = self.repo.add_span(self.set_id, self.span, self.who, reverts=self.logged)
+        self.span = done.item
+        return [], [self.span], done.state
 
-    def _undo(self) -> tuple[list[Span], list[Span]]:
-        return [
-            self.repo.delete_span(self.set_id, _id(self.span), self.who, reverts=self.logged)
-        ], []
+    def _undo(self) -> Step[Span]:
+        done = self.repo.delete_span(self.set_id, _id(self.span), self.who, reverts=self.logged)
+        return [done.item], [], done.state
 
 
 class DeleteSpanCommand(SpanCommand):
@@ -46,15 +49,15 @@ class DeleteSpanCommand(SpanCommand):
         super().__init__(repo, set_id, who, on_changed, f"Delete {span.label}")
         self.span = span
 
-    def _do(self) -> tuple[list[Span], list[Span]]:
-        self.span = self.repo.delete_span(
-            self.set_id, _id(self.span), self.who, reverts=self.logged
-        )
-        return [self.span], []
+    def _do(self) -> Step[Span]:
+        done = self.repo.delete_span(self.set_id, _id(self.span), self.who, reverts=self.logged)
+        self.span = done.item
+        return [self.span], [], done.state
 
-    def _undo(self) -> tuple[list[Span], list[Span]]:
-        self.span = self.repo.add_span(self.set_id, self.span, self.who, reverts=self.logged)
-        return [], [self.span]
+    def _undo(self) -> Step[Span]:
+        done = self.repo.add_span(self.set_id, self.span, self.who, reverts=self.logged)
+        self.span = done.item
+        return [], [self.span], done.state
 
 
 class UpdateSpanCommand(SpanCommand):
@@ -78,12 +81,13 @@ class UpdateSpanCommand(SpanCommand):
         self.after: Span | None = None
         self.changes = {"label": label, "start": start, "end": end}
 
-    def _do(self) -> tuple[list[Span], list[Span]]:
-        self.after = self.repo.update_span(
+    def _do(self) -> Step[Span]:
+        done = self.repo.update_span(
             self.set_id, _id(self.before), self.who, reverts=self.logged, **self.changes
         )
-        return [self.before], [self.after]
+        self.after = done.item
+        return [self.before], [self.after], done.state
 
-    def _undo(self) -> tuple[list[Span], list[Span]]:
+    def _undo(self) -> Step[Span]:
         restored = self.repo.replace_span(self.set_id, self.before, self.who, reverts=self.logged)
-        return [self.after or self.before], [restored]
+        return [self.after or self.before], [restored.item], restored.state

@@ -26,5 +26,11 @@ class Status(StrEnum):
     def is_decided(self) -> bool:
         return self in (Status.ACCEPTED, Status.REJECTED, Status.SKIPPED)
 
+    @property
+    def untouched(self) -> bool:
+        """No person has edited a set in this status: a prediction may replace its model
+        annotations, and a person's first edit moves it to in_progress."""
+        return self in (Status.NEW, Status.PREANNOTATED)
+
 
 STATUS_FILTERS = (*(s.value for s in Status), "any")

@@ -1,21 +1,56 @@
-"""Pre-annotation use case: run the model over documents and store its spans and quotes."""
+"""Pre-annotation use case: run the model over documents and store its spans and quotes.
+
+`apply_predictions` is the one way a prediction becomes stored spans, quotes and entity
+links: `preannotate` (CLI, batches), the window's first prediction of a document and its
+Re-run model all call it. spaCy loads only when a model is (this module is the window's
+too, and imports none of nlp until `load_model`, `predict_text` or `preannotate` runs).
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from newsmark.domain.status import Status
-from newsmark.nlp.model import LoadedModel, load_model
-from newsmark.nlp.preannotate import Prediction, predict_text, predict_texts
 from newsmark.services.entity_linking import EntityLinker
 from newsmark.services.progress import Cancel, Cancelled, Progress, never_cancel, no_progress
-from newsmark.storage import Repository
+from newsmark.storage import ModelRun, Repository
 
-__all__ = ["LoadedModel", "Prediction", "load_model", "preannotate", "predict_text"]
+if TYPE_CHECKING:
+    from newsmark.nlp.model import LoadedModel, load_model
+    from newsmark.nlp.preannotate import Prediction, predict_text
+
+__all__ = [
+    "LoadedModel",
+    "Prediction",
+    "apply_prediction",
+    "apply_predictions",
+    "load_model",
+    "preannotate",
+    "predict_text",
+]
 
 log = logging.getLogger(__name__)
+
+# Names of nlp/ this module hands on, imported (with spaCy) on first use (PEP 562).
+_LAZY = {
+    "LoadedModel": "newsmark.nlp.model",
+    "load_model": "newsmark.nlp.model",
+    "Prediction": "newsmark.nlp.preannotate",
+    "predict_text": "newsmark.nlp.preannotate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 @dataclass
@@ -33,6 +68,45 @@ class PreannotateReport:
         if self.kept_human:
             text += f"; {len(self.kept_human)} left alone (human edits; --force to redo)"
         return text
+
+
+def apply_predictions(
+    repo: Repository,
+    annotator: str,
+    predictions: Sequence[tuple[int, Prediction]],
+    *,
+    force: bool = False,
+    add_only: bool = False,
+    linker: EntityLinker | None = None,
+) -> list[ModelRun | None]:
+    """Store each document's prediction in the annotator's set, in ONE transaction.
+
+    The quotes' speakers are linked to corpus entities first (found or created by name),
+    and so are the entity spans inside those speaker mentions. Model spans and quotes
+    replace earlier model ones only where no human has edited the set (unless `force`);
+    `add_only` keeps every stored one and adds the predicted spans that overlap none (no
+    quotes). Per document: what changed (ids included, for undo), or None when skipped.
+    """
+    linker = linker or EntityLinker(repo)
+    linked = [(doc_id, *linker.link(p.spans, p.quotes)) for doc_id, p in predictions]
+    return repo.save_predictions_many(linked, annotator, force, add_only=add_only)
+
+
+def apply_prediction(
+    repo: Repository,
+    doc_id: int,
+    annotator: str,
+    prediction: Prediction,
+    *,
+    force: bool = False,
+    add_only: bool = False,
+    linker: EntityLinker | None = None,
+) -> ModelRun | None:
+    """`apply_predictions` for one document."""
+    [run] = apply_predictions(
+        repo, annotator, [(doc_id, prediction)], force=force, add_only=add_only, linker=linker
+    )
+    return run
 
 
 def pending_documents(repo: Repository, annotator: str, force: bool) -> list[int]:
@@ -59,6 +133,8 @@ def preannotate(
 
     Model spans replace earlier model spans only where no human has edited (unless force).
     """
+    from newsmark.nlp.preannotate import predict_texts
+
     ids = list(doc_ids) if doc_ids is not None else pending_documents(repo, annotator, force)
     texts = repo.iter_texts(ids)  # unknown ids fail here, before any work
     report = PreannotateReport()
@@ -71,13 +147,9 @@ def preannotate(
     def flush() -> None:
         # One transaction per batch: an fsync per document would cost ~5% of throughput,
         # and a kill loses at most this batch, which the next run redoes (status stays new).
-        saved = repo.save_predictions_many(
-            [(doc_id, *linker.link(p.spans, p.quotes)) for doc_id, p in pending],
-            annotator,
-            force=force,
-        )
-        for (doc_id, pred), ok in zip(pending, saved, strict=True):
-            if ok:
+        runs = apply_predictions(repo, annotator, pending, force=force, linker=linker)
+        for (doc_id, pred), run in zip(pending, runs, strict=True):
+            if run is not None:
                 report.done.append(doc_id)
                 report.spans += len(pred.spans)
                 report.quotes += len(pred.quotes)

@@ -15,8 +15,11 @@ if TYPE_CHECKING:
     from newsmark.storage.records import (
         BatchInputError,
         DocumentSummary,
+        Edited,
         EditLogEntry,
         ImportedItem,
+        ModelRun,
+        SetState,
     )
     from newsmark.storage.repository import Repository
 
@@ -25,8 +28,11 @@ _EXPORTS = {
     "Database": "newsmark.storage.db",
     "DocumentSummary": "newsmark.storage.records",
     "EditLogEntry": "newsmark.storage.records",
+    "Edited": "newsmark.storage.records",
     "ImportedItem": "newsmark.storage.records",
+    "ModelRun": "newsmark.storage.records",
     "Repository": "newsmark.storage.repository",
+    "SetState": "newsmark.storage.records",
     "WriterLock": "newsmark.storage.lock",
 }
 
@@ -35,8 +41,11 @@ __all__ = [
     "Database",
     "DocumentSummary",
     "EditLogEntry",
+    "Edited",
     "ImportedItem",
+    "ModelRun",
     "Repository",
+    "SetState",
     "WriterLock",
 ]
 

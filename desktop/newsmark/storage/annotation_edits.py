@@ -1,11 +1,13 @@
 """Edits of spans, quotes and status: one transaction and one edit-log row each.
 
-Edits return domain objects so an undo command can invert them: `add_*` returns the
-stored object (with id), `delete_*` what was deleted, `update_*` the new state (read the
-old one with `get_span`/`get_quote` first); `replace_*` writes a full earlier state back,
-and `add_*` reuses a given id, so undo/redo keep referring to the same rows. Every edit takes
-`reverts`: the log row it inverts, when it is an undo or a redo (ADR 0006). `revert`
-inverts a logged edit from its row alone, so undo also works from the log after a restart.
+Edits return an `Edited` record: the domain object an undo command needs to invert the
+edit, and the set's new version and status (the window shows those, it does not work
+them out). `add_*` returns the stored object (with id), `delete_*` what was deleted,
+`update_*` the new state (read the old one with `get_span`/`get_quote` first);
+`replace_*` writes a full earlier state back, and `add_*` reuses a given id, so undo/redo
+keep referring to the same rows. Every edit takes `reverts`: the log row it inverts, when
+it is an undo or a redo (ADR 0006). `revert` inverts a logged edit from its row alone, so
+undo also works from the log after a restart.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from newsmark.domain.status import Status
 from newsmark.storage import edits, entity_ops, history, rows
 from newsmark.storage.db import Database
 from newsmark.storage.orm import EditLogRow, QuoteRow, SpanRow
-from newsmark.storage.records import EditLogEntry
+from newsmark.storage.records import Edited, EditLogEntry
 
 
 class AnnotationEdits:
@@ -47,7 +49,7 @@ class AnnotationEdits:
         *,
         expected_version: int | None = None,
         reverts: int | None = None,
-    ) -> Span:
+    ) -> Edited[Span]:
         with self.db.session() as s:
             row = edits.load_set(s, set_id, expected_version)
             # A span with an id is being restored (undo): its label was accepted once.
@@ -60,10 +62,10 @@ class AnnotationEdits:
             s.add(new)
             s.flush()
             result = rows.span(new)
-            edits.touch(
+            state = edits.touch(
                 s, row, who, "add_span", new.id, None, rows.span_json(result), reverts=reverts
             )
-            return result
+            return Edited(result, state)
 
     def update_span(
         self,
@@ -76,7 +78,7 @@ class AnnotationEdits:
         end: int | None = None,
         expected_version: int | None = None,
         reverts: int | None = None,
-    ) -> Span:
+    ) -> Edited[Span]:
         """Change label and/or boundaries; the span becomes a human one."""
         with self.db.session() as s:
             old = rows.span(edits.get_span_row(s, set_id, span_id))
@@ -100,7 +102,7 @@ class AnnotationEdits:
         *,
         expected_version: int | None = None,
         reverts: int | None = None,
-    ) -> Span:
+    ) -> Edited[Span]:
         """Write every field of `span` (by its id) back: how undo restores an earlier state."""
         if span.id is None:
             raise ValueError("replace_span needs a span with an id")
@@ -119,7 +121,7 @@ class AnnotationEdits:
         *,
         expected_version: int | None = None,
         reverts: int | None = None,
-    ) -> Span:
+    ) -> Edited[Span]:
         """Link the mention to a corpus entity (None unlinks)."""
         with self.db.session() as s:
             old = rows.span(edits.get_span_row(s, set_id, span_id))
@@ -136,17 +138,17 @@ class AnnotationEdits:
         *,
         expected_version: int | None = None,
         reverts: int | None = None,
-    ) -> Span:
+    ) -> Edited[Span]:
         """Returns the deleted span (with its id, so `add_span` can restore it)."""
         with self.db.session() as s:
             row = edits.load_set(s, set_id, expected_version)
             span_row = edits.get_span_row(s, set_id, span_id)
             old = rows.span(span_row)
             s.delete(span_row)
-            edits.touch(
+            state = edits.touch(
                 s, row, who, "delete_span", span_id, rows.span_json(old), None, reverts=reverts
             )
-            return old
+            return Edited(old, state)
 
     # -- quote edits ------------------------------------------------------------------------
 
@@ -162,7 +164,7 @@ class AnnotationEdits:
         *,
         expected_version: int | None = None,
         reverts: int | None = None,
-    ) -> Quote:
+    ) -> Edited[Quote]:
         with self.db.session() as s:
             row = edits.load_set(s, set_id, expected_version)
             labels = self.labels if quote.id is None else None
@@ -174,10 +176,10 @@ class AnnotationEdits:
             s.add(new)
             s.flush()
             result = rows.quote(new)
-            edits.touch(
+            state = edits.touch(
                 s, row, who, "add_quote", new.id, None, rows.quote_json(result), reverts=reverts
             )
-            return result
+            return Edited(result, state)
 
     def update_quote(
         self,
@@ -188,7 +190,7 @@ class AnnotationEdits:
         expected_version: int | None = None,
         reverts: int | None = None,
         **changes: Any,
-    ) -> Quote:
+    ) -> Edited[Quote]:
         """Change any of parts, kind, speaker, speaker_label, cue, entity, entity_id."""
         changes = edits.quote_changes(changes)
         with self.db.session() as s:
@@ -207,7 +209,7 @@ class AnnotationEdits:
         *,
         expected_version: int | None = None,
         reverts: int | None = None,
-    ) -> Quote:
+    ) -> Edited[Quote]:
         """Write every field of `quote` (by its id) back: how undo restores an earlier state."""
         if quote.id is None:
             raise ValueError("replace_quote needs a quote with an id")
@@ -226,13 +228,13 @@ class AnnotationEdits:
         *,
         expected_version: int | None = None,
         reverts: int | None = None,
-    ) -> Quote:
+    ) -> Edited[Quote]:
         with self.db.session() as s:
             row = edits.load_set(s, set_id, expected_version)
             quote_row = edits.get_quote_row(s, set_id, quote_id)
             old = rows.quote(quote_row)
             s.delete(quote_row)
-            edits.touch(
+            state = edits.touch(
                 s,
                 row,
                 who,
@@ -242,7 +244,7 @@ class AnnotationEdits:
                 None,
                 reverts=reverts,
             )
-            return old
+            return Edited(old, state)
 
     # -- status and log ---------------------------------------------------------------------
 
@@ -254,8 +256,8 @@ class AnnotationEdits:
         *,
         expected_version: int | None = None,
         reverts: int | None = None,
-    ) -> Status:
-        """Set the status; returns the previous one (for undo)."""
+    ) -> Edited[Status]:
+        """Set the status; the record's item is the previous one (for undo)."""
         try:
             new = Status(status)
         except ValueError:
@@ -264,7 +266,7 @@ class AnnotationEdits:
             row = edits.load_set(s, set_id, expected_version)
             old = Status(row.status)
             row.status = new.value
-            edits.touch(
+            state = edits.touch(
                 s,
                 row,
                 who,
@@ -275,7 +277,7 @@ class AnnotationEdits:
                 human=False,
                 reverts=reverts,
             )
-            return old
+            return Edited(old, state)
 
     # -- undo from the log --------------------------------------------------------------------
 

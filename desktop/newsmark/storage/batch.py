@@ -1,23 +1,25 @@
-"""Bulk writes: importing documents with their annotations, and saving predictions."""
+"""Bulk writes: documents with their annotations, predictions stored and replayed (undo)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import DocumentInput, Token
-from newsmark.domain.errors import AnnotationError
+from newsmark.domain.errors import AnnotationError, ConflictError
 from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
 from newsmark.storage import edits, rows
 from newsmark.storage.orm import DocumentRow, QuoteRow, SetRow, SpanRow
-from newsmark.storage.records import BatchInputError
+from newsmark.storage.records import BatchInputError, ModelRun
 
 # SQLite allows 32766 bound parameters; stay far below for `IN (...)` lists.
 CHUNK = 500
@@ -158,40 +160,66 @@ def save_predictions(
     spans: Sequence[Span],
     quotes: Sequence[Quote],
     force: bool,
-) -> bool:
-    """Replace the set's model spans and quotes; keep human, rule and import ones."""
-    if not force and set_row.status not in edits.UNTOUCHED:
-        return False
+    *,
+    add_only: bool = False,
+    labels: LabelSet | None = None,
+) -> ModelRun | None:
+    """Store a prediction in the set; None, writing nothing, when a person edited it.
+
+    By default the set's model spans and quotes make way for the prediction's (a set a
+    person edited only with `force`); human, rule and import ones stay, and a prediction
+    never overrides them. `add_only` keeps everything stored and adds the predicted spans
+    that overlap none (of a label in `labels`), no quotes: a re-run over human edits.
+    """
+    before = Status(set_row.status)
+    if not (force or add_only) and before.value not in edits.UNTOUCHED:
+        return None
     text = edits.document_text(session, set_row.document_id)
-    model = Origin.MODEL.value
-    old_spans = edits.span_rows(session, set_row.id)
-    old_quotes = edits.quote_rows(session, set_row.id)
-    kept_spans = [rows.span(r) for r in old_spans if r.origin != model]
-    kept_quotes = [rows.quote(r) for r in old_quotes if r.origin != model]
+    old_spans = [rows.span(r) for r in edits.span_rows(session, set_row.id)]
+    old_quotes = [rows.quote(r) for r in edits.quote_rows(session, set_row.id)]
+    if add_only:
+        gone_spans: list[Span] = []
+        gone_quotes: list[Quote] = []
+        spans = [s for s in spans if labels is None or s.label in labels]
+        quotes = []
+    else:
+        gone_spans = [s for s in old_spans if s.origin is Origin.MODEL]
+        gone_quotes = [q for q in old_quotes if q.origin is Origin.MODEL]
+    gone = {s.id for s in gone_spans}, {q.id for q in gone_quotes}
+    kept_spans = [s for s in old_spans if s.id not in gone[0]]
+    kept_quote_keys = {q.key for q in old_quotes if q.id not in gone[1]}
     # A prediction never overrides what a person (or an import) decided on that text.
+    # New rows get ids above every stored one, given here: no read-back of 20,000 rows.
+    span_id, quote_id = _next_id(session, SpanRow), _next_id(session, QuoteRow)
     new_spans = [
-        replace(s, id=None, origin=Origin.MODEL)
-        for s in spans
-        if not any(k.overlaps(s) for k in kept_spans)
+        replace(s, id=span_id + n, origin=Origin.MODEL)
+        for n, s in enumerate(clear_of(kept_spans, spans))
     ]
-    kept_quote_keys = {q.key for q in kept_quotes}
     new_quotes = [
-        replace(q, id=None, origin=Origin.MODEL) for q in quotes if q.key not in kept_quote_keys
+        replace(q, id=quote_id + n, origin=Origin.MODEL)
+        for n, q in enumerate(q for q in quotes if q.key not in kept_quote_keys)
     ]
     try:
         AnnotationSet(0, "", spans=new_spans, quotes=new_quotes).validate(text, None)
     except AnnotationError as exc:
         raise AnnotationError(f"prediction refused: {exc.reason}") from None
-    session.execute(delete(SpanRow).where(SpanRow.set_id == set_row.id, SpanRow.origin == model))
-    session.execute(delete(QuoteRow).where(QuoteRow.set_id == set_row.id, QuoteRow.origin == model))
-    insert_annotations(session, set_row.id, new_spans, new_quotes)
-    before = {
-        "status": set_row.status,
-        "model_spans": len(old_spans) - len(kept_spans),
-        "model_quotes": len(old_quotes) - len(kept_quotes),
-    }
-    if set_row.status == Status.NEW.value:
+    model = Origin.MODEL.value
+    if gone_spans:
+        session.execute(
+            delete(SpanRow).where(SpanRow.set_id == set_row.id, SpanRow.origin == model)
+        )
+    if gone_quotes:
+        session.execute(
+            delete(QuoteRow).where(QuoteRow.set_id == set_row.id, QuoteRow.origin == model)
+        )
+    store_annotations(session, set_row.id, new_spans, new_quotes)
+    if before is Status.NEW:
         set_row.status = Status.PREANNOTATED.value
+    summary_before = {
+        "status": before.value,
+        "model_spans": len(gone_spans),
+        "model_quotes": len(gone_quotes),
+    }
     after = {
         "status": set_row.status,
         "model_spans": len(new_spans),
@@ -199,7 +227,144 @@ def save_predictions(
         "model": next((s.model for s in new_spans if s.model), None),
         "force": force,
     }
-    edits.touch(
-        session, set_row, set_row.annotator, "save_predictions", None, before, after, human=False
+    if add_only:
+        after["add_only"] = True
+    state = edits.touch(
+        session,
+        set_row,
+        set_row.annotator,
+        "save_predictions",
+        None,
+        summary_before,
+        after,
+        human=False,
     )
-    return True
+    return ModelRun(
+        set_row.id,
+        tuple(gone_spans),
+        tuple(new_spans),
+        tuple(gone_quotes),
+        tuple(new_quotes),
+        before,
+        state,
+    )
+
+
+def replay_predictions(session: Session, run: ModelRun, who: str, *, undo: bool) -> ModelRun:
+    """Write a stored model run again (redo) or its inverse (undo), ids and status included.
+
+    What it takes out must be stored as the run left it and what it puts back must fit;
+    otherwise it refuses (NotFoundError, ConflictError, AnnotationError) and writes nothing.
+    """
+    set_row = edits.load_set(session, run.set_id)
+    if undo:
+        out_spans, out_quotes = run.added_spans, run.added_quotes
+        in_spans, in_quotes, status = run.removed_spans, run.removed_quotes, run.before
+    else:
+        out_spans, out_quotes = run.removed_spans, run.removed_quotes
+        in_spans, in_quotes, status = run.added_spans, run.added_quotes, run.state.status
+    removed_spans = [rows.span(r) for r in _stored(session, SpanRow, run.set_id, out_spans)]
+    removed_quotes = [rows.quote(r) for r in _stored(session, QuoteRow, run.set_id, out_quotes)]
+    gone = {s.id for s in removed_spans}, {q.id for q in removed_quotes}
+    # An id this step takes out may come back in (a run's rows replaced by themselves).
+    _check_free(session, SpanRow, [s.id for s in in_spans if s.id not in gone[0]])
+    _check_free(session, QuoteRow, [q.id for q in in_quotes if q.id not in gone[1]])
+    for entity_id in {s.entity_id for s in in_spans} | {q.entity_id for q in in_quotes}:
+        edits.check_entity(session, entity_id)
+    stay_spans = [rows.span(r) for r in edits.span_rows(session, run.set_id) if r.id not in gone[0]]
+    stay_quotes = [
+        rows.quote(r) for r in edits.quote_rows(session, run.set_id) if r.id not in gone[1]
+    ]
+    text = edits.document_text(session, set_row.document_id)
+    AnnotationSet(
+        0, "", spans=[*stay_spans, *in_spans], quotes=[*stay_quotes, *in_quotes]
+    ).validate(text, None)
+    for table, ids in ((SpanRow, list(gone[0])), (QuoteRow, list(gone[1]))):
+        for i in range(0, len(ids), CHUNK):
+            session.execute(delete(table).where(table.id.in_(ids[i : i + CHUNK])))
+    store_annotations(session, run.set_id, in_spans, in_quotes)
+    before = Status(set_row.status)
+    set_row.status = status.value
+    state = edits.touch(
+        session,
+        set_row,
+        who,
+        "undo_predictions" if undo else "redo_predictions",
+        None,
+        {"status": before.value, "spans": len(removed_spans), "quotes": len(removed_quotes)},
+        {"status": status.value, "spans": len(in_spans), "quotes": len(in_quotes)},
+        human=False,
+    )
+    return ModelRun(
+        run.set_id,
+        tuple(removed_spans),
+        tuple(in_spans),
+        tuple(removed_quotes),
+        tuple(in_quotes),
+        before,
+        state,
+    )
+
+
+def _stored(
+    session: Session,
+    table: type[SpanRow] | type[QuoteRow],
+    set_id: int,
+    items: Sequence[Span] | Sequence[Quote],
+) -> list[Any]:
+    """The stored rows of `items` (by id); a ConflictError if one is gone or changed."""
+    wanted: dict[int | None, Span | Quote] = {item.id: item for item in items}
+    ids = list(wanted)
+    found: list[Any] = []
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        found += session.scalars(select(table).where(table.id.in_(chunk), table.set_id == set_id))
+    convert = rows.span if table is SpanRow else rows.quote
+    if len(found) != len(wanted) or any(convert(r) != wanted[r.id] for r in found):
+        what = table.__tablename__
+        raise ConflictError(f"the {what} of annotation set {set_id} changed since the model run")
+    return found
+
+
+def _check_free(
+    session: Session, table: type[SpanRow] | type[QuoteRow], ids: Sequence[int | None]
+) -> None:
+    """Ids an undo or redo puts back must be free (later steps refer to them)."""
+    wanted = [i for i in ids if i is not None]
+    for i in range(0, len(wanted), CHUNK):
+        taken = session.scalar(select(table.id).where(table.id.in_(wanted[i : i + CHUNK])))
+        if taken is not None:
+            raise ConflictError(f"{table.__tablename__[:-1]} id {taken} is already in use")
+
+
+def clear_of(kept: Sequence[Span], spans: Sequence[Span]) -> list[Span]:
+    """The spans that overlap none of `kept` (stored spans: sorted, none overlapping)."""
+    ordered = sorted(kept, key=lambda s: s.start)
+    starts = [s.start for s in ordered]
+    out = []
+    for span in spans:
+        i = bisect_left(starts, span.end) - 1  # the last kept span starting before its end
+        if i < 0 or ordered[i].end <= span.start:
+            out.append(span)
+    return out
+
+
+def store_annotations(
+    session: Session, set_id: int, spans: Sequence[Span], quotes: Sequence[Quote]
+) -> None:
+    """Insert spans and quotes under the ids they carry (one executemany each)."""
+    if any(s.id is None for s in spans) or any(q.id is None for q in quotes):
+        raise ValueError("store_annotations: every span and quote needs its id")
+    if spans:
+        session.execute(
+            insert(SpanRow), [{"id": s.id, "set_id": set_id, **rows.span_values(s)} for s in spans]
+        )
+    if quotes:
+        session.execute(
+            insert(QuoteRow),
+            [{"id": q.id, "set_id": set_id, **rows.quote_values(q)} for q in quotes],
+        )
+
+
+def _next_id(session: Session, table: type[SpanRow] | type[QuoteRow]) -> int:
+    return (session.scalar(select(func.max(table.id))) or 0) + 1

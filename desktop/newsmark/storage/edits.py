@@ -23,9 +23,10 @@ from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
 from newsmark.storage import rows
 from newsmark.storage.orm import DocumentRow, EditLogRow, EntityRow, QuoteRow, SetRow, SpanRow
+from newsmark.storage.records import Edited, SetState
 
 # A human edit moves a set out of these statuses into in_progress.
-UNTOUCHED = (Status.NEW.value, Status.PREANNOTATED.value)
+UNTOUCHED = tuple(s.value for s in Status if s.untouched)
 
 
 def load_set(session: Session, set_id: int, expected_version: int | None = None) -> SetRow:
@@ -83,13 +84,17 @@ def touch(
     *,
     human: bool = True,
     reverts: int | None = None,
-) -> None:
-    """Log the edit, bump the version and move an untouched set to in_progress."""
+) -> SetState:
+    """Log the edit, bump the version and move an untouched set to in_progress.
+
+    Returns the set's new state, which the edit methods hand back to the window.
+    """
     row.version += 1
     row.updated_at = rows.utcnow()
     if human and row.status in UNTOUCHED:
         row.status = Status.IN_PROGRESS.value
     log(session, row.id, who, op, target_id, before, after, reverts)
+    return SetState(row.version, Status(row.status))
 
 
 def span_rows(session: Session, set_id: int) -> list[SpanRow]:
@@ -283,7 +288,7 @@ def write_span(
     op: str,
     version: int | None,
     reverts: int | None = None,
-) -> Span:
+) -> Edited[Span]:
     row = load_set(s, set_id, version)
     checked = labels if new.label != old.label else None
     check_span_fits(s, row.document_id, set_id, new, checked, exclude_id=old.id)
@@ -293,8 +298,10 @@ def write_span(
         setattr(span_row, key, value)
     s.flush()
     result = rows.span(span_row)
-    touch(s, row, who, op, old.id, rows.span_json(old), rows.span_json(result), reverts=reverts)
-    return result
+    state = touch(
+        s, row, who, op, old.id, rows.span_json(old), rows.span_json(result), reverts=reverts
+    )
+    return Edited(result, state)
 
 
 def write_quote(
@@ -307,7 +314,7 @@ def write_quote(
     op: str,
     version: int | None,
     reverts: int | None = None,
-) -> Quote:
+) -> Edited[Quote]:
     row = load_set(s, set_id, version)
     check_quote_fits(s, row.document_id, set_id, new, labels, exclude_id=old.id)
     check_entity(s, new.entity_id)
@@ -316,8 +323,10 @@ def write_quote(
         setattr(quote_row, key, value)
     s.flush()
     result = rows.quote(quote_row)
-    touch(s, row, who, op, old.id, rows.quote_json(old), rows.quote_json(result), reverts=reverts)
-    return result
+    state = touch(
+        s, row, who, op, old.id, rows.quote_json(old), rows.quote_json(result), reverts=reverts
+    )
+    return Edited(result, state)
 
 
 def new_set(s: Session, doc_id: int, annotator: str) -> SetRow:

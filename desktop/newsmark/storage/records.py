@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from newsmark.domain.errors import InputError
+from newsmark.domain.quotes import Quote
+from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +29,42 @@ class DocumentSummary:
     n_quotes: int
     annotator: str | None
     set_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetState:
+    """An annotation set's version and status right after a write: what the window shows,
+    taken from the repository instead of worked out again beside it."""
+
+    version: int
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class Edited(Generic[T]):
+    """What an edit method returns: the item it wrote (a deleted one for `delete_*`, the
+    previous status for `set_status`) and the set's state after the edit."""
+
+    item: T
+    state: SetState
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRun:
+    """What storing a prediction changed in one set, with ids: the spans and quotes it
+    took out and put in, the status before and the state after.
+
+    `Repository.replay_predictions` writes it again (redo) or its inverse (undo), so
+    a re-run of the model is one undo step.
+    """
+
+    set_id: int
+    removed_spans: tuple[Span, ...]
+    added_spans: tuple[Span, ...]
+    removed_quotes: tuple[Quote, ...]
+    added_quotes: tuple[Quote, ...]
+    before: Status
+    state: SetState
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from newsmark.storage import batch, edits, entity_ops, queries, rows
 from newsmark.storage.annotation_edits import AnnotationEdits
 from newsmark.storage.db import Database
 from newsmark.storage.orm import DocumentRow, EditLogRow, EntityRow, SetRow
-from newsmark.storage.records import DocumentSummary, EditLogEntry, ImportedItem
+from newsmark.storage.records import DocumentSummary, EditLogEntry, ImportedItem, ModelRun
 
 DEFAULT_LABEL_SET = LabelSet()
 
@@ -249,19 +249,24 @@ class Repository(AnnotationEdits):
         spans: Sequence[Span],
         quotes: Sequence[Quote],
         force: bool = False,
-    ) -> bool:
+        *,
+        add_only: bool = False,
+    ) -> ModelRun | None:
         """Replace the model's spans and quotes unless a person edited the set (or force).
 
-        Returns False, writing nothing, when skipped because of human edits.
+        Returns what changed (ids included, for undo), or None, writing nothing, when
+        skipped because of human edits. `add_only` keeps every stored span and quote and
+        adds the predicted spans that overlap none (a label of the label set), no quotes.
         """
-        return self.save_predictions_many([(doc_id, spans, quotes)], annotator, force)[0]
+        return self.save_predictions_many([(doc_id, spans, quotes)], annotator, force, add_only)[0]
 
     def save_predictions_many(
         self,
         predictions: Sequence[tuple[int, Sequence[Span], Sequence[Quote]]],
         annotator: str,
         force: bool = False,
-    ) -> list[bool]:
+        add_only: bool = False,
+    ) -> list[ModelRun | None]:
         """`save_predictions` for several documents in ONE transaction.
 
         A commit costs an fsync (synchronous=FULL); batching a few dozen documents keeps
@@ -269,9 +274,23 @@ class Repository(AnnotationEdits):
         """
         with self.db.session() as s:
             return [
-                batch.save_predictions(s, _set_row(s, doc_id, annotator), spans, quotes, force)
+                batch.save_predictions(
+                    s,
+                    _set_row(s, doc_id, annotator),
+                    spans,
+                    quotes,
+                    force,
+                    add_only=add_only,
+                    labels=self.labels,
+                )
                 for doc_id, spans, quotes in predictions
             ]
+
+    def replay_predictions(self, run: ModelRun, who: str, *, undo: bool) -> ModelRun:
+        """Undo a stored model run (`undo`) or store it again, with the same ids and status;
+        returns what this write changed. Refused, writing nothing, when the set moved on."""
+        with self.db.session() as s:
+            return batch.replay_predictions(s, run, who, undo=undo)
 
     def iter_export(
         self, status: str = "accepted", annotator: str | None = None, *, batch_size: int = 200

@@ -6,20 +6,19 @@ Widgets never talk to the repository; they ask this object, which answers with s
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
 from newsmark.commands.edit_command import EditCommand
+from newsmark.commands.entity_commands import MergeEntitiesCommand, UpdateEntityCommand
 from newsmark.commands.logged_command import restore_history
 from newsmark.commands.macro_command import MacroCommand
-from newsmark.commands.quote_commands import (
-    AddQuoteCommand,
-    DeleteQuoteCommand,
-)
+from newsmark.commands.model_run_command import ModelRunCommand
+from newsmark.commands.quote_commands import AddQuoteCommand, DeleteQuoteCommand
 from newsmark.commands.span_commands import (
     AddSpanCommand,
     DeleteSpanCommand,
@@ -30,19 +29,28 @@ from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
 from newsmark.domain.entities import Entity
 from newsmark.domain.errors import NewsmarkError, StorageError
+from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote, guess_kind
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
-from newsmark.services.entity_linking import EntityLinker
+from newsmark.services.preannotation import apply_prediction
 from newsmark.ui.models.document_list_model import DocumentPager, ListCounts
 from newsmark.ui.quote_attribution import attribution_command
 from newsmark.workers.nlp_worker import NlpWorker
+
+if TYPE_CHECKING:
+    from newsmark.services.preannotation import Prediction
+    from newsmark.storage import DocumentSummary, ModelRun, Repository, SetState
 
 log = logging.getLogger(__name__)
 
 LIST_REFRESH_DELAY_MS = 300
 LISTED_CAP = 10_000  # a search counts its matches up to this many ("more than 10,000")
 UNDECIDED = (Status.NEW, Status.PREANNOTATED, Status.IN_PROGRESS)
+
+# What `push` takes: a command its creator applies once (`apply()`), then stacked.
+Command = EditCommand[Any] | MacroCommand | UpdateEntityCommand | MergeEntitiesCommand
+T = TypeVar("T", Span, Quote)
 
 
 def needs_prediction(aset: AnnotationSet | None) -> bool:
@@ -53,18 +61,25 @@ def needs_prediction(aset: AnnotationSet | None) -> bool:
 class DocumentSession(QObject):
     """Holds the current document and answers the window's requests about it.
 
+    Edits go through undoable commands over the repository; what each one stored (the
+    items it removed and added, and the set's new version and status, as the repository
+    returned them) is applied to the set in memory, never worked out here.
+
     Signals:
         documents_listed(object, int, int): a DocumentPager for the filter (the list reads
             it a page at a time), accepted, total.
         counts_changed(object): ListCounts (documents per status, how many are listed).
         summary_changed(object): the DocumentSummary of a document an edit changed.
         document_opened(object, object): Document and AnnotationSet (None: none yet).
-        annotations_changed(object): the current AnnotationSet, re-read or predicted.
+        annotations_changed(object): the current AnnotationSet, re-read, predicted or
+            re-run (a whole-set change).
         spans_changed(object, object): an edit's removed and added spans (the set in
             `annotations` already holds the result).
         quotes_changed(object, object): the same for quotes.
         prediction_requested(int, int): request id, document id.
         prediction_dropped(int, int): a stale result's request id and document id.
+        rerun_done(int): a re-run of the model was stored (the model spans it added) or,
+            -1, skipped to keep human edits as they are.
         saved(str): a write reached the database; the argument says what.
         failed(str): an operation failed; the message is for the user.
         save_failed(object, str): an edit command the database refused to store (locked,
@@ -82,6 +97,7 @@ class DocumentSession(QObject):
     quotes_changed = Signal(object, object)
     prediction_requested = Signal(int, int)
     prediction_dropped = Signal(int, int)
+    rerun_done = Signal(int)
     saved = Signal(str)
     failed = Signal(str)
     save_failed = Signal(object, str)
@@ -89,7 +105,7 @@ class DocumentSession(QObject):
 
     def __init__(
         self,
-        repo: Any,
+        repo: Repository,
         annotator: str,
         worker: NlpWorker | None = None,
         *,
@@ -104,18 +120,29 @@ class DocumentSession(QObject):
         self.annotations: AnnotationSet | None = None
         self._worker = worker
         self._pending: int | None = None  # the one prediction request still wanted
+        # The re-run request still wanted, and who decides when a person edited the set.
+        self._rerun: tuple[int, Callable[[], bool]] | None = None
         self._filter: tuple[str | None, str | None] = (None, None)
         # One undo stack per document: switching documents keeps each one's history.
         self.undo_group = QUndoGroup(self)
         self._list_timer = QTimer(self)
         self._list_timer.setSingleShot(True)
         self._list_timer.setInterval(LIST_REFRESH_DELAY_MS)
-        self._list_timer.timeout.connect(self.refresh_current)
+        self._list_timer.timeout.connect(self._refresh_current)
         self._stacks: dict[int, QUndoStack] = {}
-        self._unsaved: list[tuple[int, Any]] = []  # (document id, command), oldest first
+        self._unsaved: list[tuple[int, Command]] = []  # (document id, command), oldest first
         if worker is not None:
-            worker.prediction_ready.connect(self.on_prediction_ready)
+            worker.prediction_ready.connect(self._on_prediction_ready)
             worker.prediction_failed.connect(self._on_prediction_failed)
+
+    @property
+    def can_rerun(self) -> bool:
+        """Whether Re-run model can work at all: a model worker and a writable database."""
+        return self._worker is not None and not self.readonly
+
+    def use_labels(self, labels: LabelSet) -> None:
+        """Check later edits against this label set (changed in Preferences)."""
+        self.repo.labels = labels
 
     # -- the list ---------------------------------------------------------------------
     def list_documents(self, status: str | None = None, search: str | None = None) -> None:
@@ -136,9 +163,10 @@ class DocumentSession(QObject):
         self.documents_listed.emit(pager, counts.accepted, counts.total)
         self.counts_changed.emit(counts)
 
-    def refresh_current(self) -> None:
+    def _refresh_current(self) -> None:
         """The open document's row and the counts, after an edit or a decision: one row
         read, not the list (whose other rows did not change)."""
+        self._list_timer.stop()
         try:
             counts = self._counts()
             doc = self.document
@@ -162,7 +190,7 @@ class DocumentSession(QObject):
 
     def _page(
         self, status: str | None, search: str | None, after: int | None, limit: int
-    ) -> list[Any]:
+    ) -> list[DocumentSummary]:
         try:
             return list(
                 self.repo.list_documents(
@@ -199,8 +227,8 @@ class DocumentSession(QObject):
             self.failed.emit(str(exc))
             return
         self.document, self.annotations = document, aset
-        self._pending = None
-        self.undo_group.setActiveStack(self.undo_stack(doc_id))
+        self._pending = self._rerun = None
+        self.undo_group.setActiveStack(self._undo_stack(doc_id))
         self.document_opened.emit(document, aset)
         if self._worker is not None and needs_prediction(aset):
             self._pending = self._worker.request(doc_id, document.text)
@@ -210,8 +238,11 @@ class DocumentSession(QObject):
     def pending_request(self) -> int | None:
         return self._pending
 
-    def on_prediction_ready(self, request_id: int, doc_id: int, prediction: Any) -> None:
+    def _on_prediction_ready(self, request_id: int, doc_id: int, prediction: Prediction) -> None:
         """Save and show a prediction if it is still the one wanted, else drop it."""
+        if self._rerun is not None and request_id == self._rerun[0]:
+            self._rerun_ready(doc_id, prediction, self._rerun[1])
+            return
         current = self.document.id if self.document else None
         if request_id != self._pending or doc_id != current:
             log.debug("dropping stale prediction %s for document %s", request_id, doc_id)
@@ -222,44 +253,97 @@ class DocumentSession(QObject):
             # A human edit landed while the model ran: never overwrite it.
             self.prediction_dropped.emit(request_id, doc_id)
             return
-        spans, quotes = list(prediction.spans), list(getattr(prediction, "quotes", []))
         if self.readonly:
+            spans, quotes = list(prediction.spans), list(prediction.quotes)
             aset = AnnotationSet(doc_id, self.annotator, Status.PREANNOTATED, spans, quotes)
             self.annotations = aset
             self.annotations_changed.emit(aset)
             return
         try:
-            spans, quotes = EntityLinker(self.repo).link(spans, quotes)
-            self.repo.save_predictions(doc_id, self.annotator, spans, quotes)
-            self.annotations = self.repo.annotation_set(doc_id, self.annotator)
+            run = apply_prediction(self.repo, doc_id, self.annotator, prediction)
         except NewsmarkError as exc:
             self.failed.emit(str(exc))
             return
-        self.annotations_changed.emit(self.annotations)
-        self.saved.emit(f"{len(spans)} predicted spans")
-        self.refresh_current()
+        if run is None:  # edited elsewhere meanwhile: kept as it is
+            self.prediction_dropped.emit(request_id, doc_id)
+            return
+        self._apply_run(run)
+        self.saved.emit(f"{len(run.added_spans)} predicted spans")
+        self._refresh_current()
 
     def _on_prediction_failed(self, request_id: int, doc_id: int, reason: str) -> None:
         if request_id == self._pending:
             self._pending = None
             self.failed.emit(f"Pre-annotation failed: {reason}")
+        elif self._rerun is not None and request_id == self._rerun[0]:
+            self._rerun = None
+            self.failed.emit(f"Re-running the model failed: {reason}")
+
+    # -- re-running the model -----------------------------------------------------------
+    def rerun_model(self, ask_add_new_only: Callable[[], bool]) -> int | None:
+        """Ask the model for the open document again; returns the request id.
+
+        The answer replaces the model's spans and quotes, as one undo step. Where a person
+        edited the set, the model never overwrites: `ask_add_new_only()` then says whether
+        to add the model's spans that overlap none (True) or to skip the re-run.
+        """
+        doc = self.document
+        if self._worker is None or doc is None or self._editable() is None:
+            return None
+        request = self._worker.request(doc.id, doc.text, supersede=False)
+        self._rerun = (request, ask_add_new_only)
+        return request
+
+    def _rerun_ready(
+        self, doc_id: int, prediction: Prediction, ask_add_new_only: Callable[[], bool]
+    ) -> None:
+        self._rerun = None
+        aset = self._editable()
+        if aset is None or aset.document_id != doc_id:
+            return  # the user moved on
+        # Over a person's edits the model never overwrites: it may only add, if asked to.
+        add_only = not aset.status.untouched
+        if add_only and not ask_add_new_only():
+            self.rerun_done.emit(-1)
+            return
+        try:
+            run = apply_prediction(self.repo, doc_id, self.annotator, prediction, add_only=add_only)
+        except NewsmarkError as exc:
+            self.failed.emit(f"Re-running the model failed: {exc}")
+            return
+        if run is None:  # edited elsewhere meanwhile: the repository checked again
+            self.rerun_done.emit(-1)
+            return
+        self._apply_run(run)
+        self._stack_applied(
+            doc_id, ModelRunCommand(self.repo, run, self.annotator, self._apply_run)
+        )
+        self.rerun_done.emit(len(run.added_spans))
 
     # -- decisions and edits ----------------------------------------------------------
+    def _editable(self) -> AnnotationSet | None:
+        """The open set when it may be edited (a document open, writable), else None."""
+        aset = self.annotations
+        if self.readonly or aset is None or aset.id is None or self.document is None:
+            return None
+        return aset
+
     def set_status(self, status: Status) -> bool:
-        if self.readonly or self.annotations is None or self.annotations.id is None:
+        aset = self._editable()
+        if aset is None or aset.id is None:
             return False
         try:
-            self.repo.set_status(self.annotations.id, status, self.annotator)
-            self.annotations = self.repo.get_set(self.annotations.id)
+            done = self.repo.set_status(aset.id, status, self.annotator)
         except NewsmarkError as exc:
             self.failed.emit(str(exc))
             return False
-        self.annotations_changed.emit(self.annotations)
+        self._apply_state(aset, done.state)
+        self.annotations_changed.emit(aset)
         self.saved.emit(status.value.replace("_", " "))
-        self.refresh_current()
+        self._refresh_current()
         return True
 
-    def undo_stack(self, doc_id: int) -> QUndoStack:
+    def _undo_stack(self, doc_id: int) -> QUndoStack:
         stack = self._stacks.get(doc_id)
         if stack is None:
             stack = self._stacks[doc_id] = QUndoStack(self.undo_group)
@@ -271,8 +355,8 @@ class DocumentSession(QObject):
 
     def label_range(self, start: int, end: int, label: str) -> bool:
         """Label [start, end) (code points); on an existing span of that range, relabel it."""
-        aset = self.annotations
-        if self.readonly or aset is None or aset.id is None or self.document is None:
+        aset = self._editable()
+        if aset is None or aset.id is None:
             return False
         same = next((sp for sp in aset.spans if (sp.start, sp.end) == (start, end)), None)
         command: SpanCommand
@@ -285,73 +369,105 @@ class DocumentSession(QObject):
         else:
             span = Span(start, end, label, Origin.HUMAN)
             command = AddSpanCommand(self.repo, aset.id, span, self.annotator, self.apply_changes)
-        return self._push(command)
+        return self.push(command)
 
     def resize_span(self, span: Span, start: int, end: int) -> bool:
-        aset = self.annotations
-        if self.readonly or aset is None or aset.id is None or span.id is None:
+        aset = self._editable()
+        if aset is None or aset.id is None or span.id is None:
             return False
         command = UpdateSpanCommand(
             self.repo, aset.id, span, self.annotator, self.apply_changes, start=start, end=end
         )
-        return self._push(command)
+        return self.push(command)
 
     def delete_span(self, span: Span) -> bool:
-        aset = self.annotations
-        if self.readonly or aset is None or aset.id is None or span.id is None:
+        aset = self._editable()
+        if aset is None or aset.id is None or span.id is None:
             return False
-        command = DeleteSpanCommand(self.repo, aset.id, span, self.annotator, self.apply_changes)
-        return self._push(command)
+        changed = self.apply_changes
+        return self.push(DeleteSpanCommand(self.repo, aset.id, span, self.annotator, changed))
 
     # -- quotes -------------------------------------------------------------------------
     def mark_quote(self, start: int, end: int) -> bool:
         """Mark [start, end) as a quote; its kind is guessed from the quotation marks."""
-        aset, doc = self.annotations, self.document
-        if self.readonly or aset is None or aset.id is None or doc is None:
+        aset, doc = self._editable(), self.document
+        if aset is None or aset.id is None or doc is None:
             return False
         quote = Quote(((start, end),), guess_kind(doc.text, start, end), origin=Origin.HUMAN)
         changed = self.apply_quote_changes
-        return self._push(AddQuoteCommand(self.repo, aset.id, quote, self.annotator, changed))
+        return self.push(AddQuoteCommand(self.repo, aset.id, quote, self.annotator, changed))
 
     def attribute(self, quote: Quote, speaker: Span, entity: Entity | None = None) -> bool:
         """Make `speaker` (a mention in the text) the quote's speaker, linked to its entity."""
-        aset, doc = self.annotations, self.document
-        if self.readonly or aset is None or aset.id is None or doc is None:
+        if self._editable() is None:
             return False
         try:
             command = attribution_command(self, quote, speaker, entity)
         except NewsmarkError as exc:
             self.failed.emit(str(exc))
             return False
-        return self._push(command)
+        return self.push(command)
 
     def delete_quote(self, quote: Quote) -> bool:
-        aset = self.annotations
-        if self.readonly or aset is None or aset.id is None or quote.id is None:
+        aset = self._editable()
+        if aset is None or aset.id is None or quote.id is None:
             return False
         changed = self.apply_quote_changes
-        return self._push(DeleteQuoteCommand(self.repo, aset.id, quote, self.annotator, changed))
+        return self.push(DeleteQuoteCommand(self.repo, aset.id, quote, self.annotator, changed))
 
-    def apply_quote_changes(self, removed: Sequence[Quote], added: Sequence[Quote]) -> None:
+    # -- what an edit stored, applied to the set in memory ------------------------------
+    def apply_changes(
+        self, removed: Sequence[Span], added: Sequence[Span], state: SetState
+    ) -> None:
+        """What a span edit step did (no re-read of the set)."""
         aset = self.annotations
-        if aset is None:
-            return
-        gone = {q.id for q in removed}
-        aset.quotes = [q for q in aset.quotes if q.id not in gone] + list(added)
-        self._touched(aset)
-        self.quotes_changed.emit(list(removed), list(added))
+        if aset is not None:
+            aset.spans = _swapped(aset.spans, removed, added)
+            self._apply_state(aset, state)
+            self.spans_changed.emit(list(removed), list(added))
 
-    def _touched(self, aset: AnnotationSet) -> None:
-        aset.version += 1
-        if aset.status in (Status.NEW, Status.PREANNOTATED):
-            aset.status = Status.IN_PROGRESS  # as the repository does on every edit
+    def apply_quote_changes(
+        self, removed: Sequence[Quote], added: Sequence[Quote], state: SetState
+    ) -> None:
+        """What a quote edit step did (no re-read of the set)."""
+        aset = self.annotations
+        if aset is not None:
+            aset.quotes = _swapped(aset.quotes, removed, added)
+            self._apply_state(aset, state)
+            self.quotes_changed.emit(list(removed), list(added))
+
+    def _apply_run(self, run: ModelRun) -> None:
+        """What a model run (or its undo) stored: a whole-set change."""
+        aset = self.annotations
+        if aset is None or aset.id != run.set_id:
+            return
+        aset.spans = _swapped(aset.spans, run.removed_spans, run.added_spans)
+        aset.quotes = _swapped(aset.quotes, run.removed_quotes, run.added_quotes)
+        self._apply_state(aset, run.state)
+        self.annotations_changed.emit(aset)
+
+    def _apply_state(self, aset: AnnotationSet, state: SetState) -> None:
+        aset.version, aset.status = state.version, state.status
+        # The list shows the new status and counts, re-read (one row) once a burst of
+        # edits is over so the edit itself stays instant.
         self._list_timer.start()
 
-    def push(self, command: Any) -> bool:
-        """Apply a command that has `apply()` (quote, entity, macro) and stack it."""
-        return self._push(command)
+    def reload_annotations(self) -> None:
+        """Re-read the current set (after a command that reports no diff: a step restored
+        from the log, an entity edit or merge)."""
+        if self.annotations is None or self.annotations.id is None:
+            return
+        try:
+            self.annotations = self.repo.get_set(self.annotations.id)
+        except NewsmarkError as exc:
+            self.failed.emit(str(exc))
+            return
+        self.annotations_changed.emit(self.annotations)
+        self._list_timer.start()
 
-    def _push(self, command: EditCommand[Any] | MacroCommand) -> bool:
+    # -- the undo stack, and edits the database refused to store -------------------------
+    def push(self, command: Command) -> bool:
+        """Apply a command (its first redo) and stack it; False when it was refused."""
         if self.document is None:
             return False
         try:
@@ -367,17 +483,17 @@ class DocumentSession(QObject):
         self._stack_applied(self.document.id, command)
         return True
 
-    def _stack_applied(self, doc_id: int, command: Any) -> None:
-        command.on_failed = self.failed.emit  # a refused undo/redo: reported, not raised
-        self.undo_stack(doc_id).push(command)
+    def _stack_applied(self, doc_id: int, command: Command | ModelRunCommand) -> None:
+        if isinstance(command, EditCommand | MacroCommand | ModelRunCommand):
+            command.on_failed = self.failed.emit  # a refused undo/redo: reported, not raised
+        self._undo_stack(doc_id).push(command)
         self.saved.emit(command.text())
 
-    # -- edits the database refused to store ---------------------------------------------
     @property
-    def pending_edits(self) -> list[Any]:
+    def pending_edits(self) -> list[Command]:
         return [command for _, command in self._unsaved]
 
-    def describe(self, command: Any) -> str:
+    def describe(self, command: Command) -> str:
         """The command's text, with the words it labels when it is one span edit."""
         span, doc = getattr(command, "span", None), self.document
         doc_id = next((d for d, c in self._unsaved if c is command), None)
@@ -385,7 +501,7 @@ class DocumentSession(QObject):
             return str(command.text())
         return f"{command.text()} “{doc.text[span.start : span.end]}”"
 
-    def retry(self, command: Any) -> bool:
+    def retry(self, command: Command) -> bool:
         """Store a pending edit again (opening its document first); True once saved."""
         entry = next((e for e in self._unsaved if e[1] is command), None)
         if entry is None:
@@ -410,30 +526,12 @@ class DocumentSession(QObject):
         """Retry the pending edits in order, stopping at the first one still refused."""
         return all(self.retry(command) for command in self.pending_edits)
 
-    def discard(self, command: Any) -> None:
+    def discard(self, command: Command) -> None:
         self._unsaved = [e for e in self._unsaved if e[1] is not command]
         self.pending_changed.emit(len(self._unsaved))
 
-    def apply_changes(self, removed: Sequence[Span], added: Sequence[Span]) -> None:
-        """What an edit step did, applied to the set in memory (no re-read of the set)."""
-        aset = self.annotations
-        if aset is None:
-            return
-        gone = {s.id for s in removed}
-        aset.spans = [s for s in aset.spans if s.id not in gone] + list(added)
-        self._touched(aset)
-        self.spans_changed.emit(list(removed), list(added))
 
-    def reload_annotations(self) -> None:
-        """Re-read the current set (after an undo command wrote through the repository)."""
-        if self.annotations is None or self.annotations.id is None:
-            return
-        try:
-            self.annotations = self.repo.get_set(self.annotations.id)
-        except NewsmarkError as exc:
-            self.failed.emit(str(exc))
-            return
-        self.annotations_changed.emit(self.annotations)
-        # The list shows the new status and counts, re-read (one row) once a burst of
-        # edits is over so the edit itself stays instant.
-        self._list_timer.start()
+def _swapped(items: list[T], removed: Sequence[T], added: Sequence[T]) -> list[T]:
+    """`items` without the removed ones (by id), with the added ones."""
+    gone = {item.id for item in removed}
+    return [item for item in items if item.id not in gone] + list(added)

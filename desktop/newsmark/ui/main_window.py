@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         self.entities_dock = self.tools.entities_dock
         if settings is None:  # newsmark.ini beside window.ini; in memory without a data dir
             settings = Settings(settings_path.with_name("newsmark.ini") if settings_path else None)
-        self.preferences = PreferencesController(self, settings, worker)
+        self.preferences = PreferencesController(self, settings)
         build_menus(self)
         self._connect(worker)
         self._update_actions()

@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction, QFont, QFontInfo, QGuiApplication
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from newsmark.domain.document import Document
-from newsmark.domain.errors import NewsmarkError
 from newsmark.domain.labels import LabelSet
 from newsmark.services.settings import Settings, os_user
 from newsmark.ui.actions import label_actions
@@ -24,7 +23,6 @@ from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from newsmark.ui.keymap import Keymap
 from newsmark.ui.preferences_theme import apply_theme
 from newsmark.ui.views.article_view import ARTICLE_POINT_SIZE, article_font
-from newsmark.workers.nlp_worker import NlpWorker
 
 if TYPE_CHECKING:
     from newsmark.ui.dialogs.export_dialog import ExportDialog
@@ -37,43 +35,38 @@ ADD_NEW_ONLY = "Add new model spans only"
 
 
 class PreferencesController(QObject):
-    """Owns the dialogs and menus that read or write the settings.
+    """Owns the dialogs and menus that read or write the settings, and Re-run model's
+    question; the session does the work, this object never touches the repository.
 
     Signals:
         preferences_changed(object): the Preferences the user confirmed (and stored).
-        rerun_done(int): the number of model spans a re-run wrote (-1: skipped).
     """
 
     preferences_changed = Signal(object)
-    rerun_done = Signal(int)
 
-    def __init__(
-        self, window: MainWindow, settings: Settings, worker: NlpWorker | None = None
-    ) -> None:
+    def __init__(self, window: MainWindow, settings: Settings) -> None:
         super().__init__(window)
         self.window = window
         self.settings = settings
-        self.worker = worker
         self.keymap = Keymap(settings, window.all_actions())
         for name in self.keymap.apply():
             log.warning("keymap: shortcut for %s not applied (unknown or clashing)", name)
         self.recent_menu = QMenu("Open &Recent", window)
         self.recent_menu.setObjectName("recent_menu")
         self.export_dialog: ExportDialog | None = None
-        self._rerun_request: int | None = None
+        self._rerunning = False  # "Re-running the model…" is showing
         # Replaced in tests: after a human edit, True adds new model spans, False skips.
         self.ask_add_new_only = self._ask_add_new_only
         self.apply_appearance()
         self._rebuild_recent()
-        a = window.window_actions
+        a, s = window.window_actions, window.session
         a["export"].triggered.connect(self.show_export)
         a["preferences"].triggered.connect(self.show_preferences)
         a["rerun_model"].triggered.connect(self.rerun_model)
-        a["rerun_model"].setEnabled(worker is not None and not window.session.readonly)
-        window.session.document_opened.connect(self._remember)
-        if worker is not None:
-            worker.prediction_ready.connect(self._on_prediction)
-            worker.prediction_failed.connect(self._on_prediction_failed)
+        a["rerun_model"].setEnabled(s.can_rerun)
+        s.rerun_done.connect(self._on_rerun_done)
+        s.document_opened.connect(self._remember)
+        s.document_opened.connect(lambda *_: self._rerun_ended())
         hints = QGuiApplication.styleHints()
         hints.colorSchemeChanged.connect(lambda *_: self.apply_appearance())
 
@@ -172,7 +165,7 @@ class PreferencesController(QObject):
                 menu.addAction(action)
         w.article.set_labels(labels)
         w.label_palette.set_labels(labels)
-        w.session.repo.labels = labels  # edits are checked against the new set
+        w.session.use_labels(labels)  # edits are checked against the new set
         self.keymap = Keymap(self.settings, w.all_actions())
 
     def show_shortcuts(self) -> ShortcutsDialog:
@@ -224,61 +217,25 @@ class PreferencesController(QObject):
 
     # -- re-run the model -------------------------------------------------------------
     def rerun_model(self) -> int | None:
-        """Ask the worker to predict the current document again; returns the request id."""
-        s = self.window.session
-        if self.worker is None or s.document is None or s.readonly:
-            return None
-        self._rerun_request = self.worker.request(s.document.id, s.document.text, supersede=False)
-        self.window.status.show_busy("Re-running the model…")
-        return self._rerun_request
+        """Ask the session to re-run the model on the current document; the request id."""
+        request = self.window.session.rerun_model(lambda: self.ask_add_new_only())
+        if request is not None:
+            self._rerunning = True
+            self.window.status.show_busy("Re-running the model…")
+        return request
 
-    def _on_prediction_failed(self, request_id: int, _doc_id: int, reason: str) -> None:
-        if request_id == self._rerun_request:
-            self._rerun_request = None
-            self.window.status.show_error(f"Re-running the model failed: {reason}")
+    def _rerun_ended(self) -> None:
+        # Its answer is no longer wanted once another document opens.
+        if self._rerunning:
+            self._rerunning = False
+            self.window.status.show_busy("")
 
-    def _on_prediction(self, request_id: int, doc_id: int, prediction: Any) -> None:
-        if request_id != self._rerun_request:
-            return
-        self._rerun_request = None
-        s, status = self.window.session, self.window.status
-        status.show_busy("")
-        if s.document is None or s.document.id != doc_id or s.annotations is None:
-            return  # the user moved on
-        spans, quotes = list(prediction.spans), list(getattr(prediction, "quotes", []))
-        try:
-            if s.repo.save_predictions(doc_id, s.annotator, spans, quotes):
-                written = len(spans)
-            elif self.ask_add_new_only():
-                written = self._add_new_spans(spans)
-            else:
-                status.showMessage("Re-run skipped: your edits are kept as they are", 6000)
-                self.rerun_done.emit(-1)
-                return
-        except NewsmarkError as exc:
-            status.show_error(str(exc))
-            return
-        s.reload_annotations()
-        status.show_saved(f"model re-run: {written} model span(s)")
-        self.rerun_done.emit(written)
-
-    def _add_new_spans(self, predicted: list[Any]) -> int:
-        """Model spans that overlap no existing span, added one by one (not undoable)."""
-        s = self.window.session
-        aset = s.annotations
-        assert aset is not None and aset.id is not None
-        existing = list(aset.spans)
-        added = 0
-        for span in predicted:
-            if any(span.overlaps(other) for other in existing):
-                continue
-            try:
-                existing.append(s.repo.add_span(aset.id, span, s.annotator))
-            except NewsmarkError as exc:  # a label outside the label set, say
-                log.info("re-run: model span not added: %s", exc)
-                continue
-            added += 1
-        return added
+    def _on_rerun_done(self, added: int) -> None:
+        self._rerun_ended()
+        if added < 0:
+            self.window.status.showMessage("Re-run skipped: your edits are kept as they are", 6000)
+        else:
+            self.window.status.show_saved(f"model re-run: {added} model span(s)")
 
     def _ask_add_new_only(self) -> bool:
         box = QMessageBox(self.window)

@@ -34,7 +34,7 @@ CHILD = textwrap.dedent(
     start = len(aset.spans)
     print("ready", flush=True)
     for i in range(start, 2000):
-        span = repo.add_span(aset.id, Span(i * 6, i * 6 + 5, "ORG"), "ann1")
+        span = repo.add_span(aset.id, Span(i * 6, i * 6 + 5, "ORG"), "ann1").item
         print(span.id, flush=True)  # the acknowledgement: sent only after the commit
     """
 )

@@ -16,15 +16,15 @@ def test_unmerge_restores_the_dropped_entity_and_its_links(repo: Repository, doc
     assert aset is not None and aset.id is not None
     full = repo.find_or_create_entity("Benjamin Netanyahu", "PERSON", "Q43723")
     short = repo.find_or_create_entity("Netanyahu", "PERSON", "Q1")
-    a = repo.add_span(aset.id, Span(0, 18, "PERSON", entity_id=full.id), "ann")
-    b = repo.add_span(aset.id, Span(30, 44, "PERSON"), "ann")
-    b = repo.link_span(aset.id, b.id or 0, short.id, "ann")
+    a = repo.add_span(aset.id, Span(0, 18, "PERSON", entity_id=full.id), "ann").item
+    b = repo.add_span(aset.id, Span(30, 44, "PERSON"), "ann").item
+    b = repo.link_span(aset.id, b.id or 0, short.id, "ann").item
     start = TEXT.index('"We')
     quote = repo.add_quote(
         aset.id,
         Quote(((start, start + 14),), entity="Netanyahu", entity_id=short.id),
         "ann",
-    )
+    ).item
     assert repo.entity_counts() == {full.id: (1, 0), short.id: (1, 1)}
     links = repo.entity_links(short.id)
     assert links == {"spans": [b.id], "quotes": [quote.id]}

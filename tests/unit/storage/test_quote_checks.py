@@ -43,7 +43,7 @@ def set_id(repo: Repository) -> int:
 def test_a_quote_reaching_the_last_character_is_in_range(repo: Repository, set_id: int) -> None:
     last = Quote(((len(TEXT) - 6, len(TEXT)),), QuoteKind.INDIRECT)
     assert TEXT[len(TEXT) - 6 :] == "added."
-    assert repo.add_quote(set_id, last, "ann").id is not None
+    assert repo.add_quote(set_id, last, "ann").item.id is not None
 
 
 @pytest.mark.parametrize(
@@ -71,8 +71,8 @@ def test_bad_quotes_are_refused_naming_the_text_length(
 def test_duplicates_are_refused_and_a_quote_may_be_rewritten_as_itself(
     repo: Repository, set_id: int
 ) -> None:
-    win = repo.add_quote(set_id, WIN, "ann")
-    soon = repo.add_quote(set_id, SOON, "ann")
+    win = repo.add_quote(set_id, WIN, "ann").item
+    soon = repo.add_quote(set_id, SOON, "ann").item
     assert win.id is not None and soon.id is not None
     with pytest.raises(AnnotationError, match=rf"duplicate quote at {WIN.start}\.\.{WIN.end}"):
         repo.add_quote(set_id, replace(WIN, origin=Origin.MODEL), "ann")
@@ -84,8 +84,8 @@ def test_duplicates_are_refused_and_a_quote_may_be_rewritten_as_itself(
         repo.update_quote(
             set_id, soon.id, "ann", parts=list(WIN.parts), speaker=WIN.speaker, cue=WIN.cue
         )
-    assert repo.update_quote(set_id, win.id, "ann", entity="Someone").entity == "Someone"
-    assert repo.replace_quote(set_id, win, "ann") == win
+    assert repo.update_quote(set_id, win.id, "ann", entity="Someone").item.entity == "Someone"
+    assert repo.replace_quote(set_id, win, "ann").item == win
 
 
 def test_duplicate_check_reads_parts_whatever_their_json_spacing(db: Database) -> None:
@@ -158,7 +158,7 @@ def edit_costs(repo: Repository, db: Database, stored: int) -> list[Counts]:
     new = Quote(((last, last + 24),), QuoteKind.DIRECT, speaker=(last + 25, last + 29))
     costs = []
     with counting(db) as add:
-        added = repo.add_quote(aset.id, new, "ann")
+        added = repo.add_quote(aset.id, new, "ann").item
     with counting(db) as update:
         assert added.id is not None
         repo.update_quote(aset.id, added.id, "ann", kind="mixed")

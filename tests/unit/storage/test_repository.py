@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import tracemalloc
+from typing import TypeVar
 
 import pytest
 from storage_helpers import TEXT, item
@@ -19,7 +20,9 @@ from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
-from newsmark.storage import BatchInputError, Database, Repository
+from newsmark.storage import BatchInputError, Database, Edited, Repository, SetState
+
+T = TypeVar("T")
 
 NETANYAHU = Span(0, 18, "PERSON")
 PUTIN = Span(30, 44, "PERSON")
@@ -118,20 +121,30 @@ def set_id(repo: Repository, doc_id: int) -> int:
 
 
 def test_every_edit_writes_one_log_row_and_bumps_version(repo: Repository, set_id: int) -> None:
-    span = repo.add_span(set_id, NETANYAHU, "ann1")
+    states: list[SetState] = []
+
+    def edited(done: Edited[T]) -> T:
+        states.append(done.state)
+        stored = repo.get_set(set_id)  # what the edit returns is what is stored
+        assert done.state == SetState(stored.version, stored.status)
+        return done.item
+
+    span = edited(repo.add_span(set_id, NETANYAHU, "ann1"))
     assert span.id is not None
     assert repo.get_set(set_id).status is Status.IN_PROGRESS
-    changed = repo.update_span(set_id, span.id, "ann1", label="ORG")
+    changed = edited(repo.update_span(set_id, span.id, "ann1", label="ORG"))
     assert changed.label == "ORG" and changed.origin is Origin.HUMAN
-    quote = repo.add_quote(set_id, QUOTE, "ann1")
+    quote = edited(repo.add_quote(set_id, QUOTE, "ann1"))
     assert quote.id is not None
-    repo.update_quote(set_id, quote.id, "ann1", kind="mixed", speaker=[61, 63])
+    edited(repo.update_quote(set_id, quote.id, "ann1", kind="mixed", speaker=[61, 63]))
     entity = repo.find_or_create_entity("Benjamin Netanyahu", "PERSON")
-    repo.link_span(set_id, span.id, entity.id, "ann1")
-    repo.delete_quote(set_id, quote.id, "ann1")
-    deleted = repo.delete_span(set_id, span.id, "ann1")
-    previous = repo.set_status(set_id, Status.ACCEPTED, "ann1")
+    edited(repo.link_span(set_id, span.id, entity.id, "ann1"))
+    edited(repo.delete_quote(set_id, quote.id, "ann1"))
+    deleted = edited(repo.delete_span(set_id, span.id, "ann1"))
+    previous = edited(repo.set_status(set_id, Status.ACCEPTED, "ann1"))
     assert previous is Status.IN_PROGRESS
+    assert [st.version for st in states] == list(range(1, 9))
+    assert [st.status for st in states] == [Status.IN_PROGRESS] * 7 + [Status.ACCEPTED]
 
     log = repo.edit_log(set_id)
     assert [e.op for e in log] == [
@@ -179,7 +192,7 @@ def test_refused_span_edit_writes_nothing(
 
 
 def test_refused_update_and_unknown_ids(repo: Repository, set_id: int) -> None:
-    a = repo.add_span(set_id, NETANYAHU, "ann1")
+    a = repo.add_span(set_id, NETANYAHU, "ann1").item
     repo.add_span(set_id, PUTIN, "ann1")
     assert a.id is not None
     with pytest.raises(AnnotationError, match="overlap"):
@@ -204,18 +217,18 @@ def test_undo_restores_ids_and_origin(repo: Repository, set_id: int, doc_id: int
     assert model_span.id is not None
     # Undo of an update: write the old state back, origin and model included.
     repo.update_span(set_id, model_span.id, "ann1", label="ORG")
-    restored = repo.replace_span(set_id, model_span, "ann1")
+    restored = repo.replace_span(set_id, model_span, "ann1").item
     assert restored == model_span
     # Undo of a delete: add it again under the same id, so later redos still apply.
-    gone = repo.delete_span(set_id, model_span.id, "ann1")
-    again = repo.add_span(set_id, gone, "ann1")
+    gone = repo.delete_span(set_id, model_span.id, "ann1").item
+    again = repo.add_span(set_id, gone, "ann1").item
     assert again == gone
     with pytest.raises(ConflictError, match="already in use"):
         repo.add_span(set_id, Span(30, 44, "PERSON", id=gone.id), "ann1")
-    quote = repo.add_quote(set_id, QUOTE, "ann1")
+    quote = repo.add_quote(set_id, QUOTE, "ann1").item
     assert quote.id is not None
     repo.update_quote(set_id, quote.id, "ann1", cue=None)
-    assert repo.replace_quote(set_id, quote, "ann1") == quote
+    assert repo.replace_quote(set_id, quote, "ann1").item == quote
 
 
 def test_expected_version_detects_a_concurrent_edit(repo: Repository, set_id: int) -> None:
@@ -384,10 +397,10 @@ def test_merge_entities_relinks_everything_in_one_go(
 ) -> None:
     keep = repo.find_or_create_entity("Benjamin Netanyahu", "PERSON")
     drop = repo.find_or_create_entity("Netanyahu", "PERSON", kb_id="Q43723")
-    span = repo.add_span(set_id, Span(0, 18, "PERSON", entity_id=drop.id), "ann1")
+    span = repo.add_span(set_id, Span(0, 18, "PERSON", entity_id=drop.id), "ann1").item
     quote = repo.add_quote(
         set_id, Quote(parts=((46, 60),), entity="Netanyahu", entity_id=drop.id), "ann1"
-    )
+    ).item
     other = repo.annotation_set(doc_id, "ann2")
     assert other is not None and other.id is not None
     repo.add_span(other.id, Span(30, 44, "PERSON", entity_id=drop.id), "ann2")
@@ -420,10 +433,10 @@ def test_merge_entities_relinks_everything_in_one_go(
 def test_revert_inverts_each_logged_edit_and_reverting_a_revert_redoes(
     repo: Repository, set_id: int
 ) -> None:
-    span = repo.add_span(set_id, NETANYAHU, "ann1")
+    span = repo.add_span(set_id, NETANYAHU, "ann1").item
     assert span.id is not None
     repo.update_span(set_id, span.id, "ann1", label="ORG")
-    quote = repo.add_quote(set_id, QUOTE, "ann1")
+    quote = repo.add_quote(set_id, QUOTE, "ann1").item
     assert quote.id is not None
     repo.delete_quote(set_id, quote.id, "ann1")
     repo.set_status(set_id, "accepted", "ann1")
@@ -465,9 +478,9 @@ def test_undo_restores_spans_with_labels_outside_the_label_set(
     with pytest.raises(AnnotationError, match="unknown label 'MISC'"):
         repo.add_span(aset.id, Span(0, 18, "MISC"), "ann1")
     repo.update_span(aset.id, misc.id, "ann1", label="PERSON")
-    assert repo.replace_span(aset.id, misc, "ann1") == misc
-    gone = repo.delete_span(aset.id, misc.id, "ann1")
-    assert repo.add_span(aset.id, gone, "ann1") == misc
+    assert repo.replace_span(aset.id, misc, "ann1").item == misc
+    gone = repo.delete_span(aset.id, misc.id, "ann1").item
+    assert repo.add_span(aset.id, gone, "ann1").item == misc
 
 
 def test_update_entity(repo: Repository, set_id: int) -> None:
@@ -475,7 +488,7 @@ def test_update_entity(repo: Repository, set_id: int) -> None:
     other = repo.find_or_create_entity("Benjamin Netanyahu", "PERSON")
     quote = repo.add_quote(
         set_id, Quote(parts=((46, 60),), entity="Netanyahu", entity_id=bibi.id), "ann1"
-    )
+    ).item
     renamed = repo.update_entity(bibi.id, "curator", name="Bibi Netanyahu", kb_id="Q43723")
     assert (renamed.name, renamed.label, renamed.kb_id) == ("Bibi Netanyahu", "PERSON", "Q43723")
     assert quote.id is not None
@@ -495,7 +508,7 @@ def test_save_predictions_many_is_one_transaction(repo: Repository, doc_id: int)
         ],
         "model",
     )
-    assert done == [True, True]
+    assert [run is not None and len(run.added_spans) for run in done] == [1, 1]
     assert repo.stats()["spans_by_origin"] == {"model": 2}
     # One bad prediction refuses the whole batch: nothing of it is written.
     with pytest.raises(AnnotationError, match="out of range"):

@@ -28,8 +28,8 @@ def at(word: str) -> tuple[int, int]:
 
 
 def test_offsets_count_code_points(repo: Repository, set_id: int) -> None:
-    putin = repo.add_span(set_id, Span(*at("Putin"), "PERSON"), "ann")
-    israel = repo.add_span(set_id, Span(*at("Israel"), "GPE"), "ann")
+    putin = repo.add_span(set_id, Span(*at("Putin"), "PERSON"), "ann").item
+    israel = repo.add_span(set_id, Span(*at("Israel"), "GPE"), "ann").item
     assert israel.end == len(TEXT)  # the very last character is in range
     with pytest.raises(AnnotationError, match="out of range"):
         repo.add_span(set_id, Span(len(TEXT) - 1, len(TEXT) + 1, "GPE"), "ann")
@@ -42,8 +42,8 @@ def test_offsets_count_code_points(repo: Repository, set_id: int) -> None:
 def test_overlaps_and_duplicates_are_refused_on_add_and_update(
     repo: Repository, set_id: int
 ) -> None:
-    putin = repo.add_span(set_id, Span(*at("Putin"), "PERSON"), "ann")
-    netanyahu = repo.add_span(set_id, Span(*at("Netanyahu"), "PERSON"), "ann")
+    putin = repo.add_span(set_id, Span(*at("Putin"), "PERSON"), "ann").item
+    netanyahu = repo.add_span(set_id, Span(*at("Netanyahu"), "PERSON"), "ann").item
     with pytest.raises(AnnotationError, match="duplicate"):
         repo.add_span(set_id, Span(*at("Putin"), "PERSON"), "ann")
     with pytest.raises(AnnotationError, match="overlap"):
@@ -52,7 +52,7 @@ def test_overlaps_and_duplicates_are_refused_on_add_and_update(
     with pytest.raises(AnnotationError, match="overlap"):
         repo.update_span(set_id, putin.id, "ann", end=at("Netanyahu")[0] + 3)
     # Touching is not overlapping, and a span may be resized over its own old extent.
-    grown = repo.update_span(set_id, putin.id, "ann", end=at("met")[1])
+    grown = repo.update_span(set_id, putin.id, "ann", end=at("met")[1]).item
     assert grown.end == at("met")[1]
     with pytest.raises(AnnotationError, match="unknown label"):
         repo.update_span(set_id, netanyahu.id, "ann", label="VILLAIN")

@@ -36,7 +36,7 @@ def set_id(repo: Repository, doc_id: int) -> int:
 
 
 def test_a_relabel_back_is_a_step_of_its_own(repo: Repository, set_id: int) -> None:
-    span = repo.add_span(set_id, PUTIN, "ann")
+    span = repo.add_span(set_id, PUTIN, "ann").item
     assert span.id is not None
     repo.update_span(set_id, span.id, "ann", label="ORG")
     repo.update_span(set_id, span.id, "ann", label="PERSON")  # a new edit that mirrors
@@ -53,7 +53,7 @@ def test_a_relabel_back_is_a_step_of_its_own(repo: Repository, set_id: int) -> N
 def test_reverts_name_undos_and_redos_and_the_history_follows(
     repo: Repository, set_id: int
 ) -> None:
-    span = repo.add_span(set_id, PUTIN, "ann")
+    span = repo.add_span(set_id, PUTIN, "ann").item
     assert span.id is not None
     repo.update_span(set_id, span.id, "ann", label="ORG")
     add, relabel = repo.edit_log(set_id)
@@ -115,8 +115,8 @@ def test_a_merge_is_a_step_of_every_set_it_relinked_and_reverts_as_a_whole(
     keep = repo.find_or_create_entity("Vladimir Putin", "PERSON")
     drop = repo.find_or_create_entity("Putin", "PERSON", "Q7747")
     first, second = entity_set(repo, doc_id, "ann"), entity_set(repo, doc_id, "other")
-    a = repo.add_span(first, Span(30, 44, "PERSON", entity_id=drop.id), "ann")
-    b = repo.add_span(second, Span(30, 44, "PERSON", entity_id=drop.id), "other")
+    a = repo.add_span(first, Span(30, 44, "PERSON", entity_id=drop.id), "ann").item
+    b = repo.add_span(second, Span(30, 44, "PERSON", entity_id=drop.id), "other").item
     unrelated = entity_set(repo, doc_id, "third")
     repo.add_span(unrelated, Span(0, 18, "PERSON", entity_id=keep.id), "third")
     merged = repo.merge_entities(keep.id, drop.id, "ann")
@@ -285,6 +285,6 @@ def test_a_merge_logged_before_0004_still_ends_the_history(tmp_path: Path) -> No
 
 def test_a_fresh_database_reads_every_row_exactly(repo: Repository, set_id: int) -> None:
     """No rows before 0004, so no marker: a revert-like new edit is never guessed."""
-    span = repo.add_span(set_id, PUTIN, "ann")
+    span = repo.add_span(set_id, PUTIN, "ann").item
     repo.delete_span(set_id, span.id or 0, "ann")  # mirrors the add: a new edit here
     assert [s.entry.op for s in repo.undo_history(set_id).done] == ["add_span", "delete_span"]
