@@ -12,7 +12,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from newsmark.domain.errors import UnsupportedContent
 from newsmark.domain.reading import ReadOptions
+from newsmark.ui.actions import ActionRegistry
+from newsmark.ui.document_session import DocumentSession
 from newsmark.ui.views.status_bar import StatusBar
+from newsmark.workers.nlp_worker import NlpWorker
 from newsmark.workers.task_runner import Cancel, Progress, Task, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -28,7 +31,7 @@ def file_filter() -> str:
 
 
 class ImportController(QObject):
-    """Imports files and folders in the background, one task at a time.
+    """Imports files and folders in the background, one task at a time; owns File › Open.
 
     Imports wait until spaCy is imported once (`set_ready`): two threads importing spaCy
     for the first time at once break its Cython modules.
@@ -39,9 +42,17 @@ class ImportController(QObject):
 
     imported = Signal(object)
 
-    def __init__(self, repo: Any, tasks: TaskRunner, status: StatusBar, parent: QWidget) -> None:
+    def __init__(
+        self,
+        session: DocumentSession,
+        tasks: TaskRunner,
+        status: StatusBar,
+        actions: ActionRegistry,
+        worker: NlpWorker | None,
+        parent: QWidget,
+    ) -> None:
         super().__init__(parent)
-        self.repo = repo
+        self.repo = session.repo
         self.tasks = tasks
         self.status = status
         self._window = parent
@@ -49,6 +60,11 @@ class ImportController(QObject):
         self._waiting: list[Path] = []
         self.task: Task | None = None
         status.cancel_requested.connect(self.cancel)
+        actions.bind("open", self.ask).setEnabled(not session.readonly)
+        if worker is not None:
+            self._ready = False  # until the worker has imported spaCy
+            worker.model_loaded.connect(lambda *_: self.set_ready(True))
+            worker.model_failed.connect(lambda *_: self.set_ready(True))
 
     def set_ready(self, ready: bool) -> None:
         self._ready = ready
