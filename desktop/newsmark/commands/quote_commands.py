@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Unpack
 
 from newsmark.commands.edit_command import EditCommand, item_id
-from newsmark.domain.quotes import Quote
+from newsmark.domain.quotes import Quote, QuoteChanges
+
+if TYPE_CHECKING:
+    from newsmark.storage import Repository
 
 Changed = Callable[[Sequence[Quote], Sequence[Quote]], None]
 
@@ -18,7 +21,9 @@ class QuoteCommand(EditCommand[Quote]):
 class AddQuoteCommand(QuoteCommand):
     """Mark a quote (undo removes it)."""
 
-    def __init__(self, repo: Any, set_id: int, quote: Quote, who: str, on_changed: Changed) -> None:
+    def __init__(
+        self, repo: Repository, set_id: int, quote: Quote, who: str, on_changed: Changed
+    ) -> None:
         super().__init__(repo, set_id, who, on_changed, f"Mark {quote.kind.value} quote")
         self.quote = quote
 
@@ -33,7 +38,9 @@ class AddQuoteCommand(QuoteCommand):
 class DeleteQuoteCommand(QuoteCommand):
     """Remove a quote (undo restores it with its id)."""
 
-    def __init__(self, repo: Any, set_id: int, quote: Quote, who: str, on_changed: Changed) -> None:
+    def __init__(
+        self, repo: Repository, set_id: int, quote: Quote, who: str, on_changed: Changed
+    ) -> None:
         super().__init__(repo, set_id, who, on_changed, "Delete quote")
         self.quote = quote
 
@@ -51,18 +58,18 @@ class UpdateQuoteCommand(QuoteCommand):
 
     def __init__(
         self,
-        repo: Any,
+        repo: Repository,
         set_id: int,
         quote: Quote,
         who: str,
         on_changed: Changed,
         text: str,
-        **changes: Any,
+        **changes: Unpack[QuoteChanges],
     ) -> None:
         super().__init__(repo, set_id, who, on_changed, text)
         self.before = quote
         self.after: Quote | None = None
-        self.changes = changes
+        self.changes: QuoteChanges = changes
 
     def _do(self) -> tuple[list[Quote], list[Quote]]:
         self.after = self.repo.update_quote(

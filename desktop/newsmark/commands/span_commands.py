@@ -7,11 +7,14 @@ them), so the window updates what changed instead of re-reading the whole set.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from newsmark.commands.edit_command import EditCommand
 from newsmark.commands.edit_command import item_id as _id
 from newsmark.domain.spans import Span
+
+if TYPE_CHECKING:
+    from newsmark.storage import Repository
 
 Changed = Callable[[Sequence[Span], Sequence[Span]], None]
 
@@ -23,7 +26,9 @@ class SpanCommand(EditCommand[Span]):
 class AddSpanCommand(SpanCommand):
     """Label a range: add a human span (undo deletes it)."""
 
-    def __init__(self, repo: Any, set_id: int, span: Span, who: str, on_changed: Changed) -> None:
+    def __init__(
+        self, repo: Repository, set_id: int, span: Span, who: str, on_changed: Changed
+    ) -> None:
         super().__init__(repo, set_id, who, on_changed, f"Label {span.label}")
         self.span = span
 
@@ -40,7 +45,9 @@ class AddSpanCommand(SpanCommand):
 class DeleteSpanCommand(SpanCommand):
     """Remove a span (undo puts it back with its id, origin and model)."""
 
-    def __init__(self, repo: Any, set_id: int, span: Span, who: str, on_changed: Changed) -> None:
+    def __init__(
+        self, repo: Repository, set_id: int, span: Span, who: str, on_changed: Changed
+    ) -> None:
         super().__init__(repo, set_id, who, on_changed, f"Delete {span.label}")
         self.span = span
 
@@ -58,7 +65,7 @@ class UpdateSpanCommand(SpanCommand):
 
     def __init__(
         self,
-        repo: Any,
+        repo: Repository,
         set_id: int,
         span: Span,
         who: str,
@@ -72,10 +79,17 @@ class UpdateSpanCommand(SpanCommand):
         super().__init__(repo, set_id, who, on_changed, text)
         self.before = span
         self.after: Span | None = None
-        self.changes = {"label": label, "start": start, "end": end}
+        self.label, self.start, self.end = label, start, end
 
     def _do(self) -> tuple[list[Span], list[Span]]:
-        self.after = self.repo.update_span(self.set_id, _id(self.before), self.who, **self.changes)
+        self.after = self.repo.update_span(
+            self.set_id,
+            _id(self.before),
+            self.who,
+            label=self.label,
+            start=self.start,
+            end=self.end,
+        )
         return [self.before], [self.after]
 
     def _undo(self) -> tuple[list[Span], list[Span]]:
