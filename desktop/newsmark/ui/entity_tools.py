@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
 from newsmark.commands.entity_commands import MergeEntitiesCommand, UpdateEntityCommand
 from newsmark.commands.macro_command import MacroCommand
-from newsmark.commands.span_commands import AddSpanCommand, UpdateSpanCommand
+from newsmark.commands.span_commands import AddSpanCommand, SpanCommand, UpdateSpanCommand
 from newsmark.domain.entities import Entity
 from newsmark.domain.errors import NewsmarkError
 from newsmark.domain.spans import Origin, Span
@@ -116,7 +115,7 @@ class EntityTools(QObject):
             return False
         return True
 
-    def edit(self, entity: Entity, changes: dict[str, Any]) -> None:
+    def edit(self, entity: Entity, changes: dict[str, str | None]) -> None:
         if not self._writable():
             self.refresh()  # put the table's old value back
             return
@@ -148,7 +147,7 @@ class EntityTools(QObject):
         dialog = ApplyAllDialog(doc.text, span.label, found, self._parent)
         if not self.confirm(dialog):
             return False
-        steps: list[Any] = []
+        steps: list[SpanCommand] = []
         for occ in dialog.chosen():
             existing = next(
                 (x for x in aset.spans if (x.start, x.end) == (occ.start, occ.end)), None

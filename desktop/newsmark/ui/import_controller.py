@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -17,6 +17,10 @@ from newsmark.ui.document_session import DocumentSession
 from newsmark.ui.views.status_bar import StatusBar
 from newsmark.workers.nlp_worker import NlpWorker
 from newsmark.workers.task_runner import Cancel, Progress, Task, TaskRunner
+
+if TYPE_CHECKING:
+    from newsmark.services.importing import ImportReport
+    from newsmark.storage import Repository
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +56,7 @@ class ImportController(QObject):
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
-        self.repo = session.repo
+        self.repo: Repository = session.repo
         self.tasks = tasks
         self.status = status
         self._window = parent
@@ -88,7 +92,7 @@ class ImportController(QObject):
         repo = self.repo
         options = ReadOptions(drop_unsupported=drop_unsupported)
 
-        def run(progress: Progress, cancel: Cancel) -> Any:
+        def run(progress: Progress, cancel: Cancel) -> ImportReport:
             from newsmark.services.importing import import_paths
 
             return import_paths(
@@ -113,7 +117,7 @@ class ImportController(QObject):
             paths, self._waiting = self._waiting, []
             self.import_paths(paths)
 
-    def _on_finished(self, report: Any) -> None:
+    def _on_finished(self, report: ImportReport) -> None:
         self._done()
         ids = [*report.added, *report.duplicates]
         # The summary's first line is what landed; the others say what was left out.

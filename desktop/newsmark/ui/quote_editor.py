@@ -4,6 +4,7 @@ a speaker, cue, kind, next unattributed."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Unpack
 
 from PySide6.QtCore import QObject, Signal
 
@@ -11,7 +12,7 @@ from newsmark.commands.quote_commands import UpdateQuoteCommand
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
 from newsmark.domain.entities import Entity
-from newsmark.domain.quotes import Quote, QuoteKind
+from newsmark.domain.quotes import Quote, QuoteChanges, QuoteKind
 from newsmark.domain.spans import Span
 from newsmark.ui.actions import ActionRegistry
 from newsmark.ui.document_session import DocumentSession
@@ -153,7 +154,7 @@ class QuoteEditor(QObject):
         self.article.ensureCursorVisible()
         return target
 
-    def _update(self, quote: Quote, text: str, **changes: object) -> None:
+    def _update(self, quote: Quote, text: str, **changes: Unpack[QuoteChanges]) -> None:
         s, aset = self.session, self.session.annotations
         if s.readonly or aset is None or aset.id is None:
             return

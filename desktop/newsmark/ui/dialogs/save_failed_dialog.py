@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
@@ -90,7 +90,7 @@ class SaveFailures(QObject):
         session.pending_changed.connect(self._show_pending)
         banner.retry_requested.connect(session.retry_all)
 
-    def show_failure(self, command: Any, reason: str) -> None:
+    def show_failure(self, command: QUndoCommand, reason: str) -> None:
         if self.dialog is not None:
             self.dialog.close()
             self.dialog.deleteLater()
@@ -99,7 +99,7 @@ class SaveFailures(QObject):
         self.dialog = dialog
         dialog.open()
 
-    def _answered(self, dialog: SaveFailedDialog, command: Any) -> None:
+    def _answered(self, dialog: SaveFailedDialog, command: QUndoCommand) -> None:
         if self.dialog is dialog:
             self.dialog = None
         dialog.deleteLater()
