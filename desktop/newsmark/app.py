@@ -255,7 +255,7 @@ class Application(QObject):
             self.window.status.show_error(self.backup_problem)
         self.window.load()
         if added:
-            self.window.documents.select(added[0])
+            self.window.navigator.select(added[0])
         self.seeded.emit(added)
 
     def shutdown(self) -> None:

@@ -119,13 +119,13 @@ def test_next_unfinished_looks_past_the_rows_fetched(qtbot, corpus_window):
     win, _, ids = corpus_window
     assert win.documents.model.rowCount() == PAGE_ROWS  # 1..99 loaded and accepted
     with qtbot.waitSignal(win.session.document_opened):
-        win.next_unfinished()
+        win.navigator.next_unfinished()
     assert win.article.current_document.id == ids[150]
     assert win.documents.current_id == ids[150]
     with qtbot.waitSignal(win.session.document_opened):
         win.documents.select(ids[-1])
     with qtbot.waitSignal(win.session.document_opened):
-        win.next_unfinished()  # nothing after the last: wraps around to the first
+        win.navigator.next_unfinished()  # nothing after the last: wraps around to the first
     assert win.article.current_document.id == ids[0]
 
 

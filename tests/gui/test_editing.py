@@ -122,11 +122,11 @@ def test_each_document_keeps_its_own_undo_history(qtbot, editor):
     win.editor.label_selection("GPE")
     assert win.window_actions["undo"].isEnabled()
 
-    win.step(+1)
+    win.navigator.step(+1)
     assert view.current_document.id != first
     assert not win.window_actions["undo"].isEnabled()  # the other document has no history
 
-    win.step(-1)
+    win.navigator.step(-1)
     assert view.current_document.id == first
     assert win.window_actions["undo"].isEnabled()
     win.window_actions["undo"].trigger()
@@ -182,14 +182,14 @@ def test_keyboard_selection_moves_by_token_and_tab_walks_spans(qtbot, editor):
 def test_next_unfinished_skips_decided_documents_and_shortcuts_are_listed(qtbot, editor):
     win, _ = editor
     first = win.article.current_document.id
-    win.decide(Status.SKIPPED)  # decides the first, moves to the second
+    win.navigator.decide(Status.SKIPPED)  # decides the first, moves to the second
     assert win.article.current_document.id != first
-    win.next_unfinished()
+    win.navigator.next_unfinished()
     assert win.article.current_document.id != first  # only the second is unfinished
 
     from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 
-    dialog = ShortcutsDialog(win.all_actions(), win)
+    dialog = ShortcutsDialog(win.window_actions.all(), win)
     qtbot.addWidget(dialog)
     rows = {
         dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text()

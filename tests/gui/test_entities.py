@@ -65,7 +65,7 @@ def test_apply_to_all_mentions_previews_then_labels_as_one_step(qtbot, entity_wi
         save_shot(dialog, tmp_path / "shots" / "apply-all-preview.png")
         return True
 
-    win.tools.entity_tools.confirm = confirm
+    win.entity_tools.confirm = confirm
     QTest.keyClick(view, Qt.Key.Key_L, CTRL | Qt.KeyboardModifier.ShiftModifier)
     # "Olaf Scholz" contains it but overlaps nothing yet: the whole word counts
     assert len(shown["rows"]) == 2 and all("[Scholz]" in r for r in shown["rows"])
@@ -86,8 +86,8 @@ def test_apply_to_all_mentions_previews_then_labels_as_one_step(qtbot, entity_wi
             dialog.list.item(i).setCheckState(Qt.CheckState.Unchecked)
         return True
 
-    win.tools.entity_tools.confirm = uncheck_all
-    assert not win.tools.entity_tools.apply_to_all()
+    win.entity_tools.confirm = uncheck_all
+    assert not win.entity_tools.apply_to_all()
     assert [s[0] for s in spans(ws, doc_id)].count("Paris") == 1
 
 
@@ -107,7 +107,7 @@ def test_entity_panel_counts_edit_kb_id_and_merge_with_undo(qtbot, entity_window
     ws.repo.link_span(aset.id, later.id, short.id, ws.annotator)
     win.session.reload_annotations()
 
-    panel = win.tools.entity_panel
+    panel = win.entity_panel
     model = panel.model
     qtbot.waitUntil(lambda: model.rowCount() == 2)
     row = model.row_of(scholz.id)
@@ -151,7 +151,7 @@ def test_speaker_search_offers_corpus_entities(qtbot, entity_window):
     netanyahu = ws.repo.find_or_create_entity("Benjamin Netanyahu", "PERSON", "Q43723")
     select(view, TEXT.index("“We"), TEXT.index(" Scholz said"))
     QTest.keyClick(view, Qt.Key.Key_Q)
-    win.tools.entity_tools.refresh()
+    win.entity_tools.refresh()
     box = win.quotes.speaker_search
     completions = win.quotes.completer.model().stringList()
     assert "Benjamin Netanyahu (PERSON)" in completions
@@ -170,8 +170,8 @@ def test_renaming_an_entity_renames_its_quotes_and_the_roster(qtbot, entity_wind
     select(view, TEXT.index("“We"), TEXT.index(" Scholz said"))
     QTest.keyClick(view, Qt.Key.Key_Q)
     QTest.keyClick(view, Qt.Key.Key_1)
-    panel, model = win.tools.entity_panel, win.tools.entity_panel.model
-    win.tools.entity_tools.refresh()
+    panel, model = win.entity_panel, win.entity_panel.model
+    win.entity_tools.refresh()
     [entity] = ws.repo.entities()
     name = panel.proxy.mapFromSource(model.index(model.row_of(entity.id), 0))
     panel.table.edit(name)
@@ -206,7 +206,7 @@ def test_a_corpus_speaker_relinks_the_quotes_own_mention(qtbot, entity_window):
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, CTRL, point)
     [quote] = ws.repo.annotation_set(doc_id, ws.annotator).quotes
     assert quote.entity == "Scholz" and quote.entity_id != olaf.id
-    win.tools.entity_tools.refresh()
+    win.entity_tools.refresh()
     QTest.keyClicks(win.quotes.speaker_search, "olaf scholz")
     QTest.keyClick(win.quotes.speaker_search, Qt.Key.Key_Return)
     aset = ws.repo.annotation_set(doc_id, ws.annotator)

@@ -99,7 +99,7 @@ def test_ctrl_e_opens_the_dialog_and_its_file_matches_the_cli(qtbot, annotated, 
     win, _, data = annotated
     win.activateWindow()
     QTest.keyClick(win, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    dialog = win.preferences.export_dialog
+    dialog = win.exporter.dialog
     assert dialog is not None and dialog.isVisible()
     assert "Ctrl+E" in win.window_actions["export"].toolTip()
     save_shot(win, tmp_path / "shots" / "export_dialog_window.png")
@@ -130,7 +130,7 @@ def test_ctrl_e_opens_the_dialog_and_its_file_matches_the_cli(qtbot, annotated, 
 
 def test_conll_from_the_dialog_matches_the_cli_and_shows_the_notes(qtbot, annotated, tmp_path):
     win, _, data = annotated
-    dialog = win.preferences.show_export()
+    dialog = win.exporter.show()
     choose(dialog.format, "conll")
     assert dialog.alignment.isEnabled() and not dialog.split.isEnabled()
     choose(dialog.alignment, "expand")
@@ -156,7 +156,7 @@ def test_conll_from_the_dialog_matches_the_cli_and_shows_the_notes(qtbot, annota
 
 def test_doccano_formats_name_the_project_setting_they_need(qtbot, annotated, tmp_path):
     win, _, data = annotated
-    dialog = win.preferences.show_export()
+    dialog = win.exporter.show()
     assert not dialog.tool_note.isVisible()  # newsmark JSONL needs no other tool
     choose(dialog.format, "doccano")
     assert dialog.tool_note.isVisible()
@@ -180,7 +180,7 @@ def test_doccano_formats_name_the_project_setting_they_need(qtbot, annotated, tm
 
 def test_spacy_split_writes_a_folder_like_the_cli(qtbot, annotated, tmp_path):
     win, _, data = annotated
-    dialog = win.preferences.show_export()
+    dialog = win.exporter.show()
     choose(dialog.format, "spacy")
     choose(dialog.status_filter, "any")
     QTest.mouseClick(dialog.split, Qt.MouseButton.LeftButton)
@@ -198,7 +198,7 @@ def test_spacy_split_writes_a_folder_like_the_cli(qtbot, annotated, tmp_path):
 
 def test_an_existing_file_is_replaced_only_after_asking(qtbot, annotated, tmp_path):
     win, _, data = annotated
-    dialog = win.preferences.show_export()
+    dialog = win.exporter.show()
     dest = tmp_path / "out.jsonl"
     dest.write_text("keep me\n", encoding="utf-8")
     asked: list[Path] = []
@@ -252,7 +252,7 @@ def test_cancel_stops_the_export_and_writes_nothing(qtbot, annotated, tmp_path):
 
 def test_a_folder_export_replaces_a_folder_only_after_asking(qtbot, annotated, tmp_path):
     win, _, data = annotated
-    dialog = win.preferences.show_export()
+    dialog = win.exporter.show()
     choose(dialog.format, "brat")
     assert dialog.destination.placeholderText() == "Choose a folder…"
     dest = tmp_path / "brat"

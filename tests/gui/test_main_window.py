@@ -56,8 +56,9 @@ def test_window_lists_the_seed_and_highlights_its_entities(qtbot, window, worksp
         assert window.article.char_format_ranges(span) == [(s16, e16)]
     putin = next(s for s in window.article.spans if window.article.text[s.start : s.end] == "Putin")
     fmt = window.article._highlighter.format_for(putin)
-    assert fmt.background().color() == blend(window.labels.color("PERSON"), MODEL_FILL_ALPHA)
-    assert fmt.underlineColor() == QColor(window.labels.color("PERSON")).darker(160)
+    person = window.window_actions.labels.color("PERSON")
+    assert fmt.background().color() == blend(person, MODEL_FILL_ALPHA)
+    assert fmt.underlineColor() == QColor(person).darker(160)
     # Saved through the repository: status and spans survive.
     aset = workspace.repo.annotation_set(window.article.current_document.id, workspace.annotator)
     assert aset.status is Status.PREANNOTATED

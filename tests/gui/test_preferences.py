@@ -117,7 +117,7 @@ def test_preferences_are_validated_stored_and_applied(qtbot, prefs_window, tmp_p
     assert win.article.font().pointSize() == 15
 
     # The new label set is live: menu, palette, hotkeys and the repository's checks.
-    [org] = [a for a in win.label_actions if a.data() == "ORG"]
+    [org] = [a for a in win.window_actions.label_actions if a.data() == "ORG"]
     assert org.shortcut().toString() == "H"
     label_menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&Label")
     assert org in label_menu.actions()

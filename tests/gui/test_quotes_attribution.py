@@ -203,7 +203,7 @@ def test_cheat_sheet_lists_the_quote_keys_and_ctrl_click(qtbot, quotes_window):
     from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog, shortcut_text
 
     win, _, _ = quotes_window
-    dialog = ShortcutsDialog(win.all_actions(), win)
+    dialog = ShortcutsDialog(win.window_actions.all(), win)
     qtbot.addWidget(dialog)
     rows = {
         dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text()

@@ -42,9 +42,9 @@ def test_recent_documents_are_listed_newest_first_and_kept(qtbot, tmp_path):
         "import:test",
     )
     win = make_window(qtbot, ws, data)  # opens the first document
-    win.step(+1)
-    win.step(+1)
-    menu = win.preferences.recent_menu
+    win.navigator.step(+1)
+    win.navigator.step(+1)
+    menu = win.recent.menu
     titles = [a.text() for a in menu.actions() if a.text() and not a.isSeparator()]
     assert titles[:3] == ["&1 Merkel", "&2 Scholz", "&3 Call"]
     assert menu.actions()[0].statusTip() == "/news/Merkel.txt"
@@ -62,10 +62,10 @@ def test_recent_documents_are_listed_newest_first_and_kept(qtbot, tmp_path):
     win.close()
 
     again = make_window(qtbot, ws, data)
-    first = again.preferences.recent_menu.actions()[0]
+    first = again.recent.menu.actions()[0]
     assert first.text() == "&1 Call"  # reopened last, and the list survived the restart
-    again.preferences.clear_recent()
-    assert not again.preferences.recent_menu.isEnabled()
+    again.recent.clear()
+    assert not again.recent.menu.isEnabled()
     again.close()
     ws.close()
 

@@ -57,7 +57,7 @@ def shown(win: MainWindow, name: str) -> str:
 def test_the_sheet_lists_every_action_with_its_shortcut(qtbot, keyed, tmp_path):
     win, _, _ = keyed
     dialog = open_sheet(win)
-    assert dialog.table.rowCount() == len(win.all_actions())
+    assert dialog.table.rowCount() == len(win.window_actions.all())
     row = dialog.row_of("export")
     assert dialog.table.item(row, 1).text() == "Ctrl+E"
     assert dialog.table.item(dialog.row_of("label_PERSON"), 1).text() == "P"

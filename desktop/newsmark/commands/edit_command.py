@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
 from newsmark.domain.errors import NewsmarkError
+from newsmark.domain.quotes import Quote
+from newsmark.domain.spans import Span
 
 if TYPE_CHECKING:
+    from newsmark.storage import Repository
     from newsmark.storage.records import SetState
 
 T = TypeVar("T")
@@ -37,7 +40,7 @@ class EditCommand(QUndoCommand, Generic[T]):
 
     def __init__(
         self,
-        repo: Any,
+        repo: Repository,
         set_id: int,
         who: str,
         on_changed: Callable[[Sequence[T], Sequence[T], SetState], None],
@@ -96,7 +99,7 @@ def refusal(what: str, text: str, exc: Exception) -> str:
     return f"Could not {what} “{text}”: {exc}. The edit is {state}; it left the history."
 
 
-def item_id(item: Any) -> int:
+def item_id(item: Span | Quote) -> int:
     """The stored id of a span or quote; commands only ever touch stored items."""
     if item.id is None:
         raise ValueError(f"{type(item).__name__} {item.start}..{item.end} has no id")

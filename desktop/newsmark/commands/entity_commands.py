@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
@@ -12,6 +12,7 @@ from newsmark.domain.entities import Entity
 from newsmark.domain.spans import Span
 
 if TYPE_CHECKING:
+    from newsmark.storage import Repository
     from newsmark.storage.records import SetState
 
 Changed = Callable[[], None]
@@ -24,7 +25,7 @@ class UpdateEntityCommand(QUndoCommand):
     """
 
     def __init__(
-        self, repo: Any, entity: Entity, who: str, on_changed: Changed, **changes: str | None
+        self, repo: Repository, entity: Entity, who: str, on_changed: Changed, **changes: str | None
     ) -> None:
         what = ", ".join(f"{k.replace('_', ' ')}" for k, v in changes.items() if v is not None)
         super().__init__(f"Edit {entity.name}: {what}")
@@ -61,7 +62,7 @@ class MergeEntitiesCommand(QUndoCommand):
     (`Repository.unmerge_entities`). No signals.
     """
 
-    def __init__(self, repo: Any, keep: Entity, drop: Entity, who: str, on_changed: Changed):
+    def __init__(self, repo: Repository, keep: Entity, drop: Entity, who: str, on_changed: Changed):
         super().__init__(f"Merge {drop.name} into {keep.name}")
         self.repo, self.who, self._on_changed = repo, who, on_changed
         self.keep, self.drop = keep, drop
@@ -95,7 +96,7 @@ class LinkSpanCommand(EditCommand[Span]):
 
     def __init__(
         self,
-        repo: Any,
+        repo: Repository,
         set_id: int,
         span: Span,
         entity_id: int | None,

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
 from newsmark.commands.edit_command import EditCommand, refusal
 from newsmark.domain.errors import NewsmarkError
+from newsmark.domain.quotes import Quote
+from newsmark.domain.spans import Span
+
+# The edits a macro holds: span and quote steps (an entity link is a span step).
+ItemCommand = EditCommand[Span] | EditCommand[Quote]
 
 
 class MacroCommand(QUndoCommand):
@@ -22,13 +26,13 @@ class MacroCommand(QUndoCommand):
 
     on_failed: Callable[[str], None] | None = None
 
-    def __init__(self, text: str, commands: Sequence[EditCommand[Any]]) -> None:
+    def __init__(self, text: str, commands: Sequence[ItemCommand]) -> None:
         super().__init__(text)
         self.commands = list(commands)
         self._applied = False
 
     def apply(self) -> None:
-        done: list[EditCommand[Any]] = []
+        done: list[ItemCommand] = []
         try:
             for command in self.commands:
                 command.apply()

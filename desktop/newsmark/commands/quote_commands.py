@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Unpack
 
 from newsmark.commands.edit_command import EditCommand, Step, item_id
-from newsmark.domain.quotes import Quote
+from newsmark.domain.quotes import Quote, QuoteChanges
 
 if TYPE_CHECKING:
+    from newsmark.storage import Repository
     from newsmark.storage.records import SetState
 
 Changed = Callable[[Sequence[Quote], Sequence[Quote], "SetState"], None]
@@ -21,7 +22,9 @@ class QuoteCommand(EditCommand[Quote]):
 class AddQuoteCommand(QuoteCommand):
     """Mark a quote (undo removes it)."""
 
-    def __init__(self, repo: Any, set_id: int, quote: Quote, who: str, on_changed: Changed) -> None:
+    def __init__(
+        self, repo: Repository, set_id: int, quote: Quote, who: str, on_changed: Changed
+    ) -> None:
         super().__init__(repo, set_id, who, on_changed, f"Mark {quote.kind.value} quote")
         self.quote = quote
 
@@ -40,7 +43,9 @@ class AddQuoteCommand(QuoteCommand):
 class DeleteQuoteCommand(QuoteCommand):
     """Remove a quote (undo restores it with its id)."""
 
-    def __init__(self, repo: Any, set_id: int, quote: Quote, who: str, on_changed: Changed) -> None:
+    def __init__(
+        self, repo: Repository, set_id: int, quote: Quote, who: str, on_changed: Changed
+    ) -> None:
         super().__init__(repo, set_id, who, on_changed, "Delete quote")
         self.quote = quote
 
@@ -62,18 +67,18 @@ class UpdateQuoteCommand(QuoteCommand):
 
     def __init__(
         self,
-        repo: Any,
+        repo: Repository,
         set_id: int,
         quote: Quote,
         who: str,
         on_changed: Changed,
         text: str,
-        **changes: Any,
+        **changes: Unpack[QuoteChanges],
     ) -> None:
         super().__init__(repo, set_id, who, on_changed, text)
         self.before = quote
         self.after: Quote | None = None
-        self.changes = changes
+        self.changes: QuoteChanges = changes
 
     def _do(self) -> Step[Quote]:
         done = self.repo.update_quote(

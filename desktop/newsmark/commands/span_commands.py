@@ -7,13 +7,14 @@ them), so the window updates what changed instead of re-reading the whole set.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from newsmark.commands.edit_command import EditCommand, Step
 from newsmark.commands.edit_command import item_id as _id
 from newsmark.domain.spans import Span
 
 if TYPE_CHECKING:
+    from newsmark.storage import Repository
     from newsmark.storage.records import SetState
 
 Changed = Callable[[Sequence[Span], Sequence[Span], "SetState"], None]
@@ -26,7 +27,9 @@ class SpanCommand(EditCommand[Span]):
 class AddSpanCommand(SpanCommand):
     """Label a range: add a human span (undo deletes it)."""
 
-    def __init__(self, repo: Any, set_id: int, span: Span, who: str, on_changed: Changed) -> None:
+    def __init__(
+        self, repo: Repository, set_id: int, span: Span, who: str, on_changed: Changed
+    ) -> None:
         super().__init__(repo, set_id, who, on_changed, f"Label {span.label}")
         self.span = span
 
@@ -45,7 +48,9 @@ class AddSpanCommand(SpanCommand):
 class DeleteSpanCommand(SpanCommand):
     """Remove a span (undo puts it back with its id, origin and model)."""
 
-    def __init__(self, repo: Any, set_id: int, span: Span, who: str, on_changed: Changed) -> None:
+    def __init__(
+        self, repo: Repository, set_id: int, span: Span, who: str, on_changed: Changed
+    ) -> None:
         super().__init__(repo, set_id, who, on_changed, f"Delete {span.label}")
         self.span = span
 
@@ -65,7 +70,7 @@ class UpdateSpanCommand(SpanCommand):
 
     def __init__(
         self,
-        repo: Any,
+        repo: Repository,
         set_id: int,
         span: Span,
         who: str,
@@ -79,11 +84,17 @@ class UpdateSpanCommand(SpanCommand):
         super().__init__(repo, set_id, who, on_changed, text)
         self.before = span
         self.after: Span | None = None
-        self.changes = {"label": label, "start": start, "end": end}
+        self.label, self.start, self.end = label, start, end
 
     def _do(self) -> Step[Span]:
         done = self.repo.update_span(
-            self.set_id, _id(self.before), self.who, reverts=self.logged, **self.changes
+            self.set_id,
+            _id(self.before),
+            self.who,
+            label=self.label,
+            start=self.start,
+            end=self.end,
+            reverts=self.logged,
         )
         self.after = done.item
         return [self.before], [self.after], done.state

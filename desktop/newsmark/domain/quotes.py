@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypedDict
 
 from newsmark.domain.spans import Origin
 
@@ -14,6 +15,19 @@ class QuoteKind(StrEnum):
     DIRECT = "direct"
     INDIRECT = "indirect"
     MIXED = "mixed"
+
+
+class QuoteChanges(TypedDict, total=False):
+    """What one edit of a quote may change (the keywords of `Repository.update_quote`,
+    which also takes a kind's value and lists read from JSON)."""
+
+    parts: tuple[Range, ...]
+    kind: QuoteKind | str
+    speaker: Range | None
+    speaker_label: str | None
+    cue: Range | None
+    entity: str | None
+    entity_id: int | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
 from newsmark.domain.labels import LabelSet
@@ -170,12 +170,27 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
 )
 
 
-class Actions(QObject):
-    """The window's QActions by name (`actions["accept"]`); no signals of its own."""
+class ActionRegistry(QObject):
+    """The window's actions by name (`actions["accept"]`), made from ACTION_SPECS, and
+    one action per label of the current label set.
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    The specs stay in one table (the keymap's defaults and the plan of which keys labels
+    may take need every key in view); each controller binds the handlers of the actions
+    it owns (`bind`), once, and keeps their enabled state. The label actions all trigger
+    `label_triggered`, so they can be replaced (`set_labels`) without re-binding.
+
+    Signals:
+        label_triggered(str): a label action fired; the label's name.
+        labels_changed(object): `set_labels` replaced the label set (and its actions).
+    """
+
+    label_triggered = Signal(str)
+    labels_changed = Signal(object)
+
+    def __init__(self, labels: LabelSet, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._actions: dict[str, QAction] = {}
+        self._bound: set[str] = set()
         for spec in ACTION_SPECS:
             action = QAction(spec.text, self)
             action.setObjectName(spec.name)
@@ -186,6 +201,8 @@ class Actions(QObject):
             if spec.icon_role:
                 action.setIcon(icon(spec.icon_role))
             self._actions[spec.name] = action
+        self.labels = labels
+        self.label_actions = self._make_label_actions(labels)
 
     def __getitem__(self, name: str) -> QAction:
         return self._actions[name]
@@ -193,20 +210,46 @@ class Actions(QObject):
     def __iter__(self) -> Iterator[QAction]:
         return iter(self._actions.values())
 
-    def set_enabled(self, names: tuple[str, ...], enabled: bool) -> None:
+    def all(self) -> list[QAction]:
+        """Every action, window actions first (the shortcuts sheet's order), then labels."""
+        return [*self._actions.values(), *self.label_actions]
+
+    def bind(self, name: str, slot: Callable[[], object]) -> QAction:
+        """Make `slot` the action's handler; each action has one owner."""
+        if name in self._bound:
+            raise ValueError(f"the action {name!r} is bound already")
+        action = self._actions[name]
+        action.triggered.connect(lambda _checked=False: slot())
+        self._bound.add(name)
+        return action
+
+    def unbound(self) -> list[str]:
+        """Names of actions no controller has bound (a composed window has none)."""
+        return [name for name in self._actions if name not in self._bound]
+
+    def set_enabled(self, names: Iterable[str], enabled: bool) -> None:
         for name in names:
             self._actions[name].setEnabled(enabled)
 
+    def set_labels(self, labels: LabelSet) -> None:
+        """Replace the label actions with one per label of `labels` (hotkeys included)."""
+        for action in self.label_actions:
+            action.deleteLater()
+        self.labels = labels
+        self.label_actions = self._make_label_actions(labels)
+        self.labels_changed.emit(labels)
 
-def label_actions(labels: LabelSet, parent: QObject) -> list[QAction]:
-    """One action per label, on its hotkey: labels the selection or relabels the span."""
-    out = []
-    for label in labels:
-        action = QAction(f"{label.name}", parent)
-        action.setObjectName(f"label_{label.name}")
-        action.setData(label.name)
-        if label.hotkey:
-            action.setShortcut(QKeySequence(label.hotkey.upper()))
-        action.setStatusTip(label.description or label.name)
-        out.append(action)
-    return out
+    def _make_label_actions(self, labels: LabelSet) -> list[QAction]:
+        out = []
+        for label in labels:
+            action = QAction(f"{label.name}", self)
+            action.setObjectName(f"label_{label.name}")
+            action.setData(label.name)
+            if label.hotkey:
+                action.setShortcut(QKeySequence(label.hotkey.upper()))
+            action.setStatusTip(label.description or label.name)
+            action.triggered.connect(
+                lambda _checked=False, n=label.name: self.label_triggered.emit(n)
+            )
+            out.append(action)
+        return out

@@ -1,22 +1,25 @@
-"""Entity work in the window: the entity panel's edits and merges, and "Apply to all mentions"."""
+"""Entity work in the window: the Entities panel, its edits and merges, "Apply to all mentions"."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
 from newsmark.commands.entity_commands import MergeEntitiesCommand, UpdateEntityCommand
 from newsmark.commands.macro_command import MacroCommand
-from newsmark.commands.span_commands import AddSpanCommand, UpdateSpanCommand
+from newsmark.commands.span_commands import AddSpanCommand, SpanCommand, UpdateSpanCommand
 from newsmark.domain.entities import Entity
 from newsmark.domain.errors import NewsmarkError
 from newsmark.domain.spans import Origin, Span
+from newsmark.ui.actions import ActionRegistry
 from newsmark.ui.dialogs.apply_all_dialog import ApplyAllDialog, Occurrence
 from newsmark.ui.document_session import DocumentSession
+from newsmark.ui.views.article_view import ArticleView
+from newsmark.ui.views.entity_panel import EntityPanel
+from newsmark.ui.views.status_bar import StatusBar
 
 REFRESH_DELAY_MS = 200
 
@@ -44,7 +47,8 @@ def occurrences(text: str, selected: Span, spans: list[Span]) -> list[Occurrence
 
 
 class EntityTools(QObject):
-    """Turns entity-panel requests and "Apply to all mentions" into undoable commands.
+    """Keeps the Entities panel current and turns its requests and "Apply to all
+    mentions" (the action it owns) into undoable commands.
 
     Signals:
         entities_changed(object, object): the corpus entities and their counts, re-read.
@@ -56,13 +60,17 @@ class EntityTools(QObject):
 
     def __init__(
         self,
+        panel: EntityPanel,
+        article: ArticleView,
         session: DocumentSession,
-        selected_span: Callable[[], Span | None],
+        status: StatusBar,
+        actions: ActionRegistry,
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
+        self.panel = panel
         self.session = session
-        self._selected_span = selected_span
+        self._article = article
         self._parent = parent
         self.confirm: Callable[[ApplyAllDialog], bool] = lambda d: (
             d.exec() == QDialog.DialogCode.Accepted
@@ -71,6 +79,19 @@ class EntityTools(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_DELAY_MS)  # once after a burst of edits
         self._timer.timeout.connect(self.refresh)
+        self.hint_given.connect(status.show_hint)
+        self.entities_changed.connect(panel.set_entities)
+        panel.edit_requested.connect(self.edit)
+        panel.merge_requested.connect(self.merge)
+        actions.bind("apply_all", self.apply_to_all)
+        # Counts change with links and merges: re-read after the document or its quotes change.
+        for changed in (
+            session.document_opened,
+            session.annotations_changed,
+            session.quotes_changed,
+            session.spans_changed,
+        ):
+            changed.connect(self.refresh_soon)
 
     def refresh_soon(self) -> None:
         self._timer.start()
@@ -94,7 +115,7 @@ class EntityTools(QObject):
             return False
         return True
 
-    def edit(self, entity: Entity, changes: dict[str, Any]) -> None:
+    def edit(self, entity: Entity, changes: dict[str, str | None]) -> None:
         if not self._writable():
             self.refresh()  # put the table's old value back
             return
@@ -114,7 +135,7 @@ class EntityTools(QObject):
     def apply_to_all(self) -> bool:
         """Preview the other occurrences of the selected span's text; label the checked
         ones (relabel where a span already covers exactly that range) as ONE undo step."""
-        s, span, doc = self.session, self._selected_span(), self.session.document
+        s, span, doc = self.session, self._article.selected_span, self.session.document
         aset = s.annotations
         if span is None or aset is None or aset.id is None or doc is None or s.readonly:
             self.hint_given.emit("Select a labelled span first (click it, or Tab)")
@@ -126,7 +147,7 @@ class EntityTools(QObject):
         dialog = ApplyAllDialog(doc.text, span.label, found, self._parent)
         if not self.confirm(dialog):
             return False
-        steps: list[Any] = []
+        steps: list[SpanCommand] = []
         for occ in dialog.chosen():
             existing = next(
                 (x for x in aset.spans if (x.start, x.end) == (occ.start, occ.end)), None

@@ -5,15 +5,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from newsmark.domain.errors import UnsupportedContent
 from newsmark.domain.reading import ReadOptions
+from newsmark.ui.actions import ActionRegistry
+from newsmark.ui.document_session import DocumentSession
 from newsmark.ui.views.status_bar import StatusBar
+from newsmark.workers.nlp_worker import NlpWorker
 from newsmark.workers.task_runner import Cancel, Progress, Task, TaskRunner
+
+if TYPE_CHECKING:
+    from newsmark.services.importing import ImportReport
+    from newsmark.storage import Repository
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +35,7 @@ def file_filter() -> str:
 
 
 class ImportController(QObject):
-    """Imports files and folders in the background, one task at a time.
+    """Imports files and folders in the background, one task at a time; owns File › Open.
 
     Imports wait until spaCy is imported once (`set_ready`): two threads importing spaCy
     for the first time at once break its Cython modules.
@@ -39,9 +46,17 @@ class ImportController(QObject):
 
     imported = Signal(object)
 
-    def __init__(self, repo: Any, tasks: TaskRunner, status: StatusBar, parent: QWidget) -> None:
+    def __init__(
+        self,
+        session: DocumentSession,
+        tasks: TaskRunner,
+        status: StatusBar,
+        actions: ActionRegistry,
+        worker: NlpWorker | None,
+        parent: QWidget,
+    ) -> None:
         super().__init__(parent)
-        self.repo = repo
+        self.repo: Repository = session.repo
         self.tasks = tasks
         self.status = status
         self._window = parent
@@ -49,6 +64,11 @@ class ImportController(QObject):
         self._waiting: list[Path] = []
         self.task: Task | None = None
         status.cancel_requested.connect(self.cancel)
+        actions.bind("open", self.ask).setEnabled(not session.readonly)
+        if worker is not None:
+            self._ready = False  # until the worker has imported spaCy
+            worker.model_loaded.connect(lambda *_: self.set_ready(True))
+            worker.model_failed.connect(lambda *_: self.set_ready(True))
 
     def set_ready(self, ready: bool) -> None:
         self._ready = ready
@@ -72,7 +92,7 @@ class ImportController(QObject):
         repo = self.repo
         options = ReadOptions(drop_unsupported=drop_unsupported)
 
-        def run(progress: Progress, cancel: Cancel) -> Any:
+        def run(progress: Progress, cancel: Cancel) -> ImportReport:
             from newsmark.services.importing import import_paths
 
             return import_paths(
@@ -97,7 +117,7 @@ class ImportController(QObject):
             paths, self._waiting = self._waiting, []
             self.import_paths(paths)
 
-    def _on_finished(self, report: Any) -> None:
+    def _on_finished(self, report: ImportReport) -> None:
         self._done()
         ids = [*report.added, *report.duplicates]
         # The summary's first line is what landed; the others say what was left out.

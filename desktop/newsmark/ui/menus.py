@@ -1,22 +1,30 @@
-"""The menu bar, built from the window's actions (every action appears with its shortcut)."""
+"""The menu bar, built from the action registry (every action appears with its shortcut)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-if TYPE_CHECKING:
-    from newsmark.ui.main_window import MainWindow
+from PySide6.QtWidgets import QDockWidget, QMenu, QMenuBar
 
-DECISIONS = ("accept", "reject", "skip")
-EDGE_ACTIONS = ("grow_span_end", "shrink_span_end", "grow_span_start", "shrink_span_start")
+from newsmark.domain.labels import LabelSet
+from newsmark.ui.actions import ActionRegistry
+from newsmark.ui.document_navigator import DECISIONS
+from newsmark.ui.span_editor import EDGE_ACTIONS
 
 
-def build_menus(window: MainWindow) -> None:
-    a = window.window_actions
-    bar = window.menuBar()
+def build_menus(
+    bar: QMenuBar,
+    actions: ActionRegistry,
+    recent: QMenu,
+    docks: Sequence[QDockWidget],
+    history: QDockWidget,
+) -> None:
+    """Fill `bar`: `recent` goes under File, the View menu shows or hides each of `docks`,
+    and the History dock's toggle also sits in Edit."""
+    a = actions
     file_menu = bar.addMenu("&File")
     file_menu.addAction(a["open"])
-    file_menu.addMenu(window.preferences.recent_menu)
+    file_menu.addMenu(recent)
     file_menu.addAction(a["find_document"])
     file_menu.addAction(a["export"])
     file_menu.addSeparator()
@@ -34,14 +42,23 @@ def build_menus(window: MainWindow) -> None:
     for name in EDGE_ACTIONS:
         edges.addAction(a[name])
     edit_menu.addSeparator()
-    history = window.history_dock.toggleViewAction()
-    history.setText("&History")
-    edit_menu.addAction(history)
+    history_toggle = history.toggleViewAction()
+    history_toggle.setText("&History")
+    edit_menu.addAction(history_toggle)
 
     label_menu = bar.addMenu("&Label")  # doubles as the label hotkey cheat-sheet
-    label_menu.addActions(window.label_actions)
-    label_menu.addSeparator()
+    label_menu.addActions(a.label_actions)
+    after_labels = label_menu.addSeparator()
     label_menu.addAction(a["apply_all"])
+
+    def relist_labels(_labels: LabelSet) -> None:
+        for action in label_menu.actions():
+            if action is after_labels:
+                break
+            label_menu.removeAction(action)
+        label_menu.insertActions(after_labels, a.label_actions)
+
+    a.labels_changed.connect(relist_labels)
 
     quote_menu = bar.addMenu("&Quote")
     quote_menu.addAction(a["mark_quote"])
@@ -62,11 +79,7 @@ def build_menus(window: MainWindow) -> None:
     doc_menu.addAction(a["rerun_model"])
 
     view_menu = bar.addMenu("&View")
-    view_menu.addAction(window.documents_dock.toggleViewAction())
-    view_menu.addAction(window.labels_dock.toggleViewAction())
-    view_menu.addAction(window.quotes_dock.toggleViewAction())
-    view_menu.addAction(window.entities_dock.toggleViewAction())
-    view_menu.addAction(window.history_dock.toggleViewAction())
+    view_menu.addActions([dock.toggleViewAction() for dock in docks])
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a["shortcuts"])

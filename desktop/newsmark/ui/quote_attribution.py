@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from newsmark.commands.entity_commands import LinkSpanCommand
-from newsmark.commands.macro_command import MacroCommand
+from newsmark.commands.macro_command import ItemCommand, MacroCommand
 from newsmark.commands.quote_commands import UpdateQuoteCommand
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.entities import Entity
@@ -55,7 +55,7 @@ def attribution_command(
     assert aset is not None and aset.id is not None and doc is not None
     entity = entity or speaker_entity(session, mention)
     written = doc.text[mention.start : mention.end]
-    steps: list[Any] = []
+    steps: list[ItemCommand] = []
     stored = next((s for s in aset.spans if (s.start, s.end) == (mention.start, mention.end)), None)
     if stored is not None and stored.id is not None and stored.entity_id != entity.id:
         steps.append(

@@ -1,21 +1,34 @@
-"""Quote attribution from keyboard and mouse: Ctrl+click a speaker, cue, kind, next unattributed."""
+"""The quote panel's controller and quote attribution from keyboard and mouse: Ctrl+click
+a speaker, cue, kind, next unattributed."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Unpack
 
 from PySide6.QtCore import QObject, Signal
 
 from newsmark.commands.quote_commands import UpdateQuoteCommand
+from newsmark.domain.annotations import AnnotationSet
+from newsmark.domain.document import Document
 from newsmark.domain.entities import Entity
-from newsmark.domain.quotes import Quote, QuoteKind
+from newsmark.domain.quotes import Quote, QuoteChanges, QuoteKind
 from newsmark.domain.spans import Span
+from newsmark.ui.actions import ActionRegistry
 from newsmark.ui.document_session import DocumentSession
 from newsmark.ui.views.article_view import ArticleView
+from newsmark.ui.views.quote_panel import QuotePanel
+from newsmark.ui.views.status_bar import StatusBar
 
 KIND_CYCLE = (QuoteKind.DIRECT, QuoteKind.INDIRECT, QuoteKind.MIXED)
 
 
 class QuoteEditor(QObject):
-    """Edits the selected quote through the session (every change one undo step).
+    """Keeps the Quotes panel (list, speaker roster, corpus speakers) in step with the
+    session and edits the selected quote through it (every change one undo step).
+
+    Owns the actions Speaker: Ctrl+click, Mark cue, Change quote kind and Next
+    unattributed quote.
 
     Signals:
         hint_given(str): a short message for the status bar.
@@ -23,10 +36,50 @@ class QuoteEditor(QObject):
 
     hint_given = Signal(str)
 
-    def __init__(self, article: ArticleView, session: DocumentSession, parent: QObject) -> None:
+    def __init__(
+        self,
+        article: ArticleView,
+        panel: QuotePanel,
+        session: DocumentSession,
+        status: StatusBar,
+        actions: ActionRegistry,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.article = article
+        self.panel = panel
         self.session = session
+        self.hint_given.connect(status.show_hint)
+        session.document_opened.connect(self._show_document)
+        session.annotations_changed.connect(self._show_quotes)
+        session.quotes_changed.connect(self._show_quotes)
+        panel.set_roster_source(
+            lambda: (article.text, session.annotations.spans if session.annotations else [])
+        )
+        for changed in (
+            session.document_opened,
+            session.annotations_changed,
+            session.spans_changed,
+        ):
+            changed.connect(panel.refresh_roster_soon)
+        article.mention_clicked.connect(self.attribute_to_mention)
+        panel.entity_chosen.connect(self.attribute_to_entity)
+        actions.bind("speaker_by_click", lambda: self.attribute_to_mention(None))
+        actions.bind("mark_cue", self.mark_cue)
+        actions.bind("cycle_kind", self.cycle_kind)
+        actions.bind("next_unattributed", self.next_unattributed)
+
+    def _show_document(self, document: Document, aset: AnnotationSet | None) -> None:
+        self.panel.set_quotes(document.text, aset.quotes if aset else [])
+
+    def _show_quotes(self, *_: object) -> None:
+        aset = self.session.annotations
+        self.panel.set_quotes(self.article.text, aset.quotes if aset else [])
+
+    def show_entities(self, entities: Sequence[Entity], _counts: Mapping[int, object]) -> None:
+        """The corpus entities: the speaker search completes them, the roster names them."""
+        self.panel.set_entities(entities)
+        self.panel.refresh_roster_soon()  # linked mentions show their entity's name
 
     def _quote(self) -> Quote | None:
         quote = self.article.selected_quote
@@ -101,7 +154,7 @@ class QuoteEditor(QObject):
         self.article.ensureCursorVisible()
         return target
 
-    def _update(self, quote: Quote, text: str, **changes: object) -> None:
+    def _update(self, quote: Quote, text: str, **changes: Unpack[QuoteChanges]) -> None:
         s, aset = self.session, self.session.annotations
         if s.readonly or aset is None or aset.id is None:
             return

@@ -1,21 +1,35 @@
-"""Editing from the article view: spans (label, relabel, resize, delete) and quotes."""
+"""The article's controller: shows the open set, edits spans (label, relabel, resize,
+delete) and marks and attributes quotes from the selection."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
 from newsmark.domain.annotations import AnnotationSet
+from newsmark.domain.document import Document
+from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Span
+from newsmark.domain.status import Status
+from newsmark.ui.actions import ActionRegistry
 from newsmark.ui.document_session import DocumentSession
 from newsmark.ui.speaker_roster import build_roster
 from newsmark.ui.views.article_view import ArticleView
+from newsmark.ui.views.label_palette import LabelPalette
+from newsmark.ui.views.status_bar import StatusBar
+
+EDGE_ACTIONS = ("grow_span_end", "shrink_span_end", "grow_span_start", "shrink_span_start")
 
 
 class SpanEditor(QObject):
-    """Turns the article's selection into session edits, and keeps a span selected.
+    """Keeps the article and the label palette in step with the session, turns the
+    article's selection into session edits, and keeps a span selected.
+
+    Owns the span actions (delete, next/previous span, span edges, the label actions),
+    Mark quote, Same speaker and Speaker 1-9.
 
     Signals:
         span_selected(object): the selected Span, or None.
@@ -25,11 +39,88 @@ class SpanEditor(QObject):
     span_selected = Signal(object)
     hint_given = Signal(str)
 
-    def __init__(self, article: ArticleView, session: DocumentSession, parent: QObject) -> None:
+    def __init__(
+        self,
+        article: ArticleView,
+        palette: LabelPalette,
+        session: DocumentSession,
+        status: StatusBar,
+        actions: ActionRegistry,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.article = article
+        self.palette = palette
         self.session = session
+        self.actions = actions
+        self.hint_given.connect(status.show_hint)
+        session.document_opened.connect(self._show_document)
+        session.annotations_changed.connect(self._show_annotations)
+        session.spans_changed.connect(self._show_span_changes)
+        session.quotes_changed.connect(self._show_quote_changes)
+        article.span_clicked.connect(self.select_span)
+        palette.label_clicked.connect(self.label_selection)
+        actions.label_triggered.connect(self.label_selection)
+        actions.labels_changed.connect(self._use_labels)
+        self.span_selected.connect(self._update_actions)
+        actions.bind("delete_span", self.delete_selected)
+        actions.bind("next_span", lambda: self.select_next(True))
+        actions.bind("previous_span", lambda: self.select_next(False))
+        actions.bind("grow_span_end", lambda: self.resize_selected("end", True))
+        actions.bind("shrink_span_end", lambda: self.resize_selected("end", False))
+        actions.bind("grow_span_start", lambda: self.resize_selected("start", False))
+        actions.bind("shrink_span_start", lambda: self.resize_selected("start", True))
+        actions.bind("mark_quote", self.mark_quote)
+        actions.bind("same_speaker", self.same_speaker_as_previous)
+        for n in range(1, 10):
+            actions.bind(f"speaker_{n}", partial(self.attribute_speaker, n))
+        self._update_actions()
 
+    # -- showing the session ------------------------------------------------------------
+    def _show_document(self, document: Document, aset: AnnotationSet | None) -> None:
+        spans = aset.spans if aset else []
+        quotes = aset.quotes if aset else []
+        accepted = aset is not None and aset.status is Status.ACCEPTED
+        self.article.set_document(document, spans, quotes, confirmed=accepted)
+        self._show_counts(aset)
+        self._update_actions()
+
+    def _show_annotations(self, aset: AnnotationSet) -> None:
+        self.article.set_confirmed(aset.status is Status.ACCEPTED)
+        self.article.set_annotations(aset.spans, aset.quotes)
+        self.follow(aset)
+        self._show_counts(aset)
+
+    def _show_span_changes(self, removed: list[Span], added: list[Span]) -> None:
+        self.article.update_spans(removed, added)
+        self.follow_change(removed, added)
+        self._show_counts(self.session.annotations)
+
+    def _show_quote_changes(self, removed: list[Quote], added: list[Quote]) -> None:
+        aset = self.session.annotations
+        self.article.set_quotes(aset.quotes if aset else [])
+        self.follow_quote_change(removed, added)
+
+    def _show_counts(self, aset: AnnotationSet | None) -> None:
+        counts: dict[str, int] = {}
+        for span in aset.spans if aset else []:
+            counts[span.label] = counts.get(span.label, 0) + 1
+        self.palette.set_counts(counts)
+
+    def _use_labels(self, labels: LabelSet) -> None:
+        self.article.set_labels(labels)
+        self.palette.set_labels(labels)
+        self._update_actions()
+
+    def _update_actions(self, *_: object) -> None:
+        a = self.actions
+        writable = not self.session.readonly and self.session.annotations is not None
+        a.set_enabled(EDGE_ACTIONS, writable and self.selected is not None)
+        a["delete_span"].setEnabled(writable)  # the span, else the quote, selected
+        for action in a.label_actions:
+            action.setEnabled(writable)
+
+    # -- selection ----------------------------------------------------------------------
     @property
     def selected(self) -> Span | None:
         return self.article.selected_span

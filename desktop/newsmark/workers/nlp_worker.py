@@ -4,31 +4,38 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
-Loader = Callable[[str | None], Any]
-Predictor = Callable[[Any, str], Any]
+if TYPE_CHECKING:
+    from newsmark.services.preannotation import LoadedModel, Prediction
+
+# The worker holds the model without looking into it: the loader makes it, the
+# predictor reads it (by default spaCy's LoadedModel and a Prediction of its spans).
+Loader = Callable[[str | None], object]
+Predictor = Callable[[object, str], object]
 QUEUED = Qt.ConnectionType.QueuedConnection
 
 
-def _default_loader(name: str | None) -> Any:
+def _default_loader(name: str | None) -> LoadedModel:
     # Imported here, in the worker thread, so spaCy's import cost never delays the window.
     from newsmark.services import preannotation
 
     return preannotation.load_model(name)
 
 
-def _default_predictor(model: Any, text: str) -> Any:
+def _default_predictor(model: object, text: str) -> Prediction:
     from newsmark.services import preannotation
 
+    if not isinstance(model, preannotation.LoadedModel):
+        raise TypeError(f"the default predictor needs a LoadedModel, not {type(model).__name__}")
     return preannotation.predict_text(model, text)
 
 
-def describe_model(model: Any) -> str:
+def describe_model(model: object) -> str:
     """'name version' of a loaded model (services' LoadedModel), for the status bar."""
     name = getattr(model, "name", None) or type(model).__name__
     version = getattr(model, "version", "")
@@ -50,7 +57,7 @@ class _Engine(QObject):
         self.superseding_id = 0  # requests below this one are stale before they run
         self._loader = loader
         self._predictor = predictor
-        self._model: Any = None
+        self._model: object | None = None
         self._error: str | None = None
 
     @Slot()

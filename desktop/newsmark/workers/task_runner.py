@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
@@ -14,7 +13,7 @@ log = logging.getLogger(__name__)
 # The services' callback shapes: progress(done, total or None, message); cancel() -> stop?
 Progress = Callable[[int, int | None, str], None]
 Cancel = Callable[[], bool]
-TaskFn = Callable[[Progress, Cancel], Any]
+TaskFn = Callable[[Progress, Cancel], object]  # the result goes out in `finished`
 
 
 class TaskSignals(QObject):

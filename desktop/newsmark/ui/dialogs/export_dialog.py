@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -29,8 +29,22 @@ from newsmark.domain.errors import InputError
 from newsmark.domain.status import STATUS_FILTERS
 from newsmark.workers.task_runner import Cancel, Progress, Task, TaskRunner
 
+if TYPE_CHECKING:
+    from newsmark.services.exporting import ExportReport
+    from newsmark.storage import Repository
+
 ALL_ANNOTATORS = "All annotators"
 ALIGNMENTS = ("strict", "expand", "contract")
+
+
+class ExportOptions(TypedDict):
+    """The dialog's choices: keyword arguments of services.exporting.export."""
+
+    fmt: str
+    status: str
+    annotator: str | None
+    alignment: str
+    split: float | None
 
 
 def exportable_formats() -> list[tuple[str, str, tuple[str, ...]]]:
@@ -71,7 +85,7 @@ class ExportDialog(QDialog):
 
     def __init__(
         self,
-        repo: Any,
+        repo: Repository,
         tasks: TaskRunner,
         annotators: list[str],
         parent: QWidget | None = None,
@@ -83,7 +97,7 @@ class ExportDialog(QDialog):
         self.repo = repo
         self.tasks = tasks
         self.task: Task | None = None
-        self.report: Any = None
+        self.report: ExportReport | None = None
         self._start_dir = start_dir or Path.home()
         # Replaced in tests: asks before overwriting an existing file or folder.
         self.confirm_overwrite: Callable[[Path], bool] = self._ask_overwrite
@@ -188,17 +202,17 @@ class ExportDialog(QDialog):
     def set_status(self, value: str) -> None:
         self.status_filter.setCurrentIndex(self.status_filter.findData(value))
 
-    def options(self) -> dict[str, Any]:
+    def options(self) -> ExportOptions:
         """The keyword arguments for services.exporting.export (force is asked later)."""
         fmt = self.fmt
         split = self.split.isChecked() and fmt == "spacy"
-        return {
-            "fmt": fmt,
-            "status": str(self.status_filter.currentData()),
-            "annotator": self.annotator_filter(),
-            "alignment": str(self.alignment.currentData()) if token_based(fmt) else "strict",
-            "split": round(self.split_ratio.value(), 2) if split else None,
-        }
+        return ExportOptions(
+            fmt=fmt,
+            status=str(self.status_filter.currentData()),
+            annotator=self.annotator_filter(),
+            alignment=str(self.alignment.currentData()) if token_based(fmt) else "strict",
+            split=round(self.split_ratio.value(), 2) if split else None,
+        )
 
     def annotator_filter(self) -> str | None:
         text = self.annotator.currentText().strip()
@@ -275,7 +289,7 @@ class ExportDialog(QDialog):
             # write, a link) is refused before the user is asked.
             from newsmark.formats.files import check_target
 
-            folder = writes_folder(str(options["fmt"]), options["split"] is not None)
+            folder = writes_folder(options["fmt"], options["split"] is not None)
             try:
                 check_target(dest, folder=folder, force=True, protected=self.repo.path.parent)
             except InputError as exc:
@@ -287,7 +301,7 @@ class ExportDialog(QDialog):
             force = True
         repo = self.repo
 
-        def run(progress: Progress, cancel: Cancel) -> Any:
+        def run(progress: Progress, cancel: Cancel) -> ExportReport:
             from newsmark.services.exporting import export
 
             return export(repo, dest, force=force, progress=progress, cancel=cancel, **options)
@@ -324,7 +338,7 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 1)
         self._update_options()
 
-    def _on_finished(self, report: Any) -> None:
+    def _on_finished(self, report: ExportReport) -> None:
         self._end()
         self.progress.setValue(1)
         self.report = report

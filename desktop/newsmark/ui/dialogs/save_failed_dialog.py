@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from newsmark.ui.document_session import DocumentSession
+from newsmark.ui.document_session import Command, DocumentSession
 from newsmark.ui.views.pending_banner import PendingBanner
 
 WHAT_TO_DO = "Free disk space / close the other program holding the database, then Retry."
@@ -90,7 +89,7 @@ class SaveFailures(QObject):
         session.pending_changed.connect(self._show_pending)
         banner.retry_requested.connect(session.retry_all)
 
-    def show_failure(self, command: Any, reason: str) -> None:
+    def show_failure(self, command: Command, reason: str) -> None:
         if self.dialog is not None:
             self.dialog.close()
             self.dialog.deleteLater()
@@ -99,7 +98,7 @@ class SaveFailures(QObject):
         self.dialog = dialog
         dialog.open()
 
-    def _answered(self, dialog: SaveFailedDialog, command: Any) -> None:
+    def _answered(self, dialog: SaveFailedDialog, command: Command) -> None:
         if self.dialog is dialog:
             self.dialog = None
         dialog.deleteLater()

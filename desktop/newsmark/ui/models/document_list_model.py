@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from newsmark.domain.status import Status
 from newsmark.ui.icons import STATUS_COLORS, status_icon
+
+if TYPE_CHECKING:
+    from newsmark.storage import DocumentSummary
 
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -25,7 +28,7 @@ JUMP_ROWS = 2000  # rows per fetch when loading up to a document far down the li
 
 Index = QModelIndex | QPersistentModelIndex
 # (after this document id or None for the start, at most this many) -> summaries in id order
-Fetch = Callable[[int | None, int], Sequence[Any]]
+Fetch = Callable[[int | None, int], Sequence["DocumentSummary"]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +63,9 @@ class ListCounts:
         return self.by_status.get(Status.ACCEPTED, 0)
 
 
-def status_of(row: Any) -> Status:
-    """A summary's status as a Status (None and unknown strings read as new)."""
-    value = getattr(row, "status", None)
-    if isinstance(value, Status):
-        return value
-    try:
-        return Status(value) if value else Status.NEW
-    except ValueError:
-        return Status.NEW
+def status_of(row: DocumentSummary) -> Status:
+    """A summary's status (a document with no set yet reads as new)."""
+    return row.status or Status.NEW
 
 
 def status_text(status: Status) -> str:
@@ -83,10 +80,10 @@ class DocumentListModel(QAbstractListModel):
     QAbstractListModel's.
     """
 
-    def __init__(self, parent: Any = None, page_rows: int = PAGE_ROWS) -> None:
+    def __init__(self, parent: QObject | None = None, page_rows: int = PAGE_ROWS) -> None:
         super().__init__(parent)
         self.page_rows = page_rows
-        self._rows: list[Any] = []
+        self._rows: list[DocumentSummary] = []
         self._row_of: dict[int, int] = {}
         self._fetch: Fetch | None = None
         self._more = False
@@ -102,7 +99,7 @@ class DocumentListModel(QAbstractListModel):
         if self.canFetchMore(parent):
             self._fetch_page(self.page_rows)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -112,8 +109,8 @@ class DocumentListModel(QAbstractListModel):
             return status_icon(status_of(row))
         if role == Qt.ItemDataRole.ToolTipRole:
             status = status_text(status_of(row))
-            source = getattr(row, "source", None) or ""
-            counts = f"{getattr(row, 'n_spans', 0)} spans, {getattr(row, 'n_quotes', 0)} quotes"
+            source = row.source or ""
+            counts = f"{row.n_spans} spans, {row.n_quotes} quotes"
             return "\n".join(x for x in (row.title, source, f"{status} · {counts}") if x)
         if role == Qt.ItemDataRole.ForegroundRole and status_of(row).is_decided:
             return QColor(STATUS_COLORS[status_of(row)]).darker(130)
@@ -132,7 +129,7 @@ class DocumentListModel(QAbstractListModel):
         self._append(fetch(None, self.page_rows), self.page_rows)
         self.endResetModel()
 
-    def set_rows(self, rows: Sequence[Any]) -> None:
+    def set_rows(self, rows: Sequence[DocumentSummary]) -> None:
         """List exactly `rows` (nothing more to fetch)."""
         self.beginResetModel()
         self._rows, self._row_of = [], {}
@@ -140,7 +137,7 @@ class DocumentListModel(QAbstractListModel):
         self._append(rows, None)
         self.endResetModel()
 
-    def _append(self, page: Sequence[Any], asked: int | None) -> None:
+    def _append(self, page: Sequence[DocumentSummary], asked: int | None) -> None:
         start = len(self._rows)
         self._rows.extend(page)
         self._row_of.update((r.id, start + i) for i, r in enumerate(page))
@@ -170,7 +167,7 @@ class DocumentListModel(QAbstractListModel):
             self._fetch_page(JUMP_ROWS)
         return self._row_of.get(doc_id)
 
-    def update_row(self, summary: Any) -> None:
+    def update_row(self, summary: DocumentSummary) -> None:
         """Replace the row of `summary.id` in place (a status change repaints one row)."""
         i = self._row_of.get(summary.id)
         if i is None:
@@ -185,11 +182,11 @@ class DocumentListModel(QAbstractListModel):
     def doc_id_at(self, row: int) -> int | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None
 
-    def summary(self, doc_id: int) -> Any | None:
+    def summary(self, doc_id: int) -> DocumentSummary | None:
         i = self._row_of.get(doc_id)
         return self._rows[i] if i is not None else None
 
     @property
-    def rows(self) -> list[Any]:
+    def rows(self) -> list[DocumentSummary]:
         """The rows fetched so far."""
         return list(self._rows)

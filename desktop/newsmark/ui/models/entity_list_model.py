@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from newsmark.domain.entities import Entity
 
@@ -25,7 +31,7 @@ class EntityListModel(QAbstractTableModel):
 
     edit_requested = Signal(object, str, str)
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._entities: list[Entity] = []
         self._counts: dict[int, tuple[int, int]] = {}
@@ -57,7 +63,7 @@ class EntityListModel(QAbstractTableModel):
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
@@ -68,7 +74,7 @@ class EntityListModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         entity = self.entity_at(index.row()) if index.isValid() else None
         if entity is None:
             return None
@@ -83,7 +89,7 @@ class EntityListModel(QAbstractTableModel):
             return "A knowledge-base id, e.g. a Wikidata QID such as Q43723"
         return None
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         entity = self.entity_at(index.row()) if index.isValid() else None
         field = EDITABLE.get(index.column())
         if entity is None or field is None or role != Qt.ItemDataRole.EditRole:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -28,6 +28,9 @@ from newsmark.ui.models.document_list_model import (
     status_of,
     status_text,
 )
+
+if TYPE_CHECKING:
+    from newsmark.storage import DocumentSummary
 
 SEARCH_DELAY_MS = 250
 ALL_STATUSES = "All statuses"
@@ -135,7 +138,9 @@ class DocumentPanel(QWidget):
         return self.model.doc_id_at(index.row()) if index.isValid() else None
 
     # -- what the caller sets ---------------------------------------------------------
-    def set_rows(self, rows: DocumentPager | Sequence[Any], accepted: int, total: int) -> None:
+    def set_rows(
+        self, rows: DocumentPager | Sequence[DocumentSummary], accepted: int, total: int
+    ) -> None:
         """Show `rows` (a pager: fetched as the list scrolls), keeping the current document
         selected if it is still listed."""
         current = self.current_id
@@ -169,7 +174,7 @@ class DocumentPanel(QWidget):
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(accepted)
 
-    def update_row(self, summary: Any) -> None:
+    def update_row(self, summary: DocumentSummary) -> None:
         self.model.update_row(summary)
 
     def select(self, doc_id: int, *, notify: bool = True) -> bool:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from newsmark.domain.status import Status
 from newsmark.ui.icons import icon, status_icon
 
+if TYPE_CHECKING:
+    from newsmark.ui.document_session import DocumentSession
+    from newsmark.workers.nlp_worker import NlpWorker
+
 SAVED_FADE_MS = 4000
+HINT_MS = 4000
 
 
 def plural(n: int, word: str) -> str:
@@ -58,6 +65,29 @@ class StatusBar(QStatusBar):
         self._fade.setSingleShot(True)
         self._fade.timeout.connect(lambda: self.saved_label.setText(""))
 
+    def follow(self, session: DocumentSession, worker: NlpWorker | None = None) -> None:
+        """Report the session's saves, failures and the open set's state (and the model's)."""
+        session.prediction_requested.connect(lambda *_: self.show_busy("Pre-annotating…"))
+        session.saved.connect(self.show_saved)
+        session.failed.connect(self.show_error)
+
+        def show_set(*_: object) -> None:
+            aset = session.annotations
+            if aset is not None:
+                self.show_document_status(aset.status, len(aset.spans), len(aset.quotes))
+
+        for changed in (
+            session.document_opened,
+            session.annotations_changed,
+            session.spans_changed,
+            session.quotes_changed,
+        ):
+            changed.connect(show_set)
+        if worker is not None:
+            worker.model_loading.connect(self.show_model_loading)
+            worker.model_loaded.connect(self.show_model_loaded)
+            worker.model_failed.connect(self.show_model_failed)
+
     def show_model_loading(self, name: str) -> None:
         self.model_label.setText("Loading model…")
         self.model_label.setToolTip(name)
@@ -77,6 +107,10 @@ class StatusBar(QStatusBar):
     def show_saved(self, what: str = "") -> None:
         self.saved_label.setText(f"Saved · {what}" if what else "Saved")
         self._fade.start(SAVED_FADE_MS)
+
+    def show_hint(self, text: str) -> None:
+        """A short hint for the key just pressed (select something first, ...)."""
+        self.showMessage(text, HINT_MS)
 
     def show_error(self, message: str) -> None:
         self.saved_label.setText("")
