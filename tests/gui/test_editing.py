@@ -307,8 +307,8 @@ def test_the_set_in_memory_carries_the_stored_version_and_status(qtbot, editor):
     assert s.label_range(start, start + 4, "GPE")
     in_step()
     assert s.annotations.status is Status.IN_PROGRESS
-    win.decide(Status.ACCEPTED)  # moves on to the next document
-    win.step(-1)
+    win.navigator.decide(Status.ACCEPTED)  # moves on to the next document
+    win.navigator.step(-1)
     in_step()
     assert s.annotations.status is Status.ACCEPTED
     # An edit of an accepted set keeps its status (the repository's rule, applied here).

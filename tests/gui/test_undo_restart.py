@@ -201,7 +201,7 @@ def test_an_entity_merge_comes_back_into_the_history(qtbot, tmp_path: Path):
     win = open_window(qtbot, ws, tmp_path / "data")
     win.documents.select(doc_id)
     qtbot.waitUntil(win.isActiveWindow)
-    win.tools.entity_tools.merge(keep, drop)  # what the panel's Merge button does
+    win.entity_tools.merge(keep, drop)  # what the panel's Merge button does
     assert (linked(), [e.name for e in ws.repo.entities()]) == (keep.id, ["Vladimir Putin"])
     live = win.session.undo_group.activeStack()
     assert live.text(live.count() - 1) == "Merge Putin into Vladimir Putin"
@@ -220,7 +220,7 @@ def test_an_entity_merge_comes_back_into_the_history(qtbot, tmp_path: Path):
     QTest.keyClick(view, Qt.Key.Key_Z, CTRL)
     assert ws.repo.get_entity(drop.id) == drop and linked() == drop.id
     assert ws.repo.get_entity(keep.id).kb_id is None  # as before the merge
-    qtbot.waitUntil(lambda: again.tools.entity_panel.model.rowCount() == 2)  # the panel too
+    qtbot.waitUntil(lambda: again.entity_panel.model.rowCount() == 2)  # the panel too
     QTest.keyClick(view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert (linked(), [e.name for e in ws.repo.entities()]) == (keep.id, ["Vladimir Putin"])
     QTest.keyClick(view, Qt.Key.Key_Z, CTRL)  # undone again, then closed

@@ -19,7 +19,7 @@ from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
 from newsmark.storage import edits, rows
 from newsmark.storage.orm import DocumentRow, QuoteRow, SetRow, SpanRow
-from newsmark.storage.records import BatchInputError, ModelRun
+from newsmark.storage.records import BatchInputError, ImportedItem, ModelRun
 
 # SQLite allows 32766 bound parameters; stay far below for `IN (...)` lists.
 CHUNK = 500
@@ -45,6 +45,42 @@ def validate_inputs(
             raise BatchInputError(index, exc.reason, len(items)) from None
         statuses.append(status)
     return statuses
+
+
+def import_documents(
+    s: Session,
+    items: Sequence[tuple[DocumentInput, Sequence[Token]]],
+    annotator: str,
+    statuses: Sequence[Status | None],
+) -> list[ImportedItem]:
+    """Store checked items (`validate_inputs`): new documents, and a set for each item
+    that makes one; what was stored, per item (see `Repository.import_documents`)."""
+    known = existing_ids(s, [item.sha256 for item, _ in items])
+    # Only a file that brings tokens of its own can disagree with the stored ones.
+    own = {known[i.sha256] for i, _ in items if i.tokens is not None and i.sha256 in known}
+    old_tokens = packed_tokens(s, sorted(own))
+    fresh: dict[str, tuple[DocumentInput, Sequence[Token]]] = {}
+    for item, tokens in items:
+        if item.sha256 not in known:
+            fresh.setdefault(item.sha256, (item, tokens))  # first copy in the batch
+    new_ids = insert_documents(s, list(fresh.values()))
+    known.update(zip(fresh, new_ids, strict=True))
+    created = set(new_ids)
+    out: list[ImportedItem] = []
+    for (item, tokens), status in zip(items, statuses, strict=True):
+        doc_id = known[item.sha256]
+        set_id = None
+        if item.makes_set:
+            set_id = import_set(s, doc_id, item, item.annotator or annotator, status)
+        other = (
+            item.tokens is not None
+            and doc_id in old_tokens
+            and old_tokens[doc_id] != rows.pack_tokens(tokens)
+        )
+        spans, quotes = (len(item.spans), len(item.quotes)) if set_id else (0, 0)
+        out.append(ImportedItem(doc_id, doc_id in created, set_id, spans, quotes, other))
+        created.discard(doc_id)  # a second copy in the same batch is a duplicate
+    return out
 
 
 def existing_ids(session: Session, shas: Sequence[str]) -> dict[str, int]:

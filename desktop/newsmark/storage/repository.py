@@ -1,6 +1,8 @@
 """The repository: every read and write of Newsmark data, one transaction per method.
 
-Span, quote and status edits (and undo support) live in `annotation_edits.AnnotationEdits`.
+Each method opens the transaction and hands it to the module that holds the job:
+`queries` (reads), `annotation_edits` (a set's span, quote and status edits and their
+reverts), `batch` (imports and predictions), `entity_ops` (the corpus's entities).
 """
 
 from __future__ import annotations
@@ -26,16 +28,21 @@ from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
-from newsmark.storage import batch, edits, entity_ops, queries, rows
-from newsmark.storage.annotation_edits import AnnotationEdits
+from newsmark.storage import annotation_edits, batch, edits, entity_ops, history, queries, rows
 from newsmark.storage.db import Database
 from newsmark.storage.orm import DocumentRow, EditLogRow, EntityRow, SetRow
-from newsmark.storage.records import DocumentSummary, EditLogEntry, ImportedItem, ModelRun
+from newsmark.storage.records import (
+    DocumentSummary,
+    Edited,
+    EditLogEntry,
+    ImportedItem,
+    ModelRun,
+)
 
 DEFAULT_LABEL_SET = LabelSet()
 
 
-class Repository(AnnotationEdits):
+class Repository:
     """Reads return domain objects and records, never ORM rows.
 
     `labels`: imported and newly edited spans (and quote speakers) must use one of these
@@ -88,41 +95,8 @@ class Repository(AnnotationEdits):
         """
         checked = labels if labels is not None else self.labels
         statuses = batch.validate_inputs(items, checked)
-        out: list[ImportedItem] = []
         with self.db.session() as s:
-            known = batch.existing_ids(s, [item.sha256 for item, _ in items])
-            # Only a file that brings tokens of its own can disagree with the stored ones.
-            own = {known[i.sha256] for i, _ in items if i.tokens is not None and i.sha256 in known}
-            old_tokens = batch.packed_tokens(s, sorted(own))
-            fresh: dict[str, tuple[DocumentInput, Sequence[Token]]] = {}
-            for item, tokens in items:
-                if item.sha256 not in known:
-                    fresh.setdefault(item.sha256, (item, tokens))  # first copy in the batch
-            new_ids = batch.insert_documents(s, list(fresh.values()))
-            known.update(zip(fresh, new_ids, strict=True))
-            created = set(new_ids)
-            for (item, tokens), status in zip(items, statuses, strict=True):
-                doc_id = known[item.sha256]
-                set_id = None
-                if item.makes_set:
-                    set_id = batch.import_set(s, doc_id, item, item.annotator or annotator, status)
-                other = (
-                    item.tokens is not None
-                    and doc_id in old_tokens
-                    and old_tokens[doc_id] != rows.pack_tokens(tokens)
-                )
-                out.append(
-                    ImportedItem(
-                        doc_id,
-                        doc_id in created,
-                        set_id,
-                        len(item.spans) if set_id else 0,
-                        len(item.quotes) if set_id else 0,
-                        other,
-                    )
-                )
-                created.discard(doc_id)  # a second copy in the same batch is a duplicate
-        return out
+            return batch.import_documents(s, items, annotator, statuses)
 
     def get_document(self, doc_id: int) -> Document:
         with self.db.session(write=False) as s:
@@ -242,6 +216,161 @@ class Repository(AnnotationEdits):
             )
             return [edits.load_annotation_set(s, row) for row in found]
 
+    # -- edits of one set (annotation_edits; `expected_version` is the optimistic check,
+    # `reverts` the log row an undo or redo inverts) --------------------------------------
+
+    def get_span(self, set_id: int, span_id: int) -> Span:
+        with self.db.session(write=False) as s:
+            return rows.span(edits.get_span_row(s, set_id, span_id))
+
+    def add_span(
+        self,
+        set_id: int,
+        span: Span,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
+    ) -> Edited[Span]:
+        with self.db.session() as s:
+            return annotation_edits.add_span(
+                s, self.labels, set_id, span, who, expected_version, reverts
+            )
+
+    def update_span(
+        self,
+        set_id: int,
+        span_id: int,
+        who: str,
+        *,
+        label: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        expected_version: int | None = None,
+        reverts: int | None = None,
+    ) -> Edited[Span]:
+        """Change label and/or boundaries; the span becomes a human one."""
+        with self.db.session() as s:
+            return annotation_edits.update_span(
+                s, self.labels, set_id, span_id, who, label, (start, end), expected_version, reverts
+            )
+
+    def replace_span(
+        self,
+        set_id: int,
+        span: Span,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
+    ) -> Edited[Span]:
+        """Write every field of `span` (by its id) back: how undo restores an earlier state."""
+        with self.db.session() as s:
+            return annotation_edits.replace_span(s, set_id, span, who, expected_version, reverts)
+
+    def link_span(
+        self,
+        set_id: int,
+        span_id: int,
+        entity_id: int | None,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
+    ) -> Edited[Span]:
+        """Link the mention to a corpus entity (None unlinks)."""
+        with self.db.session() as s:
+            return annotation_edits.link_span(
+                s, self.labels, set_id, span_id, entity_id, who, expected_version, reverts
+            )
+
+    def delete_span(
+        self,
+        set_id: int,
+        span_id: int,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
+    ) -> Edited[Span]:
+        with self.db.session() as s:
+            return annotation_edits.delete_span(s, set_id, span_id, who, expected_version, reverts)
+
+    def get_quote(self, set_id: int, quote_id: int) -> Quote:
+        with self.db.session(write=False) as s:
+            return rows.quote(edits.get_quote_row(s, set_id, quote_id))
+
+    def add_quote(
+        self,
+        set_id: int,
+        quote: Quote,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
+    ) -> Edited[Quote]:
+        with self.db.session() as s:
+            return annotation_edits.add_quote(
+                s, self.labels, set_id, quote, who, expected_version, reverts
+            )
+
+    def update_quote(
+        self,
+        set_id: int,
+        quote_id: int,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
+        **changes: Any,
+    ) -> Edited[Quote]:
+        """Change any of parts, kind, speaker, speaker_label, cue, entity, entity_id
+        (`QuoteChanges`; lists and kind values read from JSON are accepted)."""
+        with self.db.session() as s:
+            return annotation_edits.update_quote(
+                s, self.labels, set_id, quote_id, who, changes, expected_version, reverts
+            )
+
+    def replace_quote(
+        self,
+        set_id: int,
+        quote: Quote,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
+    ) -> Edited[Quote]:
+        """Write every field of `quote` (by its id) back: how undo restores an earlier state."""
+        with self.db.session() as s:
+            return annotation_edits.replace_quote(s, set_id, quote, who, expected_version, reverts)
+
+    def delete_quote(
+        self,
+        set_id: int,
+        quote_id: int,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
+    ) -> Edited[Quote]:
+        with self.db.session() as s:
+            return annotation_edits.delete_quote(
+                s, set_id, quote_id, who, expected_version, reverts
+            )
+
+    def set_status(
+        self,
+        set_id: int,
+        status: Status | str,
+        who: str,
+        *,
+        expected_version: int | None = None,
+        reverts: int | None = None,
+    ) -> Edited[Status]:
+        """Set the status; the record's item is the previous one (for undo)."""
+        with self.db.session() as s:
+            return annotation_edits.set_status(s, set_id, status, who, expected_version, reverts)
+
     def save_predictions(
         self,
         doc_id: int,
@@ -325,6 +454,30 @@ class Repository(AnnotationEdits):
                 select(EditLogRow).where(EditLogRow.set_id == set_id).order_by(EditLogRow.id)
             )
             return [rows.edit_log_entry(r) for r in found]
+
+    def last_edit_id(self, set_id: int | None) -> int | None:
+        """The newest log row of the set (None: of the corpus-wide rows): the row an edit
+        just wrote, which its undo names as `reverts`. One writer holds the database's
+        WriterLock, so no other process writes in between."""
+        with self.db.session(write=False) as s:
+            newest = annotation_edits.newest(s, set_id)
+            return None if newest is None else newest.id
+
+    def undo_history(self, set_id: int, limit: int = 500) -> history.History:
+        """The steps the set's undo stack held when its log was last written (ADR 0006)."""
+        with self.db.session(write=False) as s:
+            first_exact = history.exact_from(s)
+            found = s.scalars(
+                select(EditLogRow).where(EditLogRow.set_id == set_id).order_by(EditLogRow.id)
+            )
+            entries = [rows.edit_log_entry(r) for r in found]
+        return history.replay(entries, first_exact, limit)
+
+    def revert(self, entry_id: int, who: str) -> EditLogEntry:
+        """Apply the inverse of a logged edit as a new logged edit, in one transaction;
+        returns the new entry (`annotation_edits.revert`)."""
+        with self.db.session() as s:
+            return annotation_edits.revert(s, entry_id, who)
 
     # -- entities ---------------------------------------------------------------------------
 
