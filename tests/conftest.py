@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from shared_data import eval_dir, realfiles_dir, require_shared
+from shared_data import eval_dir, require_shared
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "2023-12-10-netanyahu-putin-call.txt"
@@ -31,12 +31,6 @@ def slow_profile(request: pytest.FixtureRequest) -> int:
 def eval_dir_fixture() -> Path:
     """The eval data folder, or a skip (a failure under CI=true) naming NEWSMARK_EVAL_DIR."""
     return require_shared(eval_dir(), "NEWSMARK_EVAL_DIR", "quote eval data")
-
-
-@pytest.fixture(name="realfiles_dir", scope="session")
-def realfiles_dir_fixture() -> Path:
-    """The real files folder, or a skip (a failure under CI=true) naming NEWSMARK_REALFILES_DIR."""
-    return require_shared(realfiles_dir(), "NEWSMARK_REALFILES_DIR", "real files")
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def refusal(path: Path) -> str:
     return info.value.reason
 
 
-# Real pages (/work/shared/realfiles/html/README.md says what each one is).
+# Real pages (the real files README, section 9, says where each one comes from).
 
 
 def test_real_latin1_declared_page_is_read_as_windows_1252() -> None:
