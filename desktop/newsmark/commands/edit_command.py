@@ -56,7 +56,7 @@ class EditCommand(QUndoCommand, Generic[T]):
     def apply(self) -> None:
         """The first redo, run by the creator so errors surface before the push."""
         self._first = self._do()
-        self.logged = self.repo.last_edit_id(self.set_id)
+        self.logged = self._first[2].logged
 
     def redo(self) -> None:
         if self._first is not None:  # push() calls redo once: it happened in apply()
@@ -65,19 +65,19 @@ class EditCommand(QUndoCommand, Generic[T]):
         else:
             try:
                 step = self._do()
-                self.logged = self.repo.last_edit_id(self.set_id)
             except NewsmarkError as exc:
                 self._refused("redo", exc)
                 return
+            self.logged = step[2].logged
         self._on_changed(*step)
 
     def undo(self) -> None:
         try:
             step = self._undo()
-            self.logged = self.repo.last_edit_id(self.set_id)
         except NewsmarkError as exc:
             self._refused("undo", exc)
             return
+        self.logged = step[2].logged
         self._on_changed(*step)
 
     def _refused(self, what: str, exc: NewsmarkError) -> None:

@@ -57,20 +57,22 @@ def log(
     before: Any,
     after: Any,
     reverts: int | None = None,
-) -> None:
-    """Append a log row; `reverts` is the row an undo or redo inverts (None: a new edit)."""
-    session.add(
-        EditLogRow(
-            set_id=set_id,
-            at=rows.utcnow(),
-            who=who,
-            op=op,
-            target_id=target_id,
-            before=before,
-            after=after,
-            reverts=reverts,
-        )
+) -> int:
+    """Append a log row; `reverts` is the row an undo or redo inverts (None: a new edit).
+    Returns the row's id (written now, in the caller's transaction)."""
+    row = EditLogRow(
+        set_id=set_id,
+        at=rows.utcnow(),
+        who=who,
+        op=op,
+        target_id=target_id,
+        before=before,
+        after=after,
+        reverts=reverts,
     )
+    session.add(row)
+    session.flush()
+    return row.id
 
 
 def touch(
@@ -93,8 +95,8 @@ def touch(
     row.updated_at = rows.utcnow()
     if human and row.status in UNTOUCHED:
         row.status = Status.IN_PROGRESS.value
-    log(session, row.id, who, op, target_id, before, after, reverts)
-    return SetState(row.version, Status(row.status))
+    logged = log(session, row.id, who, op, target_id, before, after, reverts)
+    return SetState(row.version, Status(row.status), logged)
 
 
 def span_rows(session: Session, set_id: int) -> list[SpanRow]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from newsmark.domain.errors import InputError
@@ -34,10 +34,13 @@ class DocumentSummary:
 @dataclass(frozen=True, slots=True)
 class SetState:
     """An annotation set's version and status right after a write: what the window shows,
-    taken from the repository instead of worked out again beside it."""
+    taken from the repository instead of worked out again beside it. `logged` is the
+    edit-log row the write added (what an undo of it names as `reverts`); it is not part
+    of the state, so two states compare by version and status."""
 
     version: int
     status: Status
+    logged: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
