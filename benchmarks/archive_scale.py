@@ -308,7 +308,7 @@ def lists_and_counts(repo: Repository) -> None:
     from newsmark.ui.models.document_list_model import PAGE_ROWS
 
     ids = repo.document_ids()
-    deep = ids[-1000]  # a keyset page near the end of the list
+    deep = ids[-min(1000, len(ids))]  # a keyset page near the end of the list
     for status in (None, "new", "preannotated", "accepted"):
         label = status or "all"
         first = median_time(lambda s=status: repo.list_documents(s, ANNOTATOR, limit=PAGE_ROWS))

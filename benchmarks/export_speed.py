@@ -64,7 +64,8 @@ def main() -> None:
     texts = corpus(400 * args.docs)[: args.docs]
     # Predict once and reuse: the prefix "Article N.\n\n" is the same length below 10.
     first = predict_text(load_model(), texts[0])
-    with tempfile.TemporaryDirectory() as tmp:
+    # The export goes outside the database's folder, as `newsmark export` insists.
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as out_dir:
         db = Database.open(Path(tmp) / "bench.sqlite3")
         repo = Repository(db)
         # A chunk at a time, dropped once stored.
@@ -75,8 +76,8 @@ def main() -> None:
             )
         del items
 
-        out = Path(tmp) / "out.jsonl"
-        base_out = Path(tmp) / "base.jsonl"
+        out = Path(out_dir) / "out.jsonl"
+        base_out = Path(out_dir) / "base.jsonl"
         records = [plain_record(export_record(*x)) for x in repo.iter_export(status="any")]
         # Setup objects (the model, the baseline's 900,000 token dicts) out of the
         # collector's sight: a real `newsmark export` process has none of them.

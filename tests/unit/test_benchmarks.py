@@ -1,0 +1,57 @@
+"""Every benchmark still runs, at a toy size: they call the code's APIs and rot silently.
+
+No timing is asserted (machines here are shared and noisy); each run must finish and
+print its comparison against the baseline it measures in the same run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCHMARKS = ROOT / "benchmarks"
+
+# (script and toy arguments, a word every full report prints)
+RUNS = [
+    (["export_speed.py", "--docs", "20", "--repeat", "1"], "ratio"),
+    (["formats_roundtrip.py", "--docs", "5"], "x dumps"),
+    (["preannotate_throughput.py", "--words", "300"], "ratio"),
+    (["large_document.py", "--copies", "1", "--edits", "3"], "ratio"),
+    (["window_startup.py", "--runs", "1"], "ratio"),
+    (["archive_scale.py", "--docs", "300", "--preannotate", "0"], "ratio"),
+]
+
+
+def run(args: list[str], extra_env: dict[str, str] | None = None) -> str:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(extra_env or {})}
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / args[0]), *args[1:]],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    return done.stdout
+
+
+@pytest.mark.parametrize(("args", "word"), RUNS, ids=[r[0][0] for r in RUNS])
+def test_benchmark_runs_at_a_toy_size(args: list[str], word: str) -> None:
+    assert word in run(args)
+
+
+def test_quote_quality_runs_on_two_eval_documents(eval_dir: Path) -> None:
+    out = run(["quote_quality.py", "--limit", "2"], {"NEWSMARK_EVAL_DIR": str(eval_dir)})
+    assert "F1" in out or "f1" in out.lower()
+
+
+def test_every_benchmark_is_run_here() -> None:
+    ran = {args[0] for args, _ in RUNS} | {"quote_quality.py"}
+    scripts = {p.name for p in BENCHMARKS.glob("*.py") if not p.name.startswith("_")}
+    assert scripts == ran
