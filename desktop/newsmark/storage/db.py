@@ -16,7 +16,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from newsmark.domain.errors import StorageError
 from newsmark.storage import backup as backup_files
-from newsmark.storage import migrate, preflight
+from newsmark.storage import clean_close, migrate, preflight
 from newsmark.storage.lock import WriterLock
 
 SYNCHRONOUS_NAMES = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
@@ -78,9 +78,11 @@ class Database:
             cls._create(path)
         preflight.check_wal(path)
         full = not readonly and path.stat().st_size <= preflight.FULL_CHECK_BYTES
-        # A quick_check just run on the file (the window's preview) need not run twice
-        # on a file too large for the full check: seconds at 200,000 articles.
-        info = preflight.inspect(path, busy_timeout_ms, full=full, check=full or not quick_checked)
+        # Above the full check's size, quick_check reads the whole file (seconds at
+        # 200,000 articles): not twice when the window's preview just ran it, and not
+        # when the file is as its last writer left it on a clean close.
+        quick = not quick_checked and preflight.quick_check_needed(path)
+        info = preflight.inspect(path, busy_timeout_ms, full=full, check=full or quick)
         if info.revision is not None and not migrate.is_known(info.revision):
             raise StorageError(
                 f"{path} has schema revision {info.revision}, newer than this Newsmark knows "
@@ -92,6 +94,8 @@ class Database:
                 f"{path} is a SQLite database but not a Newsmark one "
                 f"(tables: {', '.join(info.tables[:5])}); choose another file"
             )
+        if not readonly:
+            clean_close.forget(path)  # unchecked from the first write until a clean close
         db = cls(
             path,
             readonly=readonly,
@@ -136,7 +140,8 @@ class Database:
         except OSError as exc:
             raise StorageError(f"cannot create {path}: {exc.strerror or exc}") from exc
         finally:
-            for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-wal", "-shm"))):
+            suffixes = ("-wal", "-shm", clean_close.SUFFIX)
+            for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in suffixes)):
                 leftover.unlink(missing_ok=True)
 
     # -- engine -----------------------------------------------------------------------------
@@ -201,6 +206,8 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if not self.readonly:  # archive-sized: the next open may skip its quick_check
+            clean_close.record(self.path, larger_than=preflight.FULL_CHECK_BYTES)
 
     def __enter__(self) -> Database:
         return self

@@ -1,9 +1,10 @@
 """A stdlib-only, read-only look at the document the window opens first (no SQLAlchemy).
 
 The window paints this text while SQLAlchemy is still importing. Anything unusual (no
-file, not SQLite, fails `quick_check`, a schema this Newsmark does not know as its head,
-a lock, an error) gives None, and the caller takes the normal path, which refuses what
-must be refused (so a refused database never shows a preview first).
+file, not SQLite, fails `quick_check` where Database.open would run it, a schema this
+Newsmark does not know as its head, a lock, an error) gives None, and the caller takes
+the normal path, which refuses what must be refused (so a refused database never shows
+a preview first).
 Never writes: the connection is `mode=ro` (or `immutable=1` in a read-only folder).
 """
 
@@ -15,6 +16,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsmark.storage import preflight
 from newsmark.storage.preflight import SQLITE_HEADER, readonly_uri
 
 VERSIONS_DIR = Path(__file__).resolve().parent / "migrations" / "versions"
@@ -53,8 +55,12 @@ def first_document(db_path: Path) -> FirstDocument | None:
         conn = sqlite3.connect(readonly_uri(db_path), uri=True, timeout=0.2)
         with closing(conn):
             conn.execute("PRAGMA query_only = ON")
-            # As preflight.inspect: a corrupt file is refused before any window shows.
-            if [row[0] for row in conn.execute("PRAGMA quick_check(1)")] != ["ok"]:
+            # As Database.open: a corrupt file is refused before any window shows (an
+            # archive-sized one as its last writer left it on a clean close is not read
+            # whole again: clean_close.py).
+            if preflight.quick_check_needed(db_path) and [
+                row[0] for row in conn.execute("PRAGMA quick_check(1)")
+            ] != ["ok"]:
                 return None
             revisions = conn.execute("SELECT version_num FROM alembic_version").fetchall()
             if head is None or revisions != [(head,)]:

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsmark.domain.errors import StorageError
+from newsmark.storage import clean_close
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Writers run the full integrity_check (indexes against tables) at open up to this size:
-# about 0.15 s per 100 MB here; beyond it, quick_check at open and the full check in
-# `db check` and before every backup.
+# about 0.15 s per 100 MB here; beyond it, quick_check at open unless the file is as its
+# last writer left it on a clean close (clean_close.py), and the full check in `db check`
+# and on every backup's copy (the day's first start makes one).
 FULL_CHECK_BYTES = 256 * 1024 * 1024
 _RESTORE_HINT = (
     "restore a backup with `newsmark db restore FILE` (backups are in the backups/ folder "
@@ -155,6 +157,14 @@ def check_wal(path: Path) -> None:
         f"that are not in {path.name} yet: put the -wal file back if you can (nothing was "
         f"changed), or {_RESTORE_HINT}; to go on without those changes, delete {shm}"
     )
+
+
+def quick_check_needed(path: Path) -> bool:
+    """Whether an open must quick_check the file: always up to FULL_CHECK_BYTES (writers
+    run the full check there anyway), above it only when the file is not as its last
+    writer left it on a clean close."""
+    size = path.stat().st_size
+    return size <= FULL_CHECK_BYTES or not clean_close.unchanged_since_clean_close(path)
 
 
 def check_header(path: Path) -> None:
