@@ -17,13 +17,14 @@ import signal
 import sys
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _forking_pid = 0
 _registered = False
+_stopping: int | None = None  # the signal that stopped the workers, while it is handled
 
 
 def _remember_parent() -> None:
@@ -52,6 +53,8 @@ def workers_die_with_parent() -> None:
 
 
 def _stop_workers(signum: int, frame: FrameType | None) -> None:
+    global _stopping
+    _stopping = signum
     for child in multiprocessing.active_children():
         child.terminate()
     # WORKAROUND: spaCy's Language._multiprocessing_pipe feeds its workers through
@@ -62,9 +65,26 @@ def _stop_workers(signum: int, frame: FrameType | None) -> None:
             obj.cancel_join_thread()
     # spaCy then warns that its workers did not complete: they were stopped on purpose.
     warnings.filterwarnings("ignore", message=r"\[W127\]")
-    if signum == signal.SIGINT:
-        raise KeyboardInterrupt
-    raise SystemExit(128 + signum)
+    raise _stop(signum)
+
+
+def _stop(signum: int) -> BaseException:
+    return KeyboardInterrupt() if signum == signal.SIGINT else SystemExit(128 + signum)
+
+
+def _unraisable(previous: Callable[[sys.UnraisableHookArgs], object]) -> Callable[..., None]:
+    """A signal that lands while Python runs a weakref callback or `__del__` (SQLAlchemy's
+    identity map cleans up in one) has its exception printed and dropped there: keep quiet
+    about ours, which `stop_workers_on_signal` raises again."""
+
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
+        if _stopping is not None and isinstance(
+            unraisable.exc_value, KeyboardInterrupt | SystemExit
+        ):
+            return
+        previous(unraisable)
+
+    return hook
 
 
 @contextmanager
@@ -72,14 +92,24 @@ def stop_workers_on_signal() -> Iterator[None]:
     """While the block runs: SIGINT/SIGTERM terminate the workers, then stop this process.
 
     Only the main thread can handle signals; elsewhere (the window's worker threads) the
-    block runs unchanged.
+    block runs unchanged. A stop that a callback swallowed still stops: the stopped
+    workers' pipes then fail in the block, which raises the stop instead.
     """
+    global _stopping
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    _stopping = None
     previous = {sig: signal.signal(sig, _stop_workers) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _unraisable(previous_hook)
     try:
         yield
+    except Exception:
+        if _stopping is None:
+            raise
+        raise _stop(_stopping) from None
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        sys.unraisablehook = previous_hook
