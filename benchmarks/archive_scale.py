@@ -57,7 +57,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ROOT
+from _common import ROOT, best_of
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.spans import Origin, Span
@@ -200,12 +200,7 @@ def ms(seconds: float) -> str:
 
 
 def median_time(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return best_of(repeat, fn)
 
 
 def ratio(ours: float, base: float) -> str:
