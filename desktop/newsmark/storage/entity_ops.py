@@ -143,6 +143,46 @@ def merge(
     return after
 
 
+def follow_mentions(session: Session, who: str, *entity_ids: int | None) -> None:
+    """Give each entity the label its mentions now agree on (over every annotation set).
+
+    Called after a mention's label or link changed, in the same transaction: relabelling
+    every "Caddell" ORG -> PERSON relabels the entity, and the undo that restores the
+    mentions restores it too. Mentions that disagree (or a clashing (name, label)
+    entity) leave the label as it is: the panel shows the entity as mixed.
+    """
+    for entity_id in {i for i in entity_ids if i is not None}:
+        row = session.get(EntityRow, entity_id)
+        found = set(session.scalars(select(SpanRow.label).where(SpanRow.entity_id == entity_id)))
+        if row is None or len(found) != 1 or row.label in found:
+            continue
+        label = found.pop()
+        clash = session.scalar(
+            select(EntityRow.id).where(EntityRow.name == row.name, EntityRow.label == label)
+        )
+        if clash is not None:
+            continue
+        before = entity_json(rows.entity(row))
+        row.label = label
+        session.flush()
+        after = entity_json(rows.entity(row))
+        edits.log(session, None, who, "update_entity", entity_id, before, after)
+
+
+def mention_labels(session: Session) -> dict[int, dict[str, int]]:
+    """Entity id -> {label: mentions} over every annotation set (what "mixed" reads)."""
+    out: dict[int, dict[str, int]] = {}
+    found = session.execute(
+        select(SpanRow.entity_id, SpanRow.label, func.count())
+        .where(SpanRow.entity_id.is_not(None))
+        .group_by(SpanRow.entity_id, SpanRow.label)
+    )
+    for entity_id, label, n in found:
+        if entity_id is not None:
+            out.setdefault(entity_id, {})[str(label)] = int(n)
+    return out
+
+
 def counts(session: Session) -> dict[int, tuple[int, int]]:
     """Entity id -> (mentions, quotes) over every annotation set."""
     out: dict[int, list[int]] = {}

@@ -131,6 +131,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         )
         for n in range(1, 10)
     ),
+    ActionSpec(
+        "merge_entities",
+        "&Merge entities",
+        ("Ctrl+M",),
+        "Merge the proposed duplicate (or the second selected entity into the first)",
+        "merge",
+    ),
     ActionSpec("undo", "&Undo", (QKeySequence.StandardKey.Undo,), "Undo the last edit", "undo"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the undone edit", "redo"),
     ActionSpec(

@@ -1,4 +1,5 @@
-"""The entity panel dock: corpus entities with counts; edit name and KB id; merge two."""
+"""The entity panel dock: corpus entities with counts; edit name and KB id; merge two;
+possible duplicates ("Caddell" / "Pat Caddell") proposed for a merge."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from newsmark.domain.entities import Entity
+from newsmark.domain.entity_duplicates import MergeProposal, merge_proposals
 from newsmark.ui.icons import icon
 from newsmark.ui.models.entity_list_model import EntityListModel
 
@@ -70,6 +75,23 @@ class EntityPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
         layout.addWidget(self.table)
+        # Possible duplicates: one row per proposal, with what a merge would move.
+        self.proposals: list[MergeProposal] = []
+        self.duplicates_title = QLabel("Possible duplicates", self)
+        self.duplicates_title.setObjectName("entity_duplicates_title")
+        self.duplicates = QListWidget(self)
+        self.duplicates.setObjectName("entity_duplicates")
+        self.duplicates.setMaximumHeight(self.fontMetrics().height() * 5)
+        self.duplicates.itemDoubleClicked.connect(lambda *_: self.merge_proposal())
+        self.merge_proposal_button = QPushButton(icon("merge"), "Merge (Ctrl+M)", self)
+        self.merge_proposal_button.setObjectName("entity_merge_proposal")
+        self.merge_proposal_button.clicked.connect(self.merge_proposal)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.duplicates_title, 1)
+        bottom.addWidget(self.merge_proposal_button)
+        layout.addLayout(bottom)
+        layout.addWidget(self.duplicates)
+        self._show_proposals()
         self._order: list[int] = []  # source rows in the order the user selected them
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.merge_button.clicked.connect(self.merge_selected)
@@ -83,6 +105,48 @@ class EntityPanel(QWidget):
         self.model.set_entities(entities, counts)
         self._order = []
         self.merge_button.setEnabled(False)
+        self.proposals = merge_proposals(entities)
+        self._show_proposals()
+
+    def _show_proposals(self) -> None:
+        self.duplicates.clear()
+        for p in self.proposals:
+            mentions, quotes = self.model.counts(p.drop.id)
+            item = QListWidgetItem(
+                f"“{p.drop.name}” → “{p.keep.name}” ({p.keep.label}) · "
+                f"{mentions} mention{'s' * (mentions != 1)}, {quotes} quote{'s' * (quotes != 1)}"
+                " move",
+                self.duplicates,
+            )
+            item.setToolTip(
+                f"“{p.drop.name}” is the last word of one longer {p.keep.label} name only: "
+                f"merging moves its mentions and quote links to “{p.keep.name}” (one undo step)"
+            )
+        shown = bool(self.proposals)
+        for widget in (self.duplicates_title, self.duplicates, self.merge_proposal_button):
+            widget.setVisible(shown)
+        if shown:
+            self.duplicates.setCurrentRow(0)
+
+    def current_proposal(self) -> MergeProposal | None:
+        row = self.duplicates.currentRow()
+        return self.proposals[row] if 0 <= row < len(self.proposals) else None
+
+    def merge_proposal(self) -> None:
+        proposal = self.current_proposal()
+        if proposal is not None:
+            self.merge_requested.emit(proposal.keep, proposal.drop)
+
+    def merge_chosen(self) -> bool:
+        """Ctrl+M: the two selected entities (the second into the first), else the
+        current proposal; False when there is neither."""
+        if len(self.selected_entities()) == 2:
+            self.merge_selected()
+            return True
+        if self.current_proposal() is not None:
+            self.merge_proposal()
+            return True
+        return False
 
     def _on_edit(self, entity: Entity, field: str, value: str) -> None:
         self.edit_requested.emit(entity, {field: value})
