@@ -52,7 +52,7 @@ def add_span(
     state = edits.touch(
         s, row, who, "add_span", new.id, None, rows.span_json(result), reverts=reverts
     )
-    entity_ops.follow_mentions(s, who, result.entity_id)
+    entity_ops.follow_mentions(s, who, state.logged, reverts, result.entity_id)
     return Edited(result, state)
 
 
@@ -79,7 +79,7 @@ def update_span(
         model=None,
     )
     done = edits.write_span(s, labels, set_id, old, changed, who, "update_span", version, reverts)
-    entity_ops.follow_mentions(s, who, old.entity_id)
+    entity_ops.follow_mentions(s, who, done.state.logged, reverts, old.entity_id)
     return done
 
 
@@ -96,7 +96,7 @@ def replace_span(
         raise ValueError("replace_span needs a span with an id")
     old = rows.span(edits.get_span_row(s, set_id, span.id))
     done = edits.write_span(s, None, set_id, old, span, who, "replace_span", version, reverts)
-    entity_ops.follow_mentions(s, who, old.entity_id, span.entity_id)
+    entity_ops.follow_mentions(s, who, done.state.logged, reverts, old.entity_id, span.entity_id)
     return done
 
 
@@ -114,7 +114,7 @@ def link_span(
     old = rows.span(edits.get_span_row(s, set_id, span_id))
     changed = replace(old, entity_id=entity_id)
     done = edits.write_span(s, labels, set_id, old, changed, who, "link_span", version, reverts)
-    entity_ops.follow_mentions(s, who, old.entity_id, entity_id)
+    entity_ops.follow_mentions(s, who, done.state.logged, reverts, old.entity_id, entity_id)
     return done
 
 
@@ -134,7 +134,7 @@ def delete_span(
     state = edits.touch(
         s, row, who, "delete_span", span_id, rows.span_json(old), None, reverts=reverts
     )
-    entity_ops.follow_mentions(s, who, old.entity_id)
+    entity_ops.follow_mentions(s, who, state.logged, reverts, old.entity_id)
     return Edited(old, state)
 
 

@@ -50,6 +50,7 @@ def build_menus(
     label_menu.addActions(a.label_actions)
     after_labels = label_menu.addSeparator()
     label_menu.addAction(a["apply_all"])
+    label_menu.addAction(a["merge_entities"])
 
     def relist_labels(_labels: LabelSet) -> None:
         for action in label_menu.actions():

@@ -26,6 +26,9 @@ from newsmark.ui.icons import icon
 from newsmark.ui.models.entity_list_model import EntityListModel
 
 
+MAX_PROPOSAL_ROWS = 3
+
+
 class EntityPanel(QWidget):
     """Lists entities; double-click a name or KB id to edit; select two and Merge.
 
@@ -64,6 +67,8 @@ class EntityPanel(QWidget):
         )
         self.table.setShowGrid(False)
         self.table.verticalHeader().setVisible(False)
+        # Compact rows: the dock shares the height with the quotes and the proposals.
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3, 4):
@@ -74,23 +79,26 @@ class EntityPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 1)  # the table takes the height; proposals fit theirs
         # Possible duplicates: one row per proposal, with what a merge would move.
         self.proposals: list[MergeProposal] = []
         self.duplicates_title = QLabel("Possible duplicates", self)
         self.duplicates_title.setObjectName("entity_duplicates_title")
         self.duplicates = QListWidget(self)
         self.duplicates.setObjectName("entity_duplicates")
-        self.duplicates.setMaximumHeight(self.fontMetrics().height() * 5)
         self.duplicates.itemDoubleClicked.connect(lambda *_: self.merge_proposal())
         self.merge_proposal_button = QPushButton(icon("merge"), "Merge (Ctrl+M)", self)
         self.merge_proposal_button.setObjectName("entity_merge_proposal")
         self.merge_proposal_button.clicked.connect(self.merge_proposal)
+        # Title and button beside the list, not above it: the dock is short.
+        side = QVBoxLayout()
+        side.addWidget(self.duplicates_title)
+        side.addWidget(self.merge_proposal_button)
+        side.addStretch(1)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.duplicates_title, 1)
-        bottom.addWidget(self.merge_proposal_button)
+        bottom.addLayout(side)
+        bottom.addWidget(self.duplicates, 1)
         layout.addLayout(bottom)
-        layout.addWidget(self.duplicates)
         self._show_proposals()
         self._order: list[int] = []  # source rows in the order the user selected them
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
@@ -122,6 +130,11 @@ class EntityPanel(QWidget):
                 f"“{p.drop.name}” is the last word of one longer {p.keep.label} name only: "
                 f"merging moves its mentions and quote links to “{p.keep.name}” (one undo step)"
             )
+        # As tall as its rows, up to three (it scrolls beyond): the table keeps the rest.
+        rows = min(max(len(self.proposals), 1), MAX_PROPOSAL_ROWS)
+        row_height = max(self.duplicates.sizeHintForRow(0), self.fontMetrics().height() + 4)
+        tall = max(rows * row_height, self.merge_proposal_button.sizeHint().height() * 2)
+        self.duplicates.setFixedHeight(tall + 2 * self.duplicates.frameWidth())
         shown = bool(self.proposals)
         for widget in (self.duplicates_title, self.duplicates, self.merge_proposal_button):
             widget.setVisible(shown)
