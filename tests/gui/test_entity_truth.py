@@ -3,13 +3,13 @@ proposed and merged in one undo step; decisions are undo steps with auto-advance
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from gui_support import save_shot
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox
 from test_quotes_attribution import open_window, select
 
 from newsmark.domain.document import DocumentInput
@@ -28,6 +28,7 @@ TEXT = (
 OTHER = "Olaf Scholz spoke in Berlin.\n"
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
+LEFT = Qt.MouseButton.LeftButton
 SHOTS = Path("/tmp/shots")
 
 
@@ -80,16 +81,16 @@ def link(win, ws, doc_id: int, name: str, label: str, *starts: int) -> int:
 
 def build_entities(win, ws, doc_id: int) -> dict[str, int]:
     view = win.article
-    P, O = Qt.Key.Key_P, Qt.Key.Key_O  # noqa: N806 - the keys' letters
+    person, org = Qt.Key.Key_P, Qt.Key.Key_O
     for name, nth, key in (
-        ("Pat Caddell", 0, P),
-        ("Caddell", 1, O),  # "Caddell said": the model called it an ORG
-        ("Caddell", 2, O),  # "Later Caddell"
-        ("Ronald Reagan", 0, P),
-        ("Reagan", 1, P),
-        ("Bill Clinton", 0, P),
-        ("Hillary Clinton", 0, P),
-        ("Clinton", 2, P),
+        ("Pat Caddell", 0, person),
+        ("Caddell", 1, org),  # "Caddell said": the model called it an ORG
+        ("Caddell", 2, org),  # "Later Caddell"
+        ("Ronald Reagan", 0, person),
+        ("Reagan", 1, person),
+        ("Bill Clinton", 0, person),
+        ("Hillary Clinton", 0, person),
+        ("Clinton", 2, person),
     ):
         label_key(view, name, nth, key)
     ids = {
@@ -128,9 +129,7 @@ def label_shown(win, entity_id: int) -> str:
     return model.data(model.index(model.row_of(entity_id), 1))
 
 
-def test_relabelling_all_mentions_relabels_the_entity_and_merge_is_one_step(
-    qtbot, truth_window
-):
+def test_relabelling_all_mentions_relabels_the_entity_and_merge_is_one_step(qtbot, truth_window):
     win, ws, (doc_id, _) = truth_window
     view = win.article
     ids = build_entities(win, ws, doc_id)
@@ -158,10 +157,10 @@ def test_relabelling_all_mentions_relabels_the_entity_and_merge_is_one_step(
     assert proposals(win) == [("Caddell", "Pat Caddell"), ("Reagan", "Ronald Reagan")]
     assert "2 mentions, 1 quote move" in panel.duplicates.item(0).text()
     aset = ws.repo.annotation_set(doc_id, ws.annotator)
-    record = export_record(ws.repo.get_document(doc_id), aset, {e.id: e for e in ws.repo.entities()})
-    assert {"id": ids["caddell"], "name": "Caddell", "label": "PERSON", "kb_id": None} in record[
-        "entities"
-    ]
+    corpus = {e.id: e for e in ws.repo.entities()}
+    record = export_record(ws.repo.get_document(doc_id), aset, corpus)
+    exported = {e["name"]: e["label"] for e in record["entities"]}
+    assert exported["Caddell"] == "PERSON"
     # One undo: the mention and the entity's label both go back (mixed again).
     view.setFocus()
     QTest.keyClick(view, Qt.Key.Key_Z, CTRL)
@@ -226,10 +225,14 @@ def test_decisions_undo_auto_advance_and_the_edited_mark(qtbot, truth_window, tm
     assert status(doc_id) is Status.REJECTED
 
     # Auto-advance off (Preferences): S skips and stays
-    prefs = win.preferences.current_preferences()
-    assert prefs.auto_advance
-    win.preferences.store(replace(prefs, auto_advance=False))
+    dialog = win.preferences.show_preferences()
+    assert dialog.auto_advance.isChecked()  # on by default
+    dialog.auto_advance.click()
+    QTest.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), LEFT)
     assert not Settings(tmp_path / "data" / "newsmark.ini").auto_advance
+    assert not win.navigator.auto_advance
+    win.activateWindow()
+    win.article.setFocus()
     QTest.keyClick(win.article, Qt.Key.Key_S)
     assert status(other_id) is Status.SKIPPED
     assert win.article.current_document.id == other_id
