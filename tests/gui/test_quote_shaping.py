@@ -266,3 +266,35 @@ def test_period_and_comma_step_through_the_quotes_and_wrap(qtbot, shaping):
     key(win, Qt.Key.Key_Comma)
     assert view.selected_quote is not None and view.selected_quote.start == REPORTED[0]
     assert view.cursor_offset() == REPORTED[0]  # the cursor (and the view) went there
+
+
+def test_a_new_part_survives_a_restart_and_its_undo_comes_back_with_the_history(
+    qtbot, shaping, tmp_path
+):
+    win, ws, doc_id = shaping
+    view = win.article
+    click(qtbot, win, find("manage") + 2)
+    view.setTextCursor(view.cursor_for(*SECOND))
+    key(win, Qt.Key.Key_Q, SHIFT)
+    key(win, Qt.Key.Key_Left, ALT)  # and the end of the last part one token back
+    shrunk = (SECOND[0], find('strong."') + len("strong."))
+    win.close()
+
+    again = MainWindow(ws.repo, ws.annotator, settings_path=tmp_path / "data" / "window.ini")
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    again.load()
+    again.documents.select(doc_id)
+    again.activateWindow()
+    qtbot.waitUntil(again.isActiveWindow)
+    again.article.setFocus()
+    split = quote_with(stored(ws, doc_id), find("manage"))
+    assert split.parts == (FIRST, shrunk)
+    assert quote_with(shown(again), find("manage")) == split
+    QTest.keyClick(again.article, Qt.Key.Key_Z, CTRL)
+    assert quote_with(stored(ws, doc_id), find("manage")).parts == (FIRST, SECOND)
+    QTest.keyClick(again.article, Qt.Key.Key_Z, CTRL)
+    assert quote_with(stored(ws, doc_id), find("manage")).parts == (FIRST,)
+    assert quote_with(shown(again), find("manage")).parts == (FIRST,)
+    again.close()

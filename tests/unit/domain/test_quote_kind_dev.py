@@ -1,5 +1,10 @@
 """guess_quote_kind against the dev split's `kind` (derived from quotation marks): the
-agreement, printed (`-s`), with floors it must not fall under."""
+agreement, printed (`-s`), with floors it must not fall under.
+
+Where they disagree the derivation is mostly what differs: it reads double marks in the
+content alone, so NYT's '' ... '' and 'single' quotes are indirect to it, and a mark just
+past the content's edge can make it mixed.
+"""
 
 from __future__ import annotations
 
@@ -29,11 +34,10 @@ def test_guessed_kind_agrees_with_the_dev_split(eval_dir: Path) -> None:
                 parts = [(p["start"], p["end"]) for p in quote["quote_parts"]]
                 gold, guessed = quote["kind"], guess_quote_kind(text, parts).value
                 agree = guessed == gold
-                # The gold's derivation reads only double marks in the content itself:
-                # NYT's '' ... '' and single marks are not quotation marks to it.
-                para = paragraph(text, parts[0][0], parts[-1][1])
-                same_marks = "''" not in para and not any(m in para for m in "‘’'")
-                for key in ("all", gold, *(["same marks"] if same_marks else [])):
+                # NYT's '' ... '' are quotation marks here, not to the gold's derivation
+                # (its README calls that a quirk): counted apart as well.
+                nyt = "''" in paragraph(text, parts[0][0], parts[-1][1])
+                for key in ("all", gold, "with ''" if nyt else "without ''"):
                     counts[key] += 1
                     counts[f"{key} agree"] += agree
     figures = {k: f"{counts[k + ' agree']}/{counts[k]}" for k in counts if "agree" not in k}
@@ -41,4 +45,4 @@ def test_guessed_kind_agrees_with_the_dev_split(eval_dir: Path) -> None:
     assert counts["all"] > 2000
     assert counts["direct agree"] == counts["direct"]  # every direct quote is direct
     assert counts["all agree"] / counts["all"] >= 0.93
-    assert counts["same marks agree"] / counts["same marks"] >= 0.97
+    assert counts["without '' agree"] / counts["without ''"] >= 0.965
