@@ -186,6 +186,7 @@ def test_shift_q_adds_a_part_and_ctrl_shift_q_removes_the_one_under_the_cursor(
     split = quote_with(stored(ws, doc_id), find("manage"))
     assert split.parts == (FIRST, SECOND)
     assert split.kind is QuoteKind.DIRECT  # "A," she said. "B.": both parts direct
+    assert len(stored(ws, doc_id)) == 3  # Shift+Q is not Q: no new quote
     assert view.selected_quote is not None and view.selected_quote.parts == (FIRST, SECOND)
     assert shown(win) == stored(ws, doc_id)
     shot = save_shot(win, Path("/tmp/shots/quoteedit-split-quote.png"))
@@ -245,6 +246,8 @@ def test_clear_speaker_and_cue_and_set_the_kind_each_one_undo_step(qtbot, shapin
         key(win, k, SHIFT)
         kinds.append(quote_with(stored(ws, doc_id), find("Nobody")).kind)
     assert kinds == [QuoteKind.INDIRECT, QuoteKind.MIXED, QuoteKind.DIRECT]
+    spans = ws.repo.annotation_set(doc_id, ws.annotator).spans
+    assert len(spans) == 1  # Shift+D/I/M are not the DATE/ORDINAL/MONEY hotkeys
     assert stack.count() == steps + 5
     assert shown(win) == stored(ws, doc_id)
     for _ in range(5):
@@ -298,3 +301,40 @@ def test_a_new_part_survives_a_restart_and_its_undo_comes_back_with_the_history(
     assert quote_with(stored(ws, doc_id), find("manage")).parts == (FIRST,)
     assert quote_with(shown(again), find("manage")).parts == (FIRST,)
     again.close()
+
+
+def test_on_the_seed_the_models_quotes_are_clicked_stepped_and_edited(qtbot, window, tmp_path):
+    from gui_support import MODEL_TIMEOUT_MS
+
+    with qtbot.waitSignal(window.session.annotations_changed, timeout=MODEL_TIMEOUT_MS):
+        window.load()
+        window.session._worker.start()  # type: ignore[union-attr]
+    window.activateWindow()
+    window.article.setFocus()
+    view, repo, session = window.article, window.session.repo, window.session
+    quotes = shown(window)
+    assert len(quotes) >= 2, "the model found the seed's quotes"
+    key(window, Qt.Key.Key_Period)
+    assert view.selected_quote == quotes[0] and panel_quote(window) == quotes[0]
+
+    # a click on a character of the second quote that no entity covers selects it
+    target = quotes[1]
+    text = view.text
+    plain = next(
+        i
+        for s, e in target.parts
+        for i in range(s + 1, e - 1)
+        if text[i].isalpha() and view.span_at(i) is None and view.span_at(i + 1) is None
+    )
+    click(qtbot, window, plain)
+    assert view.selected_quote == target and panel_quote(window) == target
+    other = QuoteKind.MIXED if target.kind is not QuoteKind.MIXED else QuoteKind.INDIRECT
+    key(window, Qt.Key.Key_M if other is QuoteKind.MIXED else Qt.Key.Key_I, SHIFT)
+    doc_id = view.current_document.id
+    again = {q.id: q for q in repo.annotation_set(doc_id, session.annotator).quotes}
+    assert again[target.id].kind is other
+    save_shot(window, Path("/tmp/shots/quoteedit-seed-quote-clicked.png"))
+    save_shot(window, tmp_path / "seed-quote-clicked.png")
+    key(window, Qt.Key.Key_Z, CTRL)
+    again = {q.id: q for q in repo.annotation_set(doc_id, session.annotator).quotes}
+    assert again[target.id].kind is target.kind
