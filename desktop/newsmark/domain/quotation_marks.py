@@ -24,6 +24,7 @@ CLOSING_ONLY = ("”", "’", "»", "›", "」", "』")
 STRAIGHT = ('"', "''", "'")
 OPENING_CONTEXT = "([{—–-/"  # a mark after these opens, like one after a space
 ALL_MARKS = "\"'“”„«»‹›「」『』‘’`"
+SCAN_LIMIT = 20_000  # characters of a paragraph read on either side of a range
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +113,16 @@ def paragraph_regions(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def quoted_mask(text: str, start: int, end: int) -> list[bool]:
-    """For each offset in [start, end): whether it lies inside a quotation of its paragraph."""
+    """For each offset in [start, end): whether it lies inside a quotation of its paragraph
+    (of at most SCAN_LIMIT characters of it either side: a text of one huge line is read
+    around the range, not whole, for each quote)."""
     para_start = text.rfind("\n", 0, start) + 1
     mask = [False] * (end - start)
     while para_start < end:
         para_end = text.find("\n", para_start)
         para_end = len(text) if para_end < 0 else para_end
-        for a, b in paragraph_regions(text, para_start, para_end):
+        lo, hi = max(para_start, start - SCAN_LIMIT), min(para_end, end + SCAN_LIMIT)
+        for a, b in paragraph_regions(text, lo, hi):
             for p in range(max(a, start), min(b, end)):
                 mask[p - start] = True
         para_start = para_end + 1

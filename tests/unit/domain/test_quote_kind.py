@@ -100,3 +100,22 @@ def test_a_split_quote_read_without_a_kind_gets_the_kind_of_its_parts() -> None:
     record = {"text": text, "quotes": [{"parts": parts}]}
     [quote] = parse_line(json.dumps(record)).quotes
     assert quote.kind is DIRECT  # the hull, "she said" included, would be mixed
+
+
+def test_a_huge_one_line_text_is_read_around_the_range_only(monkeypatch) -> None:
+    from newsmark.domain import quotation_marks
+
+    windows: list[tuple[int, int]] = []
+    scan = quotation_marks.paragraph_regions
+
+    def recorded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+        windows.append((start, end))
+        return scan(text, start, end)
+
+    monkeypatch.setattr(quotation_marks, "paragraph_regions", recorded)
+    filler = "He said the talks were useful and went on. " * (quotation_marks.SCAN_LIMIT // 10)
+    text = filler + "“We will win,” he said. " + filler
+    start = text.index("We will")
+    assert guess_kind(text, start, start + len("We will win")) is DIRECT
+    [(lo, hi)] = windows
+    assert hi - lo <= 2 * quotation_marks.SCAN_LIMIT + len("We will win") < len(text)
