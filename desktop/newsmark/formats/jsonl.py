@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from newsmark.domain.annotations import blank_reason, is_blank
 from newsmark.domain.document import DocumentInput, Token, complete_tokens
 from newsmark.domain.errors import InputError
-from newsmark.domain.quotes import Quote, QuoteKind, guess_kind
+from newsmark.domain.quotes import Quote, QuoteKind, guess_quote_kind
 from newsmark.domain.reading import ReadOptions
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
@@ -294,7 +294,7 @@ def _quotes(
             cue = where.mapped(offsets, start, end, f"{what}.cue")
         kind_value = item.get("kind")
         if kind_value is None:
-            kind = guess_kind(text, parts[0][0], parts[-1][1])
+            kind = guess_quote_kind(text, parts)
         elif kind_value in _KINDS:
             kind = QuoteKind(kind_value)
         else:

@@ -24,6 +24,7 @@ from newsmark.ui.import_controller import ImportController
 from newsmark.ui.menus import build_menus
 from newsmark.ui.preferences_controller import PreferencesController
 from newsmark.ui.quote_editor import QuoteEditor
+from newsmark.ui.quote_shaper import QuoteShaper
 from newsmark.ui.recent_documents import RecentDocuments
 from newsmark.ui.span_editor import SpanEditor
 from newsmark.ui.undo_history import UndoHistory
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.navigator = DocumentNavigator(self.documents, s, self.status, a, self)
         self.editor = SpanEditor(self.article, self.label_palette, s, self.status, a, self)
         self.quote_editor = QuoteEditor(self.article, self.quotes, s, self.status, a, self)
+        self.quote_shaper = QuoteShaper(self.article, self.quotes, s, self.status, a, self)
         self.entity_tools = EntityTools(self.entity_panel, self.article, s, self.status, a, self)
         self.importer = ImportController(s, self.tasks, self.status, a, worker, self)
         self.exporter = ExportController(s, self.tasks, self.status, a, self)
@@ -108,6 +110,8 @@ class MainWindow(QMainWindow):
         self.save_failures = SaveFailures(s, self.pending_banner, self)  # dialog and banner
         # Between controllers: one selection (the span editor's), entities as speakers.
         self.quotes.quote_selected.connect(self.editor.select_quote)
+        self.article.quote_clicked.connect(self.editor.select_quote)
+        self.editor.quote_edge_requested.connect(self.quote_shaper.move_edge)
         self.entity_tools.entities_changed.connect(self.quote_editor.show_entities)
         self.importer.imported.connect(self.navigator.show_imported)
         s.document_opened.connect(self._show_title)

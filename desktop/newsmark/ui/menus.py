@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDockWidget, QMenu, QMenuBar
 from newsmark.domain.labels import LabelSet
 from newsmark.ui.actions import ActionRegistry
 from newsmark.ui.document_navigator import DECISIONS
+from newsmark.ui.quote_shaper import QUOTE_SHAPER_ACTIONS
 from newsmark.ui.span_editor import EDGE_ACTIONS
 
 
@@ -69,6 +70,8 @@ def build_menus(
     speakers = quote_menu.addMenu("&Speaker")
     for n in range(1, 10):
         speakers.addAction(a[f"speaker_{n}"])
+    shape = quote_menu.addMenu("&Edit quote")
+    shape.addActions([a[name] for name in QUOTE_SHAPER_ACTIONS])
 
     doc_menu = bar.addMenu("&Document")
     for name in ("previous_document", "next_document", "next_unfinished"):
