@@ -58,15 +58,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
-    # A screen large enough for a 1280x1000 window (the offscreen default is 800x600).
-    _screen = Path(tempfile.gettempdir()) / "newsmark-bench-screen.json"
-    _screen.write_text(
-        json.dumps({"screens": [{"name": "s0", "x": 0, "y": 0, "width": 1600, "height": 1100}]})
-    )
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
-
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, qInstallMessageHandler
 from PySide6.QtGui import QKeySequence, QMouseEvent
 from PySide6.QtTest import QTest
@@ -76,6 +67,7 @@ from newsmark.domain.offsets import Alignment, TokenIndex
 from newsmark.domain.quotes import Quote
 from newsmark.services.eval_quotes import char_map, norm, overlap, read_jsonl
 
+REPO = Path(__file__).resolve().parents[1]
 Range = tuple[int, int]
 MIN_QUOTES_PER_ARTICLE = 5
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "who"}
@@ -131,6 +123,18 @@ class Article:
     publisher: str
     text: str
     quotes: list[GoldQuote]
+
+
+def offscreen_screen() -> None:
+    """Offscreen by default, on a screen large enough for a 1280x1000 window (read when
+    the QApplication is made; the offscreen default screen is 800x600)."""
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") != "offscreen":
+        return
+    screen = Path(tempfile.gettempdir()) / "newsmark-bench-screen.json"
+    screen.write_text(
+        json.dumps({"screens": [{"name": "s0", "x": 0, "y": 0, "width": 1600, "height": 1100}]})
+    )
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
 
 
 def eval_dir() -> Path:
@@ -736,6 +740,7 @@ def main() -> int:
     qInstallMessageHandler(
         lambda _mode, _ctx, msg: None if "propagateSizeHints" in msg else print(msg)
     )
+    offscreen_screen()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from newsmark.ui.main_window import MainWindow
 

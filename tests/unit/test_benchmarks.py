@@ -51,7 +51,14 @@ def test_quote_quality_runs_on_two_eval_documents(eval_dir: Path) -> None:
     assert "F1" in out or "f1" in out.lower()
 
 
+def test_attribution_actions_replays_one_eval_article(eval_dir: Path) -> None:
+    """The first dev article (6 gold quotes) replayed through the real window."""
+    env = {"NEWSMARK_EVAL_DIR": str(eval_dir)}
+    out = run(["attribution_actions.py", "--publishers", "1", "--min-quotes", "1"], env)
+    assert "per quote" in out and "ratio" in out
+
+
 def test_every_benchmark_is_run_here() -> None:
-    ran = {args[0] for args, _ in RUNS} | {"quote_quality.py"}
+    ran = {args[0] for args, _ in RUNS} | {"quote_quality.py", "attribution_actions.py"}
     scripts = {p.name for p in BENCHMARKS.glob("*.py") if not p.name.startswith("_")}
     assert scripts == ran
