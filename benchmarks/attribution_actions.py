@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, qInstallMessageHandler
-from PySide6.QtGui import QKeySequence, QMouseEvent
+from PySide6.QtGui import QKeySequence, QMouseEvent, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -316,32 +316,67 @@ class Replayer:
 
     # -- selections with keys --------------------------------------------------------
     def caret_to(self, offset: int, category: str) -> None:
-        """Move the caret to `offset` with Ctrl+arrows (by word) then arrows (by char)."""
+        """Move the caret to `offset` with real keys: each press the one of Down, Up,
+        Ctrl+Right, Ctrl+Left (by word), Right, Left that lands nearest (greedy)."""
         view = self.view
-        for _ in range(2000):
-            at = view.cursor_offset()
-            if at == offset and not view.textCursor().hasSelection():
+        op = QTextCursor.MoveOperation
+        moves = (
+            (Qt.Key.Key_Down, NONE, op.Down),
+            (Qt.Key.Key_Up, NONE, op.Up),
+            (Qt.Key.Key_Right, CTRL, op.NextWord),
+            (Qt.Key.Key_Left, CTRL, op.PreviousWord),
+            (Qt.Key.Key_Right, NONE, op.Right),
+            (Qt.Key.Key_Left, NONE, op.Left),
+        )
+        target = view.utf16.to_utf16(offset)
+        for _ in range(5000):
+            cursor = view.textCursor()
+            if cursor.position() == target and not cursor.hasSelection():
                 return
-            forward = at < offset
-            k = Qt.Key.Key_Right if forward else Qt.Key.Key_Left
-            probe = view.textCursor()
-            probe.clearSelection()
-            probe.movePosition(
-                probe.MoveOperation.NextWord if forward else probe.MoveOperation.PreviousWord
-            )
-            word_to = view.utf16.from_utf16(probe.position())
-            by_word = word_to <= offset if forward else word_to >= offset
-            self.caret_key(k, CTRL if by_word and word_to != at else NONE, category)
+            best = None
+            for k, mods, move in moves:
+                probe = QTextCursor(cursor)
+                probe.clearSelection()
+                if not probe.movePosition(move):
+                    continue
+                gap = abs(probe.position() - target)
+                if best is None or gap < best[0]:
+                    best = (gap, k, mods)
+            assert best is not None
+            self.caret_key(best[1], best[2], category)
         raise RuntimeError(f"caret did not reach {offset}")
 
     def key_select(self, start: int, end: int, category: str) -> bool:
-        """Caret to start, Shift+Right by token to end; False when tokens cannot reach it."""
+        """Caret to start, then extend the selection with real keys, each press the one of
+        Shift+Down, Shift+Up, Ctrl+Shift+Right/Left (by word), Shift+Right/Left (by token)
+        whose end lands nearest `end` (Q, C and Shift+S snap it to tokens). False when
+        the keys cannot give the exact range (gold cuts inside a token)."""
         self.caret_to(start, category)
+        view, op, keep = self.view, QTextCursor.MoveOperation, QTextCursor.MoveMode.KeepAnchor
+        tokens = TokenIndex(view.current_document.tokens)
+        want = nrange(self.text, (start, end))
         for _ in range(400):
-            sel = self.view.snapped_selection()
-            if sel is not None and sel[1] >= end:
+            sel = view.snapped_selection()
+            if sel is not None and nrange(self.text, sel) == want:
                 return True
-            self.caret_key(Qt.Key.Key_Right, SHIFT, category)
+            cursor = view.textCursor()
+            at = view.utf16.from_utf16(cursor.position())
+            options: list[tuple[int, Qt.Key, Qt.KeyboardModifier]] = []
+            for k, mods, move in (
+                (Qt.Key.Key_Down, SHIFT, op.Down),
+                (Qt.Key.Key_Up, SHIFT, op.Up),
+                (Qt.Key.Key_Right, CTRL | SHIFT, op.NextWord),
+                (Qt.Key.Key_Left, CTRL | SHIFT, op.PreviousWord),
+            ):
+                probe = QTextCursor(cursor)
+                if probe.movePosition(move, keep):
+                    options.append((view.utf16.from_utf16(probe.position()), k, mods))
+            for forward, k in ((True, Qt.Key.Key_Right), (False, Qt.Key.Key_Left)):
+                options.append((tokens.next_boundary(at, forward), k, SHIFT))
+            gap, k, mods = min(options, key=lambda o: abs(o[0] - end))
+            if abs(gap - end) >= abs(at - end):
+                return False
+            self.caret_key(k, mods, category)
         return False
 
     def select_text(self, r: Range, category: str, exact: bool) -> bool:
@@ -533,17 +568,21 @@ class Replayer:
             return q
         if g.speaker is None:
             self.key("Ctrl+Shift+S", "speaker")
+            self.tally.notes["speaker cleared"] += 1
             return self.selected() or q
-        candidates: list[Any] = [lambda n=n: self.key(str(n), None) for n in range(1, 10)]
-        candidates.append(lambda: self.key("=", None))
+        candidates: list[tuple[str, Any]] = [
+            ("roster digit", lambda n=n: self.key(str(n), None)) for n in range(1, 10)
+        ]
+        candidates.append(("= (previous quote's)", lambda: self.key("=", None)))
         if not self.keyboard_only:
             words = [o for o in range(*g.speaker) if self.text[o].isalnum()]
             starts = sorted({self._token_start(o) for o in words}, reverse=True)
-            candidates += [lambda o=o: self.click(o, None, CTRL) for o in starts]
-        for act in candidates:
+            candidates += [("Ctrl+click", lambda o=o: self.click(o, None, CTRL)) for o in starts]
+        for how, act in candidates:
             found = self._probe(q, g, act)
             if found is not None:
                 self.tally.actions["speaker"] += 1
+                self.tally.notes[f"speaker by {how}"] += 1
                 return found
         if not self.has_mark_speaker:
             self.tally.notes["speaker not reachable (no Shift+S on this branch)"] += 1
@@ -551,6 +590,7 @@ class Replayer:
         exact = not self.snaps_to(g.speaker)
         if self.select_text(g.speaker, "speaker", exact):
             self.key("Shift+S", "speaker")
+            self.tally.notes["speaker by selection + Shift+S"] += 1
         return self.selected() or q
 
     def _token_start(self, offset: int) -> int:
@@ -561,6 +601,9 @@ class Replayer:
     def fix_cue(self, q: Quote, g: GoldQuote) -> Quote:
         if nrange(self.text, q.cue) == g.cue:
             return q
+        self.tally.notes[
+            "cue: the model had none" if q.cue is None else "cue: the model's differs"
+        ] += 1
         if g.cue is None:
             self.key("Shift+C", "cue")
         else:
