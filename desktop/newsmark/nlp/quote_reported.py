@@ -55,7 +55,7 @@ def _speaker(doc: Doc, verb: Token) -> tuple[int | None, Range | None]:
         if clause is None or clause.head.pos_ not in {"NOUN", "PROPN", "PRON"}:
             return None, None
         return clause.head.i, (subj.i, subj.i + 1)
-    s, e = mention_span(doc, subj, subj.left_edge.i, subj.right_edge.i + 1)
+    s, e = mention_span(doc, subj, subj.left_edge.i, subj.right_edge.i + 1, verb.i)
     return subj.i, (s, e)
 
 
@@ -251,7 +251,7 @@ def _according(doc: Doc, tok: Token) -> Found | None:
     parts = [p for p in parts if p[1] - p[0] > 2]
     if not parts:
         return None
-    spk = mention_span(doc, pobj, to.i + 1, a_e)
+    spk = mention_span(doc, pobj, to.i + 1, a_e, tok.i)
     return Found(
         [(doc[p[0]].idx, doc[p[1] - 1].idx + len(doc[p[1] - 1])) for p in parts],
         _kind(doc, parts[0][0], parts[-1][1]),

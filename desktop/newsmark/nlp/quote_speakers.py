@@ -287,17 +287,27 @@ def resolve(doc: Doc, head: Token, idx: EntityIndex) -> tuple[str | None, str | 
     return None, None
 
 
-def mention_span(doc: Doc, head: Token, lo: int, hi: int) -> Range:
-    """Token range [s, e) of the noun phrase headed by `head`, kept inside [lo, hi)."""
+def mention_span(doc: Doc, head: Token, lo: int, hi: int, cue: int) -> Range:
+    """Token range [s, e) of the noun phrase headed by `head`, kept inside [lo, hi).
+
+    The mention is the whole phrase as written (docs/guidelines.md, "Speaker mentions"):
+    titles, modifiers, appositives and clauses that describe the speaker ("Jane Roe, a
+    spokeswoman for the agency, who ...") stay in; a clause holding the cue token `cue`
+    ("officials who said ...") is the attribution itself, and ", speaking at a rally," is
+    the occasion, not the speaker: both go.
+    """
     s = max(head.left_edge.i, lo)
     e = min(head.right_edge.i + 1, hi)
     while s < e - 1 and (doc[s].text in _EDGE_PUNCT or doc[s].is_space):
         s += 1
     while e - 1 > s and (doc[e - 1].text in _EDGE_PUNCT or doc[e - 1].is_space):
         e -= 1
-    # A relative or participle clause is not part of the mention ("officials who ...").
     for t in doc[s:e]:
-        if t.head == head and t.dep_ in {"relcl", "acl"} and t.i > head.i:
+        if t.head != head or t.dep_ not in {"relcl", "acl"} or t.i < head.i:
+            continue
+        holds_cue = t.left_edge.i <= cue <= t.right_edge.i
+        occasion = t.tag_ == "VBG" and t.left_edge.i > 0 and doc[t.left_edge.i - 1].text == ","
+        if holds_cue or occasion:
             e = min(e, t.left_edge.i)
             while e - 1 > s and doc[e - 1].text in _EDGE_PUNCT:
                 e -= 1
