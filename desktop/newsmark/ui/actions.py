@@ -167,6 +167,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "shortcuts",
     ),
     ActionSpec("about", "&About Newsmark", (), "About Newsmark", "about"),
+    ActionSpec(
+        "guidelines",
+        "Annotation &guidelines",
+        ("Shift+F1",),
+        "What counts as a quote, a speaker and a cue, with examples",
+        "guidelines",
+    ),
 )
 
 

@@ -15,6 +15,7 @@ from newsmark.domain.document import Document
 from newsmark.domain.labels import LabelSet
 from newsmark.services.settings import Settings
 from newsmark.ui.actions import ActionRegistry
+from newsmark.ui.dialogs.guidelines_dialog import show_guidelines
 from newsmark.ui.dialogs.save_failed_dialog import SaveFailures
 from newsmark.ui.document_navigator import DocumentNavigator
 from newsmark.ui.document_session import DocumentSession
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         s.document_opened.connect(self._show_title)
         a.bind("quit", self.close)
         a.bind("about", self._about)
+        a.bind("guidelines", lambda: show_guidelines(self))
         self.setAcceptDrops(not s.readonly)
         docks = (
             self.documents_dock,

@@ -83,4 +83,5 @@ def build_menus(
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a["shortcuts"])
+    help_menu.addAction(a["guidelines"])
     help_menu.addAction(a["about"])
