@@ -287,6 +287,17 @@ def resolve(doc: Doc, head: Token, idx: EntityIndex) -> tuple[str | None, str | 
     return None, None
 
 
+def _in_cue_paragraph(doc: Doc, s: int, e: int, cue: int) -> Range:
+    """[s, e) cut to the cue's paragraph: a live blog's "7:45 a.m.\n\nHillary Clinton
+    said" parses as one phrase, but a mention never runs over a paragraph break."""
+    cs, ce = s, e
+    for t in doc[s : min(e, cue)]:
+        if t.is_space and "\n" in t.text:
+            cs = t.i + 1
+    ce = next((t.i for t in doc[max(cs, cue + 1) : e] if t.is_space and "\n" in t.text), e)
+    return (cs, ce) if cs < ce else (s, e)
+
+
 def mention_span(doc: Doc, head: Token, lo: int, hi: int, cue: int) -> Range:
     """Token range [s, e) of the noun phrase headed by `head`, kept inside [lo, hi).
 
@@ -298,6 +309,7 @@ def mention_span(doc: Doc, head: Token, lo: int, hi: int, cue: int) -> Range:
     """
     s = max(head.left_edge.i, lo)
     e = min(head.right_edge.i + 1, hi)
+    s, e = _in_cue_paragraph(doc, s, e, cue)
     while s < e - 1 and (doc[s].text in _EDGE_PUNCT or doc[s].is_space):
         s += 1
     while e - 1 > s and (doc[e - 1].text in _EDGE_PUNCT or doc[e - 1].is_space):

@@ -318,3 +318,13 @@ def test_the_occasion_and_the_cue_clause_stay_out_of_the_mention(nlp: Language) 
     assert q["entity"] == "Dana Holt"
     text = "Residents who said the council had ignored them marched to the town hall."
     assert one(nlp, text, "council had ignored them")["speaker"] == "who"
+
+
+def test_a_mention_stays_in_the_cues_paragraph(nlp: Language) -> None:
+    # A live blog's time stamp parses into the name's phrase; a paragraph break ends it.
+    text = (
+        "The Latest on the bypass vote (all times local):\n\n7:45 a.m.\n\n"
+        "Mayor Dana Holt says the bypass plan is dead."
+    )
+    q = one(nlp, text, "bypass plan is dead")
+    assert q["speaker"] == "Mayor Dana Holt"
