@@ -3,6 +3,8 @@ hover, after emoji and combining marks (UTF-16 in Qt, code points everywhere els
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
@@ -215,3 +217,48 @@ def test_direct_indirect_and_mixed_quotes_differ_without_colour(qtbot):
     dash_lengths = {n for _, _, lengths in indirect for n in lengths}
     mixed_lengths = {n for _, _, lengths in mixed for n in lengths}
     assert max(mixed_lengths) - min(mixed_lengths) > max(dash_lengths) - min(dash_lengths)
+
+
+def test_a_long_article_paints_only_the_visible_quotes_and_links(qtbot):
+    filler = "in a long afternoon session about the budget, the harbour and other matters."
+    sentences = [
+        f"Name{i} 😀 said the plan {i} was fine, “and it stays,” he added {filler}"
+        for i in range(6000)
+    ]
+    text = "\n\n".join(" ".join(sentences[i : i + 6]) for i in range(0, len(sentences), 6)) + "\n"
+    quotes, pos = [], 0
+    for i in range(6000):
+        s = text.index(f"Name{i} ", pos)
+        name = (s, s + len(f"Name{i}"))
+        a = text.index("the plan", s)
+        b = text.index(" was fine", a) + len(" was fine")
+        c = text.index("“and", b)
+        d = text.index("”", c) + 1
+        kind = (QuoteKind.INDIRECT, QuoteKind.MIXED)[i % 2]
+        quotes.append(Quote(((a, b), (c, d)), kind, speaker=name, cue=(a - 5, a - 1), id=i))
+        pos = d
+    view = make_view(qtbot, text, [], quotes)
+    view.resize(900, 700)
+    view.show_attributions(True)
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    qtbot.wait(20)
+    timings = []
+    for _ in range(9):
+        t0 = time.perf_counter()
+        view.viewport().repaint()
+        timings.append(time.perf_counter() - t0)
+    links = view.overlay.links
+    on_screen = {link.quote for link in links}
+    assert 5 < len(on_screen) < 60, len(on_screen)  # a screenful, not 6,000
+    first = view.cursorForPosition(QPoint(0, 0)).position()
+    assert all(abs(view.overlay.quotes[q].parts[0][0] - first) < 20_000 for q in on_screen)
+    timings.sort()
+    assert timings[4] < 0.08, f"median repaint {timings[4]:.3f}s with every link shown"
+    # The mouse over a speaker finds it without walking the quotes.
+    t0 = time.perf_counter()
+    quote = view.overlay.quotes[min(on_screen)].quote
+    speaker = text_rect(view, *quote.speaker)
+    QTest.mouseMove(view.viewport(), speaker.center())
+    assert view.overlay.hovered == ("text", text[slice(*quote.speaker)].casefold())
+    assert time.perf_counter() - t0 < 0.05

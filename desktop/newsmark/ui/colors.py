@@ -63,10 +63,14 @@ def assign_speaker_colors(
 
     Past the palette's nine colours it starts again from the first.
     """
-    colors: dict[SpeakerKey, str] = {}
     ordered = sorted(quotes, key=lambda q: (q.start, q.end))
-    keys = [speaker_key(q, text) for q in ordered]
-    for key in [*keys, *also]:
+    return colors_in_order([*(speaker_key(q, text) for q in ordered), *also])
+
+
+def colors_in_order(keys: Iterable[SpeakerKey | None]) -> dict[SpeakerKey, str]:
+    """The palette's colours handed to the distinct keys in the order given (None skipped)."""
+    colors: dict[SpeakerKey, str] = {}
+    for key in keys:
         if key is not None and key not in colors:
             colors[key] = SPEAKER_PALETTE[len(colors) % len(SPEAKER_PALETTE)]
     return colors

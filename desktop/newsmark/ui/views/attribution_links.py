@@ -61,10 +61,14 @@ def range_rects(block: QTextBlock, origin: QPointF, start16: int, end16: int) ->
     layout = block.layout()
     pos = block.position()
     rects: list[QRectF] = []
-    for i in range(layout.lineCount()):
+    # Start at the line holding start16, not the paragraph's first line.
+    first = layout.lineForTextPosition(max(0, start16 - pos)).lineNumber() if start16 > pos else 0
+    for i in range(max(0, first), layout.lineCount()):
         line = layout.lineAt(i)
         ls = pos + line.textStart()
         le = ls + line.textLength()
+        if ls >= end16:
+            break
         s, e = max(start16, ls), min(end16, le)
         if s >= e:
             continue
@@ -140,7 +144,7 @@ def link_for(
     if abs(target.top() - quote_rect.top()) < 1:  # one line: an arc above it
         a, b = QPointF(ax, quote_rect.top() + 1), QPointF(bx, target.top() + 1)
         # Lines sit close: the arc stays in the gap and the line above's descenders.
-        lift = min(5.0 + abs(bx - ax) * 0.02, quote_rect.height() * 0.42)
+        lift = min(6.0 + abs(bx - ax) * 0.02, quote_rect.height() * 0.42)
         path.moveTo(a)
         path.cubicTo(QPointF(ax, a.y() - lift), QPointF(bx, b.y() - lift), b)
     else:  # through the gap between the lines
