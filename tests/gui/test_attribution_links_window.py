@@ -89,11 +89,20 @@ def test_select_hover_and_show_all_on_the_seed(qtbot, window, workspace, tmp_pat
     same = [q for q in spoken if who(q, text) == who(quote, text)]
     expected = sorted(view.to_utf16(*p) for q in same for p in q.parts)
     assert sorted(view.overlay.highlighted()["hovered"]) == expected
+    save_shot(window, tmp_path / "shots" / "links-hover.png")
     QTest.mouseMove(view.viewport(), QPoint(2, 2))  # the page margin: no speaker
     assert view.overlay.hovered is None
 
+    # The kind legend: the Kind column's header and cells, the action's tooltip.
+    model = window.quotes.model
+    legend = str(model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole))
+    assert all(w in legend for w in ("double", "dashed", "dash-dot"))
+    assert model.data(model.index(0, 2)) == model.quote_at(0).kind.value  # still the word
+    assert "underline" in str(model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole))
+
     # Shift+L: every visible link, thin; the selected one stays strong.
     action = window.window_actions["show_attributions"]
+    assert "dash-dot" in action.toolTip()
     assert action.isCheckable() and not action.isChecked()
     view.setFocus()
     before = view.viewport().grab().toImage()

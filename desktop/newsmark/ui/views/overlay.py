@@ -75,6 +75,7 @@ class Overlay:
     def __init__(self) -> None:
         self.quotes: list[QuoteMarks] = []
         self._text = ""
+        self._dark = False  # a dark page: the palette's darker colours are lightened
         self.colors: dict[SpeakerKey, str] = {}
         self.selected: Range16 | None = None
         self.selected_quote: list[Range16] = []  # UTF-16 parts of the chosen quote
@@ -197,6 +198,7 @@ class Overlay:
             self.links = []
             return
         text = VisibleText(editor)
+        self._dark = editor.palette().base().color().lightness() < 128
         painter = QPainter(editor.viewport())
         painter.setClipRect(clip)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -218,10 +220,10 @@ class Overlay:
     def _paint_quote(self, painter: QPainter, text: VisibleText, i: int, hovered: set[int]) -> None:
         m = self.quotes[i]
         chosen = i == self.selected_index
-        color = QColor(m.color)
+        color = self._shade(m.color)
         color.setAlpha(255 if chosen or i in hovered else 190)  # present, not shouting
         if chosen or i in hovered:
-            tint = QColor(m.color)
+            tint = self._shade(m.color)
             tint.setAlpha(46 if chosen else 30)
             for part in m.parts:
                 for rect in text.rects(*part):
@@ -239,6 +241,10 @@ class Overlay:
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rect in text.rects(*m.speaker):
                 painter.drawRoundedRect(rect.adjusted(-1.5, 0.5, 1.5, -0.5), 3, 3)
+
+    def _shade(self, color: QColor) -> QColor:
+        # Tol's muted indigo and wine vanish on a dark page; lighter keeps their hue.
+        return color.lighter(175) if self._dark and color.lightness() < 140 else QColor(color)
 
     def _links(self, text: VisibleText, visible: list[int], hovered: set[int]) -> list[Link]:
         weights: dict[int, Weight] = {}
@@ -262,7 +268,7 @@ class Overlay:
     def _paint_link(self, painter: QPainter, editor: QPlainTextEdit, link: Link) -> None:
         m = self.quotes[link.quote]
         width, alpha = LINK_PENS[link.weight]
-        color = QColor(m.color)
+        color = self._shade(m.color)
         color.setAlpha(alpha)
         pen = QPen(color, width)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
