@@ -7,6 +7,7 @@ from newsmark.ui.colors import (
     NO_SPEAKER_COLOR,
     SPEAKER_PALETTE,
     assign_speaker_colors,
+    mention_key,
     quote_color,
     speaker_key,
 )
@@ -86,7 +87,10 @@ def test_nine_speakers_never_share_a_colour_and_the_tenth_starts_again() -> None
 
 def test_roster_entries_without_a_quote_take_the_next_free_colours() -> None:
     text = "Ana x. Ben said nothing."
-    colors = assign_speaker_colors([said(text, "Ana")], text, also=[("text", "ben")])
+    ben = mention_key(text, text.index("Ben"), text.index("Ben") + 3)
+    assert ben == ("text", "ben")
+    assert mention_key(text, 0, 3, entity_id=4) == ("entity", "4")
+    colors = assign_speaker_colors([said(text, "Ana")], text, also=[ben])
     assert colors == {("text", "ana"): SPEAKER_PALETTE[0], ("text", "ben"): SPEAKER_PALETTE[1]}
     # A roster entry that already spoke keeps its quote's colour.
     again = assign_speaker_colors([said(text, "Ana")], text, also=[("text", "ana")])

@@ -43,12 +43,19 @@ def speaker_name(quote: Quote, text: str) -> str | None:
     return None
 
 
+def mention_key(text: str, start: int, end: int, entity_id: int | None = None) -> SpeakerKey:
+    """The key of a speaker mention (say, a roster entry's): its entity when linked, else
+    its text, casefolded with whitespace collapsed."""
+    if entity_id is not None:
+        return ("entity", str(entity_id))
+    return ("text", " ".join(text[start:end].split()).casefold())
+
+
 def speaker_key(quote: Quote, text: str) -> SpeakerKey | None:
     """Who said it, for colours and hover: the entity when linked, else the mention's text."""
-    if quote.entity_id is not None:
-        return ("entity", str(quote.entity_id))
-    if quote.speaker is not None:
-        return ("text", " ".join(text[quote.speaker[0] : quote.speaker[1]].split()).casefold())
+    if quote.entity_id is not None or quote.speaker is not None:
+        start, end = quote.speaker or (0, 0)
+        return mention_key(text, start, end, quote.entity_id)
     if quote.entity:
         return ("text", " ".join(quote.entity.split()).casefold())
     return None
