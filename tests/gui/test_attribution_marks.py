@@ -262,3 +262,27 @@ def test_a_long_article_paints_only_the_visible_quotes_and_links(qtbot):
     QTest.mouseMove(view.viewport(), speaker.center())
     assert view.overlay.hovered == ("text", text[slice(*quote.speaker)].casefold())
     assert time.perf_counter() - t0 < 0.05
+
+
+def test_a_speaker_out_of_view_gets_an_arrow_towards_it(qtbot, tmp_path):
+    filler = "".join(f"Line {i} of the minutes.\n" for i in range(80))
+    text = f"“We will build it,” {filler}the mayor said at last.\n"
+    mayor = (text.index("the mayor"), text.index("the mayor") + len("the mayor"))
+    quote = Quote(((0, text.index(",”") + 2),), speaker=mayor, cue=(mayor[1] + 1, mayor[1] + 5))
+    view = make_view(qtbot, text, [], [quote])
+    view.select_quote(quote)
+    qtbot.wait(10)
+    (link,) = view.overlay.links
+    assert not link.speaker_visible
+    assert link.end.y() > link.start.y()  # pointing down, where the speaker is
+    quote_rect = text_rect(view, 0, 2)
+    assert quote_rect.top() <= link.start.y() <= quote_rect.bottom() + 1
+    assert view.grab().save(str(tmp_path / "links-offscreen-speaker.png"))
+    # Scrolled to the speaker: the quote is out of view, an arrow from the speaker up.
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    qtbot.wait(10)
+    (link,) = view.overlay.links
+    assert link.speaker_visible
+    speaker_rect = text_rect(view, *mayor)
+    assert speaker_rect.left() <= link.end.x() <= speaker_rect.right()
+    assert link.start.y() < link.end.y() - 10  # its quote end: an arrow tip above

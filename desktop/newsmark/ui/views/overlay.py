@@ -288,7 +288,12 @@ class Overlay:
             up = link.end.y() < link.start.y()
             y = link.end.y() + (metrics.ascent() / 2 if up else metrics.ascent())
             name = " ".join(self._text[slice(*m.quote.speaker or (0, 0))].split())
-            painter.drawText(QPointF(link.end.x() + 6, y), name)
+            at = QPointF(link.end.x() + 6, y)
+            plate = metrics.boundingRect(name).translated(at).adjusted(-3, -1, 3, 1)
+            page = editor.palette().base().color()
+            page.setAlpha(235)  # readable over the text it covers
+            painter.fillRect(plate, page)
+            painter.drawText(at, name)
 
 
 def _covers(editor: QPlainTextEdit, span16: Range16, point: QPointF) -> bool:
