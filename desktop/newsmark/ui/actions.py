@@ -164,6 +164,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "model",
     ),
     ActionSpec("find_document", "&Find document…", ("Ctrl+F",), "Search titles and text", "search"),
+    ActionSpec(
+        "show_attributions",
+        "Show &attributions",
+        ("Shift+L",),
+        "Draw every visible quote's link to its speaker",
+        None,
+    ),
     # StandardKey.Quit is empty on X11 and Windows: Ctrl+Q everywhere.
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Quit Newsmark", "quit"),
     ActionSpec(
