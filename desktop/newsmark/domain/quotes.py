@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypedDict
 
+from newsmark.domain.quotation_marks import quoted_mask
 from newsmark.domain.spans import Origin
 
 Range = tuple[int, int]
@@ -62,25 +64,27 @@ class Quote:
         return (self.parts, self.kind.value, self.speaker, self.cue)
 
 
-QUOTE_MARKS = '"“”„‟«»‹›「」『』'
-
-
 def guess_kind(text: str, start: int, end: int) -> QuoteKind:
-    """Direct when the content is wholly inside quotation marks, mixed when it holds some.
+    """Direct when every word of text[start:end] lies inside a quotation of its paragraph,
+    indirect when none does, mixed otherwise (a scare quote, a quoted phrase).
 
-    Marks just outside the selection count (a selection often stops before `,”`).
+    The quotations are found in the whole paragraph, so a selection that stops before
+    `,”`, a nested ‘quote’ or 'quote' inside a direct one, and a part of a quotation that
+    runs on into the next paragraph are all direct.
     """
-    inner = text[start:end].strip()
-    if not inner:
+    if start >= end:
         return QuoteKind.INDIRECT
-    left = text[max(0, start - 2) : start]
-    right = text[end : end + 2]
-    opens = inner[0] in QUOTE_MARKS or any(c in QUOTE_MARKS for c in left)
-    closes = any(c in QUOTE_MARKS for c in inner[-2:]) or any(c in QUOTE_MARKS for c in right)
-    core = inner[1:] if inner[0] in QUOTE_MARKS else inner
-    core = core.rstrip("".join(QUOTE_MARKS) + ",.;:!? ")
-    if opens and closes and not any(m in core for m in QUOTE_MARKS):
-        return QuoteKind.DIRECT
-    if any(m in inner for m in QUOTE_MARKS):
-        return QuoteKind.MIXED
-    return QuoteKind.INDIRECT
+    mask = quoted_mask(text, start, end)
+    inside = [q for q, c in zip(mask, text[start:end], strict=True) if c.isalnum()]
+    if not inside or not any(inside):
+        return QuoteKind.INDIRECT
+    return QuoteKind.DIRECT if all(inside) else QuoteKind.MIXED
+
+
+def guess_quote_kind(text: str, parts: Sequence[Range]) -> QuoteKind:
+    """The kind of a quote in `parts`: one kind when every part has it, else mixed
+    (`"A," she said. "B."` is direct: both parts are)."""
+    kinds = {guess_kind(text, s, e) for s, e in parts}
+    if len(kinds) == 1:
+        return kinds.pop()
+    return QuoteKind.MIXED if kinds else QuoteKind.INDIRECT

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from newsmark.domain.annotations import blank_reason, is_blank
 from newsmark.domain.document import DocumentInput, Token, complete_tokens
 from newsmark.domain.errors import InputError
-from newsmark.domain.quotes import Quote, QuoteKind, guess_kind
+from newsmark.domain.quotes import Quote, QuoteKind, guess_quote_kind
 from newsmark.domain.reading import ReadOptions
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
@@ -268,7 +268,9 @@ def _quotes(
         what = f"quotes[{i}]"
         if not isinstance(item, dict):
             where.fail(f"{what} must be an object, got {_show(item)}")
-        parts_value = item.get("parts")
+        # "quote_parts" is the PolNeAR-derived gold's name (../shared/eval): without it a
+        # split quote would come in silently as its hull.
+        parts_value = item.get("parts", item.get("quote_parts"))
         if parts_value is None:
             if item.get("quote") is None:
                 where.fail(f'{what} needs "parts" or "quote"')
@@ -294,7 +296,7 @@ def _quotes(
             cue = where.mapped(offsets, start, end, f"{what}.cue")
         kind_value = item.get("kind")
         if kind_value is None:
-            kind = guess_kind(text, parts[0][0], parts[-1][1])
+            kind = guess_quote_kind(text, parts)
         elif kind_value in _KINDS:
             kind = QuoteKind(kind_value)
         else:

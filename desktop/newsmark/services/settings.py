@@ -139,3 +139,11 @@ class Settings:
         """`system` (follow the OS), `light` or `dark`."""
         value = self.get("theme") or "system"
         return value if value in ("system", "light", "dark") else "system"
+
+    @property
+    def auto_advance(self) -> bool:
+        """After accept, reject or skip, open the next unfinished document (default on)."""
+        return (self.get("auto_advance") or "true").strip().lower() not in ("false", "0", "no")
+
+    def set_auto_advance(self, on: bool) -> None:
+        self.set("auto_advance", "true" if on else "false")

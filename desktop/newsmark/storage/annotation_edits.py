@@ -52,6 +52,7 @@ def add_span(
     state = edits.touch(
         s, row, who, "add_span", new.id, None, rows.span_json(result), reverts=reverts
     )
+    entity_ops.follow_mentions(s, who, state.logged, reverts, result.entity_id)
     return Edited(result, state)
 
 
@@ -77,7 +78,9 @@ def update_span(
         origin=Origin.HUMAN,
         model=None,
     )
-    return edits.write_span(s, labels, set_id, old, changed, who, "update_span", version, reverts)
+    done = edits.write_span(s, labels, set_id, old, changed, who, "update_span", version, reverts)
+    entity_ops.follow_mentions(s, who, done.state.logged, reverts, old.entity_id)
+    return done
 
 
 def replace_span(
@@ -92,7 +95,9 @@ def replace_span(
     if span.id is None:
         raise ValueError("replace_span needs a span with an id")
     old = rows.span(edits.get_span_row(s, set_id, span.id))
-    return edits.write_span(s, None, set_id, old, span, who, "replace_span", version, reverts)
+    done = edits.write_span(s, None, set_id, old, span, who, "replace_span", version, reverts)
+    entity_ops.follow_mentions(s, who, done.state.logged, reverts, old.entity_id, span.entity_id)
+    return done
 
 
 def link_span(
@@ -108,7 +113,9 @@ def link_span(
     """Link the mention to a corpus entity (None unlinks)."""
     old = rows.span(edits.get_span_row(s, set_id, span_id))
     changed = replace(old, entity_id=entity_id)
-    return edits.write_span(s, labels, set_id, old, changed, who, "link_span", version, reverts)
+    done = edits.write_span(s, labels, set_id, old, changed, who, "link_span", version, reverts)
+    entity_ops.follow_mentions(s, who, done.state.logged, reverts, old.entity_id, entity_id)
+    return done
 
 
 def delete_span(
@@ -127,6 +134,7 @@ def delete_span(
     state = edits.touch(
         s, row, who, "delete_span", span_id, rows.span_json(old), None, reverts=reverts
     )
+    entity_ops.follow_mentions(s, who, state.logged, reverts, old.entity_id)
     return Edited(old, state)
 
 

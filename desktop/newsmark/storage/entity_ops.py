@@ -19,6 +19,7 @@ from newsmark.storage import edits, rows
 from newsmark.storage.orm import EditLogRow, EntityRow, QuoteRow, SpanRow
 
 MERGE, UNMERGE = "merge_entities", "unmerge_entities"
+FOLLOW = "entity_label"  # an entity relabelled because its mentions agree (corpus-wide)
 
 
 def entity_json(entity: Entity) -> dict[str, Any]:
@@ -141,6 +142,75 @@ def merge(
         reverts,
     )
     return after
+
+
+def follow_mentions(
+    session: Session, who: str, cause: int | None, reverts: int | None, *entity_ids: int | None
+) -> None:
+    """Give each entity the label its mentions now agree on (over every annotation set).
+
+    Called after a mention's label or link changed, in the same transaction; `cause` is
+    the set's log row of that edit. Relabelling every "Caddell" ORG -> PERSON relabels
+    the entity. Mentions that disagree (or a clashing (name, label) entity) leave the
+    label as it is: the panel shows the entity as mixed. An undo or redo (`reverts`, the
+    row it inverts) puts back exactly what that edit did to entity labels, nothing else,
+    so undo restores the entity as it was even when its mentions disagree.
+    """
+    if reverts is not None:
+        for row in caused_by(session, reverts):
+            entity = session.get(EntityRow, row.target_id or 0)
+            before, after = row.before or {}, row.after or {}
+            if entity is not None and entity.label == after.get("label"):
+                _relabel(session, who, entity, str(before.get("label")), cause, row.id)
+        return
+    for entity_id in {i for i in entity_ids if i is not None}:
+        entity = session.get(EntityRow, entity_id)
+        found = set(session.scalars(select(SpanRow.label).where(SpanRow.entity_id == entity_id)))
+        if entity is not None and len(found) == 1 and entity.label not in found:
+            _relabel(session, who, entity, found.pop(), cause, None)
+
+
+def caused_by(session: Session, row_id: int) -> list[EditLogRow]:
+    """The entity relabels the edit logged as `row_id` caused: written just after it."""
+    found = []
+    later = session.scalars(
+        select(EditLogRow).where(EditLogRow.id > row_id).order_by(EditLogRow.id).limit(64)
+    )
+    for row in later:
+        if row.op != FOLLOW or row.set_id is not None:
+            break
+        if isinstance(row.after, dict) and row.after.get("cause") == row_id:
+            found.append(row)
+    return found
+
+
+def _relabel(
+    session: Session, who: str, row: EntityRow, label: str, cause: int | None, reverts: int | None
+) -> None:
+    clash = session.scalar(
+        select(EntityRow.id).where(EntityRow.name == row.name, EntityRow.label == label)
+    )
+    if clash is not None:
+        return  # "Caddell" PERSON exists already: a merge, not a relabel
+    before = entity_json(rows.entity(row))
+    row.label = label
+    session.flush()
+    after = {**entity_json(rows.entity(row)), "cause": cause}
+    edits.log(session, None, who, FOLLOW, row.id, before, after, reverts)
+
+
+def mention_labels(session: Session) -> dict[int, dict[str, int]]:
+    """Entity id -> {label: mentions} over every annotation set (what "mixed" reads)."""
+    out: dict[int, dict[str, int]] = {}
+    found = session.execute(
+        select(SpanRow.entity_id, SpanRow.label, func.count())
+        .where(SpanRow.entity_id.is_not(None))
+        .group_by(SpanRow.entity_id, SpanRow.label)
+    )
+    for entity_id, label, n in found:
+        if entity_id is not None:
+            out.setdefault(entity_id, {})[str(label)] = int(n)
+    return out
 
 
 def counts(session: Session) -> dict[int, tuple[int, int]]:

@@ -29,7 +29,7 @@ from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import SpanFields
 from newsmark.domain.status import Status
 from newsmark.storage import fulltext, rows
-from newsmark.storage.orm import DocumentRow, EntityRow, QuoteRow, SetRow, SpanRow
+from newsmark.storage.orm import DocumentRow, EditLogRow, EntityRow, QuoteRow, SetRow, SpanRow
 from newsmark.storage.records import DocumentSummary
 
 TITLE_PREVIEW = 300  # characters of text fetched to make a title for untitled documents
@@ -152,6 +152,7 @@ def summaries(
     chosen = _candidate_sets(annotator, wanted).limit(1).scalar_subquery()
     n_spans = select(func.count(SpanRow.id)).where(SpanRow.set_id == SetRow.id).scalar_subquery()
     n_quotes = select(func.count(QuoteRow.id)).where(QuoteRow.set_id == SetRow.id).scalar_subquery()
+    last_op = newest_op(SetRow.id)
     stmt = (
         select(
             DocumentRow.id,
@@ -163,6 +164,7 @@ def summaries(
             SetRow.id,
             n_spans,
             n_quotes,
+            last_op,
         )
         .select_from(DocumentRow)
         .outerjoin(SetRow, SetRow.id == chosen)
@@ -170,7 +172,7 @@ def summaries(
         .order_by(DocumentRow.id)
     )
     out = []
-    for doc_id, title, source, preview, st, ann, set_id, ns, nq in session.execute(stmt):
+    for doc_id, title, source, preview, st, ann, set_id, ns, nq, op in session.execute(stmt):
         meta = {"title": title} if title else {}
         # Same title rule as Document.title, from a preview rather than the whole text.
         shown = Document(id=doc_id, text=preview, sha256="", meta=meta).title
@@ -184,9 +186,35 @@ def summaries(
                 n_quotes=nq or 0,
                 annotator=ann,
                 set_id=set_id,
+                edited_after_accept=st == Status.ACCEPTED.value and is_edit(op),
             )
         )
     return out
+
+
+def newest_op(set_id: Any) -> Any:
+    """The op of a set's newest log row (a scalar subquery on the set_id index)."""
+    return (
+        select(EditLogRow.op)
+        .where(EditLogRow.set_id == set_id)
+        .order_by(EditLogRow.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def is_edit(op: str | None) -> bool:
+    """Whether a log row's op is a person's span or quote edit (or its undo), the kind
+    that marks an accepted set "edited after accept" when it comes after the acceptance;
+    set_status, imports, model runs and merges do not."""
+    return op is not None and op.endswith(("_span", "_quote"))
+
+
+def edited_after_accept(session: Session, set_id: int) -> bool:
+    """An accepted set whose newest log row is an edit (accepting again clears it)."""
+    status = session.scalar(select(SetRow.status).where(SetRow.id == set_id))
+    op = session.scalar(select(newest_op(set_id)))
+    return status == Status.ACCEPTED.value and is_edit(op)
 
 
 def listed_ids(session: Session, status: str | None, annotator: str | None) -> list[int]:

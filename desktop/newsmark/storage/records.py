@@ -29,6 +29,8 @@ class DocumentSummary:
     n_quotes: int
     annotator: str | None
     set_id: int | None = None
+    # Accepted, then edited: a span or quote edit logged after the last status change.
+    edited_after_accept: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -538,6 +538,16 @@ class Repository:
         with self.db.session(write=False) as s:
             return entity_ops.counts(s)
 
+    def entity_mention_labels(self) -> dict[int, dict[str, int]]:
+        """Entity id -> {label: mentions}: an entity with more than one label is mixed."""
+        with self.db.session(write=False) as s:
+            return entity_ops.mention_labels(s)
+
+    def edited_after_accept(self, set_id: int) -> bool:
+        """Whether the set is accepted and a span or quote edit came after that."""
+        with self.db.session(write=False) as s:
+            return queries.edited_after_accept(s, set_id)
+
     def entity_links(self, entity_id: int) -> dict[str, list[int]]:
         """{"spans": [...], "quotes": [...]}: the ids linked to the entity."""
         with self.db.session(write=False) as s:

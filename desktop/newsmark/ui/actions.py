@@ -131,6 +131,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         )
         for n in range(1, 10)
     ),
+    ActionSpec(
+        "merge_entities",
+        "&Merge entities",
+        ("Ctrl+M",),
+        "Merge the proposed duplicate (or the second selected entity into the first)",
+        "merge",
+    ),
     ActionSpec("undo", "&Undo", (QKeySequence.StandardKey.Undo,), "Undo the last edit", "undo"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the undone edit", "redo"),
     ActionSpec(
@@ -157,6 +164,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "model",
     ),
     ActionSpec("find_document", "&Find document…", ("Ctrl+F",), "Search titles and text", "search"),
+    ActionSpec(
+        "show_attributions",
+        "Show &attributions",
+        ("Shift+L",),
+        "Draw every visible quote's link to its speaker",
+        None,
+    ),
     # StandardKey.Quit is empty on X11 and Windows: Ctrl+Q everywhere.
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Quit Newsmark", "quit"),
     ActionSpec(
@@ -167,6 +181,36 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "shortcuts",
     ),
     ActionSpec("about", "&About Newsmark", (), "About Newsmark", "about"),
+    # Editing the selected quote (ui/quote_shaper.py); Alt+arrows move its edges.
+    ActionSpec("next_quote", "Next quote", (".",), "Select the next quote", "quote"),
+    ActionSpec("previous_quote", "Previous quote", (",",), "Select the previous quote", "quote"),
+    ActionSpec(
+        "add_quote_part",
+        "Add selection as a quote &part",
+        ("Shift+Q",),
+        "The selected text becomes another part of the selected quote (a split quote)",
+        "quote",
+    ),
+    ActionSpec(
+        "remove_quote_part",
+        "Remove quote part",
+        ("Ctrl+Shift+Q",),
+        "Remove the part of the selected quote the cursor is in",
+        "quote",
+    ),
+    ActionSpec(
+        "clear_speaker",
+        "Clear speaker",
+        ("Ctrl+Shift+S",),
+        "The selected quote has no speaker (nor entity)",
+        "speaker",
+    ),
+    ActionSpec("clear_cue", "Clear cue", ("Shift+C",), "The selected quote has no cue", "quote"),
+    ActionSpec("kind_direct", "Kind: direct", ("Shift+D",), "The selected quote is direct", None),
+    ActionSpec(
+        "kind_indirect", "Kind: indirect", ("Shift+I",), "The selected quote is indirect", None
+    ),
+    ActionSpec("kind_mixed", "Kind: mixed", ("Shift+M",), "The selected quote is mixed", None),
     ActionSpec(
         "guidelines",
         "Annotation &guidelines",

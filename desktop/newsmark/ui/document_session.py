@@ -25,6 +25,7 @@ from newsmark.commands.span_commands import (
     SpanCommand,
     UpdateSpanCommand,
 )
+from newsmark.commands.status_command import StatusCommand
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
 from newsmark.domain.entities import Entity
@@ -131,6 +132,9 @@ class DocumentSession(QObject):
         self._list_timer.timeout.connect(self._refresh_current)
         self._stacks: dict[int, QUndoStack] = {}
         self._unsaved: list[tuple[int, Command]] = []  # (document id, command), oldest first
+        # Accepted, then edited (a span or quote edit after the last status change).
+        self.edited_after_accept = False
+        self.before_undo: Callable[[], bool] | None = None
         if worker is not None:
             worker.prediction_ready.connect(self._on_prediction_ready)
             worker.prediction_failed.connect(self._on_prediction_failed)
@@ -228,6 +232,7 @@ class DocumentSession(QObject):
             return
         self.document, self.annotations = document, aset
         self._pending = self._rerun = None
+        self.edited_after_accept = self._read_edited_mark()
         self.undo_group.setActiveStack(self._undo_stack(doc_id))
         self.document_opened.emit(document, aset)
         if self._worker is not None and needs_prediction(aset):
@@ -329,19 +334,39 @@ class DocumentSession(QObject):
         return aset
 
     def set_status(self, status: Status) -> bool:
+        """Decide (accept, reject, skip...) as an undo step of the document's stack."""
         aset = self._editable()
         if aset is None or aset.id is None:
             return False
-        try:
-            done = self.repo.set_status(aset.id, status, self.annotator)
-        except NewsmarkError as exc:
-            self.failed.emit(str(exc))
-            return False
-        self._apply_state(aset, done.state)
+        changed = self._apply_status
+        return self.push(StatusCommand(self.repo, aset.id, status, self.annotator, changed))
+
+    def _apply_status(
+        self, _removed: Sequence[Status], _added: Sequence[Status], state: SetState
+    ) -> None:
+        aset = self.annotations
+        if aset is None:
+            return
+        self._apply_state(aset, state)
+        self.edited_after_accept = self._read_edited_mark()  # undo may bring one back
         self.annotations_changed.emit(aset)
-        self.saved.emit(status.value.replace("_", " "))
         self._refresh_current()
-        return True
+
+    def _read_edited_mark(self) -> bool:
+        aset = self.annotations
+        if aset is None or aset.id is None or aset.status is not Status.ACCEPTED:
+            return False
+        try:
+            return self.repo.edited_after_accept(aset.id)
+        except NewsmarkError:
+            return False
+
+    def undo(self) -> None:
+        """Undo the last step; `before_undo` may take it instead (returning True): the
+        navigator goes back to a document it left after a decision."""
+        if self.before_undo is not None and self.before_undo():
+            return
+        self.undo_group.undo()
 
     def _undo_stack(self, doc_id: int) -> QUndoStack:
         stack = self._stacks.get(doc_id)
@@ -424,6 +449,7 @@ class DocumentSession(QObject):
         if aset is not None:
             aset.spans = _swapped(aset.spans, removed, added)
             self._apply_state(aset, state)
+            self.edited_after_accept = state.status is Status.ACCEPTED
             self.spans_changed.emit(list(removed), list(added))
 
     def apply_quote_changes(
@@ -434,6 +460,7 @@ class DocumentSession(QObject):
         if aset is not None:
             aset.quotes = _swapped(aset.quotes, removed, added)
             self._apply_state(aset, state)
+            self.edited_after_accept = state.status is Status.ACCEPTED
             self.quotes_changed.emit(list(removed), list(added))
 
     def _apply_run(self, run: ModelRun) -> None:
@@ -448,6 +475,8 @@ class DocumentSession(QObject):
 
     def _apply_state(self, aset: AnnotationSet, state: SetState) -> None:
         aset.version, aset.status = state.version, state.status
+        if state.status is not Status.ACCEPTED:
+            self.edited_after_accept = False
         # The list shows the new status and counts, re-read (one row) once a burst of
         # edits is over so the edit itself stays instant.
         self._list_timer.start()
@@ -462,6 +491,7 @@ class DocumentSession(QObject):
         except NewsmarkError as exc:
             self.failed.emit(str(exc))
             return
+        self.edited_after_accept = self._read_edited_mark()
         self.annotations_changed.emit(self.annotations)
         self._list_timer.start()
 

@@ -84,6 +84,7 @@ class EntityTools(QObject):
         panel.edit_requested.connect(self.edit)
         panel.merge_requested.connect(self.merge)
         actions.bind("apply_all", self.apply_to_all)
+        actions.bind("merge_entities", self.merge_chosen)
         # Counts change with links and merges: re-read after the document or its quotes change.
         for changed in (
             session.document_opened,
@@ -99,11 +100,21 @@ class EntityTools(QObject):
     def refresh(self) -> None:
         self._timer.stop()
         try:
-            entities, counts = self.session.repo.entities(), self.session.repo.entity_counts()
+            repo = self.session.repo
+            entities, counts = repo.entities(), repo.entity_counts()
+            labels = repo.entity_mention_labels()
         except NewsmarkError as exc:
             self.session.failed.emit(str(exc))
             return
+        self.panel.model.set_mention_labels(labels)
         self.entities_changed.emit(entities, counts)
+
+    def merge_chosen(self) -> None:
+        """Ctrl+M: merge the two selected entities, else the proposed duplicate."""
+        if not self.panel.merge_chosen():
+            self.hint_given.emit(
+                "Nothing to merge: select two entities, or pick a possible duplicate"
+            )
 
     def _after_entity_edit(self) -> None:
         self.refresh()
@@ -130,7 +141,8 @@ class EntityTools(QObject):
         command = MergeEntitiesCommand(
             self.session.repo, keep, drop, self.session.annotator, self._after_entity_edit
         )
-        self.session.push(command)
+        if self.session.push(command):
+            self.hint_given.emit(f"Merged “{drop.name}” into “{keep.name}” (Ctrl+Z undoes it)")
 
     def apply_to_all(self) -> bool:
         """Preview the other occurrences of the selected span's text; label the checked

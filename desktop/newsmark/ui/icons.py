@@ -45,6 +45,8 @@ ICONS: dict[str, str] = {
     "status.accepted": "fa6s.circle-check",
     "status.rejected": "fa6s.circle-xmark",
     "status.skipped": "fa6s.circle-arrow-right",
+    "warning": "fa6s.triangle-exclamation",
+    "merge": "fa6s.code-merge",
 }
 
 # Status badge colours: calm, distinguishable, readable on white and on a selection.

@@ -25,6 +25,7 @@ from newsmark.ui.import_controller import ImportController
 from newsmark.ui.menus import build_menus
 from newsmark.ui.preferences_controller import PreferencesController
 from newsmark.ui.quote_editor import QuoteEditor
+from newsmark.ui.quote_shaper import QuoteShaper
 from newsmark.ui.recent_documents import RecentDocuments
 from newsmark.ui.span_editor import SpanEditor
 from newsmark.ui.undo_history import UndoHistory
@@ -33,6 +34,7 @@ from newsmark.ui.views.banner import Banner
 from newsmark.ui.views.document_panel import DocumentPanel
 from newsmark.ui.views.entity_panel import EntityPanel
 from newsmark.ui.views.label_palette import LabelPalette
+from newsmark.ui.views.overlay import KIND_LEGEND
 from newsmark.ui.views.pending_banner import PendingBanner
 from newsmark.ui.views.quote_panel import QuotePanel
 from newsmark.ui.views.status_bar import StatusBar
@@ -99,20 +101,26 @@ class MainWindow(QMainWindow):
         self.navigator = DocumentNavigator(self.documents, s, self.status, a, self)
         self.editor = SpanEditor(self.article, self.label_palette, s, self.status, a, self)
         self.quote_editor = QuoteEditor(self.article, self.quotes, s, self.status, a, self)
+        self.quote_shaper = QuoteShaper(self.article, self.quotes, s, self.status, a, self)
         self.entity_tools = EntityTools(self.entity_panel, self.article, s, self.status, a, self)
         self.importer = ImportController(s, self.tasks, self.status, a, worker, self)
         self.exporter = ExportController(s, self.tasks, self.status, a, self)
         self.recent = RecentDocuments(settings, s, self.navigator, self.importer, self.status, self)
         self.preferences = PreferencesController(settings, s, self.status, a, self.article, self)
+        self.navigator.auto_advance = settings.auto_advance
+        self.preferences.preferences_changed.connect(self.navigator.use_preferences)
         self.save_failures = SaveFailures(s, self.pending_banner, self)  # dialog and banner
         # Between controllers: one selection (the span editor's), entities as speakers.
         self.quotes.quote_selected.connect(self.editor.select_quote)
+        self.article.quote_clicked.connect(self.editor.select_quote)
+        self.editor.quote_edge_requested.connect(self.quote_shaper.move_edge)
         self.entity_tools.entities_changed.connect(self.quote_editor.show_entities)
         self.importer.imported.connect(self.navigator.show_imported)
         s.document_opened.connect(self._show_title)
         a.bind("quit", self.close)
         a.bind("about", self._about)
         a.bind("guidelines", lambda: show_guidelines(self))
+        self._bind_show_attributions()
         self.setAcceptDrops(not s.readonly)
         docks = (
             self.documents_dock,
@@ -125,6 +133,20 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self._size_docks()
         self._state.restore(self)
+
+    def _bind_show_attributions(self) -> None:
+        # A view toggle kept in window.ini beside the layout.
+        action = self.window_actions["show_attributions"]
+        action.setCheckable(True)
+        action.setToolTip(f"{action.toolTip()}. {KIND_LEGEND}")
+        action.setChecked(self._state.flag("show_attributions"))
+        self.article.show_attributions(action.isChecked())
+
+        def toggled() -> None:
+            self.article.show_attributions(action.isChecked())
+            self._state.set_flag("show_attributions", action.isChecked())
+
+        self.window_actions.bind("show_attributions", toggled)
 
     def _build_central(self, readonly_reason: str | None) -> None:
         central = QWidget(self)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDockWidget, QMenu, QMenuBar
 from newsmark.domain.labels import LabelSet
 from newsmark.ui.actions import ActionRegistry
 from newsmark.ui.document_navigator import DECISIONS
+from newsmark.ui.quote_shaper import QUOTE_SHAPER_ACTIONS
 from newsmark.ui.span_editor import EDGE_ACTIONS
 
 
@@ -50,6 +51,7 @@ def build_menus(
     label_menu.addActions(a.label_actions)
     after_labels = label_menu.addSeparator()
     label_menu.addAction(a["apply_all"])
+    label_menu.addAction(a["merge_entities"])
 
     def relist_labels(_labels: LabelSet) -> None:
         for action in label_menu.actions():
@@ -68,6 +70,8 @@ def build_menus(
     speakers = quote_menu.addMenu("&Speaker")
     for n in range(1, 10):
         speakers.addAction(a[f"speaker_{n}"])
+    shape = quote_menu.addMenu("&Edit quote")
+    shape.addActions([a[name] for name in QUOTE_SHAPER_ACTIONS])
 
     doc_menu = bar.addMenu("&Document")
     for name in ("previous_document", "next_document", "next_unfinished"):
@@ -80,6 +84,8 @@ def build_menus(
 
     view_menu = bar.addMenu("&View")
     view_menu.addActions([dock.toggleViewAction() for dock in docks])
+    view_menu.addSeparator()
+    view_menu.addAction(a["show_attributions"])
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a["shortcuts"])

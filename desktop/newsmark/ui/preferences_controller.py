@@ -102,6 +102,7 @@ class PreferencesController(QObject):
             font_family=family or QFontInfo(self.article.font()).family(),
             font_size=size or self.article.font().pointSize(),
             theme=self.settings.theme,
+            auto_advance=self.settings.auto_advance,
         )
 
     def show_preferences(self) -> PreferencesDialog:
@@ -118,6 +119,7 @@ class PreferencesController(QObject):
         s.set("font_family", prefs.font_family)
         s.set("font_size", str(prefs.font_size))
         s.set("theme", prefs.theme)
+        s.set_auto_advance(prefs.auto_advance)
         self.apply_appearance()
         if list(prefs.labels) != list(self.actions.labels):
             self.apply_labels(prefs.labels)

@@ -34,10 +34,13 @@ class SpanEditor(QObject):
     Signals:
         span_selected(object): the selected Span, or None.
         hint_given(str): a short message for the status bar (nothing to label, ...).
+        quote_edge_requested(str, bool): an edge key with a quote (not a span) selected:
+            the edge ("start", "end") and whether it moves forward.
     """
 
     span_selected = Signal(object)
     hint_given = Signal(str)
+    quote_edge_requested = Signal(str, bool)
 
     def __init__(
         self,
@@ -115,7 +118,7 @@ class SpanEditor(QObject):
     def _update_actions(self, *_: object) -> None:
         a = self.actions
         writable = not self.session.readonly and self.session.annotations is not None
-        a.set_enabled(EDGE_ACTIONS, writable and self.selected is not None)
+        a.set_enabled(EDGE_ACTIONS, writable)  # a span or a quote: a hint when neither
         a["delete_span"].setEnabled(writable)  # the span, else the quote, selected
         for action in a.label_actions:
             action.setEnabled(writable)
@@ -223,10 +226,14 @@ class SpanEditor(QObject):
         self.select_quote(found[0] if found else None)
 
     def resize_selected(self, edge: str, forward: bool) -> None:
-        """Move the selected span's `edge` ("start" or "end") to the next token boundary."""
+        """Move the selected span's `edge` ("start" or "end") to the next token boundary;
+        with a quote selected instead, ask for the quote's edge to move."""
         span = self.selected
+        if span is None and self.article.selected_quote is not None:
+            self.quote_edge_requested.emit(edge, forward)
+            return
         if span is None:
-            self.hint_given.emit("Select a span first (click it, or Tab)")
+            self.hint_given.emit("Select a span or a quote first (click it, or Tab)")
             return
         moved = self.article.moved_edge(span, edge, forward)
         if moved is None:

@@ -21,7 +21,7 @@ class UndoHistory(QUndoView):
         super().__init__(session.undo_group, parent)
         self.setEmptyLabel("Opened")
         group = session.undo_group
-        undo, redo = actions.bind("undo", group.undo), actions.bind("redo", group.redo)
+        undo, redo = actions.bind("undo", session.undo), actions.bind("redo", group.redo)
         group.canUndoChanged.connect(undo.setEnabled)
         group.canRedoChanged.connect(redo.setEnabled)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QColorDialog,
     QComboBox,
     QDialog,
@@ -44,6 +45,7 @@ class Preferences:
     font_family: str
     font_size: int
     theme: str
+    auto_advance: bool = True
 
 
 def swatch(color: str) -> QIcon:
@@ -191,6 +193,11 @@ class PreferencesDialog(QDialog):
             self.theme.addItem(text, value)
         self.theme.setCurrentIndex(max(0, self.theme.findData(prefs.theme)))
         form.addRow("&Theme:", self.theme)
+        self.auto_advance = QCheckBox("Open the next unfinished document after a decision", general)
+        self.auto_advance.setObjectName("auto_advance")
+        self.auto_advance.setChecked(prefs.auto_advance)
+        self.auto_advance.setToolTip("After Accept, Reject or Skip; Ctrl+Z goes back either way")
+        form.addRow("After a decision:", self.auto_advance)
         note = QLabel("A new annotator or model takes effect at the next start.", general)
         note.setEnabled(False)
         note.setWordWrap(True)
@@ -251,6 +258,7 @@ class PreferencesDialog(QDialog):
             font_family=self.font_family.currentFont().family(),
             font_size=self.font_size.value(),
             theme=str(self.theme.currentData()),
+            auto_advance=self.auto_advance.isChecked(),
         )
 
     def accept(self) -> None:

@@ -104,11 +104,14 @@ class DocumentListModel(QAbstractListModel):
             return None
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return row.title
+            # The mark: accepted, then edited (accepting again clears it).
+            return f"{row.title}  ✎" if row.edited_after_accept else row.title
         if role == Qt.ItemDataRole.DecorationRole:
             return status_icon(status_of(row))
         if role == Qt.ItemDataRole.ToolTipRole:
             status = status_text(status_of(row))
+            if row.edited_after_accept:
+                status += ", edited after accept"
             source = row.source or ""
             counts = f"{row.n_spans} spans, {row.n_quotes} quotes"
             return "\n".join(x for x in (row.title, source, f"{status} · {counts}") if x)

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
 )
 
 from newsmark.domain.entities import Entity
+from newsmark.ui.icons import icon
 
 COLUMNS = ("Name", "Label", "KB id", "Mentions", "Quotes")
 NAME, LABEL, KB_ID, MENTIONS, QUOTES = range(len(COLUMNS))
@@ -35,6 +36,24 @@ class EntityListModel(QAbstractTableModel):
         super().__init__(parent)
         self._entities: list[Entity] = []
         self._counts: dict[int, tuple[int, int]] = {}
+        self._labels: dict[int, dict[str, int]] = {}  # entity id -> {label: mentions}
+
+    def set_mention_labels(self, labels: Mapping[int, Mapping[str, int]]) -> None:
+        """What the mentions of each entity are labelled (read before `set_entities`)."""
+        self._labels = {k: dict(v) for k, v in labels.items()}
+
+    def mixed(self, entity: Entity) -> dict[str, int] | None:
+        """{label: mentions} when the mentions disagree with each other or the entity."""
+        found = self._labels.get(entity.id, {})
+        return found if found and set(found) != {entity.label} else None
+
+    def label_text(self, entity: Entity) -> str:
+        """The label, or "ORG/PERSON" (the entity's own first) for a mixed entity."""
+        mixed = self.mixed(entity)
+        if mixed is None:
+            return entity.label
+        others = sorted(set(mixed) - {entity.label}, key=lambda k: (-mixed[k], k))
+        return "/".join([entity.label, *others])
 
     def set_entities(
         self, entities: Sequence[Entity], counts: Mapping[int, tuple[int, int]]
@@ -81,8 +100,18 @@ class EntityListModel(QAbstractTableModel):
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             mentions, quotes = self.counts(entity.id)
-            values = (entity.name, entity.label, entity.kb_id or "", mentions, quotes)
+            label = entity.label if role == Qt.ItemDataRole.EditRole else self.label_text(entity)
+            values = (entity.name, label, entity.kb_id or "", mentions, quotes)
             return values[column]
+        mixed = self.mixed(entity) if column == LABEL else None
+        if mixed is not None and role == Qt.ItemDataRole.DecorationRole:
+            return icon("warning", "#d08a12")
+        if mixed is not None and role == Qt.ItemDataRole.ToolTipRole:
+            said = ", ".join(f"{n} {k}" for k, n in sorted(mixed.items(), key=lambda x: -x[1]))
+            return (
+                f"Mixed: the mentions say {said}. The entity stays {entity.label} (and is "
+                "exported so) until every mention has one label; relabel them to agree."
+            )
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (MENTIONS, QUOTES):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == KB_ID:

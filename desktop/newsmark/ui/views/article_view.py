@@ -56,10 +56,15 @@ class ArticleView(QPlainTextEdit):
     Signals:
         span_clicked(object): the Span under a click (None when clicking plain text).
         mention_clicked(object): the Span under a Ctrl+click (a speaker for the quote).
+        quote_clicked(object): the Quote under a click on its plain text, or under a
+            second click on the entity already selected inside it.
+        quote_selected(object): `select_quote` chose a Quote (None: none).
     """
 
     span_clicked = Signal(object)
     mention_clicked = Signal(object)
+    quote_clicked = Signal(object)
+    quote_selected = Signal(object)
 
     def __init__(self, labels: LabelSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,9 +92,11 @@ class ArticleView(QPlainTextEdit):
         self._exact = False  # the last drag was an Alt-drag: keep exact characters
         self.selected_span: Span | None = None
         self.selected_quote: Quote | None = None
+        self._quotes: list[Quote] = []
         self._spans: dict[tuple[int, int, str, str], Span] = {}
         self._highlighter = SpanHighlighter(self.document(), labels)
         self._overlay = Overlay()
+        self.viewport().setMouseTracking(True)  # hovering a speaker shows its quotes
         self._labels = labels
         self.setPlaceholderText("Pick a document from the list.")
 
@@ -124,13 +131,15 @@ class ArticleView(QPlainTextEdit):
         self._umap = Utf16Map(self._text)
         self._tokens = TokenIndex(document.tokens if document else ())
         self._overlay.selected = None
-        self._overlay.selected_quote = []
+        self._overlay.select_quote(None)
+        self._overlay.hovered = None
         self.selected_span = None
         self.selected_quote = None
         # Index first, then set the text: the highlighter formats each block once.
         self._highlighter.set_spans(spans, self._umap, rehighlight=False)
         self._highlighter.set_confirmed(confirmed, rehighlight=False)  # the text formats it
         self._spans = {self._key(s): s for s in spans}
+        self._quotes = list(quotes)
         self._overlay.set_quotes(quotes, self._text, self._umap)
         self.setPlainText(self._text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
@@ -146,6 +155,7 @@ class ArticleView(QPlainTextEdit):
         if partial:
             for span in changed:
                 self._highlighter.rehighlight_range16(*self.to_utf16(span.start, span.end))
+        self._quotes = list(quotes)
         self._overlay.set_quotes(quotes, self._text, self._umap)
         self.viewport().update()
 
@@ -214,6 +224,15 @@ class ArticleView(QPlainTextEdit):
         """The code point offset of the character under a viewport position."""
         return self._umap.from_utf16(self.cursorForPosition(point).position())
 
+    def quote_at(self, offset: int) -> Quote | None:
+        """The quote with a part over `offset` (the shortest part, when quotes nest)."""
+        found = [(e - s, q) for q in self._quotes for s, e in q.parts if s <= offset < e]
+        return min(found, key=lambda f: f[0])[1] if found else None
+
+    def cursor_offset(self) -> int:
+        """The text cursor's position as a code point offset."""
+        return self._umap.from_utf16(self.textCursor().position())
+
     def span_at(self, offset: int) -> Span | None:
         if not 0 <= offset <= len(self._text):
             return None
@@ -248,9 +267,15 @@ class ArticleView(QPlainTextEdit):
 
     def moved_edge(self, span: Span, edge: str, forward: bool) -> tuple[int, int] | None:
         """`span`'s range with one edge moved to the next token boundary; None if empty."""
+        return self.moved_range(span.start, span.end, edge, forward)
+
+    def moved_range(
+        self, first: int, last: int, edge: str, forward: bool
+    ) -> tuple[int, int] | None:
+        """[first, last) with one edge moved to the next token boundary; None if empty."""
         if not len(self._tokens):
             return None
-        start, end = span.start, span.end
+        start, end = first, last
         # Token edges include both sides of each space: step until the trimmed range moves.
         for _ in range(3):
             if edge == "end":
@@ -264,13 +289,16 @@ class ArticleView(QPlainTextEdit):
                 e -= 1
             if s >= e:
                 return None
-            if (s, e) != (span.start, span.end):
+            if (s, e) != (first, last):
                 return s, e
         return None
 
     # -- selection and scrolling ------------------------------------------------------
     def select_span(self, span: Span | None) -> None:
-        """Outline `span` (None clears) and scroll it into view."""
+        """Outline `span` (None clears) and scroll it into view; a quote selected before
+        is deselected (the last one selected is what the edge keys and Delete act on)."""
+        if span is not None and self.selected_quote is not None:
+            self.select_quote(None)
         self.selected_span = span
         self._overlay.selected = self.to_utf16(span.start, span.end) if span else None
         if span is not None:
@@ -281,19 +309,46 @@ class ArticleView(QPlainTextEdit):
         self.viewport().update()
 
     def select_quote(self, quote: Quote | None) -> None:
-        """Tint a quote (None clears) and scroll to it; the text selection is left alone
-        so a label key cannot label the whole quote by accident."""
+        """Tint a quote (None clears; a selected span is deselected) and scroll to it.
+        The quote's text is not selected, so a label key cannot label the whole quote by
+        accident; a cursor already in one of its parts (a click) stays where it is."""
         self.selected_quote = quote
-        parts = quote.parts if quote else ()
-        self._overlay.selected_quote = [self.to_utf16(s, e) for s, e in parts]
+        self._overlay.select_quote(quote, self._umap)
         if quote is not None:
-            self.setTextCursor(self.cursor_for(quote.start, quote.start))
+            self.selected_span = None
+            self._overlay.selected = None
+            at = self.cursor_offset()
+            if not any(s <= at <= e for s, e in quote.parts):
+                self.setTextCursor(self.cursor_for(quote.start, quote.start))
             self.ensureCursorVisible()
         self.viewport().update()
+        self.quote_selected.emit(quote)
 
     def set_quotes(self, quotes: Sequence[Quote]) -> None:
+        self._quotes = list(quotes)
         self._overlay.set_quotes(quotes, self._text, self._umap)
         self.viewport().update()
+
+    @property
+    def overlay(self) -> Overlay:
+        return self._overlay
+
+    def show_attributions(self, on: bool) -> None:
+        """Draw every visible quote's link to its speaker (thin; the selected one strong)."""
+        self._overlay.show_all = on
+        self.viewport().update()
+
+    def _mention_at16(self, pos16: int) -> tuple[tuple[str, str], tuple[int, int]] | None:
+        span = self._highlighter.index.at16(pos16)
+        if span is None or span.entity_id is None:
+            return None
+        return ("entity", str(span.entity_id)), self.to_utf16(span.start, span.end)
+
+    def _hover(self, point: QPoint | None) -> None:
+        key = None if point is None else self._overlay.hover_key(self, point, self._mention_at16)
+        if key != self._overlay.hovered:
+            self._overlay.hovered = key
+            self.viewport().update()
 
     # -- painting and events ----------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -307,6 +362,8 @@ class ArticleView(QPlainTextEdit):
         self.setViewportMargins(side, 0, side, 0)
 
     def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Leave:
+            self._hover(None)
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             span = self.span_at(self.offset_at(event.pos()))
             if span is not None:
@@ -349,15 +406,32 @@ class ArticleView(QPlainTextEdit):
             self.setTextCursor(cursor)
         super().mousePressEvent(event)
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        # A drag selects text; only a free mouse highlights a speaker's quotes.
+        free = event.buttons() == Qt.MouseButton.NoButton
+        self._hover(event.position().toPoint() if free else None)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:
             return
         if not self.textCursor().hasSelection():
-            span = self.span_at(self.offset_at(event.position().toPoint()))
+            offset = self.offset_at(event.position().toPoint())
+            span = self.span_at(offset)
             # Ctrl+click names the selected quote's speaker and keeps the quote selected.
-            ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-            (self.mention_clicked if ctrl else self.span_clicked).emit(span)
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.mention_clicked.emit(span)
+                return
+            # Inside a quote: plain text selects the quote, an entity the entity, and a
+            # second click on that entity (selected already) the quote around it.
+            quote = self.quote_at(offset)
+            if quote is not None and (span is None or span == self.selected_span):
+                self.quote_clicked.emit(quote)
+                return
+            if span is None and quote is None and self.selected_quote is not None:
+                self.select_quote(None)  # a click on plain text deselects, as for spans
+            self.span_clicked.emit(span)
             return
         # Drag-select snaps to tokens on release; Alt-drag keeps exact characters.
         self._exact = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)

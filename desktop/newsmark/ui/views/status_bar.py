@@ -18,6 +18,9 @@ SAVED_FADE_MS = 4000
 HINT_MS = 4000
 
 
+EDITED_TIP = "Accepted, then edited: press A to accept this version again"
+
+
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -74,7 +77,8 @@ class StatusBar(QStatusBar):
         def show_set(*_: object) -> None:
             aset = session.annotations
             if aset is not None:
-                self.show_document_status(aset.status, len(aset.spans), len(aset.quotes))
+                edited = session.edited_after_accept
+                self.show_document_status(aset.status, len(aset.spans), len(aset.quotes), edited)
 
         for changed in (
             session.document_opened,
@@ -116,12 +120,16 @@ class StatusBar(QStatusBar):
         self.saved_label.setText("")
         self.showMessage(message, 15000)
 
-    def show_document_status(self, status: Status, n_spans: int, n_quotes: int) -> None:
+    def show_document_status(
+        self, status: Status, n_spans: int, n_quotes: int, edited: bool = False
+    ) -> None:
         self.doc_icon.setPixmap(status_icon(status).pixmap(14, 14))
+        mark = " (edited after accept)" if edited else ""
         self.doc_label.setText(
-            f"{status.value.replace('_', ' ').capitalize()} · {plural(n_spans, 'span')}"
+            f"{status.value.replace('_', ' ').capitalize()}{mark} · {plural(n_spans, 'span')}"
             f" · {plural(n_quotes, 'quote')}"
         )
+        self.doc_label.setToolTip(EDITED_TIP if edited else "")
 
     def show_task(self, message: str) -> None:
         self.saved_label.setText(message)
