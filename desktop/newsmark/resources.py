@@ -1,4 +1,4 @@
-"""Finds package data (resources, seeds) in a wheel, a source checkout or a frozen bundle."""
+"""Finds package data (resources, seeds, guidelines) in a wheel, a checkout or a frozen bundle."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+# The annotation guidelines, one file of docs/ (the rest of docs/ is not package data).
+GUIDELINES = "docs/guidelines.md"
 
 
 @cache
@@ -34,6 +36,18 @@ def seeds_dir() -> Path:
 
 def resource(name: str) -> Path:
     return resources_dir() / name
+
+
+def guidelines_file(package: Path = _PACKAGE) -> Path:
+    """docs/guidelines.md: force-included as newsmark/docs/ in a wheel, else the checkout's."""
+    candidates = [package / GUIDELINES, package.parents[1] / GUIDELINES]
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        candidates.insert(0, Path(frozen) / "newsmark" / GUIDELINES)
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"Newsmark's {GUIDELINES} is missing from the installation")
 
 
 def seed_files() -> list[Path]:

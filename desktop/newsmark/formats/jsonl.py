@@ -268,7 +268,9 @@ def _quotes(
         what = f"quotes[{i}]"
         if not isinstance(item, dict):
             where.fail(f"{what} must be an object, got {_show(item)}")
-        parts_value = item.get("parts")
+        # "quote_parts" is the PolNeAR-derived gold's name (../shared/eval): without it a
+        # split quote would come in silently as its hull.
+        parts_value = item.get("parts", item.get("quote_parts"))
         if parts_value is None:
             if item.get("quote") is None:
                 where.fail(f'{what} needs "parts" or "quote"')

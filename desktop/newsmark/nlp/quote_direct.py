@@ -48,7 +48,7 @@ def _speaker(doc: Doc, verb: Token, lo: int, hi: int) -> tuple[int | None, Range
         head = inverted_speaker(doc, verb, hi)
     if head is None:
         return None, None
-    return head.i, mention_span(doc, head, lo, hi)
+    return head.i, mention_span(doc, head, lo, hi, verb.i)
 
 
 def _depth(t: Token) -> int:
@@ -73,7 +73,9 @@ def _according(doc: Doc, lo: int, hi: int) -> Attribution | None:
                 pobj = doc[t.i + 2]
             if pobj is None:
                 return None
-            return Attribution((t.i, t.i + 2), None, pobj.i, mention_span(doc, pobj, t.i + 2, hi))
+            return Attribution(
+                (t.i, t.i + 2), None, pobj.i, mention_span(doc, pobj, t.i + 2, hi, t.i)
+            )
     return None
 
 
@@ -91,7 +93,9 @@ def attribution(doc: Doc, lo: int, hi: int, lex: Lexicon, after: bool) -> Attrib
         if names:  # reader comments and epigraphs: "― Jane Doe"
             head = names[-1]
             dash = first.i
-            return Attribution((dash, dash + 1), None, head.i, mention_span(doc, head, dash, hi))
+            return Attribution(
+                (dash, dash + 1), None, head.i, mention_span(doc, head, dash, hi, dash)
+            )
     verbs = [t for t in words if _clausal(t, lo, hi)]
     cues = [t for t in verbs if t.lemma_.lower() in lex.verbs]
     if after:
@@ -107,7 +111,9 @@ def attribution(doc: Doc, lo: int, hi: int, lex: Lexicon, after: bool) -> Attrib
         if not cues:
             if last.text == ":" and len(words) <= 4 and words[-1].pos_ == "PROPN":
                 name = words[-1]  # transcripts: "PENCE: ..."
-                return Attribution((hi - 1, hi), None, name.i, mention_span(doc, name, lo, hi))
+                return Attribution(
+                    (hi - 1, hi), None, name.i, mention_span(doc, name, lo, hi, hi - 1)
+                )
             if last.text == ":":
                 return _colon_frame(doc, words, lex, hi)
             return None
@@ -140,7 +146,7 @@ def _colon_frame(doc: Doc, words: list[Token], lex: Lexicon, hi: int) -> Attribu
     # The outermost noun: the one no other noun of the frame dominates.
     head = min(nouns, key=lambda t: sum(1 for _ in t.ancestors))
     lo = words[0].i
-    return Attribution((cue.i, cue.i + 1), cue.i, head.i, mention_span(doc, head, lo, cue.i))
+    return Attribution((cue.i, cue.i + 1), cue.i, head.i, mention_span(doc, head, lo, cue.i, cue.i))
 
 
 def _frames(doc: Doc, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:

@@ -108,7 +108,7 @@ def speech_nouns(doc: Doc, lex: Lexicon, cue_tokens: list[int]) -> list[Found]:
         if verb is not None and verb.pos_ == "VERB" and verb.lemma_.lower() in lex.verbs:
             # "X said in a statement that ...": the verb is the cue, its subject speaks.
             spk, cue_i = subject_of(verb), verb.i
-        span = mention_span(doc, spk, spk.left_edge.i, spk.right_edge.i + 1) if spk else None
+        span = mention_span(doc, spk, spk.left_edge.i, spk.right_edge.i + 1, cue_i) if spk else None
         chars = (doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
         out.append(
             Found(

@@ -55,7 +55,7 @@ def _speaker(doc: Doc, verb: Token) -> tuple[int | None, Range | None]:
         if clause is None or clause.head.pos_ not in {"NOUN", "PROPN", "PRON"}:
             return None, None
         return clause.head.i, (subj.i, subj.i + 1)
-    s, e = mention_span(doc, subj, subj.left_edge.i, subj.right_edge.i + 1)
+    s, e = mention_span(doc, subj, subj.left_edge.i, subj.right_edge.i + 1, verb.i)
     return subj.i, (s, e)
 
 
@@ -162,7 +162,10 @@ def _complement(verb: Token, lex: Lexicon) -> tuple[int, int] | None:
     if lemma in lex.xcomp or lemma in lex.intents:
         for c in kids:
             if c.dep_ == "xcomp" and any(x.dep_ == "aux" and x.lower_ == "to" for x in c.children):
-                return c.left_edge.i, c.right_edge.i + 1
+                # PolNeAR's content holds the addressee: "called on [X to resign]".
+                obj = next((o for o in kids if o.dep_ == "dobj" and verb.i < o.i < c.i), None)
+                start = obj.left_edge.i if obj is not None else c.left_edge.i
+                return start, c.right_edge.i + 1
     for c in kids:
         if c.dep_ in {"prep", "prt"} and (lemma, c.lower_) in lex.preps:
             obj = next((x for x in c.children if x.dep_ in {"pobj", "pcomp"}), None)
@@ -251,7 +254,7 @@ def _according(doc: Doc, tok: Token) -> Found | None:
     parts = [p for p in parts if p[1] - p[0] > 2]
     if not parts:
         return None
-    spk = mention_span(doc, pobj, to.i + 1, a_e)
+    spk = mention_span(doc, pobj, to.i + 1, a_e, tok.i)
     return Found(
         [(doc[p[0]].idx, doc[p[1] - 1].idx + len(doc[p[1] - 1])) for p in parts],
         _kind(doc, parts[0][0], parts[-1][1]),
@@ -311,8 +314,8 @@ def find_reported(
       with no "that" and after the content ("[The plant will close], the company said");
     - a mid-sentence cue's host clause, in two parts ("[The economy], he said, [is ...]");
     - an infinitive after a directive or commissive verb ([xcomp] in the lexicon): "X
-      asked Russia [to put pressure ...]", "X pledged [to ...]": the request or promise,
-      not the addressee;
+      asked [Russia to put pressure ...]", "X pledged [to ...]": the request or promise
+      with its addressee, as PolNeAR marks it;
     - the object of a verb that reports through it ([object]): "X cited [the figures]",
       "X called [the plan "a disgrace"]", unless it is a person or a pronoun;
     - a prepositional object ([prep]): "X called for [a moratorium]";

@@ -287,17 +287,39 @@ def resolve(doc: Doc, head: Token, idx: EntityIndex) -> tuple[str | None, str | 
     return None, None
 
 
-def mention_span(doc: Doc, head: Token, lo: int, hi: int) -> Range:
-    """Token range [s, e) of the noun phrase headed by `head`, kept inside [lo, hi)."""
+def _in_cue_paragraph(doc: Doc, s: int, e: int, cue: int) -> Range:
+    """[s, e) cut to the cue's paragraph: a live blog's "7:45 a.m.\n\nHillary Clinton
+    said" parses as one phrase, but a mention never runs over a paragraph break."""
+    cs, ce = s, e
+    for t in doc[s : min(e, cue)]:
+        if t.is_space and "\n" in t.text:
+            cs = t.i + 1
+    ce = next((t.i for t in doc[max(cs, cue + 1) : e] if t.is_space and "\n" in t.text), e)
+    return (cs, ce) if cs < ce else (s, e)
+
+
+def mention_span(doc: Doc, head: Token, lo: int, hi: int, cue: int) -> Range:
+    """Token range [s, e) of the noun phrase headed by `head`, kept inside [lo, hi).
+
+    The mention is the whole phrase as written (docs/guidelines.md, "Speaker mentions"):
+    titles, modifiers, appositives and clauses that describe the speaker ("Jane Roe, a
+    spokeswoman for the agency, who ...") stay in; a clause holding the cue token `cue`
+    ("officials who said ...") is the attribution itself, and ", speaking at a rally," is
+    the occasion, not the speaker: both go.
+    """
     s = max(head.left_edge.i, lo)
     e = min(head.right_edge.i + 1, hi)
+    s, e = _in_cue_paragraph(doc, s, e, cue)
     while s < e - 1 and (doc[s].text in _EDGE_PUNCT or doc[s].is_space):
         s += 1
     while e - 1 > s and (doc[e - 1].text in _EDGE_PUNCT or doc[e - 1].is_space):
         e -= 1
-    # A relative or participle clause is not part of the mention ("officials who ...").
     for t in doc[s:e]:
-        if t.head == head and t.dep_ in {"relcl", "acl"} and t.i > head.i:
+        if t.head != head or t.dep_ not in {"relcl", "acl"} or t.i < head.i:
+            continue
+        holds_cue = t.left_edge.i <= cue <= t.right_edge.i
+        occasion = t.tag_ == "VBG" and t.left_edge.i > 0 and doc[t.left_edge.i - 1].text == ","
+        if holds_cue or occasion:
             e = min(e, t.left_edge.i)
             while e - 1 > s and doc[e - 1].text in _EDGE_PUNCT:
                 e -= 1

@@ -164,6 +164,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "model",
     ),
     ActionSpec("find_document", "&Find document…", ("Ctrl+F",), "Search titles and text", "search"),
+    ActionSpec(
+        "show_attributions",
+        "Show &attributions",
+        ("Shift+L",),
+        "Draw every visible quote's link to its speaker",
+        None,
+    ),
     # StandardKey.Quit is empty on X11 and Windows: Ctrl+Q everywhere.
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Quit Newsmark", "quit"),
     ActionSpec(
@@ -204,6 +211,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "kind_indirect", "Kind: indirect", ("Shift+I",), "The selected quote is indirect", None
     ),
     ActionSpec("kind_mixed", "Kind: mixed", ("Shift+M",), "The selected quote is mixed", None),
+    ActionSpec(
+        "guidelines",
+        "Annotation &guidelines",
+        ("Shift+F1",),
+        "What counts as a quote, a speaker and a cue, with examples",
+        "guidelines",
+    ),
 )
 
 

@@ -1,14 +1,37 @@
-"""Colours that are not label colours: speakers (the quote layer, the quote panel)."""
+"""Colours that are not label colours: speakers (the quote layer, the quote panel, the roster).
+
+Speakers take the colours of one fixed colour-blind-safe palette in the order of their
+first quote in the document, so two speakers of one document share a colour only once
+the palette has run out (the tenth speaker takes the first colour again, and so on).
+"""
 
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable, Sequence
 
 from newsmark.domain.quotes import Quote
 
-# Calm, distinguishable speaker colours (Okabe-Ito, colour-blind safe).
-SPEAKER_COLORS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#8c6d31")
+# Paul Tol's "muted" scheme (https://personal.sron.nl/~pault/): nine colours told apart
+# with every common colour-vision deficiency; nine is also the roster's digit keys. The
+# order puts the darker colours first: they read best as thin lines on a light page.
+SPEAKER_PALETTE = (
+    "#332288",  # indigo
+    "#cc6677",  # rose
+    "#117733",  # green
+    "#882255",  # wine
+    "#44aa99",  # teal
+    "#999933",  # olive
+    "#aa4499",  # purple
+    "#88ccee",  # cyan
+    "#ddcc77",  # sand
+)
+SPEAKER_COLORS = SPEAKER_PALETTE  # the old name, kept for callers not yet moved
 NO_SPEAKER_COLOR = "#8a8f98"
+
+# ("entity", "42") for a quote linked to corpus entity 42, else ("text", "she") for the
+# speaker mention as written (casefolded, whitespace collapsed), else the entity's name.
+SpeakerKey = tuple[str, str]
 
 
 def speaker_name(quote: Quote, text: str) -> str | None:
@@ -20,11 +43,61 @@ def speaker_name(quote: Quote, text: str) -> str | None:
     return None
 
 
+def mention_key(text: str, start: int, end: int, entity_id: int | None = None) -> SpeakerKey:
+    """The key of a speaker mention (say, a roster entry's): its entity when linked, else
+    its text, casefolded with whitespace collapsed."""
+    if entity_id is not None:
+        return ("entity", str(entity_id))
+    return ("text", " ".join(text[start:end].split()).casefold())
+
+
+def speaker_key(quote: Quote, text: str) -> SpeakerKey | None:
+    """Who said it, for colours and hover: the entity when linked, else the mention's text."""
+    if quote.entity_id is not None or quote.speaker is not None:
+        start, end = quote.speaker or (0, 0)
+        return mention_key(text, start, end, quote.entity_id)
+    if quote.entity:
+        return ("text", " ".join(quote.entity.split()).casefold())
+    return None
+
+
+def assign_speaker_colors(
+    quotes: Sequence[Quote], text: str, also: Iterable[SpeakerKey] = ()
+) -> dict[SpeakerKey, str]:
+    """A palette colour per speaker key, in the order of each speaker's first quote (by
+    position in the text); then the keys of `also` not yet coloured (say, roster entries
+    with no quote yet), so they never take a quoted speaker's colour either.
+
+    Past the palette's nine colours it starts again from the first.
+    """
+    ordered = sorted(quotes, key=lambda q: (q.start, q.end))
+    return colors_in_order([*(speaker_key(q, text) for q in ordered), *also])
+
+
+def colors_in_order(keys: Iterable[SpeakerKey | None]) -> dict[SpeakerKey, str]:
+    """The palette's colours handed to the distinct keys in the order given (None skipped)."""
+    colors: dict[SpeakerKey, str] = {}
+    for key in keys:
+        if key is not None and key not in colors:
+            colors[key] = SPEAKER_PALETTE[len(colors) % len(SPEAKER_PALETTE)]
+    return colors
+
+
+def quote_color(quote: Quote, text: str, colors: dict[SpeakerKey, str]) -> str:
+    """`quote`'s colour from an assignment; grey when it has no speaker."""
+    key = speaker_key(quote, text)
+    return NO_SPEAKER_COLOR if key is None else colors.get(key, NO_SPEAKER_COLOR)
+
+
 def speaker_color(quote: Quote, text: str) -> str:
-    """A stable colour per speaker (by entity name, else the mention's text)."""
+    """A colour for a quote seen alone (no document to order by): a hash of its speaker.
+
+    Views that show a document's quotes use `assign_speaker_colors` instead.
+    """
     name = speaker_name(quote, text)
     return NO_SPEAKER_COLOR if name is None else speaker_color_for_name(name)
 
 
 def speaker_color_for_name(name: str) -> str:
-    return SPEAKER_COLORS[zlib.crc32(name.casefold().encode()) % len(SPEAKER_COLORS)]
+    """A hash of the name into the palette (can collide: prefer `assign_speaker_colors`)."""
+    return SPEAKER_PALETTE[zlib.crc32(name.casefold().encode()) % len(SPEAKER_PALETTE)]

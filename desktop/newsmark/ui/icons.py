@@ -33,6 +33,7 @@ ICONS: dict[str, str] = {
     "next_span": "fa6s.angle-right",
     "previous_span": "fa6s.angle-left",
     "shortcuts": "fa6s.keyboard",
+    "guidelines": "fa6s.book-open",
     "quote": "fa6s.quote-left",
     "speaker": "fa6s.user",
     "grow_span": "fa6s.up-right-and-down-left-from-center",

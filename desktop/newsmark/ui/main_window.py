@@ -15,6 +15,7 @@ from newsmark.domain.document import Document
 from newsmark.domain.labels import LabelSet
 from newsmark.services.settings import Settings
 from newsmark.ui.actions import ActionRegistry
+from newsmark.ui.dialogs.guidelines_dialog import show_guidelines
 from newsmark.ui.dialogs.save_failed_dialog import SaveFailures
 from newsmark.ui.document_navigator import DocumentNavigator
 from newsmark.ui.document_session import DocumentSession
@@ -33,6 +34,7 @@ from newsmark.ui.views.banner import Banner
 from newsmark.ui.views.document_panel import DocumentPanel
 from newsmark.ui.views.entity_panel import EntityPanel
 from newsmark.ui.views.label_palette import LabelPalette
+from newsmark.ui.views.overlay import KIND_LEGEND
 from newsmark.ui.views.pending_banner import PendingBanner
 from newsmark.ui.views.quote_panel import QuotePanel
 from newsmark.ui.views.status_bar import StatusBar
@@ -117,6 +119,8 @@ class MainWindow(QMainWindow):
         s.document_opened.connect(self._show_title)
         a.bind("quit", self.close)
         a.bind("about", self._about)
+        a.bind("guidelines", lambda: show_guidelines(self))
+        self._bind_show_attributions()
         self.setAcceptDrops(not s.readonly)
         docks = (
             self.documents_dock,
@@ -129,6 +133,20 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self._size_docks()
         self._state.restore(self)
+
+    def _bind_show_attributions(self) -> None:
+        # A view toggle kept in window.ini beside the layout.
+        action = self.window_actions["show_attributions"]
+        action.setCheckable(True)
+        action.setToolTip(f"{action.toolTip()}. {KIND_LEGEND}")
+        action.setChecked(self._state.flag("show_attributions"))
+        self.article.show_attributions(action.isChecked())
+
+        def toggled() -> None:
+            self.article.show_attributions(action.isChecked())
+            self._state.set_flag("show_attributions", action.isChecked())
+
+        self.window_actions.bind("show_attributions", toggled)
 
     def _build_central(self, readonly_reason: str | None) -> None:
         central = QWidget(self)

@@ -84,7 +84,10 @@ def build_menus(
 
     view_menu = bar.addMenu("&View")
     view_menu.addActions([dock.toggleViewAction() for dock in docks])
+    view_menu.addSeparator()
+    view_menu.addAction(a["show_attributions"])
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a["shortcuts"])
+    help_menu.addAction(a["guidelines"])
     help_menu.addAction(a["about"])

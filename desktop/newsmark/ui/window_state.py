@@ -1,4 +1,5 @@
-"""Window geometry and dock layout kept in an INI file under the data dir (QSettings)."""
+"""Window geometry, dock layout and view toggles kept in an INI file under the data dir
+(QSettings)."""
 
 from __future__ import annotations
 
@@ -29,4 +30,17 @@ class WindowState:
             return
         self.settings.setValue("window/geometry", window.saveGeometry())
         self.settings.setValue("window/state", window.saveState())
+        self.settings.sync()
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        """A view toggle (`view/<name>`), e.g. "Show attributions"."""
+        if self.settings is None:
+            return default
+        value = self.settings.value(f"view/{name}", default)
+        return value in (True, "true", "1")  # INI files give strings back
+
+    def set_flag(self, name: str, on: bool) -> None:
+        if self.settings is None:
+            return
+        self.settings.setValue(f"view/{name}", on)
         self.settings.sync()

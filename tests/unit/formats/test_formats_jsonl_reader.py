@@ -397,3 +397,31 @@ def test_every_jsonl_format_reads_lines_the_same_way(
     with pytest.raises(InputError) as info:
         read_path(path, fmt)
     assert info.value.reason == reason
+
+
+def test_quote_parts_of_the_gold_format_keep_a_split_quote(tmp_path: Path) -> None:
+    # The shared quote gold (and its scorer) name a split quote's parts "quote_parts",
+    # beside the hull in "quote": reading only the hull would join the two parts.
+    text = '"We won," she said. "They lost."'
+    first, second = (1, 8), (text.index("They"), text.index("lost.") + 5)
+    hull = {"start": first[0], "end": second[1]}
+    record = {
+        "text": text,
+        "quotes": [
+            {
+                "kind": "direct",
+                "quote": hull,
+                "quote_parts": [
+                    dict(zip(("start", "end"), r, strict=True)) for r in (first, second)
+                ],
+                "speaker": {"start": text.index("she"), "end": text.index("she") + 3},
+                "cue": {"start": text.index("said"), "end": text.index("said") + 4},
+            }
+        ],
+    }
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (doc,) = read(path)
+    (quote,) = doc.quotes
+    assert quote.parts == (first, second)
+    assert text[slice(*quote.speaker)] == "she"

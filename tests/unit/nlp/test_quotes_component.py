@@ -176,3 +176,9 @@ def test_extensions_on_a_span_made_anew_and_on_other_spans(nlp: Language) -> Non
     assert again._.speaker.text == "he"
     assert doc[0:3]._.speaker is None
     assert doc[0:3]._.entity is None
+
+
+def test_a_request_keeps_its_addressee(nlp: Language) -> None:
+    # PolNeAR's content of "urged X to ..." holds X; docs/guidelines.md says the same.
+    doc = nlp("The tenants' union urged its members to reject the landlord's offer.")
+    assert "its members to reject the landlord's offer" in [s.text for s in doc.spans["quotes"]]

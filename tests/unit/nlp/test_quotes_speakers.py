@@ -246,3 +246,85 @@ def test_watchdog_takes_its_named_appositive(nlp: Language) -> None:
     text = "The watchdog, Ofreg, said that energy prices would fall in winter."
     q = one(nlp, text, "prices would fall")
     assert q["entity"] == "Ofreg"
+
+
+# --- 5. the mention is the whole noun phrase as written (docs/guidelines.md) -------------
+# PolNeAR's gold speakers keep titles, appositives and describing clauses; the entity
+# link, not the mention, carries the bare name.
+
+
+@pytest.mark.parametrize(
+    ("text", "contains", "speaker"),
+    [
+        (
+            "Harbour authority spokeswoman Lena Ortiz said the ferry would resume on Friday.",
+            "ferry would resume",
+            "Harbour authority spokeswoman Lena Ortiz",
+        ),
+        (
+            "Lena Ortiz, a spokeswoman for the harbour authority, said the ferry would resume.",
+            "ferry would resume",
+            "Lena Ortiz, a spokeswoman for the harbour authority",
+        ),
+        (
+            '"The ferry will run again on Friday," said Lena Ortiz, a spokeswoman for the '
+            "harbour authority.",
+            "run again",
+            "Lena Ortiz, a spokeswoman for the harbour authority",
+        ),
+    ],
+)
+def test_title_and_appositive_stay_in_the_mention(
+    nlp: Language, text: str, contains: str, speaker: str
+) -> None:
+    q = one(nlp, text, contains)
+    assert q["speaker"] == speaker
+    assert q["entity"] == "Lena Ortiz"
+
+
+@pytest.mark.parametrize(
+    ("text", "contains", "speaker"),
+    [
+        (
+            "Omar Haddad, who chairs the tenants' union, said the new rents were far too high.",
+            "rents were far too high",
+            "Omar Haddad, who chairs the tenants' union",
+        ),
+        (
+            "A survey published by the housing agency on Monday found that most tenants pay "
+            "more than a third of their income in rent.",
+            "most tenants pay",
+            "A survey published by the housing agency on Monday",
+        ),
+        (
+            "Two officials who spoke on condition of anonymity said the deal was close.",
+            "deal was close",
+            "Two officials who spoke on condition of anonymity",
+        ),
+    ],
+)
+def test_a_clause_describing_the_speaker_stays_in_the_mention(
+    nlp: Language, text: str, contains: str, speaker: str
+) -> None:
+    assert one(nlp, text, contains)["speaker"] == speaker
+
+
+def test_the_occasion_and_the_cue_clause_stay_out_of_the_mention(nlp: Language) -> None:
+    # ", speaking at a rally," says when, not who; in "residents who said" the relative
+    # pronoun is the local mention (PolNeAR marks it so), not the clause holding the cue.
+    text = "Mayor Dana Holt, speaking at a rally in Ashford, said the bypass plan was dead."
+    q = one(nlp, text, "bypass plan was dead")
+    assert q["speaker"] == "Mayor Dana Holt"
+    assert q["entity"] == "Dana Holt"
+    text = "Residents who said the council had ignored them marched to the town hall."
+    assert one(nlp, text, "council had ignored them")["speaker"] == "who"
+
+
+def test_a_mention_stays_in_the_cues_paragraph(nlp: Language) -> None:
+    # A live blog's time stamp parses into the name's phrase; a paragraph break ends it.
+    text = (
+        "The Latest on the bypass vote (all times local):\n\n7:45 a.m.\n\n"
+        "Mayor Dana Holt says the bypass plan is dead."
+    )
+    q = one(nlp, text, "bypass plan is dead")
+    assert q["speaker"] == "Mayor Dana Holt"

@@ -8,11 +8,18 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from newsmark.domain.quotes import Quote
-from newsmark.ui.colors import speaker_color, speaker_name
+from newsmark.ui.colors import SpeakerKey, assign_speaker_colors, quote_color, speaker_name
 
 COLUMNS = ("Quote", "Speaker", "Kind", "Cue")
 EXCERPT_CHARS = 70
 Index = QModelIndex | QPersistentModelIndex
+# How the article draws each kind (the overlay's KIND_PEN_STYLES), for the Kind tooltip.
+KIND_MARKS = {
+    "direct": "solid double underline",
+    "indirect": "dashed underline",
+    "mixed": "dash-dot underline",
+}
+KIND_LEGEND = "In the text: " + "; ".join(f"{k}: {v}" for k, v in KIND_MARKS.items())
 
 
 def excerpt(text: str, quote: Quote, limit: int = EXCERPT_CHARS) -> str:
@@ -27,11 +34,13 @@ class QuoteListModel(QAbstractTableModel):
         super().__init__(parent)
         self._text = ""
         self._quotes: list[Quote] = []
+        self._colors: dict[SpeakerKey, str] = {}
 
     def set_quotes(self, text: str, quotes: Sequence[Quote]) -> None:
         self.beginResetModel()
         self._text = text
         self._quotes = sorted(quotes, key=lambda q: (q.start, q.end))
+        self._colors = assign_speaker_colors(self._quotes, text)  # the article's colours
         self.endResetModel()
 
     def quote_at(self, row: int) -> Quote | None:
@@ -48,6 +57,8 @@ class QuoteListModel(QAbstractTableModel):
     ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return KIND_LEGEND if COLUMNS[section] == "Kind" else None
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -65,7 +76,9 @@ class QuoteListModel(QAbstractTableModel):
             if column == 3:
                 return self._text[quote.cue[0] : quote.cue[1]] if quote.cue else "—"
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
-            return QColor(speaker_color(quote, self._text))
+            return QColor(quote_color(quote, self._text, self._colors))
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return excerpt(self._text, quote, limit=600)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 2:
+            return f"{quote.kind.value}: {KIND_MARKS[quote.kind.value]} in the text"
         return None

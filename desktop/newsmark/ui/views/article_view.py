@@ -96,6 +96,7 @@ class ArticleView(QPlainTextEdit):
         self._spans: dict[tuple[int, int, str, str], Span] = {}
         self._highlighter = SpanHighlighter(self.document(), labels)
         self._overlay = Overlay()
+        self.viewport().setMouseTracking(True)  # hovering a speaker shows its quotes
         self._labels = labels
         self.setPlaceholderText("Pick a document from the list.")
 
@@ -130,7 +131,8 @@ class ArticleView(QPlainTextEdit):
         self._umap = Utf16Map(self._text)
         self._tokens = TokenIndex(document.tokens if document else ())
         self._overlay.selected = None
-        self._overlay.selected_quote = []
+        self._overlay.select_quote(None)
+        self._overlay.hovered = None
         self.selected_span = None
         self.selected_quote = None
         # Index first, then set the text: the highlighter formats each block once.
@@ -311,8 +313,7 @@ class ArticleView(QPlainTextEdit):
         The quote's text is not selected, so a label key cannot label the whole quote by
         accident; a cursor already in one of its parts (a click) stays where it is."""
         self.selected_quote = quote
-        parts = quote.parts if quote else ()
-        self._overlay.selected_quote = [self.to_utf16(s, e) for s, e in parts]
+        self._overlay.select_quote(quote, self._umap)
         if quote is not None:
             self.selected_span = None
             self._overlay.selected = None
@@ -328,6 +329,27 @@ class ArticleView(QPlainTextEdit):
         self._overlay.set_quotes(quotes, self._text, self._umap)
         self.viewport().update()
 
+    @property
+    def overlay(self) -> Overlay:
+        return self._overlay
+
+    def show_attributions(self, on: bool) -> None:
+        """Draw every visible quote's link to its speaker (thin; the selected one strong)."""
+        self._overlay.show_all = on
+        self.viewport().update()
+
+    def _mention_at16(self, pos16: int) -> tuple[tuple[str, str], tuple[int, int]] | None:
+        span = self._highlighter.index.at16(pos16)
+        if span is None or span.entity_id is None:
+            return None
+        return ("entity", str(span.entity_id)), self.to_utf16(span.start, span.end)
+
+    def _hover(self, point: QPoint | None) -> None:
+        key = None if point is None else self._overlay.hover_key(self, point, self._mention_at16)
+        if key != self._overlay.hovered:
+            self._overlay.hovered = key
+            self.viewport().update()
+
     # -- painting and events ----------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -340,6 +362,8 @@ class ArticleView(QPlainTextEdit):
         self.setViewportMargins(side, 0, side, 0)
 
     def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Leave:
+            self._hover(None)
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             span = self.span_at(self.offset_at(event.pos()))
             if span is not None:
@@ -381,6 +405,12 @@ class ArticleView(QPlainTextEdit):
             cursor.clearSelection()
             self.setTextCursor(cursor)
         super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        # A drag selects text; only a free mouse highlights a speaker's quotes.
+        free = event.buttons() == Qt.MouseButton.NoButton
+        self._hover(event.position().toPoint() if free else None)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)

@@ -25,7 +25,6 @@ from newsmark.domain.entity_duplicates import MergeProposal, merge_proposals
 from newsmark.ui.icons import icon
 from newsmark.ui.models.entity_list_model import EntityListModel
 
-
 MAX_PROPOSAL_ROWS = 3
 
 
