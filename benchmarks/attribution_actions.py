@@ -256,7 +256,7 @@ class Replayer:
         QApplication.processEvents()
 
     def key(self, sequence: str, category: str | None) -> None:
-        combo = QKeySequence(sequence)[0]
+        combo = QKeySequence(sequence)[0]  # type: ignore[index]
         QTest.keyClick(self.win, combo.key(), combo.keyboardModifiers())
         self.spin()
         if category:
@@ -520,19 +520,21 @@ class Replayer:
             self.key("Ctrl+Shift+Q", "content")
         for seq, _, _ in presses:
             self.key(seq, "content")
-        q = self.selected()
-        assert q is not None
+        self.tally.notes["edge presses (Alt+arrows)"] += len(presses)
+        now = self.selected()
+        assert now is not None
         for part in g.parts:
-            if part in nparts(self.text, q):
+            if part in nparts(self.text, now):
                 continue
             exact = not self.snaps_to(part)
             if exact:
                 self.tally.notes["selection inside a token (Alt-drag)"] += 1
             if self.select_text(part, "content", exact):
                 self.key("Shift+Q", "content")
-            q = self.selected()
-            assert q is not None
-        return q
+                self.tally.notes["part added to a model quote"] += 1
+            now = self.selected()
+            assert now is not None
+        return now
 
     def part_click(self, part: Range) -> None:
         """Put the cursor in a part (a click, or caret keys) without losing the quote."""
@@ -558,7 +560,8 @@ class Replayer:
             self.spin()
         again = self.quote(q.id)
         assert again is not None
-        if self.selected() is None or self.selected().id != q.id:
+        selected = self.selected()
+        if selected is None or selected.id != q.id:
             self.view.select_quote(again)
             self.spin()
         return None
@@ -634,7 +637,7 @@ class Replayer:
             (gold[gi].start if gi not in matched else matched[gi].start, "gold", gi)
             for gi in range(len(gold))
         ]
-        done_ids: dict[int, int] = {}
+        done_ids: dict[int, int | None] = {}
         for _, what, item in sorted(work, key=lambda w: (w[0], w[1] == "gold")):
             if what == "delete":
                 self.select(item)
@@ -643,9 +646,11 @@ class Replayer:
             g = gold[item]
             q = matched.get(item)
             if q is not None and all(reached(text, q, g).values()):
+                self.tally.notes["model quote right as it is"] += 1
                 done_ids[item] = q.id
                 continue
             if q is None:
+                self.tally.notes["quote marked (the model missed it)"] += 1
                 q = self.mark(g)
             else:
                 q = self.quote(q.id) or q
