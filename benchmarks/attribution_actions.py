@@ -239,6 +239,10 @@ class Tally:
     actions: Counter[str] = field(default_factory=Counter)
     notes: Counter[str] = field(default_factory=Counter)
     probes: int = 0
+    # Actions spent on quotes the model missed / found (wrong in some field), by step.
+    by_origin: dict[str, Counter[str]] = field(
+        default_factory=lambda: {"missed": Counter(), "found": Counter()}
+    )
 
 
 class Replayer:
@@ -609,6 +613,7 @@ class Replayer:
         ] += 1
         if g.cue is None:
             self.key("Shift+C", "cue")
+            self.tally.notes["cue cleared"] += 1
         else:
             exact = not self.snaps_to(g.cue)
             if self.select_text(g.cue, "cue", exact):
@@ -649,6 +654,8 @@ class Replayer:
                 self.tally.notes["model quote right as it is"] += 1
                 done_ids[item] = q.id
                 continue
+            before = Counter(self.tally.actions)
+            bucket = "missed" if q is None else "found"
             if q is None:
                 self.tally.notes["quote marked (the model missed it)"] += 1
                 q = self.mark(g)
@@ -662,6 +669,9 @@ class Replayer:
             q = self.fix_cue(q, g)
             q = self.fix_kind(q, g)
             done_ids[item] = q.id
+            spent = Counter(self.tally.actions)
+            spent.subtract(before)
+            self.tally.by_origin[bucket].update(+spent)
         misses: Counter[str] = Counter()
         ok = 0
         by_id = {q.id: q for q in self.stored()}
@@ -839,7 +849,25 @@ def main() -> int:
         + "  ".join(f"{c} {peer.get(c, 0) / n:.2f}" for c in CATEGORIES if c != "navigation")
     )
     print(f"  ratio Newsmark/peer: {total / peer_total:.2f}" if peer_total else "  no peer cost")
-    for note, count in sorted(replayer.tally.notes.items()):
+    notes = replayer.tally.notes
+    for bucket, used in replayer.tally.by_origin.items():
+        count = notes["quote marked (the model missed it)"] if bucket == "missed" else None
+        per = f", {sum(used.values()) / count:.1f} per quote" if count else ""
+        print(f"  on quotes the model {bucket}: {sum(used.values())}{per} {dict(used)}")
+    # What would cut them: counted from this run, not measured.
+    cue_selections = (
+        replayer.tally.by_origin["missed"]["cue"]
+        + replayer.tally.by_origin["found"]["cue"]
+        - notes["cue cleared"]
+    )
+    missed_roles = sum(replayer.tally.by_origin["missed"][c] for c in ("speaker", "cue"))
+    print(
+        f"  would cut: a one-action cue (click a verb) -{cue_selections // 2} "
+        f"({(total - cue_selections // 2) / n:.2f} per quote); Q proposing the speaker and "
+        f"cue of a marked quote, when right, up to -{missed_roles} "
+        f"({(total - missed_roles) / n:.2f} per quote)"
+    )
+    for note, count in sorted(notes.items()):
         print(f"  {note}: {count}")
     print(
         f"  speaker actions tried and undone (not counted): {replayer.tally.probes}; "
