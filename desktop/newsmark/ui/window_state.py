@@ -66,11 +66,8 @@ class WindowState:
     def layout_version(self) -> int:
         if self.settings is None:
             return 0
-        value = self.settings.value("window/layout_version", 0)
-        try:
-            return int(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return 0
+        value = str(self.settings.value("window/layout_version", 0))  # INI keeps text
+        return int(value) if value.isdigit() else 0
 
     def save(self, window: QMainWindow) -> None:
         if self.settings is None:
