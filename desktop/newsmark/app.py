@@ -26,7 +26,7 @@ from newsmark.workers.task_runner import Cancel, Progress, TaskRunner
 if TYPE_CHECKING:
     from newsmark.services.workspace import Workspace
 
-# SQLAlchemy (services.workspace) and the window's modules (qtawesome) load in `run`
+# SQLAlchemy (services.workspace) and the window's modules (Qt widgets) load in `run`
 # after the first paint of the peeked article, or in Application when built directly.
 
 log = logging.getLogger(__name__)
