@@ -13,8 +13,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QThread, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QPlainTextEdit, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from newsmark import __version__
 from newsmark import paths as data_paths
@@ -24,6 +33,7 @@ from newsmark.workers.nlp_worker import NlpWorker
 from newsmark.workers.task_runner import Cancel, Progress, TaskRunner
 
 if TYPE_CHECKING:
+    from newsmark.services.settings import Settings
     from newsmark.services.workspace import Workspace
 
 # SQLAlchemy (services.workspace) and the window's modules (Qt widgets) load in `run`
@@ -268,30 +278,81 @@ class Application(QObject):
 
 
 class Preview(QMainWindow):
-    """The first document's text, read-only and plain, shown while the real window loads.
+    """The first document's text, read-only, shown while the real window loads.
 
-    Painted before SQLAlchemy and the window's modules are imported (storage.peek reads
-    it with sqlite3); the real window replaces it, at the same place, once it is built.
+    Painted before SQLAlchemy and most of the window's modules are imported
+    (storage.peek reads it with sqlite3). It is the real window's frame with empty
+    docks: the same geometry and dock layout (window.ini or the default), menu and
+    status bar, and the article in the window's own view, theme and font
+    (newsmark.ini), so the article does not move when the real window replaces it.
     """
 
-    def __init__(self, document: FirstDocument, window_settings: Path | None = None) -> None:
+    def __init__(
+        self,
+        document: FirstDocument,
+        window_settings: Path | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        from newsmark.domain.labels import LabelSet
+        from newsmark.ui.appearance import apply_appearance
+        from newsmark.ui.views.article_view import ArticleView
+        from newsmark.ui.views.status_bar import StatusBar
+        from newsmark.ui.window_state import (
+            BOTTOM_DOCKS,
+            CENTRAL_MIN_WIDTH,
+            SIDE_DOCKS,
+            WindowState,
+            set_corners,
+        )
+
         super().__init__()
         self.setObjectName("preview_window")
         title = document.title or "Newsmark"
         self.setWindowTitle(f"{title} — Newsmark" if document.title else title)
-        self.article = QPlainTextEdit(self)
-        self.article.setReadOnly(True)
-        self.article.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        for menu in ("&File", "&Edit", "&Label", "&Quote", "&Document", "&View", "&Help"):
+            self.menuBar().addMenu(menu)
+        self.setStatusBar(StatusBar(self))  # the window's own, not following anything yet
+        self.article = ArticleView(LabelSet(), self)
         self.article.setPlainText(document.text)
-        self.setCentralWidget(self.article)
+        if settings is not None:
+            apply_appearance(settings.theme, *settings.font, self.article)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.article)
+        central.setMinimumWidth(CENTRAL_MIN_WIDTH)
+        self.setCentralWidget(central)
+        area = Qt.DockWidgetArea
+        docks = {}
+        sides = (area.LeftDockWidgetArea, area.RightDockWidgetArea)
+        for (name, title_), where in zip(SIDE_DOCKS, sides, strict=True):
+            docks[name] = self._dock(name, title_, where)
+        for name, title_ in BOTTOM_DOCKS:
+            docks[name] = self._dock(name, title_, area.BottomDockWidgetArea)
+        first = docks[BOTTOM_DOCKS[0][0]]
+        for name, _ in BOTTOM_DOCKS[1:]:
+            self.tabifyDockWidget(first, docks[name])
+        first.raise_()
+        set_corners(self)
         self.resize(1280, 800)
-        if window_settings is not None and window_settings.is_file():
-            # Where the real window will be (WindowState's key), so it replaces this in place.
-            geometry = QSettings(str(window_settings), QSettings.Format.IniFormat).value(
-                "window/geometry"
-            )
-            if isinstance(geometry, QByteArray):
-                self.restoreGeometry(geometry)
+        self._docks = docks
+        self._default_layout = not WindowState(window_settings).restore(self)
+
+    def _dock(self, name: str, title: str, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{name}_dock")
+        dock.setWidget(QWidget(dock))
+        self.addDockWidget(area, dock)
+        return dock
+
+    def showEvent(self, event: QShowEvent) -> None:
+        from newsmark.ui.window_state import BOTTOM_DOCKS, SIDE_DOCKS, apply_default_layout
+
+        super().showEvent(event)
+        if self._default_layout:
+            self._default_layout = False
+            left, right = (self._docks[name] for name, _ in SIDE_DOCKS)
+            apply_default_layout(self, left, right, self._docks[BOTTOM_DOCKS[0][0]])
 
 
 def _bench_marker(article: QPlainTextEdit, marker: str) -> None:
@@ -357,7 +418,10 @@ def run(data_dir: Path | None, model: str | None, debug: bool, paths: list[Path]
                 return 1
             _bench_marker(root.window.article, BENCH_MARKER)  # after INTERACTIVE: fires first
             return app.exec()
-        preview = Preview(peeked, directory / WINDOW_SETTINGS)
+        from newsmark.services.settings import Settings  # stdlib only
+
+        settings = Settings(data_paths.settings_path(directory))
+        preview = Preview(peeked, directory / WINDOW_SETTINGS, settings)
         opened: list[Application | None] = []
 
         def open_after_paint() -> None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from gui_support import MODEL_TIMEOUT_MS
+from gui_support import MODEL_TIMEOUT_MS, save_shot
 
 from newsmark import app as app_module
 from newsmark.resources import seed_files
@@ -139,6 +139,25 @@ def _run_quietly(data: Path) -> int:
                 root.removeHandler(h)
 
 
+def article_place(window) -> tuple[object, ...]:
+    """Where and how a window shows its article: what the preview and the window share."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QFontInfo, QPalette
+
+    article = window.article
+    viewport = article.viewport()
+    font = QFontInfo(article.font())
+    return (
+        window.geometry().getRect(),
+        viewport.mapTo(window, QPoint(0, 0)).toTuple(),
+        viewport.size().toTuple(),
+        (font.family(), font.pointSize()),
+        article.document().documentMargin(),
+        article.palette().color(QPalette.ColorRole.Base).name(),
+        article.palette().color(QPalette.ColorRole.Text).name(),
+    )
+
+
 def test_the_peeked_text_is_painted_first_then_the_real_window_opens_it(
     qtbot, tmp_path, monkeypatch
 ):
@@ -160,6 +179,8 @@ def test_the_peeked_text_is_painted_first_then_the_real_window_opens_it(
         preview = args[3]
         assert preview is not None and preview.isVisible(), "the preview shows first"
         assert preview.article.toPlainText() == first_text
+        placed.append(article_place(preview))
+        save_shot(preview, Path("/tmp/shots/layout-first-paint.png"))
         root = real_open(*args, **kwargs)
         opened.append(root)
         root.seeded.connect(lambda _: seeded.append(True))  # the NLP thread is started then
@@ -181,10 +202,13 @@ def test_the_peeked_text_is_painted_first_then_the_real_window_opens_it(
     monkeypatch.setattr(app_module, "make_application", lambda: app)
     seen: list[str] = []
     seeded: list[bool] = []
+    placed: list[tuple[object, ...]] = []
 
     def poll() -> None:
         if opened and opened[0].window.isVisible() and not seen:
             seen.append(opened[0].window.article.text)
+            placed.append(article_place(opened[0].window))
+            save_shot(opened[0].window, Path("/tmp/shots/layout-real-window.png"))
         if seen and seeded:
             app.exit(0)
         else:
@@ -198,6 +222,8 @@ def test_the_peeked_text_is_painted_first_then_the_real_window_opens_it(
     qtbot.addWidget(root.window)
     assert code == 0
     assert seen == [first_text]  # the same document, now in the real window
+    # In the same place, size, font and colours: nothing jumps when the window replaces it.
+    assert placed[0] == placed[1]
     assert root.window.documents.model.rowCount() == len(seed_files())
     previews = [w for w in QApplication.topLevelWidgets() if w.objectName() == "preview_window"]
     assert not any(w.isVisible() for w in previews)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QFont, QFontInfo, QGuiApplication
+from PySide6.QtGui import QFontInfo, QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from newsmark.domain.labels import LabelSet
 from newsmark.services.settings import Settings, os_user
 from newsmark.ui.actions import ActionRegistry
+from newsmark.ui.appearance import apply_appearance
 from newsmark.ui.dialogs.preferences_dialog import (
     AnnotatorDialog,
     Preferences,
@@ -19,8 +20,7 @@ from newsmark.ui.dialogs.preferences_dialog import (
 from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from newsmark.ui.document_session import DocumentSession
 from newsmark.ui.keymap import Keymap
-from newsmark.ui.preferences_theme import apply_theme
-from newsmark.ui.views.article_view import ARTICLE_POINT_SIZE, ArticleView, article_font
+from newsmark.ui.views.article_view import ArticleView
 from newsmark.ui.views.status_bar import StatusBar
 
 log = logging.getLogger(__name__)
@@ -73,14 +73,7 @@ class PreferencesController(QObject):
 
     # -- appearance -------------------------------------------------------------------
     def apply_appearance(self) -> None:
-        apply_theme(self.settings.theme, self.article)
-        family, size = self.settings.font
-        font = article_font()
-        if family:
-            font = QFont(font)
-            font.setFamilies([family, *font.families()])
-        font.setPointSize(size or ARTICLE_POINT_SIZE)
-        self.article.setFont(font)
+        apply_appearance(self.settings.theme, *self.settings.font, self.article)
 
     def ask_annotator(self) -> str:
         """First run: ask who annotates (the OS user by default), store it and use it."""

@@ -13,6 +13,11 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 # 2: the bottom docks span the window's width; side docks sized to the window.
 LAYOUT_VERSION = 2
 
+# The docks' object names and titles, by area (main_window builds them; the start-up
+# preview builds empty ones like them, so its article sits where the window's will).
+SIDE_DOCKS = (("documents", "Documents"), ("labels", "Labels"))
+BOTTOM_DOCKS = (("quotes", "Quotes"), ("history", "History"), ("entities", "Entities"))
+
 CENTRAL_MIN_WIDTH = 360  # the article: side docks give way before it gets narrower
 
 
