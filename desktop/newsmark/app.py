@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 import threading
@@ -13,14 +12,19 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThread, QTimer, Signal
+from PySide6.QtGui import QFont, QPalette, QResizeEvent, QShowEvent, QTextOption
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QFrame,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
+    QProgressBar,
+    QStatusBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,12 +33,11 @@ from newsmark import __version__
 from newsmark import paths as data_paths
 from newsmark.domain.errors import StorageError
 from newsmark.storage.peek import FirstDocument, first_document  # stdlib only
-from newsmark.workers.nlp_worker import NlpWorker
-from newsmark.workers.task_runner import Cancel, Progress, TaskRunner
 
 if TYPE_CHECKING:
     from newsmark.services.settings import Settings
     from newsmark.services.workspace import Workspace
+    from newsmark.workers.task_runner import Cancel, Progress
 
 # SQLAlchemy (services.workspace) and the window's modules (Qt widgets) load in `run`
 # after the first paint of the peeked article, or in Application when built directly.
@@ -50,6 +53,8 @@ ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 def setup_logging(data_dir: Path, debug: bool) -> Path | None:
     """Log to `<data_dir>/logs/newsmark.log` (rotating); None when it cannot be written."""
+    import logging.handlers  # socket, pickle...: ~30 ms, after the first paint when peeked
+
     root = logging.getLogger()
     for handler in root.handlers:  # the CLI's stderr handler stays quiet unless --debug
         if handler.level == logging.NOTSET:
@@ -197,6 +202,8 @@ class Application(QObject):
 
     def __init__(self, workspace: Workspace, model: str | None, paths: Sequence[Path] = ()) -> None:
         from newsmark.ui.main_window import MainWindow  # the one upward import (see pyproject)
+        from newsmark.workers.nlp_worker import NlpWorker
+        from newsmark.workers.task_runner import TaskRunner
 
         super().__init__()
         self.workspace = workspace
@@ -277,14 +284,52 @@ class Application(QObject):
         self.workspace.close()
 
 
+# ArticleView's look (ui/views/article_view.py), repeated so the preview paints before
+# that module and its imports load; a test keeps the two equal.
+ARTICLE_FONTS = ["Source Serif 4", "Noto Serif", "DejaVu Serif", "Georgia", "serif"]
+ARTICLE_POINT_SIZE = 11
+MEASURE_CHARS = 72
+PAGE_MARGIN = 18
+
+
+class PreviewArticle(QPlainTextEdit):
+    """Read-only text that looks like ArticleView: font, page colour, margins, measure."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setFont(self.base_font())
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.Base))
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)
+        self.document().setDocumentMargin(PAGE_MARGIN)
+
+    @staticmethod
+    def base_font() -> QFont:
+        font = QFont()
+        font.setFamilies(ARTICLE_FONTS)
+        font.setPointSize(ARTICLE_POINT_SIZE)
+        font.setStyleHint(QFont.StyleHint.Serif)
+        return font
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        measure = self.fontMetrics().horizontalAdvance("n") * MEASURE_CHARS
+        side = max(0, (self.width() - measure) // 2 - PAGE_MARGIN)
+        self.setViewportMargins(side, 0, side, 0)
+
+
 class Preview(QMainWindow):
     """The first document's text, read-only, shown while the real window loads.
 
-    Painted before SQLAlchemy and most of the window's modules are imported
-    (storage.peek reads it with sqlite3). It is the real window's frame with empty
-    docks: the same geometry and dock layout (window.ini or the default), menu and
-    status bar, and the article in the window's own view, theme and font
-    (newsmark.ini), so the article does not move when the real window replaces it.
+    Painted before SQLAlchemy and the window's modules are imported (storage.peek reads
+    it with sqlite3). It is the real window's frame with empty docks: the same geometry
+    and dock layout (window.ini or the default), menu and status bar, and the article
+    in the window's look, theme and font (newsmark.ini), so the article does not move
+    when the real window replaces it (tests/gui/test_app.py compares the two).
     """
 
     def __init__(
@@ -293,10 +338,6 @@ class Preview(QMainWindow):
         window_settings: Path | None = None,
         settings: Settings | None = None,
     ) -> None:
-        from newsmark.domain.labels import LabelSet
-        from newsmark.ui.appearance import apply_appearance
-        from newsmark.ui.views.article_view import ArticleView
-        from newsmark.ui.views.status_bar import StatusBar
         from newsmark.ui.window_state import (
             BOTTOM_DOCKS,
             CENTRAL_MIN_WIDTH,
@@ -311,11 +352,15 @@ class Preview(QMainWindow):
         self.setWindowTitle(f"{title} — Newsmark" if document.title else title)
         for menu in ("&File", "&Edit", "&Label", "&Quote", "&Document", "&View", "&Help"):
             self.menuBar().addMenu(menu)
-        self.setStatusBar(StatusBar(self))  # the window's own, not following anything yet
-        self.article = ArticleView(LabelSet(), self)
+        self.setStatusBar(self._status_bar())
+        self.article = PreviewArticle(self)
         self.article.setPlainText(document.text)
         if settings is not None:
-            apply_appearance(settings.theme, *settings.font, self.article)
+            from newsmark.ui.appearance import apply_appearance
+
+            family, size = settings.font
+            base = PreviewArticle.base_font()
+            apply_appearance(settings.theme, family, size, self.article, base, ARTICLE_POINT_SIZE)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -337,6 +382,24 @@ class Preview(QMainWindow):
         self.resize(1280, 800)
         self._docks = docks
         self._default_layout = not WindowState(window_settings).restore(self)
+
+    def _status_bar(self) -> QStatusBar:
+        # As ui/views/status_bar.py lays it out (its icons would load the icon font).
+        status = QStatusBar(self)
+        status.setSizeGripEnabled(True)
+        for stretch in (0, 0, 1):
+            status.addWidget(QLabel(status), stretch)
+        task = QProgressBar(status)
+        task.setMaximumSize(180, 14)
+        cancel = QToolButton(status)
+        cancel.setAutoRaise(True)
+        cancel.setIconSize(QSize(16, 16))
+        for widget in (task, cancel):
+            status.addPermanentWidget(widget)
+            widget.setVisible(False)
+        status.addPermanentWidget(QLabel(status))
+        status.addPermanentWidget(QLabel("Model: not loaded", status))
+        return status
 
     def _dock(self, name: str, title: str, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -401,18 +464,22 @@ def run(data_dir: Path | None, model: str | None, debug: bool, paths: list[Path]
     """
     app = make_application()
     directory = data_paths.data_dir(data_dir)
-    log_path = setup_logging(directory, debug)
-    crash = CrashHandler(log_path, app)
+    crash = CrashHandler(None, app)
     crash.install()
-    log.info(
-        "Newsmark %s starting on %s (Qt thread %s)",
-        __version__,
-        directory,
-        QThread.currentThread().objectName(),
-    )
+
+    def start_logging() -> None:  # with a preview, just after its first paint
+        crash.log_path = setup_logging(directory, debug)
+        log.info(
+            "Newsmark %s starting on %s (Qt thread %s)",
+            __version__,
+            directory,
+            QThread.currentThread().objectName(),
+        )
+
     peeked = None if paths else first_document(data_paths.database_path(directory))
     try:
         if peeked is None:
+            start_logging()
             root = _open(directory, model, paths, None)
             if root is None:
                 return 1
@@ -425,6 +492,7 @@ def run(data_dir: Path | None, model: str | None, debug: bool, paths: list[Path]
         opened: list[Application | None] = []
 
         def open_after_paint() -> None:
+            start_logging()
             opened.append(_open(directory, model, paths, preview))
             if opened[-1] is None:
                 app.exit(1)

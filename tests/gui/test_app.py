@@ -293,3 +293,23 @@ def test_a_database_failing_quick_check_is_refused_before_any_preview(qtbot, tmp
     assert len(messages) == 1 and "corrupt" in messages[0], messages
     assert previews == []
     assert db.read_bytes() == bytes(raw)
+
+
+def test_the_preview_article_looks_like_the_article_view(qtbot):
+    from newsmark.domain.labels import LabelSet
+    from newsmark.ui.views import article_view
+
+    assert app_module.ARTICLE_FONTS == article_view.ARTICLE_FONTS
+    assert app_module.ARTICLE_POINT_SIZE == article_view.ARTICLE_POINT_SIZE
+    assert app_module.MEASURE_CHARS == article_view.MEASURE_CHARS
+    preview, real = app_module.PreviewArticle(), article_view.ArticleView(LabelSet())
+    for view in (preview, real):
+        qtbot.addWidget(view)
+        view.setPlainText("Some text.")
+        view.resize(900, 500)
+    assert preview.font() == real.font()
+    assert preview.document().documentMargin() == real.document().documentMargin()
+    assert preview.viewportMargins() == real.viewportMargins()
+    assert preview.palette() == real.palette()
+    assert preview.wordWrapMode() == real.wordWrapMode()
+    assert preview.frameShape() == real.frameShape()

@@ -6,20 +6,23 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
 from newsmark.ui.preferences_theme import apply_theme
-from newsmark.ui.views.article_view import ARTICLE_POINT_SIZE, article_font
 
 
 def apply_appearance(
-    theme: str, family: str | None, size: int | None, article: QWidget | None
+    theme: str,
+    family: str | None,
+    size: int | None,
+    article: QWidget | None,
+    base_font: QFont,
+    default_size: int,
 ) -> None:
-    """Apply the theme to the application and the article font (`family` before the
-    default serif fonts, `size` in points, each None for the default)."""
+    """Apply the theme to the application and the article's font: `base_font` with
+    `family` first (when set) at `size` points (or `default_size`)."""
     apply_theme(theme, article)
     if article is None:
         return
-    font = article_font()
+    font = QFont(base_font)
     if family:
-        font = QFont(font)
         font.setFamilies([family, *font.families()])
-    font.setPointSize(size or ARTICLE_POINT_SIZE)
+    font.setPointSize(size or default_size)
     article.setFont(font)

@@ -20,7 +20,7 @@ from newsmark.ui.dialogs.preferences_dialog import (
 from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from newsmark.ui.document_session import DocumentSession
 from newsmark.ui.keymap import Keymap
-from newsmark.ui.views.article_view import ArticleView
+from newsmark.ui.views.article_view import ARTICLE_POINT_SIZE, ArticleView, article_font
 from newsmark.ui.views.status_bar import StatusBar
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,9 @@ class PreferencesController(QObject):
 
     # -- appearance -------------------------------------------------------------------
     def apply_appearance(self) -> None:
-        apply_appearance(self.settings.theme, *self.settings.font, self.article)
+        family, size = self.settings.font
+        theme = self.settings.theme
+        apply_appearance(theme, family, size, self.article, article_font(), ARTICLE_POINT_SIZE)
 
     def ask_annotator(self) -> str:
         """First run: ask who annotates (the OS user by default), store it and use it."""
