@@ -108,7 +108,9 @@ class MainWindow(QMainWindow):
         self.importer = ImportController(s, self.tasks, self.status, a, worker, self)
         self.exporter = ExportController(s, self.tasks, self.status, a, self)
         self.recent = RecentDocuments(settings, s, self.navigator, self.importer, self.status, self)
-        self.preferences = PreferencesController(settings, s, self.status, a, self.article, self)
+        self.preferences = PreferencesController(
+            settings, s, self.status, a, self.article, self, worker=worker
+        )
         self.save_failures = SaveFailures(s, self.pending_banner, self)  # dialog and banner
         # Between controllers: one selection (the span editor's), entities as speakers.
         self.quotes.quote_selected.connect(self.editor.select_quote)

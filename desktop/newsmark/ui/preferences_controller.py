@@ -22,6 +22,7 @@ from newsmark.ui.document_session import DocumentSession
 from newsmark.ui.keymap import Keymap
 from newsmark.ui.views.article_view import ARTICLE_POINT_SIZE, ArticleView, article_font
 from newsmark.ui.views.status_bar import StatusBar
+from newsmark.workers.nlp_worker import NlpWorker
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,10 @@ class PreferencesController(QObject):
         actions: ActionRegistry,
         article: ArticleView,
         window: QWidget,
+        worker: NlpWorker | None = None,
     ) -> None:
         super().__init__(window)
+        self.worker = worker  # reloads the model when Preferences change it
         self.window = window  # the dialogs' parent
         self.settings = settings
         self.session = session
@@ -81,7 +84,7 @@ class PreferencesController(QObject):
         """First run: ask who annotates (the OS user by default), store it and use it."""
         default = os_user()
         dialog = AnnotatorDialog(default, self.window)
-        dialog.exec()
+        dialog.exec()  # Cancel keeps the OS user
         name = dialog.annotator(default)
         self.settings.set("annotator", name)
         self.session.annotator = name  # nothing is open yet at first start
@@ -106,9 +109,14 @@ class PreferencesController(QObject):
         return dialog
 
     def store(self, prefs: Preferences) -> None:
+        """Store the preferences and apply them now: appearance, labels, and the
+        annotator (the session reopens the document as them) and model (reloaded in
+        the NLP thread), without a restart."""
         s = self.settings
-        s.set("annotator", prefs.annotator)
-        s.set("model", prefs.model)
+        annotator = prefs.annotator.strip() or s.annotator
+        model_changed = (prefs.model.strip() or None) != s.model
+        s.set("annotator", annotator)
+        s.set("model", prefs.model.strip())
         s.set_labels(prefs.labels)
         s.set("font_family", prefs.font_family)
         s.set("font_size", str(prefs.font_size))
@@ -116,7 +124,14 @@ class PreferencesController(QObject):
         self.apply_appearance()
         if list(prefs.labels) != list(self.actions.labels):
             self.apply_labels(prefs.labels)
-        self.status.show_saved("preferences")
+        done = ["preferences"]
+        if annotator != self.session.annotator:
+            self.session.switch_annotator(annotator)
+            done.append(f"now annotating as {annotator}")
+        if model_changed and self.worker is not None:
+            self.worker.set_model(prefs.model.strip() or None)
+            done.append(f"loading model {prefs.model.strip() or '(default)'}")
+        self.status.show_saved("; ".join(done))
         self.preferences_changed.emit(prefs)
 
     def apply_labels(self, labels: LabelSet) -> None:

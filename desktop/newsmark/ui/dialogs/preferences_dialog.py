@@ -191,7 +191,11 @@ class PreferencesDialog(QDialog):
             self.theme.addItem(text, value)
         self.theme.setCurrentIndex(max(0, self.theme.findData(prefs.theme)))
         form.addRow("&Theme:", self.theme)
-        note = QLabel("A new annotator or model takes effect at the next start.", general)
+        note = QLabel(
+            "A new annotator or model takes effect at once: the open document reopens "
+            "as the annotator, the model loads in the background.",
+            general,
+        )
         note.setEnabled(False)
         note.setWordWrap(True)
         form.addRow("", note)
@@ -281,8 +285,12 @@ class AnnotatorDialog(QDialog):
         text.setWordWrap(True)
         self.name = QLineEdit(default, self)
         self.name.selectAll()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
+        # Cancel keeps the OS user (prefilled): the app starts either way.
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("Annotator &name:", self.name)
         layout = QVBoxLayout(self)
@@ -291,4 +299,7 @@ class AnnotatorDialog(QDialog):
         layout.addWidget(buttons)
 
     def annotator(self, default: str) -> str:
+        """The name typed when the dialog was accepted; `default` when cancelled or empty."""
+        if self.result() != QDialog.DialogCode.Accepted:
+            return default
         return self.name.text().strip() or default
