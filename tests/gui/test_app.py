@@ -182,6 +182,13 @@ def test_the_peeked_text_is_painted_first_then_the_real_window_opens_it(
         placed.append(article_place(preview))
         save_shot(preview, Path("/tmp/shots/layout-first-paint.png"))
         root = real_open(*args, **kwargs)
+        # Where the real window first paints its article, with the text in it.
+        app_module.AfterFirstPaint(
+            root.window.article,
+            lambda: placed.append(article_place(root.window)),
+            needs_text=True,
+            fallback_ms=None,
+        )
         opened.append(root)
         root.seeded.connect(lambda _: seeded.append(True))  # the NLP thread is started then
         return root
@@ -207,7 +214,6 @@ def test_the_peeked_text_is_painted_first_then_the_real_window_opens_it(
     def poll() -> None:
         if opened and opened[0].window.isVisible() and not seen:
             seen.append(opened[0].window.article.text)
-            placed.append(article_place(opened[0].window))
             save_shot(opened[0].window, Path("/tmp/shots/layout-real-window.png"))
         if seen and seeded:
             app.exit(0)
@@ -297,12 +303,13 @@ def test_a_database_failing_quick_check_is_refused_before_any_preview(qtbot, tmp
 
 def test_the_preview_article_looks_like_the_article_view(qtbot):
     from newsmark.domain.labels import LabelSet
+    from newsmark.ui import start_preview
     from newsmark.ui.views import article_view
 
-    assert app_module.ARTICLE_FONTS == article_view.ARTICLE_FONTS
-    assert app_module.ARTICLE_POINT_SIZE == article_view.ARTICLE_POINT_SIZE
-    assert app_module.MEASURE_CHARS == article_view.MEASURE_CHARS
-    preview, real = app_module.PreviewArticle(), article_view.ArticleView(LabelSet())
+    assert start_preview.ARTICLE_FONTS == article_view.ARTICLE_FONTS
+    assert start_preview.ARTICLE_POINT_SIZE == article_view.ARTICLE_POINT_SIZE
+    assert start_preview.MEASURE_CHARS == article_view.MEASURE_CHARS
+    preview, real = start_preview.PreviewArticle(), article_view.ArticleView(LabelSet())
     for view in (preview, real):
         qtbot.addWidget(view)
         view.setPlainText("Some text.")
