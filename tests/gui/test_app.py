@@ -273,6 +273,7 @@ def test_the_preview_takes_the_saved_window_geometry(qtbot, tmp_path):
     qtbot.addWidget(preview)
     assert (preview.width(), preview.height()) == (900, 600)
     assert preview.windowTitle() == "Title — Newsmark"
+    preview.show()  # the text goes in once the preview has its size
     assert preview.article.isReadOnly() and preview.article.toPlainText() == "Some text."
     default = app_module.Preview(FirstDocument(1, None, "x"), tmp_path / "missing.ini")
     qtbot.addWidget(default)

@@ -115,3 +115,34 @@ def test_a_dock_state_from_an_older_layout_is_not_restored(qtbot, workspace):
     assert again.quotes_dock.width() == again.width()
     assert_usable(again)
     again.close()
+
+
+def test_the_start_preview_takes_a_saved_dock_layout_as_the_window_does(qtbot, workspace):
+    from PySide6.QtCore import QPoint
+
+    from newsmark.storage.peek import FirstDocument
+    from newsmark.ui.start_preview import Preview
+
+    ini = workspace.data_dir / "window.ini"
+    first = shown(qtbot, workspace, 1400, 900)
+    first.resizeDocks([first.documents_dock], [360], Qt.Orientation.Horizontal)
+    first.resizeDocks([first.quotes_dock], [300], Qt.Orientation.Vertical)
+    QTest.qWait(50)
+    first.close()  # saves the user's layout
+
+    doc = first.session.document
+    preview = Preview(FirstDocument(doc.id, doc.title, doc.text), ini, workspace.settings)
+    qtbot.addWidget(preview)
+    preview.show()
+    qtbot.waitExposed(preview)
+    again = shown(qtbot, workspace, 1400, 900)
+    again.restoreGeometry(preview.saveGeometry())
+    QTest.qWait(50)
+    assert again.documents_dock.width() > 300  # the saved layout, not the default
+
+    def place(win):
+        viewport = win.article.viewport()
+        return viewport.mapTo(win, QPoint(0, 0)).toTuple(), viewport.size().toTuple()
+
+    assert place(preview) == place(again)
+    again.close()

@@ -95,7 +95,7 @@ class Preview(QMainWindow):
             self.menuBar().addMenu(menu)
         self.setStatusBar(self._status_bar())
         self.article = PreviewArticle(self)
-        self.article.setPlainText(document.text)
+        self._text: str | None = document.text  # set once shown, at the article's width
         if settings is not None:
             from newsmark.ui.appearance import apply_appearance
 
@@ -157,3 +157,8 @@ class Preview(QMainWindow):
             self._default_layout = False
             left, right = (self._docks[name] for name, _ in SIDE_DOCKS)
             apply_default_layout(self, left, right, self._docks[BOTTOM_DOCKS[0][0]])
+        if self._text is not None:
+            # As the window does (its list opens the document after show): a text laid
+            # out before the window has its size can keep a stale horizontal scroll bar.
+            self.article.setPlainText(self._text)
+            self._text = None
