@@ -24,7 +24,7 @@ CENTRAL_MIN_WIDTH = 360  # the article: side docks give way before it gets narro
 def side_widths(window_width: int) -> tuple[int, int]:
     """Default widths of the left (documents) and right (labels) docks."""
     left = max(190, min(320, round(window_width * 0.19)))
-    right = max(150, min(200, round(window_width * 0.12)))
+    right = max(175, min(200, round(window_width * 0.12)))
     return left, right
 
 
