@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 import threading
@@ -13,20 +12,20 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QThread, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QPlainTextEdit, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QWidget
 
 from newsmark import __version__
 from newsmark import paths as data_paths
 from newsmark.domain.errors import StorageError
-from newsmark.storage.peek import FirstDocument, first_document  # stdlib only
-from newsmark.workers.nlp_worker import NlpWorker
-from newsmark.workers.task_runner import Cancel, Progress, TaskRunner
+from newsmark.storage.peek import first_document  # stdlib only
+from newsmark.ui.start_preview import Preview  # light: PySide6 and the layout's defaults
 
 if TYPE_CHECKING:
     from newsmark.services.workspace import Workspace
+    from newsmark.workers.task_runner import Cancel, Progress
 
-# SQLAlchemy (services.workspace) and the window's modules (qtawesome) load in `run`
+# SQLAlchemy (services.workspace) and the window's modules (Qt widgets) load in `run`
 # after the first paint of the peeked article, or in Application when built directly.
 
 log = logging.getLogger(__name__)
@@ -40,6 +39,8 @@ ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 def setup_logging(data_dir: Path, debug: bool) -> Path | None:
     """Log to `<data_dir>/logs/newsmark.log` (rotating); None when it cannot be written."""
+    import logging.handlers  # socket, pickle...: ~30 ms, after the first paint when peeked
+
     root = logging.getLogger()
     for handler in root.handlers:  # the CLI's stderr handler stays quiet unless --debug
         if handler.level == logging.NOTSET:
@@ -187,6 +188,8 @@ class Application(QObject):
 
     def __init__(self, workspace: Workspace, model: str | None, paths: Sequence[Path] = ()) -> None:
         from newsmark.ui.main_window import MainWindow  # the one upward import (see pyproject)
+        from newsmark.workers.nlp_worker import NlpWorker
+        from newsmark.workers.task_runner import TaskRunner
 
         super().__init__()
         self.workspace = workspace
@@ -267,33 +270,6 @@ class Application(QObject):
         self.workspace.close()
 
 
-class Preview(QMainWindow):
-    """The first document's text, read-only and plain, shown while the real window loads.
-
-    Painted before SQLAlchemy and the window's modules are imported (storage.peek reads
-    it with sqlite3); the real window replaces it, at the same place, once it is built.
-    """
-
-    def __init__(self, document: FirstDocument, window_settings: Path | None = None) -> None:
-        super().__init__()
-        self.setObjectName("preview_window")
-        title = document.title or "Newsmark"
-        self.setWindowTitle(f"{title} — Newsmark" if document.title else title)
-        self.article = QPlainTextEdit(self)
-        self.article.setReadOnly(True)
-        self.article.setFrameShape(QPlainTextEdit.Shape.NoFrame)
-        self.article.setPlainText(document.text)
-        self.setCentralWidget(self.article)
-        self.resize(1280, 800)
-        if window_settings is not None and window_settings.is_file():
-            # Where the real window will be (WindowState's key), so it replaces this in place.
-            geometry = QSettings(str(window_settings), QSettings.Format.IniFormat).value(
-                "window/geometry"
-            )
-            if isinstance(geometry, QByteArray):
-                self.restoreGeometry(geometry)
-
-
 def _bench_marker(article: QPlainTextEdit, marker: str) -> None:
     if os.environ.get("NEWSMARK_BENCH_MARKER") == "1":  # installed last, so it fires first
         AfterFirstPaint(
@@ -340,27 +316,35 @@ def run(data_dir: Path | None, model: str | None, debug: bool, paths: list[Path]
     """
     app = make_application()
     directory = data_paths.data_dir(data_dir)
-    log_path = setup_logging(directory, debug)
-    crash = CrashHandler(log_path, app)
+    crash = CrashHandler(None, app)
     crash.install()
-    log.info(
-        "Newsmark %s starting on %s (Qt thread %s)",
-        __version__,
-        directory,
-        QThread.currentThread().objectName(),
-    )
+
+    def start_logging() -> None:  # with a preview, just after its first paint
+        crash.log_path = setup_logging(directory, debug)
+        log.info(
+            "Newsmark %s starting on %s (Qt thread %s)",
+            __version__,
+            directory,
+            QThread.currentThread().objectName(),
+        )
+
     peeked = None if paths else first_document(data_paths.database_path(directory))
     try:
         if peeked is None:
+            start_logging()
             root = _open(directory, model, paths, None)
             if root is None:
                 return 1
             _bench_marker(root.window.article, BENCH_MARKER)  # after INTERACTIVE: fires first
             return app.exec()
-        preview = Preview(peeked, directory / WINDOW_SETTINGS)
+        from newsmark.services.settings import Settings  # stdlib only
+
+        settings = Settings(data_paths.settings_path(directory))
+        preview = Preview(peeked, directory / WINDOW_SETTINGS, settings)
         opened: list[Application | None] = []
 
         def open_after_paint() -> None:
+            start_logging()
             opened.append(_open(directory, model, paths, preview))
             if opened[-1] is None:
                 app.exit(1)

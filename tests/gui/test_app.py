@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from gui_support import MODEL_TIMEOUT_MS
+from gui_support import MODEL_TIMEOUT_MS, save_shot
 
 from newsmark import app as app_module
 from newsmark.resources import seed_files
@@ -139,6 +139,25 @@ def _run_quietly(data: Path) -> int:
                 root.removeHandler(h)
 
 
+def article_place(window) -> tuple[object, ...]:
+    """Where and how a window shows its article: what the preview and the window share."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QFontInfo, QPalette
+
+    article = window.article
+    viewport = article.viewport()
+    font = QFontInfo(article.font())
+    return (
+        window.geometry().getRect(),
+        viewport.mapTo(window, QPoint(0, 0)).toTuple(),
+        viewport.size().toTuple(),
+        (font.family(), font.pointSize()),
+        article.document().documentMargin(),
+        article.palette().color(QPalette.ColorRole.Base).name(),
+        article.palette().color(QPalette.ColorRole.Text).name(),
+    )
+
+
 def test_the_peeked_text_is_painted_first_then_the_real_window_opens_it(
     qtbot, tmp_path, monkeypatch
 ):
@@ -160,7 +179,16 @@ def test_the_peeked_text_is_painted_first_then_the_real_window_opens_it(
         preview = args[3]
         assert preview is not None and preview.isVisible(), "the preview shows first"
         assert preview.article.toPlainText() == first_text
+        placed.append(article_place(preview))
+        save_shot(preview, Path("/tmp/shots/layout-first-paint.png"))
         root = real_open(*args, **kwargs)
+        # Where the real window first paints its article, with the text in it.
+        app_module.AfterFirstPaint(
+            root.window.article,
+            lambda: placed.append(article_place(root.window)),
+            needs_text=True,
+            fallback_ms=None,
+        )
         opened.append(root)
         root.seeded.connect(lambda _: seeded.append(True))  # the NLP thread is started then
         return root
@@ -181,10 +209,12 @@ def test_the_peeked_text_is_painted_first_then_the_real_window_opens_it(
     monkeypatch.setattr(app_module, "make_application", lambda: app)
     seen: list[str] = []
     seeded: list[bool] = []
+    placed: list[tuple[object, ...]] = []
 
     def poll() -> None:
         if opened and opened[0].window.isVisible() and not seen:
             seen.append(opened[0].window.article.text)
+            save_shot(opened[0].window, Path("/tmp/shots/layout-real-window.png"))
         if seen and seeded:
             app.exit(0)
         else:
@@ -198,6 +228,8 @@ def test_the_peeked_text_is_painted_first_then_the_real_window_opens_it(
     qtbot.addWidget(root.window)
     assert code == 0
     assert seen == [first_text]  # the same document, now in the real window
+    # In the same place, size, font and colours: nothing jumps when the window replaces it.
+    assert placed[0] == placed[1]
     assert root.window.documents.model.rowCount() == len(seed_files())
     previews = [w for w in QApplication.topLevelWidgets() if w.objectName() == "preview_window"]
     assert not any(w.isVisible() for w in previews)
@@ -241,6 +273,7 @@ def test_the_preview_takes_the_saved_window_geometry(qtbot, tmp_path):
     qtbot.addWidget(preview)
     assert (preview.width(), preview.height()) == (900, 600)
     assert preview.windowTitle() == "Title — Newsmark"
+    preview.show()  # the text goes in once the preview has its size
     assert preview.article.isReadOnly() and preview.article.toPlainText() == "Some text."
     default = app_module.Preview(FirstDocument(1, None, "x"), tmp_path / "missing.ini")
     qtbot.addWidget(default)
@@ -267,3 +300,24 @@ def test_a_database_failing_quick_check_is_refused_before_any_preview(qtbot, tmp
     assert len(messages) == 1 and "corrupt" in messages[0], messages
     assert previews == []
     assert db.read_bytes() == bytes(raw)
+
+
+def test_the_preview_article_looks_like_the_article_view(qtbot):
+    from newsmark.domain.labels import LabelSet
+    from newsmark.ui import start_preview
+    from newsmark.ui.views import article_view
+
+    assert start_preview.ARTICLE_FONTS == article_view.ARTICLE_FONTS
+    assert start_preview.ARTICLE_POINT_SIZE == article_view.ARTICLE_POINT_SIZE
+    assert start_preview.MEASURE_CHARS == article_view.MEASURE_CHARS
+    preview, real = start_preview.PreviewArticle(), article_view.ArticleView(LabelSet())
+    for view in (preview, real):
+        qtbot.addWidget(view)
+        view.setPlainText("Some text.")
+        view.resize(900, 500)
+    assert preview.font() == real.font()
+    assert preview.document().documentMargin() == real.document().documentMargin()
+    assert preview.viewportMargins() == real.viewportMargins()
+    assert preview.palette() == real.palette()
+    assert preview.wordWrapMode() == real.wordWrapMode()
+    assert preview.frameShape() == real.frameShape()

@@ -368,6 +368,21 @@ class DocumentSession(QObject):
             return
         self.undo_group.undo()
 
+    def switch_annotator(self, annotator: str) -> None:
+        """Work as `annotator` from now on (changed in Preferences): the list's states and
+        the open document become theirs (it is reopened); the undo history of the
+        previous annotator's sets is dropped (it is restored for each set on opening)."""
+        if annotator == self.annotator:
+            return
+        self.annotator = annotator
+        for stack in self._stacks.values():
+            self.undo_group.removeStack(stack)
+            stack.deleteLater()
+        self._stacks.clear()
+        self.refresh_list()
+        if self.document is not None:
+            self.open(self.document.id)
+
     def _undo_stack(self, doc_id: int) -> QUndoStack:
         stack = self._stacks.get(doc_id)
         if stack is None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,19 +20,36 @@ from newsmark.workers.nlp_worker import NlpWorker
 from newsmark.workers.task_runner import Cancel, Progress, Task, TaskRunner
 
 if TYPE_CHECKING:
+    from newsmark.formats.registry import Format
     from newsmark.services.importing import ImportReport
     from newsmark.storage import Repository
 
 log = logging.getLogger(__name__)
 
 
+def format_title(fmt: Format) -> str:
+    """A format's short name for the Open dialog: its description up to the first
+    comma, colon, semicolon or parenthesis ("Label Studio JSON tasks", "spaCy DocBin")."""
+    head = re.split(r"[,;:(]", fmt.description, maxsplit=1)[0]
+    return head.replace("`", "").strip() or fmt.name
+
+
 def file_filter() -> str:
-    """The Open dialog's filter: every extension some reader takes."""
+    """The Open dialog's filters, from the format table (formats/catalog.py): every
+    importable extension at once, then one entry per format that can be read."""
     from newsmark.services.catalog import formats
 
-    extensions = dict.fromkeys(e for f in formats() if f.read is not None for e in f.extensions)
-    patterns = " ".join(f"*{e}" for e in extensions)
-    return f"Articles and annotated files ({patterns});;All files (*)"
+    readable = [f for f in formats() if f.read is not None]
+
+    def patterns(extensions: Iterable[str]) -> str:
+        return " ".join(f"*{e}" for e in dict.fromkeys(extensions))
+
+    entries = [
+        f"Articles and annotated files ({patterns(e for f in readable for e in f.extensions)})"
+    ]
+    entries += [f"{format_title(f)} ({patterns(f.extensions)})" for f in readable]
+    entries.append("All files (*)")
+    return ";;".join(entries)
 
 
 class ImportController(QObject):

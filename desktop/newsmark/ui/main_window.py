@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from newsmark import __version__
@@ -38,7 +38,13 @@ from newsmark.ui.views.overlay import KIND_LEGEND
 from newsmark.ui.views.pending_banner import PendingBanner
 from newsmark.ui.views.quote_panel import QuotePanel
 from newsmark.ui.views.status_bar import StatusBar
-from newsmark.ui.window_state import WindowState
+from newsmark.ui.views.table_fit import StretchGuard
+from newsmark.ui.window_state import (
+    CENTRAL_MIN_WIDTH,
+    WindowState,
+    apply_default_layout,
+    set_corners,
+)
 from newsmark.workers.nlp_worker import NlpWorker
 from newsmark.workers.task_runner import TaskRunner
 
@@ -106,7 +112,9 @@ class MainWindow(QMainWindow):
         self.importer = ImportController(s, self.tasks, self.status, a, worker, self)
         self.exporter = ExportController(s, self.tasks, self.status, a, self)
         self.recent = RecentDocuments(settings, s, self.navigator, self.importer, self.status, self)
-        self.preferences = PreferencesController(settings, s, self.status, a, self.article, self)
+        self.preferences = PreferencesController(
+            settings, s, self.status, a, self.article, self, worker=worker
+        )
         self.navigator.auto_advance = settings.auto_advance
         self.preferences.preferences_changed.connect(self.navigator.use_preferences)
         self.save_failures = SaveFailures(s, self.pending_banner, self)  # dialog and banner
@@ -131,8 +139,9 @@ class MainWindow(QMainWindow):
         )
         build_menus(self.menuBar(), a, self.recent.menu, docks, self.history_dock)
         self.resize(1280, 800)
-        self._size_docks()
-        self._state.restore(self)
+        # The default dock sizes follow the window's size when it is first shown, unless
+        # a dock state of this layout version was restored.
+        self._default_layout_pending = not self._state.restore(self)
 
     def _bind_show_attributions(self) -> None:
         # A view toggle kept in window.ini beside the layout.
@@ -159,6 +168,7 @@ class MainWindow(QMainWindow):
         self.pending_banner = PendingBanner(central)  # edits the database refused to store
         layout.addWidget(self.pending_banner)
         layout.addWidget(self.article, 1)
+        central.setMinimumWidth(CENTRAL_MIN_WIDTH)  # narrow windows shrink the docks first
         self.setCentralWidget(central)
 
     def _build_docks(self) -> None:
@@ -174,16 +184,14 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.quotes_dock, self.history_dock)
         self.tabifyDockWidget(self.quotes_dock, self.entities_dock)
         self.quotes_dock.raise_()
+        set_corners(self)  # the bottom docks span the window: the quote text gets the width
+        self.quote_columns = StretchGuard(self.quotes.table, stretch=0, share=0.55)
 
-    def _size_docks(self) -> None:
-        # Side docks run the full height; the tabbed docks sit under the article.
-        area = Qt.DockWidgetArea
-        self.setCorner(Qt.Corner.BottomLeftCorner, area.LeftDockWidgetArea)
-        self.setCorner(Qt.Corner.BottomRightCorner, area.RightDockWidgetArea)
-        self.resizeDocks(
-            [self.documents_dock, self.labels_dock], [300, 190], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks([self.quotes_dock], [190], Qt.Orientation.Vertical)
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._default_layout_pending:
+            self._default_layout_pending = False
+            apply_default_layout(self, self.documents_dock, self.labels_dock, self.quotes_dock)
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QFont, QFontInfo, QGuiApplication
+from PySide6.QtGui import QFontInfo, QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from newsmark.domain.labels import LabelSet
 from newsmark.services.settings import Settings, os_user
 from newsmark.ui.actions import ActionRegistry
+from newsmark.ui.appearance import apply_appearance
 from newsmark.ui.dialogs.preferences_dialog import (
     AnnotatorDialog,
     Preferences,
@@ -19,9 +20,9 @@ from newsmark.ui.dialogs.preferences_dialog import (
 from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from newsmark.ui.document_session import DocumentSession
 from newsmark.ui.keymap import Keymap
-from newsmark.ui.preferences_theme import apply_theme
 from newsmark.ui.views.article_view import ARTICLE_POINT_SIZE, ArticleView, article_font
 from newsmark.ui.views.status_bar import StatusBar
+from newsmark.workers.nlp_worker import NlpWorker
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,10 @@ class PreferencesController(QObject):
         actions: ActionRegistry,
         article: ArticleView,
         window: QWidget,
+        worker: NlpWorker | None = None,
     ) -> None:
         super().__init__(window)
+        self.worker = worker  # reloads the model when Preferences change it
         self.window = window  # the dialogs' parent
         self.settings = settings
         self.session = session
@@ -73,20 +76,15 @@ class PreferencesController(QObject):
 
     # -- appearance -------------------------------------------------------------------
     def apply_appearance(self) -> None:
-        apply_theme(self.settings.theme, self.article)
         family, size = self.settings.font
-        font = article_font()
-        if family:
-            font = QFont(font)
-            font.setFamilies([family, *font.families()])
-        font.setPointSize(size or ARTICLE_POINT_SIZE)
-        self.article.setFont(font)
+        theme = self.settings.theme
+        apply_appearance(theme, family, size, self.article, article_font(), ARTICLE_POINT_SIZE)
 
     def ask_annotator(self) -> str:
         """First run: ask who annotates (the OS user by default), store it and use it."""
         default = os_user()
         dialog = AnnotatorDialog(default, self.window)
-        dialog.exec()
+        dialog.exec()  # Cancel keeps the OS user
         name = dialog.annotator(default)
         self.settings.set("annotator", name)
         self.session.annotator = name  # nothing is open yet at first start
@@ -112,9 +110,14 @@ class PreferencesController(QObject):
         return dialog
 
     def store(self, prefs: Preferences) -> None:
+        """Store the preferences and apply them now: appearance, labels, and the
+        annotator (the session reopens the document as them) and model (reloaded in
+        the NLP thread), without a restart."""
         s = self.settings
-        s.set("annotator", prefs.annotator)
-        s.set("model", prefs.model)
+        annotator = prefs.annotator.strip() or s.annotator
+        model_changed = (prefs.model.strip() or None) != s.model
+        s.set("annotator", annotator)
+        s.set("model", prefs.model.strip())
         s.set_labels(prefs.labels)
         s.set("font_family", prefs.font_family)
         s.set("font_size", str(prefs.font_size))
@@ -123,7 +126,14 @@ class PreferencesController(QObject):
         self.apply_appearance()
         if list(prefs.labels) != list(self.actions.labels):
             self.apply_labels(prefs.labels)
-        self.status.show_saved("preferences")
+        done = ["preferences"]
+        if annotator != self.session.annotator:
+            self.session.switch_annotator(annotator)
+            done.append(f"now annotating as {annotator}")
+        if model_changed and self.worker is not None:
+            self.worker.set_model(prefs.model.strip() or None)
+            done.append(f"loading model {prefs.model.strip() or '(default)'}")
+        self.status.show_saved("; ".join(done))
         self.preferences_changed.emit(prefs)
 
     def apply_labels(self, labels: LabelSet) -> None:

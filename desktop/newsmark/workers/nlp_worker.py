@@ -75,6 +75,12 @@ class _Engine(QObject):
         log.info("model loaded: %s", described)
         self.loaded.emit(described)
 
+    @Slot(object)
+    def reload(self, name: str | None) -> None:
+        """Drop the model and load `name` (None: the default resolution) in its place."""
+        self.name, self._model, self._error = name, None, None
+        self.load()
+
     @Slot(int, int, str)
     def predict(self, request_id: int, doc_id: int, text: str) -> None:
         if request_id < self.superseding_id:
@@ -94,7 +100,8 @@ class _Engine(QObject):
 
 
 class NlpWorker(QObject):
-    """Loads the model once in its own QThread and answers prediction requests.
+    """Loads the model in its own QThread (again when set_model changes it) and answers
+    prediction requests.
 
     The object itself lives in the GUI thread, so every signal below is emitted there,
     whatever receives it. Requests carry increasing ids; the receiver drops results it
@@ -117,6 +124,7 @@ class NlpWorker(QObject):
     prediction_skipped = Signal(int, int)
 
     _load_requested = Signal()
+    _reload_requested = Signal(object)
     _predict_requested = Signal(int, int, str)
 
     def __init__(
@@ -137,6 +145,7 @@ class NlpWorker(QObject):
         )
         self._engine.moveToThread(self._thread)
         self._load_requested.connect(self._engine.load)
+        self._reload_requested.connect(self._engine.reload)
         self._predict_requested.connect(self._engine.predict)
         # Signal to signal, queued: re-emitted by this object, in the GUI thread.
         self._engine.loaded.connect(self.model_loaded, QUEUED)
@@ -151,6 +160,24 @@ class NlpWorker(QObject):
             self._thread.start(QThread.Priority.LowPriority)
             self.model_loading.emit(self._model_name or "default model")
             self._load_requested.emit()
+
+    @property
+    def model_name(self) -> str | None:
+        return self._model_name
+
+    def set_model(self, name: str | None) -> None:
+        """Use model `name` (None: the default) from now on, without a restart: the NLP
+        thread drops the loaded model and loads this one before any later request.
+        Before start() it only changes what start() will load."""
+        name = name or None
+        if name == self._model_name:
+            return
+        self._model_name = name
+        if not self._thread.isRunning():
+            self._engine.name = name
+            return
+        self.model_loading.emit(name or "default model")
+        self._reload_requested.emit(name)
 
     def request(self, doc_id: int, text: str, *, supersede: bool = True) -> int:
         """Queue a prediction of `text`; returns its request id.

@@ -198,7 +198,11 @@ class PreferencesDialog(QDialog):
         self.auto_advance.setChecked(prefs.auto_advance)
         self.auto_advance.setToolTip("After Accept, Reject or Skip; Ctrl+Z goes back either way")
         form.addRow("After a decision:", self.auto_advance)
-        note = QLabel("A new annotator or model takes effect at the next start.", general)
+        note = QLabel(
+            "A new annotator or model takes effect at once: the open document reopens "
+            "as the annotator, the model loads in the background.",
+            general,
+        )
         note.setEnabled(False)
         note.setWordWrap(True)
         form.addRow("", note)
@@ -289,8 +293,12 @@ class AnnotatorDialog(QDialog):
         text.setWordWrap(True)
         self.name = QLineEdit(default, self)
         self.name.selectAll()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
+        # Cancel keeps the OS user (prefilled): the app starts either way.
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("Annotator &name:", self.name)
         layout = QVBoxLayout(self)
@@ -299,4 +307,7 @@ class AnnotatorDialog(QDialog):
         layout.addWidget(buttons)
 
     def annotator(self, default: str) -> str:
+        """The name typed when the dialog was accepted; `default` when cancelled or empty."""
+        if self.result() != QDialog.DialogCode.Accepted:
+            return default
         return self.name.text().strip() or default
