@@ -56,10 +56,12 @@ class ArticleView(QPlainTextEdit):
     Signals:
         span_clicked(object): the Span under a click (None when clicking plain text).
         mention_clicked(object): the Span under a Ctrl+click (a speaker for the quote).
+        phrase_clicked(int): a Ctrl+click on text that is no span (its code point offset).
     """
 
     span_clicked = Signal(object)
     mention_clicked = Signal(object)
+    phrase_clicked = Signal(int)
 
     def __init__(self, labels: LabelSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -354,9 +356,13 @@ class ArticleView(QPlainTextEdit):
         if event.button() != Qt.MouseButton.LeftButton:
             return
         if not self.textCursor().hasSelection():
-            span = self.span_at(self.offset_at(event.position().toPoint()))
+            offset = self.offset_at(event.position().toPoint())
+            span = self.span_at(offset)
             # Ctrl+click names the selected quote's speaker and keeps the quote selected.
             ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            if ctrl and span is None:
+                self.phrase_clicked.emit(offset)  # the noun phrase around the word
+                return
             (self.mention_clicked if ctrl else self.span_clicked).emit(span)
             return
         # Drag-select snaps to tokens on release; Alt-drag keeps exact characters.

@@ -26,7 +26,7 @@ from newsmark.ui.models.quote_list_model import QuoteListModel
 from newsmark.ui.speaker_roster import Speaker, build_roster
 
 ROSTER_DELAY_MS = 150
-RosterSource = Callable[[], tuple[str, Sequence[Span]]]
+RosterSource = Callable[[], tuple[str, Sequence[Span], Sequence[Quote]]]
 
 
 class QuotePanel(QWidget):
@@ -35,10 +35,12 @@ class QuotePanel(QWidget):
     Signals:
         quote_selected(object): the Quote the user picked.
         entity_chosen(object): a corpus Entity picked in the speaker search box.
+        speaker_chosen(int): a roster entry clicked (its number, 1-9).
     """
 
     quote_selected = Signal(object)
     entity_chosen = Signal(object)
+    speaker_chosen = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +65,7 @@ class QuotePanel(QWidget):
         self.roster_label.setObjectName("speaker_roster")
         self.roster_label.setTextFormat(Qt.TextFormat.RichText)
         self.roster_label.setWordWrap(True)
+        self.roster_label.linkActivated.connect(lambda href: self.speaker_chosen.emit(int(href)))
         self.roster: list[Speaker] = []
         self._roster_source: RosterSource | None = None
         self._roster_timer = QTimer(self)
@@ -111,29 +114,35 @@ class QuotePanel(QWidget):
             self.speaker_search.clear()
 
     def set_roster_source(self, source: RosterSource) -> None:
-        """Where the roster comes from: a callable returning (text, spans)."""
+        """Where the roster comes from: a callable returning (text, spans, quotes)."""
         self._roster_source = source
 
     def refresh_roster_soon(self) -> None:
         self._roster_timer.start()
 
     def refresh_roster(self) -> None:
-        """Rebuild the roster shown above the quotes: digit, name, speaker colour."""
+        """Rebuild the roster shown above the quotes at once: digit, name in the speaker
+        colour, how many mentions (each entry a link: a click attributes the quote)."""
+        self._roster_timer.stop()
         if self._roster_source is None:
             return
-        text, spans = self._roster_source()
-        self.roster = build_roster(text, spans)
-        parts = []
+        text, spans, quotes = self._roster_source()
+        self.roster = build_roster(text, spans, quotes, self._entity_names)
+        parts, tips = [], []
         for n, sp in enumerate(self.roster, start=1):
-            eid = sp.mention.entity_id
-            name = self._entity_names.get(eid, sp.name) if eid is not None else sp.name
+            color = speaker_color_for_name(sp.name)
+            count = len(sp.mentions)
             parts.append(
-                f'<b>{n}</b>&nbsp;<span style="color:{speaker_color_for_name(name)}">'
-                f"{escape(name)}</span>"
+                f'<a href="{n}" style="text-decoration:none"><b>{n}</b>&nbsp;'
+                f'<span style="color:{color}">{escape(sp.name)}</span></a>'
+                + (f"&nbsp;<small>×{count}</small>" if count > 1 else "")
             )
+            written = dict.fromkeys(" ".join(text[m.start : m.end].split()) for m in sp.mentions)
+            tips.append(f"<b>{n} {escape(sp.name)}</b>: {escape(' · '.join(written))}")
         self.roster_label.setText(
             "Speakers: " + " · ".join(parts) if parts else "Speakers: label people to list them"
         )
+        self.roster_label.setToolTip("<br>".join(tips))
 
     def _on_clicked(self, index: QModelIndex) -> None:
         quote = self.model.quote_at(index.row())
