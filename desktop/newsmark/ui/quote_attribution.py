@@ -150,12 +150,14 @@ def link_command(session: DocumentSession, quote: Quote, entity: Entity) -> Macr
 
 
 def roster_command(session: DocumentSession, quote: Quote, speaker: Speaker) -> MacroCommand:
-    """Attribute the quote to a roster speaker: link its own unlinked mention (see
-    `keeps_mention`), else take the speaker's nearest mention before the quote."""
+    """Attribute the quote to a roster speaker: link its own unlinked mention to the
+    speaker's entity (see `keeps_mention`), else take the speaker's nearest mention before
+    the quote (`nearest_mention`)."""
     entity = session.repo.get_entity(speaker.entity_id) if speaker.entity_id is not None else None
-    if entity is not None and keeps_mention(session, quote):
-        return link_command(session, quote, entity)
     mention = nearest_mention(speaker, quote)
-    if entity is None and mention.label not in SPEAKER_LABELS:  # "the transport department"
+    named = entity is not None or mention.label in SPEAKER_LABELS
+    if named and keeps_mention(session, quote):
+        return attribution_command(session, quote, mention, entity, speaker=quote.speaker)
+    if not named:  # a speaker no entity names: "the transport department"
         return mention_command(session, quote, (mention.start, mention.end))
     return attribution_command(session, quote, mention, entity)

@@ -20,7 +20,12 @@ from newsmark.domain.quotes import Quote, QuoteChanges, QuoteKind
 from newsmark.domain.spans import Span
 from newsmark.ui.actions import ActionRegistry
 from newsmark.ui.document_session import DocumentSession
-from newsmark.ui.quote_attribution import link_command, mention_command, roster_command
+from newsmark.ui.quote_attribution import (
+    attribution_command,
+    link_command,
+    mention_command,
+    roster_command,
+)
 from newsmark.ui.speaker_roster import Speaker
 from newsmark.ui.views.article_view import ArticleView
 from newsmark.ui.views.quote_panel import QuotePanel
@@ -164,8 +169,14 @@ class QuoteEditor(QObject):
             listed = self._speaker_of(entity, text, aset.spans, quotes)
         if listed is not None:
             self._push_for(quote, lambda: roster_command(self.session, quote, listed))
-        elif quote.speaker is not None:
-            self._push_for(quote, lambda: link_command(self.session, quote, entity))
+        elif quote.speaker is not None:  # the quote's own mention, (re)linked
+            span = next((sp for sp in aset.spans if (sp.start, sp.end) == quote.speaker), None)
+            if span is not None:
+                self._push_for(
+                    quote, lambda: attribution_command(self.session, quote, span, entity)
+                )
+            else:
+                self._push_for(quote, lambda: link_command(self.session, quote, entity))
         else:
             self._update(
                 quote, f"Attribute quote to {entity.name}", entity=entity.name, entity_id=entity.id

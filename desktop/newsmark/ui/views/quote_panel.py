@@ -1,4 +1,5 @@
-"""The quote panel dock: the document's quotes; clicking one selects it in the text."""
+"""The quote panel dock: the speaker roster and search beside the document's quotes;
+clicking a quote selects it in the text, clicking a speaker attributes the quote."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ from collections.abc import Callable, Sequence
 from html import escape
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -26,6 +29,7 @@ from newsmark.ui.models.quote_list_model import QuoteListModel
 from newsmark.ui.speaker_roster import Speaker, build_roster
 
 ROSTER_DELAY_MS = 150
+ROSTER_WIDTH = 180
 RosterSource = Callable[[], tuple[str, Sequence[Span], Sequence[Quote]]]
 
 
@@ -57,15 +61,18 @@ class QuotePanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 200)
-        header.resizeSection(2, 80)
-        header.resizeSection(3, 110)
+        header.resizeSection(1, 150)  # narrower beside the roster: the quote needs the room
+        header.resizeSection(2, 70)
+        header.resizeSection(3, 80)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.roster_label = QLabel(self)
-        self.roster_label.setObjectName("speaker_roster")
-        self.roster_label.setTextFormat(Qt.TextFormat.RichText)
-        self.roster_label.setWordWrap(True)
-        self.roster_label.linkActivated.connect(lambda href: self.speaker_chosen.emit(int(href)))
+        # The roster: one row per speaker (digit, name in its colour, mentions), a click
+        # attributes the selected quote like the digit key.
+        self.roster_list = QListWidget(self)
+        self.roster_list.setObjectName("speaker_roster")
+        self.roster_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # digits stay the article's
+        self.roster_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.roster_list.setToolTip("Speakers: press the digit or click to attribute the quote")
+        self.roster_list.itemClicked.connect(self._roster_clicked)
         self.roster: list[Speaker] = []
         self._roster_source: RosterSource | None = None
         self._roster_timer = QTimer(self)
@@ -77,7 +84,6 @@ class QuotePanel(QWidget):
         self.speaker_search = QLineEdit(self)
         self.speaker_search.setObjectName("speaker_search")
         self.speaker_search.setPlaceholderText("Speaker from the corpus…")
-        self.speaker_search.setMaximumWidth(260)
         self._entities: dict[str, Entity] = {}
         self._entity_names: dict[int, str] = {}
         self.completer = QCompleter([], self)
@@ -86,13 +92,17 @@ class QuotePanel(QWidget):
         self.speaker_search.setCompleter(self.completer)
         self.completer.activated.connect(self._choose)
         self.speaker_search.returnPressed.connect(lambda: self._choose(self.speaker_search.text()))
-        top = QHBoxLayout()
-        top.addWidget(self.roster_label, 1)
-        top.addWidget(self.speaker_search)
-        layout = QVBoxLayout(self)
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.speaker_search)
+        side.addWidget(self.roster_list, 1)
+        sidebar = QWidget(self)
+        sidebar.setLayout(side)
+        sidebar.setFixedWidth(ROSTER_WIDTH)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(top)
-        layout.addWidget(self.table)
+        layout.addWidget(sidebar)
+        layout.addWidget(self.table, 1)
         self.table.clicked.connect(self._on_clicked)
 
     def set_quotes(self, text: str, quotes: Sequence[Quote]) -> None:
@@ -128,21 +138,31 @@ class QuotePanel(QWidget):
             return
         text, spans, quotes = self._roster_source()
         self.roster = build_roster(text, spans, quotes, self._entity_names)
-        parts, tips = [], []
+        self.roster_list.clear()
         for n, sp in enumerate(self.roster, start=1):
-            color = speaker_color_for_name(sp.name)
             count = len(sp.mentions)
-            parts.append(
-                f'<a href="{n}" style="text-decoration:none"><b>{n}</b>&nbsp;'
-                f'<span style="color:{color}">{escape(sp.name)}</span></a>'
-                + (f"&nbsp;<small>×{count}</small>" if count > 1 else "")
-            )
+            item = QListWidgetItem(f"{n}  {sp.name}" + (f"  ×{count}" if count > 1 else ""))
+            item.setForeground(QColor(speaker_color_for_name(sp.name)))
+            item.setData(Qt.ItemDataRole.UserRole, n)
             written = dict.fromkeys(" ".join(text[m.start : m.end].split()) for m in sp.mentions)
-            tips.append(f"<b>{n} {escape(sp.name)}</b>: {escape(' · '.join(written))}")
-        self.roster_label.setText(
-            "Speakers: " + " · ".join(parts) if parts else "Speakers: label people to list them"
-        )
-        self.roster_label.setToolTip("<br>".join(tips))
+            item.setToolTip(
+                f"<b>{escape(sp.name)}</b> ({sp.label or 'no entity label'}): "
+                f"{count} mention(s)<br>{escape(' · '.join(written))}"
+            )
+            self.roster_list.addItem(item)
+        if not self.roster:
+            empty = QListWidgetItem("Label people to list them")
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.roster_list.addItem(empty)
+
+    def roster_texts(self) -> list[str]:
+        """The roster rows as shown."""
+        return [self.roster_list.item(i).text() for i in range(self.roster_list.count())]
+
+    def _roster_clicked(self, item: QListWidgetItem) -> None:
+        number = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(number, int):
+            self.speaker_chosen.emit(number)
 
     def _on_clicked(self, index: QModelIndex) -> None:
         quote = self.model.quote_at(index.row())
