@@ -115,6 +115,21 @@ def test_shift_s_makes_a_pronoun_the_speaker_without_a_span_and_undo_restores(
         other.close()
 
 
+def test_same_speaker_after_an_unlinked_pronoun_makes_no_entity(speakers_window):
+    win, ws, doc_id = speakers_window
+    view = win.article
+    mark_quote(view, "“We", "ballot,”")
+    she = TEXT.index("she said")
+    select(view, she, she + 3)
+    QTest.keyClick(view, Qt.Key.Key_S, SHIFT)
+    second = mark_quote(view, "“The count", "fair,”")
+    QTest.keyClick(view, Qt.Key.Key_Equal)
+    quote = quote_at(ws, doc_id, second)
+    assert quote.speaker == (she, she + 3)
+    assert (quote.entity, quote.entity_id, quote.speaker_label) == (None, None, None)
+    assert ws.repo.entities() == []  # no entity called "she"
+
+
 def test_ctrl_click_on_a_plain_word_takes_its_noun_phrase(speakers_window):
     win, ws, doc_id = speakers_window
     view = win.article

@@ -33,13 +33,21 @@ def resolved_name(text: str, aset: AnnotationSet, mention: Span) -> str:
     return written
 
 
-def speaker_entity(session: DocumentSession, mention: Span) -> Entity:
-    """The corpus entity for a mention: its linked one, else found or created by name."""
+def speaker_entity(session: DocumentSession, mention: Span) -> Entity | None:
+    """The corpus entity for a mention: its span's linked one, else the entity of a quote
+    with that speaker mention, else (an entity span) found or created by name; None for a
+    mention that is no entity span and no linked quote's ("she" stays unlinked)."""
     aset, doc = session.annotations, session.document
     assert aset is not None and doc is not None
-    stored = next((s for s in aset.spans if (s.start, s.end) == (mention.start, mention.end)), None)
+    rng = (mention.start, mention.end)
+    stored = next((s for s in aset.spans if (s.start, s.end) == rng), None)
     if stored is not None and stored.entity_id is not None:
         return session.repo.get_entity(stored.entity_id)
+    linked = next((q for q in aset.quotes if q.speaker == rng and q.entity_id is not None), None)
+    if linked is not None and linked.entity_id is not None:
+        return session.repo.get_entity(linked.entity_id)
+    if stored is None:
+        return None
     name = resolved_name(doc.text, aset, mention)
     return session.repo.find_or_create_entity(name, mention.label)
 
@@ -53,15 +61,26 @@ def attribution_command(
 ) -> MacroCommand:
     """Make `mention` the quote's speaker, carrying `entity` (resolved if None) into the
     quote and linking the stored mention span to it, as one undo step. `speaker` is a
-    longer speaker mention holding that span ("Netanyahu's office"), when there is one."""
+    longer speaker mention holding that span ("Netanyahu's office"), when there is one.
+    A mention that is no span and resolves to no entity stays unlinked."""
     aset, doc = session.annotations, session.document
     assert aset is not None and aset.id is not None and doc is not None
     entity = entity or speaker_entity(session, mention)
     speaker = speaker or (mention.start, mention.end)
     written = doc.text[speaker[0] : speaker[1]]
+    rng = (mention.start, mention.end)
     steps: list[ItemCommand] = []
-    stored = next((s for s in aset.spans if (s.start, s.end) == (mention.start, mention.end)), None)
-    if stored is not None and stored.id is not None and stored.entity_id != entity.id:
+    stored = next((s for s in aset.spans if (s.start, s.end) == rng), None)
+    label: str | None = mention.label or None
+    if stored is None:  # another quote's mention ("="): its label, not a guessed one
+        same = next((q for q in aset.quotes if q.speaker == rng), None)
+        label = same.speaker_label if same is not None else label
+    if (
+        entity is not None
+        and stored is not None
+        and stored.id is not None
+        and stored.entity_id != entity.id
+    ):
         steps.append(
             LinkSpanCommand(
                 session.repo, aset.id, stored, entity.id, session.annotator, session.apply_changes
@@ -76,12 +95,12 @@ def attribution_command(
             session.apply_quote_changes,
             f"Attribute quote to {written}",
             speaker=speaker,
-            speaker_label=mention.label or None,
-            entity=entity.name,
-            entity_id=entity.id,
+            speaker_label=label,
+            entity=entity.name if entity is not None else None,
+            entity_id=entity.id if entity is not None else None,
         )
     )
-    return MacroCommand(f"Attribute quote to {entity.name}", steps)
+    return MacroCommand(f"Attribute quote to {entity.name if entity else written}", steps)
 
 
 def _update(
