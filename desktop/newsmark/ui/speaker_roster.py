@@ -34,7 +34,10 @@ class Speaker:
 
 
 def _clean(text: str, start: int, end: int) -> str:
-    return " ".join(text[start:end].split())
+    written = text[start:end]
+    if written.count(" ") != len(written.split()) - 1 or written != written.strip():
+        written = " ".join(written.split())  # line breaks, runs of spaces: one space
+    return written
 
 
 def _last_word(name: str) -> str:
@@ -44,19 +47,32 @@ def _last_word(name: str) -> str:
 
 @dataclass
 class _Group:
-    key: tuple[str, ...]
+    order: int  # creation order: "the first speaker" with a name
     label: str
     mentions: list[Span]
     entity_id: int | None = None
     name: str | None = None
 
-    def words(self, text: str) -> set[str]:
-        names = [_clean(text, m.start, m.end) for m in self.mentions] + [self.name or ""]
-        return {_last_word(n) for n in names} - {""}
 
-    def full_names(self, text: str) -> set[str]:
-        names = [_clean(text, m.start, m.end) for m in self.mentions] + [self.name or ""]
-        return {n.casefold() for n in names} - {""}
+class _Index:
+    """Whole names and (label, last word) -> the first group that has them."""
+
+    def __init__(self) -> None:
+        self.whole: dict[str, _Group] = {}
+        self.word: dict[tuple[str, str], _Group] = {}
+
+    def add(self, group: _Group, written: str) -> None:
+        whole, word = written.casefold(), (group.label, _last_word(written))
+        if whole and (whole not in self.whole or group.order < self.whole[whole].order):
+            self.whole[whole] = group
+        if word[1] and (word not in self.word or group.order < self.word[word].order):
+            self.word[word] = group
+
+    def find(self, written: str, label: str) -> _Group | None:
+        found = self.whole.get(written.casefold())
+        if found is None and label:
+            found = self.word.get((label, _last_word(written)))
+        return found
 
 
 def _mentions(spans: Sequence[Span], quotes: Sequence[Quote]) -> list[Span]:
@@ -64,9 +80,9 @@ def _mentions(spans: Sequence[Span], quotes: Sequence[Quote]) -> list[Span]:
     a span that is a linked quote's speaker carries that quote's entity."""
     linked = {q.speaker: q.entity_id for q in quotes if q.speaker and q.entity_id is not None}
     out = [
-        replace(
-            s, entity_id=s.entity_id if s.entity_id is not None else linked.get((s.start, s.end))
-        )
+        replace(s, entity_id=linked[s.start, s.end])
+        if s.entity_id is None and (s.start, s.end) in linked
+        else s
         for s in spans
         if s.label in SPEAKER_LABELS
     ]
@@ -108,30 +124,37 @@ def build_roster(
             continue
         group = by_entity.get(m.entity_id)
         if group is None:
-            group = _Group(("entity", str(m.entity_id)), m.label, [], m.entity_id)
-            group.name = names.get(m.entity_id)
+            group = _Group(len(groups), m.label, [], m.entity_id, names.get(m.entity_id))
             by_entity[m.entity_id] = group
             groups.append(group)
         if not group.label:
             group.label = m.label
         group.mentions.append(m)
+    index = _Index()
+    for group in groups:
+        for written in [group.name or ""] + [_clean(text, m.start, m.end) for m in group.mentions]:
+            index.add(group, written)
+    decided: dict[tuple[str, str], _Group | None] = {}  # (label, as written) -> its group
     for m in mentions:
         if m.entity_id is not None:
             continue
-        written = _clean(text, m.start, m.end)
-        if not written or written.casefold() in PRONOUNS:
-            continue
-        whole = [g for g in groups if written.casefold() in g.full_names(text)]
-        last = _last_word(written)
-        same_word = [g for g in groups if m.label and g.label == m.label and last in g.words(text)]
-        found = next(iter(whole or same_word), None)
-        if found is None:
-            found = _Group(("word", m.label, last), m.label, [])
-            groups.append(found)
-        found.mentions.append(m)
-    speakers = [_speaker(text, g) for g in groups if _offered(g, quotes)]
-    speakers.sort(key=lambda sp: (_rank(sp.label), sp.mentions[0].start))
-    return speakers[:MAX_SPEAKERS]
+        key = (m.label, text[m.start : m.end])
+        if key not in decided:
+            written = _clean(text, m.start, m.end)
+            found = None
+            if written and written.casefold() not in PRONOUNS:
+                found = index.find(written, m.label)
+                if found is None:
+                    found = _Group(len(groups), m.label, [])
+                    groups.append(found)
+                index.add(found, written)
+            decided[key] = found
+        group = decided[key]
+        if group is not None:
+            group.mentions.append(m)
+    groups.sort(key=lambda g: (_rank(g.label), min(m.start for m in g.mentions)))
+    offered = (g for g in groups if _offered(g, quotes))
+    return [_speaker(text, g) for g, _ in zip(offered, range(MAX_SPEAKERS), strict=False)]
 
 
 def _rank(label: str) -> int:
@@ -155,9 +178,9 @@ def _offered(group: _Group, quotes: Sequence[Quote]) -> bool:
 def _speaker(text: str, group: _Group) -> Speaker:
     mentions = tuple(sorted(group.mentions, key=lambda m: (m.start, m.end)))
     written = [_clean(text, m.start, m.end) for m in mentions]
-    # The fullest name written (not a pronoun), else the first mention as written.
-    named = [w for w in written if w.casefold() not in PRONOUNS] or written
-    name = group.name or max(named, key=lambda w: (len(w.split()), -written.index(w)))
+    # The fullest name written (not a pronoun; the first of the longest), else the first.
+    named = [(-len(w.split()), i, w) for i, w in enumerate(written) if w.casefold() not in PRONOUNS]
+    name = group.name or (min(named)[2] if named else written[0])
     return Speaker(name, group.label, mentions, group.entity_id)
 
 

@@ -32,7 +32,7 @@ def phrase(seeds, context: str, word: str) -> str | None:
     [
         ("the Kremlin reported", "Kremlin", "the Kremlin"),
         ("the head of the Israeli government", "head", "the head"),
-        ("of the Israeli government", "government", "the Israeli government"),
+        ("the head of the Israeli government", "government", "the head of the Israeli government"),
         ("Opposition leader Tomas Reid", "leader", "Opposition leader Tomas Reid"),
         ("The agency's director", "director", "The agency's director"),
         ("Their spokeswoman, Claire Dubois", "spokeswoman", "Their spokeswoman"),
@@ -69,3 +69,22 @@ def test_a_phrase_stops_at_a_line_break():
     [tokens] = tokenize_many([text])
     found = noun_phrase_at(text, tokens, text.index("spokesman"))
     assert found is not None and text[found[0] : found[1]] == "spokesman"
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("Prime Minister Theresa May said so.", "May", "Prime Minister Theresa May"),
+        ("Small groups of protesters said no.", "protesters", "Small groups of protesters"),
+        ("Mr. Holtz-Eakin said no.", "Eakin", "Mr. Holtz-Eakin"),
+        ("One Republican said no.", "Republican", "One Republican"),
+        ("He said that Trump lied.", "Trump", "Trump"),
+        ("It is what Trump said.", "Trump", "Trump"),
+        ("In his statement, he said no.", "his", "his"),
+        ("The group, which said no, left.", "which", "which"),
+    ],
+)
+def test_names_of_phrases_and_words_that_speak_alone(text, word, expected):
+    [tokens] = tokenize_many([text])
+    found = noun_phrase_at(text, tokens, text.index(word) + len(word) // 2)
+    assert found is not None and text[found[0] : found[1]] == expected
