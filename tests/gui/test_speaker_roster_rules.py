@@ -105,3 +105,31 @@ def test_nearest_mention_prefers_the_closest_one_before_the_quote():
     # between the parts of a split quote: that one
     split = Quote((at("“We are close,”"), at("Later")))
     assert nearest_mention(trump, split).start == at("Trump", 2)[0]
+
+
+def test_full_names_with_one_surname_stay_apart_and_possessives_join():
+    text = (
+        "Hillary Clinton visited Chelsea Clinton. Clinton’s aides and the United Nations "
+        "agreed; United Nations staff and Hillary Clinton’s team did too.\n"
+    )
+
+    def sp(word: str, label: str, nth: int = 0) -> Span:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(word, start + 1)
+        return Span(start, start + len(word), label)
+
+    spans = [
+        sp("Hillary Clinton", "PERSON"),
+        sp("Chelsea Clinton", "PERSON"),
+        sp("Clinton’s", "PERSON"),
+        sp("the United Nations", "ORG"),
+        sp("United Nations", "ORG", nth=1),
+        sp("Hillary Clinton’s", "PERSON"),
+    ]
+    roster = build_roster(text, spans)
+    assert [(s.name, len(s.mentions)) for s in roster] == [
+        ("Hillary Clinton", 3),  # with "Clinton’s" and "Hillary Clinton’s"
+        ("Chelsea Clinton", 1),
+        ("the United Nations", 2),
+    ]

@@ -40,6 +40,16 @@ def _clean(text: str, start: int, end: int) -> str:
     return written
 
 
+def _bare(name: str) -> str:
+    """A name without a possessive ending: "Clinton’s" -> "Clinton"."""
+    return name.removesuffix("'s").removesuffix("’s").removesuffix("'").removesuffix("’")
+
+
+def _whole(name: str) -> str:
+    """The key of a whole name: "the United Nations’" and "United Nations" are one."""
+    return _bare(name).casefold().removeprefix("the ")
+
+
 def _last_word(name: str) -> str:
     words = name.split()
     return words[-1].casefold().removesuffix("'s").removesuffix("’s") if words else ""
@@ -60,18 +70,25 @@ class _Index:
     def __init__(self) -> None:
         self.whole: dict[str, _Group] = {}
         self.word: dict[tuple[str, str], _Group] = {}
+        self.full: dict[int, bool] = {}  # groups with a name of several words
 
     def add(self, group: _Group, written: str) -> None:
-        whole, word = written.casefold(), (group.label, _last_word(written))
+        if " " in written:
+            self.full[id(group)] = True
+        whole, word = _whole(written), (group.label, _last_word(written))
         if whole and (whole not in self.whole or group.order < self.whole[whole].order):
             self.whole[whole] = group
         if word[1] and (word not in self.word or group.order < self.word[word].order):
             self.word[word] = group
 
     def find(self, written: str, label: str) -> _Group | None:
-        found = self.whole.get(written.casefold())
+        found = self.whole.get(_whole(written))
         if found is None and label:
             found = self.word.get((label, _last_word(written)))
+            # "Hillary Clinton" is not "Chelsea Clinton": a full name joins by its last
+            # word only a speaker known by the surname alone.
+            if found is not None and " " in written and self.full.get(id(found)):
+                found = None
         return found
 
 
@@ -109,8 +126,10 @@ def build_roster(
     Mentions linked to one corpus entity are one speaker, named by `names` (entity id ->
     name) or a quote's resolved `entity`. An unlinked mention joins the first speaker with
     the same whole name (any label), else the first of its label with the same last word
-    ("Netanyahu" -> "Benjamin Netanyahu"); a mention linked to another entity stays apart
-    even when its last word matches. An unlinked pronoun is nobody's mention.
+    ("Netanyahu" -> "Benjamin Netanyahu"; a full name only joins a speaker known by a
+    surname alone, so "Hillary Clinton" stays apart from "Chelsea Clinton"); a mention
+    linked to another entity stays apart even when its last word matches. An unlinked
+    pronoun is nobody's mention.
     """
     names = dict(names or {})
     for q in quotes:
@@ -177,7 +196,7 @@ def _offered(group: _Group, quotes: Sequence[Quote]) -> bool:
 
 def _speaker(text: str, group: _Group) -> Speaker:
     mentions = tuple(sorted(group.mentions, key=lambda m: (m.start, m.end)))
-    written = [_clean(text, m.start, m.end) for m in mentions]
+    written = [_bare(_clean(text, m.start, m.end)) for m in mentions]
     # The fullest name written (not a pronoun; the first of the longest), else the first.
     named = [(-len(w.split()), i, w) for i, w in enumerate(written) if w.casefold() not in PRONOUNS]
     name = group.name or (min(named)[2] if named else written[0])
