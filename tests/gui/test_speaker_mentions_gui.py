@@ -188,6 +188,8 @@ def test_digit_takes_the_nearest_preceding_mention_and_links_an_own_mention(qtbo
     assert [sp.name for sp in roster] == ["Jill Stein", "Hillary Clinton"]
     assert (she, she + 3) in [(m.start, m.end) for m in roster[0].mentions]
     assert win.quotes.roster_texts()[0] == "1  Jill Stein  ×4"
+    win.quotes.table.selectRow(0)
+    save_shot(win, SHOTS / "speakers-pronoun-linked.png")
     QTest.keyClick(view, Qt.Key.Key_Z, CTRL)  # the link was one step: "she" unlinked again
     assert quote_at(ws, doc_id, quote_start).entity_id is None
     assert quote_at(ws, doc_id, quote_start).speaker == (she, she + 3)
