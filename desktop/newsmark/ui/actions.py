@@ -115,6 +115,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "speaker",
     ),
     ActionSpec(
+        "mark_speaker",
+        "Mark &speaker",
+        ("Shift+S",),
+        'The selected text (any words: "she", "a spokesman") is the quote\'s speaker',
+        "speaker",
+    ),
+    ActionSpec(
         "apply_all",
         "Apply to &all mentions…",
         ("Ctrl+Shift+L",),

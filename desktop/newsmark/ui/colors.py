@@ -7,7 +7,6 @@ the palette has run out (the tenth speaker takes the first colour again, and so 
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Sequence
 
 from newsmark.domain.quotes import Quote
@@ -87,17 +86,3 @@ def quote_color(quote: Quote, text: str, colors: dict[SpeakerKey, str]) -> str:
     """`quote`'s colour from an assignment; grey when it has no speaker."""
     key = speaker_key(quote, text)
     return NO_SPEAKER_COLOR if key is None else colors.get(key, NO_SPEAKER_COLOR)
-
-
-def speaker_color(quote: Quote, text: str) -> str:
-    """A colour for a quote seen alone (no document to order by): a hash of its speaker.
-
-    Views that show a document's quotes use `assign_speaker_colors` instead.
-    """
-    name = speaker_name(quote, text)
-    return NO_SPEAKER_COLOR if name is None else speaker_color_for_name(name)
-
-
-def speaker_color_for_name(name: str) -> str:
-    """A hash of the name into the palette (can collide: prefer `assign_speaker_colors`)."""
-    return SPEAKER_PALETTE[zlib.crc32(name.casefold().encode()) % len(SPEAKER_PALETTE)]

@@ -67,6 +67,7 @@ def build_menus(
     quote_menu.addAction(a["same_speaker"])
     for name in ("speaker_by_click", "mark_cue", "cycle_kind", "next_unattributed"):
         quote_menu.addAction(a[name])
+    quote_menu.addAction(a["mark_speaker"])
     speakers = quote_menu.addMenu("&Speaker")
     for n in range(1, 10):
         speakers.addAction(a[f"speaker_{n}"])

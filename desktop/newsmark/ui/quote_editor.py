@@ -1,21 +1,32 @@
-"""The quote panel's controller and quote attribution from keyboard and mouse: Ctrl+click
-a speaker, cue, kind, next unattributed."""
+"""The quote panel's controller and quote attribution from keyboard and mouse: the
+roster (digits, clicks), Ctrl+click a speaker, Mark speaker, cue, kind, next unattributed."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Unpack
 
 from PySide6.QtCore import QObject, Signal
 
+from newsmark.commands.macro_command import MacroCommand
 from newsmark.commands.quote_commands import UpdateQuoteCommand
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
 from newsmark.domain.entities import Entity
+from newsmark.domain.errors import NewsmarkError
+from newsmark.domain.noun_phrase import noun_phrase_at
 from newsmark.domain.quotes import Quote, QuoteChanges, QuoteKind
 from newsmark.domain.spans import Span
 from newsmark.ui.actions import ActionRegistry
 from newsmark.ui.document_session import DocumentSession
+from newsmark.ui.quote_attribution import (
+    attribution_command,
+    link_command,
+    mention_command,
+    roster_command,
+)
+from newsmark.ui.speaker_roster import Speaker
 from newsmark.ui.views.article_view import ArticleView
 from newsmark.ui.views.quote_panel import QuotePanel
 from newsmark.ui.views.status_bar import StatusBar
@@ -27,8 +38,8 @@ class QuoteEditor(QObject):
     """Keeps the Quotes panel (list, speaker roster, corpus speakers) in step with the
     session and edits the selected quote through it (every change one undo step).
 
-    Owns the actions Speaker: Ctrl+click, Mark cue, Change quote kind and Next
-    unattributed quote.
+    Owns the actions Speaker 1-9, Speaker: Ctrl+click, Mark speaker, Mark cue, Change
+    quote kind and Next unattributed quote.
 
     Signals:
         hint_given(str): a short message for the status bar.
@@ -54,17 +65,24 @@ class QuoteEditor(QObject):
         session.annotations_changed.connect(self._show_quotes)
         session.quotes_changed.connect(self._show_quotes)
         panel.set_roster_source(
-            lambda: (article.text, session.annotations.spans if session.annotations else [])
+            lambda: (
+                article.text,
+                session.annotations.spans if session.annotations else [],
+                session.annotations.quotes if session.annotations else [],
+            )
         )
-        for changed in (
-            session.document_opened,
-            session.annotations_changed,
-            session.spans_changed,
-        ):
+        # Another document: its roster at once (never the last one's, even briefly).
+        session.document_opened.connect(lambda *_: panel.refresh_roster())
+        for changed in (session.annotations_changed, session.spans_changed, session.quotes_changed):
             changed.connect(panel.refresh_roster_soon)
         article.mention_clicked.connect(self.attribute_to_mention)
+        article.phrase_clicked.connect(self.attribute_to_phrase)
         panel.entity_chosen.connect(self.attribute_to_entity)
+        panel.speaker_chosen.connect(self.attribute_to_roster)
         actions.bind("speaker_by_click", lambda: self.attribute_to_mention(None))
+        actions.bind("mark_speaker", self.mark_speaker)
+        for n in range(1, 10):
+            actions.bind(f"speaker_{n}", partial(self.attribute_to_roster, n))
         actions.bind("mark_cue", self.mark_cue)
         actions.bind("cycle_kind", self.cycle_kind)
         actions.bind("next_unattributed", self.next_unattributed)
@@ -101,24 +119,100 @@ class QuoteEditor(QObject):
         if quote is not None and self.session.attribute(quote, mention):
             self._reselect(quote)
 
+    def attribute_to_phrase(self, offset: int) -> None:
+        """Ctrl+click on a word that is no entity span: the noun phrase around it becomes
+        the selected quote's speaker mention (domain/noun_phrase.py says which words)."""
+        doc = self.session.document
+        found = noun_phrase_at(doc.text, doc.tokens, offset) if doc is not None else None
+        if found is None:
+            self.hint_given.emit("Ctrl+click a name or a noun (not a function word)")
+            return
+        quote = self._quote()
+        if quote is not None:
+            self._push_for(quote, lambda: mention_command(self.session, quote, found))
+
+    def mark_speaker(self) -> None:
+        """Shift+S: the selected text (snapped to tokens) is the selected quote's speaker
+        mention; no entity span is made for it."""
+        quote = self.article.selected_quote
+        target = self.article.snapped_selection()
+        if quote is None or target is None:
+            self.hint_given.emit("Select a quote, then select its speaker and press Shift+S")
+            return
+        self._push_for(quote, lambda: mention_command(self.session, quote, target))
+
+    def attribute_to_roster(self, number: int) -> None:
+        """Speaker `number` of the roster (digit key or click): its nearest mention before
+        the quote, or the quote's own unlinked mention linked to it."""
+        quote = self._quote()
+        if quote is None:
+            return
+        self.panel.refresh_roster()  # a pending refresh lands first: what the key means now
+        roster = self.panel.roster
+        if not 1 <= number <= len(roster):
+            self.hint_given.emit(f"No speaker {number}: label the people first")
+            return
+        speaker = roster[number - 1]
+        self._push_for(quote, lambda: roster_command(self.session, quote, speaker))
+
     def attribute_to_entity(self, entity: Entity) -> None:
-        """A corpus entity picked in the speaker search box becomes the speaker; the
-        mention is the entity's first linked one in this document, else the quote's own
-        mention (now linked to it); a quote with neither carries the entity only."""
+        """A corpus entity picked in the speaker search box: as its roster entry when it
+        has one; else the quote's own mention is linked to it (a quote with none carries
+        the entity only)."""
         quote, aset = self._quote(), self.session.annotations
         if quote is None or aset is None:
             return
-        mention = next((s for s in aset.spans if s.entity_id == entity.id), None)
-        if mention is None and quote.speaker is not None:  # the quote's mention, relinked
-            label = quote.speaker_label or entity.label
-            mention = Span(*quote.speaker, label)
-        if mention is not None:
-            if self.session.attribute(quote, mention, entity):
-                self._reselect(quote)
-            return
-        self._update(
-            quote, f"Attribute quote to {entity.name}", entity=entity.name, entity_id=entity.id
+        self.panel.refresh_roster()
+        listed = next((sp for sp in self.panel.roster if sp.entity_id == entity.id), None)
+        if listed is None:
+            text, quotes = self.article.text, aset.quotes
+            listed = self._speaker_of(entity, text, aset.spans, quotes)
+        if listed is not None:
+            self._push_for(quote, lambda: roster_command(self.session, quote, listed))
+        elif quote.speaker is not None:  # the quote's own mention, (re)linked
+            span = next((sp for sp in aset.spans if (sp.start, sp.end) == quote.speaker), None)
+            if span is not None:
+                self._push_for(
+                    quote, lambda: attribution_command(self.session, quote, span, entity)
+                )
+            else:
+                self._push_for(quote, lambda: link_command(self.session, quote, entity))
+        else:
+            self._update(
+                quote, f"Attribute quote to {entity.name}", entity=entity.name, entity_id=entity.id
+            )
+
+    @staticmethod
+    def _speaker_of(
+        entity: Entity, text: str, spans: Sequence[Span], quotes: Sequence[Quote]
+    ) -> Speaker | None:
+        """The entity's mentions in this document as a roster entry (it may be past nine)."""
+        mentions = tuple(s for s in spans if s.entity_id == entity.id)
+        mentions += tuple(
+            Span(*q.speaker, q.speaker_label or "", entity_id=entity.id)
+            for q in quotes
+            if q.speaker
+            and q.entity_id == entity.id
+            and q.speaker not in {(m.start, m.end) for m in mentions}
         )
+        if not mentions:
+            return None
+        return Speaker(
+            entity.name, entity.label, tuple(sorted(mentions, key=lambda m: m.start)), entity.id
+        )
+
+    def _push_for(self, quote: Quote, build: Callable[[], MacroCommand]) -> None:
+        """Build a command (errors: a status message) and push it as one undo step."""
+        s = self.session
+        if s.readonly or s.annotations is None:
+            return
+        try:
+            command = build()
+        except NewsmarkError as exc:
+            self.hint_given.emit(str(exc))
+            return
+        if s.push(command):
+            self._reselect(quote)
 
     def mark_cue(self) -> None:
         """The selected text (snapped to tokens) is the selected quote's cue."""

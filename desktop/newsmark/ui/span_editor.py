@@ -4,7 +4,6 @@ delete) and marks and attributes quotes from the selection."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
@@ -16,7 +15,6 @@ from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
 from newsmark.ui.actions import ActionRegistry
 from newsmark.ui.document_session import DocumentSession
-from newsmark.ui.speaker_roster import build_roster
 from newsmark.ui.views.article_view import ArticleView
 from newsmark.ui.views.label_palette import LabelPalette
 from newsmark.ui.views.status_bar import StatusBar
@@ -29,7 +27,7 @@ class SpanEditor(QObject):
     article's selection into session edits, and keeps a span selected.
 
     Owns the span actions (delete, next/previous span, span edges, the label actions),
-    Mark quote, Same speaker and Speaker 1-9.
+    Mark quote and Same speaker (Speaker 1-9 are the quote editor's).
 
     Signals:
         span_selected(object): the selected Span, or None.
@@ -75,8 +73,6 @@ class SpanEditor(QObject):
         actions.bind("shrink_span_start", lambda: self.resize_selected("start", True))
         actions.bind("mark_quote", self.mark_quote)
         actions.bind("same_speaker", self.same_speaker_as_previous)
-        for n in range(1, 10):
-            actions.bind(f"speaker_{n}", partial(self.attribute_speaker, n))
         self._update_actions()
 
     # -- showing the session ------------------------------------------------------------
@@ -186,19 +182,6 @@ class SpanEditor(QObject):
         if self.session.mark_quote(*target):
             self.article.setTextCursor(self.article.cursor_for(target[1], target[1]))
             self._select_quote_at(target[0], target[1])
-
-    def attribute_speaker(self, number: int) -> None:
-        """Give the selected quote the roster's speaker `number` (1–9)."""
-        quote, aset = self.article.selected_quote, self.session.annotations
-        if quote is None or aset is None:
-            self.hint_given.emit("Select a quote first (Quotes panel, or mark one with Q)")
-            return
-        roster = build_roster(self.article.text, aset.spans)
-        if not 1 <= number <= len(roster):
-            self.hint_given.emit(f"No speaker {number}: label the people first")
-            return
-        if self.session.attribute(quote, roster[number - 1].mention):
-            self._select_quote_at(quote.start, quote.end)
 
     def same_speaker_as_previous(self) -> None:
         quote, aset = self.article.selected_quote, self.session.annotations

@@ -59,12 +59,14 @@ class ArticleView(QPlainTextEdit):
         quote_clicked(object): the Quote under a click on its plain text, or under a
             second click on the entity already selected inside it.
         quote_selected(object): `select_quote` chose a Quote (None: none).
+        phrase_clicked(int): a Ctrl+click on text that is no span (its code point offset).
     """
 
     span_clicked = Signal(object)
     mention_clicked = Signal(object)
     quote_clicked = Signal(object)
     quote_selected = Signal(object)
+    phrase_clicked = Signal(int)
 
     def __init__(self, labels: LabelSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -420,8 +422,12 @@ class ArticleView(QPlainTextEdit):
             offset = self.offset_at(event.position().toPoint())
             span = self.span_at(offset)
             # Ctrl+click names the selected quote's speaker and keeps the quote selected.
-            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-                self.mention_clicked.emit(span)
+            ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            if ctrl:
+                if span is None:
+                    self.phrase_clicked.emit(offset)  # the noun phrase around the word
+                else:
+                    self.mention_clicked.emit(span)
                 return
             # Inside a quote: plain text selects the quote, an entity the entity, and a
             # second click on that entity (selected already) the quote around it.

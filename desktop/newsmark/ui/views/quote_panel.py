@@ -1,4 +1,5 @@
-"""The quote panel dock: the document's quotes; clicking one selects it in the text."""
+"""The quote panel dock: the speaker roster and search beside the document's quotes;
+clicking a quote selects it in the text, clicking a speaker attributes the quote."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ from collections.abc import Callable, Sequence
 from html import escape
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -21,12 +24,13 @@ from PySide6.QtWidgets import (
 from newsmark.domain.entities import Entity
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Span
-from newsmark.ui.colors import speaker_color_for_name
+from newsmark.ui.colors import SpeakerKey, assign_speaker_colors, mention_key
 from newsmark.ui.models.quote_list_model import QuoteListModel
 from newsmark.ui.speaker_roster import Speaker, build_roster
 
 ROSTER_DELAY_MS = 150
-RosterSource = Callable[[], tuple[str, Sequence[Span]]]
+ROSTER_WIDTH = 180
+RosterSource = Callable[[], tuple[str, Sequence[Span], Sequence[Quote]]]
 
 
 class QuotePanel(QWidget):
@@ -35,10 +39,12 @@ class QuotePanel(QWidget):
     Signals:
         quote_selected(object): the Quote the user picked.
         entity_chosen(object): a corpus Entity picked in the speaker search box.
+        speaker_chosen(int): a roster entry clicked (its number, 1-9).
     """
 
     quote_selected = Signal(object)
     entity_chosen = Signal(object)
+    speaker_chosen = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,14 +61,18 @@ class QuotePanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 200)
-        header.resizeSection(2, 80)
-        header.resizeSection(3, 110)
+        header.resizeSection(1, 150)  # narrower beside the roster: the quote needs the room
+        header.resizeSection(2, 70)
+        header.resizeSection(3, 80)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.roster_label = QLabel(self)
-        self.roster_label.setObjectName("speaker_roster")
-        self.roster_label.setTextFormat(Qt.TextFormat.RichText)
-        self.roster_label.setWordWrap(True)
+        # The roster: one row per speaker (digit, name in its colour, mentions), a click
+        # attributes the selected quote like the digit key.
+        self.roster_list = QListWidget(self)
+        self.roster_list.setObjectName("speaker_roster")
+        self.roster_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # digits stay the article's
+        self.roster_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.roster_list.setToolTip("Speakers: press the digit or click to attribute the quote")
+        self.roster_list.itemClicked.connect(self._roster_clicked)
         self.roster: list[Speaker] = []
         self._roster_source: RosterSource | None = None
         self._roster_timer = QTimer(self)
@@ -74,7 +84,6 @@ class QuotePanel(QWidget):
         self.speaker_search = QLineEdit(self)
         self.speaker_search.setObjectName("speaker_search")
         self.speaker_search.setPlaceholderText("Speaker from the corpus…")
-        self.speaker_search.setMaximumWidth(260)
         self._entities: dict[str, Entity] = {}
         self._entity_names: dict[int, str] = {}
         self.completer = QCompleter([], self)
@@ -83,13 +92,17 @@ class QuotePanel(QWidget):
         self.speaker_search.setCompleter(self.completer)
         self.completer.activated.connect(self._choose)
         self.speaker_search.returnPressed.connect(lambda: self._choose(self.speaker_search.text()))
-        top = QHBoxLayout()
-        top.addWidget(self.roster_label, 1)
-        top.addWidget(self.speaker_search)
-        layout = QVBoxLayout(self)
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.speaker_search)
+        side.addWidget(self.roster_list, 1)
+        sidebar = QWidget(self)
+        sidebar.setLayout(side)
+        sidebar.setFixedWidth(ROSTER_WIDTH)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(top)
-        layout.addWidget(self.table)
+        layout.addWidget(sidebar)
+        layout.addWidget(self.table, 1)
         self.table.clicked.connect(self._on_clicked)
 
     def set_quotes(self, text: str, quotes: Sequence[Quote]) -> None:
@@ -111,29 +124,56 @@ class QuotePanel(QWidget):
             self.speaker_search.clear()
 
     def set_roster_source(self, source: RosterSource) -> None:
-        """Where the roster comes from: a callable returning (text, spans)."""
+        """Where the roster comes from: a callable returning (text, spans, quotes)."""
         self._roster_source = source
 
     def refresh_roster_soon(self) -> None:
         self._roster_timer.start()
 
     def refresh_roster(self) -> None:
-        """Rebuild the roster shown above the quotes: digit, name, speaker colour."""
+        """Rebuild the roster shown above the quotes at once: digit, name in the speaker
+        colour, how many mentions (each entry a link: a click attributes the quote)."""
+        self._roster_timer.stop()
         if self._roster_source is None:
             return
-        text, spans = self._roster_source()
-        self.roster = build_roster(text, spans)
-        parts = []
-        for n, sp in enumerate(self.roster, start=1):
-            eid = sp.mention.entity_id
-            name = self._entity_names.get(eid, sp.name) if eid is not None else sp.name
-            parts.append(
-                f'<b>{n}</b>&nbsp;<span style="color:{speaker_color_for_name(name)}">'
-                f"{escape(name)}</span>"
+        text, spans, quotes = self._roster_source()
+        self.roster = build_roster(text, spans, quotes, self._entity_names)
+        self.roster_list.clear()
+        # The article's colours: an entry takes the colour of its entity's (or any of its
+        # mentions') quotes; entries with no quote yet take the next free ones.
+        entry_keys: list[list[SpeakerKey]] = [
+            [("entity", str(sp.entity_id))]
+            if sp.entity_id is not None
+            else [mention_key(text, m.start, m.end) for m in sp.mentions]
+            for sp in self.roster
+        ]
+        colors = assign_speaker_colors(quotes, text, also=[k[0] for k in entry_keys if k])
+        for n, (sp, keys) in enumerate(zip(self.roster, entry_keys, strict=True), start=1):
+            count = len(sp.mentions)
+            item = QListWidgetItem(f"{n}  {sp.name}" + (f"  ×{count}" if count > 1 else ""))
+            color = next((colors[k] for k in keys if k in colors), None)
+            if color is not None:
+                item.setForeground(QColor(color))
+            item.setData(Qt.ItemDataRole.UserRole, n)
+            written = dict.fromkeys(" ".join(text[m.start : m.end].split()) for m in sp.mentions)
+            item.setToolTip(
+                f"<b>{escape(sp.name)}</b> ({sp.label or 'no entity label'}): "
+                f"{count} mention(s)<br>{escape(' · '.join(written))}"
             )
-        self.roster_label.setText(
-            "Speakers: " + " · ".join(parts) if parts else "Speakers: label people to list them"
-        )
+            self.roster_list.addItem(item)
+        if not self.roster:
+            empty = QListWidgetItem("Label people to list them")
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.roster_list.addItem(empty)
+
+    def roster_texts(self) -> list[str]:
+        """The roster rows as shown."""
+        return [self.roster_list.item(i).text() for i in range(self.roster_list.count())]
+
+    def _roster_clicked(self, item: QListWidgetItem) -> None:
+        number = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(number, int):
+            self.speaker_chosen.emit(number)
 
     def _on_clicked(self, index: QModelIndex) -> None:
         quote = self.model.quote_at(index.row())
