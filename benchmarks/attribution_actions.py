@@ -253,6 +253,10 @@ class Replayer:
         self.view = win.article
         self.keyboard_only = keyboard_only
         self.tally = Tally()
+        self.unreached: list[str] = []
+        self.inside_token = "gold edge inside a token: " + (
+            "no key selects it" if keyboard_only else "Alt-drag (exact characters)"
+        )
         self.has_mark_speaker = "mark_speaker" in {a.objectName() for a in win.window_actions}
 
     # -- low-level events ------------------------------------------------------------
@@ -484,7 +488,7 @@ class Replayer:
         for i, part in enumerate(g.parts):
             exact = not self.snaps_to(part)
             if exact:
-                self.tally.notes["selection inside a token (Alt-drag)"] += 1
+                self.tally.notes[self.inside_token] += 1
             if not self.select_text(part, "content", exact):
                 self.tally.notes["selection unreachable by token keys"] += 1
                 continue
@@ -532,7 +536,7 @@ class Replayer:
                 continue
             exact = not self.snaps_to(part)
             if exact:
-                self.tally.notes["selection inside a token (Alt-drag)"] += 1
+                self.tally.notes[self.inside_token] += 1
             if self.select_text(part, "content", exact):
                 self.key("Shift+Q", "content")
                 self.tally.notes["part added to a model quote"] += 1
@@ -678,7 +682,12 @@ class Replayer:
         for gi, g in enumerate(gold):
             got = reached(text, by_id.get(done_ids.get(gi)), g)
             ok += all(got.values())
-            misses.update(k for k, v in got.items() if not v)
+            missed = [k for k, v in got.items() if not v]
+            misses.update(missed)
+            if missed:
+                field_range = {"parts": g.parts[0], "speaker": g.speaker, "cue": g.cue}
+                r = field_range.get(missed[0]) or g.parts[0]
+                self.unreached.append(f"{'/'.join(missed)}: gold “{text[r[0] : r[1]][:60]}”")
         return ok, misses, peer
 
     def stored(self) -> list[Quote]:
@@ -841,6 +850,8 @@ def main() -> int:
     print(f"\n{mode}: {n} quotes replayed, {ok_total}/{n} reach gold")
     if misses:
         print(f"  not reached, by field: {dict(misses)}")
+        for line in replayer.unreached[:10]:
+            print(f"    {line}")
     print(f"  actions: {total} = {total / n:.2f} per quote (target <= 2.5)")
     print("  by step:  " + "  ".join(f"{c} {acts[c] / n:.2f}" for c in CATEGORIES))
     print(
@@ -861,12 +872,13 @@ def main() -> int:
         - notes["cue cleared"]
     )
     missed_roles = sum(replayer.tally.by_origin["missed"][c] for c in ("speaker", "cue"))
-    print(
-        f"  would cut: a one-action cue (click a verb) -{cue_selections // 2} "
-        f"({(total - cue_selections // 2) / n:.2f} per quote); Q proposing the speaker and "
-        f"cue of a marked quote, when right, up to -{missed_roles} "
-        f"({(total - missed_roles) / n:.2f} per quote)"
-    )
+    if not args.keyboard_only:
+        print(
+            f"  would cut: a one-action cue (click a verb) -{cue_selections // 2} "
+            f"({(total - cue_selections // 2) / n:.2f} per quote); Q proposing the speaker and "
+            f"cue of a marked quote, when right, up to -{missed_roles} "
+            f"({(total - missed_roles) / n:.2f} per quote)"
+        )
     for note, count in sorted(notes.items()):
         print(f"  {note}: {count}")
     print(
