@@ -388,8 +388,12 @@ class Replayer:
         return False
 
     def select_text(self, r: Range, category: str, exact: bool) -> bool:
+        """Select r (a drag, or keys); with keys that cannot select it exactly the nearest
+        token-snapped selection stays (the field then misses the gold, reported)."""
         if self.keyboard_only:
-            return self.key_select(*r, category)
+            if not self.key_select(*r, category):
+                self.tally.notes["selection unreachable by token keys"] += 1
+            return self.view.snapped_selection() is not None
         self.drag(*r, category, exact=exact)
         return True
 
@@ -489,12 +493,14 @@ class Replayer:
             exact = not self.snaps_to(part)
             if exact:
                 self.tally.notes[self.inside_token] += 1
-            if not self.select_text(part, "content", exact):
-                self.tally.notes["selection unreachable by token keys"] += 1
-                continue
-            self.key("Q" if i == 0 else "Shift+Q", "content")
+            before = {x.id for x in self.quotes()}
+            if self.select_text(part, "content", exact):
+                self.key("Q" if i == 0 else "Shift+Q", "content")
+            if i == 0:
+                q = self.selected()
+                assert q is not None and q.id not in before, "Q did not select a new quote"
         q = self.selected()
-        assert q is not None, "Q did not select the new quote"
+        assert q is not None
         return q
 
     def fix_parts(
@@ -687,7 +693,9 @@ class Replayer:
             if missed:
                 field_range = {"parts": g.parts[0], "speaker": g.speaker, "cue": g.cue}
                 r = field_range.get(missed[0]) or g.parts[0]
-                self.unreached.append(f"{'/'.join(missed)}: gold “{text[r[0] : r[1]][:60]}”")
+                self.unreached.append(
+                    f"{'/'.join(missed)}: gold “{text[r[0] : r[1]][:60]}” at {r[0]}"
+                )
         return ok, misses, peer
 
     def stored(self) -> list[Quote]:
@@ -778,6 +786,7 @@ def remap(article: Article, stored_text: str) -> list[GoldQuote]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--publishers", type=int, default=7, help="articles: one per publisher")
+    ap.add_argument("--only", help="replay only this publisher's article (e.g. usa-today)")
     ap.add_argument("--keyboard-only", action="store_true", help="no mouse at all")
     ap.add_argument("--min-quotes", type=int, default=30, help="fail below this many quotes")
     args = ap.parse_args()
@@ -786,6 +795,8 @@ def main() -> int:
         print(f"no dev data at {gold_path} (set NEWSMARK_EVAL_DIR)")
         return 1
     articles = choose_articles(read_jsonl(gold_path), args.publishers)
+    if args.only:
+        articles = [a for a in articles if a.publisher == args.only]
     gold_all = [g for a in articles for g in a.quotes]
     kinds = Counter(speaker_type(g) for g in gold_all)
     split = sum(len(g.parts) > 1 for g in gold_all)
@@ -799,7 +810,7 @@ def main() -> int:
     if len(gold_all) < args.min_quotes:
         print(f"fewer than {args.min_quotes} quotes: choose more publishers")
         return 1
-    if args.publishers >= 7:
+    if args.publishers >= 7 and not args.only:
         assert kinds["pronoun"] and kinds["descriptive"] and split, "the mix is missing"
 
     # WORKAROUND: QTBUG-84350, offscreen warns on every dock size-limit change (as in
