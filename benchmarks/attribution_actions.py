@@ -42,7 +42,7 @@ moves (Ctrl+arrows by word, arrows by character, each press counted) and Shift+a
 token), navigation with `.` and `,`; this shows every quote is reachable without the
 mouse and what it costs.
 
-    python benchmarks/attribution_actions.py [--publishers 7] [--keyboard-only]
+    python benchmarks/attribution_actions.py [--publishers 7] [--only nyt] [--keyboard-only]
 """
 
 from __future__ import annotations
