@@ -43,6 +43,7 @@ token), navigation with `.` and `,`; this shows every quote is reachable without
 mouse and what it costs.
 
     python benchmarks/attribution_actions.py [--publishers 7] [--only nyt] [--keyboard-only]
+        [--shots DIR]
 """
 
 from __future__ import annotations
@@ -788,6 +789,7 @@ def main() -> int:
     ap.add_argument("--publishers", type=int, default=7, help="articles: one per publisher")
     ap.add_argument("--only", help="replay only this publisher's article (e.g. usa-today)")
     ap.add_argument("--keyboard-only", action="store_true", help="no mouse at all")
+    ap.add_argument("--shots", type=Path, help="save the window after each article here")
     ap.add_argument("--min-quotes", type=int, default=30, help="fail below this many quotes")
     args = ap.parse_args()
     gold_path = eval_dir() / "polnear_dev_quotes.jsonl"
@@ -830,6 +832,8 @@ def main() -> int:
         win.resize(1280, 1000)
         win.show()
         QTest.qWaitForWindowExposed(win)
+        win.load()  # the document list, as the annotator sees it
+        app.processEvents()
         win.activateWindow()
         replayer = Replayer(win, args.keyboard_only)
         ok_total, misses, peer = 0, Counter[str](), Counter[str]()
@@ -843,6 +847,9 @@ def main() -> int:
                 before = sum(replayer.tally.actions.values())
                 ok, miss, cost = replayer.replay(gold)
                 ok_total += ok
+                if args.shots:
+                    args.shots.mkdir(parents=True, exist_ok=True)
+                    win.grab().save(str(args.shots / f"bench-{article.publisher}.png"))
                 misses.update(miss)
                 peer.update(cost)
                 spent = sum(replayer.tally.actions.values()) - before
