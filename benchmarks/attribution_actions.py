@@ -16,7 +16,8 @@ an annotator works through an article from the top:
   and Ctrl+Shift+Q remove a part the model added;
 - speaker: nothing when the model's is right; Ctrl+Shift+S when gold has none; else the
   first single action that yields the gold mention: a roster digit, `=` (the previous
-  quote's speaker), a Ctrl+click on a word of the mention; else a drag and Shift+S;
+  quote's speaker), a Ctrl+click on a word of the mention (an entity span, or the noun
+  phrase around a plain word); else a drag and Shift+S;
 - cue: nothing when right; Shift+C when gold has none; else a drag over it and C;
 - kind: Shift+D/I/M when it differs.
 
@@ -24,8 +25,9 @@ Every key press, click and drag counts as one action; scrolling is not counted (
 script scrolls the view so the next target is visible, as a wheel would), nor is opening
 the next article. Which single speaker action yields the gold mention is found by trying
 it and undoing it when it does not (neither counted): an annotator who knows the roster
-and the noun-phrase rule chooses it without trying. A drag uses Alt (exact characters)
-where snapping to tokens cannot give the gold edges; such quotes are counted apart.
+and the noun-phrase rule chooses it without trying (the probes' one side effect kept: a
+corpus entity an attribution created). A drag uses Alt (exact characters) where snapping
+to tokens cannot give the gold edges; such quotes are counted apart.
 
 After each article the stored annotations are read back from the repository and compared
 with the gold after the scorer's normalisation (services.eval_quotes.norm: quotation
@@ -37,10 +39,11 @@ The same quotes are then costed for the peers' workflow as their manuals describ
 one annotation to another and pick the arc's type), on the same starting point: the
 model's correct quotes, speakers and cues cost nothing there either.
 
---keyboard-only replays the same with no mouse at all: selections are made with caret
-moves (Ctrl+arrows by word, arrows by character, each press counted) and Shift+arrows (by
-token), navigation with `.` and `,`; this shows every quote is reachable without the
-mouse and what it costs.
+--keyboard-only replays the same with no mouse at all: the caret travels with Up/Down,
+Ctrl+arrows (by word) and arrows, the selection grows with Shift+Up/Down, Ctrl+Shift+arrows
+and Shift+arrows (by token), each press counted; navigation is `.` and `,`. It shows
+which quotes are reachable without the mouse (all but gold edges inside a word) and
+what that costs.
 
     python benchmarks/attribution_actions.py [--publishers 7] [--only nyt] [--keyboard-only]
         [--shots DIR]
