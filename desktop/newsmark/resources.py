@@ -11,16 +11,19 @@ _PACKAGE = Path(__file__).resolve().parent
 GUIDELINES = "docs/guidelines.md"
 
 
+def _candidates(name: str, package: Path = _PACKAGE) -> list[Path]:
+    """Where package data `name` lives: a PyInstaller bundle, a wheel (force-included
+    into the package), a checkout or editable install (the top-level folder)."""
+    places = [package / name, package.parents[1] / name]
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        places.insert(0, Path(frozen) / "newsmark" / name)
+    return places
+
+
 @cache
 def _find(name: str) -> Path:
-    candidates = [
-        _PACKAGE / name,  # wheel: force-included into the package
-        _PACKAGE.parents[1] / name,  # checkout / editable install: top-level folder
-    ]
-    frozen = getattr(sys, "_MEIPASS", None)  # PyInstaller bundle
-    if frozen:
-        candidates.insert(0, Path(frozen) / "newsmark" / name)
-    for path in candidates:
+    for path in _candidates(name):
         if path.is_dir():
             return path
     raise FileNotFoundError(f"Newsmark's {name}/ folder is missing from the installation")
@@ -40,11 +43,7 @@ def resource(name: str) -> Path:
 
 def guidelines_file(package: Path = _PACKAGE) -> Path:
     """docs/guidelines.md: force-included as newsmark/docs/ in a wheel, else the checkout's."""
-    candidates = [package / GUIDELINES, package.parents[1] / GUIDELINES]
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        candidates.insert(0, Path(frozen) / "newsmark" / GUIDELINES)
-    for path in candidates:
+    for path in _candidates(GUIDELINES, package):
         if path.is_file():
             return path
     raise FileNotFoundError(f"Newsmark's {GUIDELINES} is missing from the installation")

@@ -307,8 +307,6 @@ def test_the_preview_article_looks_like_the_article_view(qtbot):
     from newsmark.ui import start_preview
     from newsmark.ui.views import article_view
 
-    assert start_preview.ARTICLE_FONTS == article_view.ARTICLE_FONTS
-    assert start_preview.ARTICLE_POINT_SIZE == article_view.ARTICLE_POINT_SIZE
     assert start_preview.MEASURE_CHARS == article_view.MEASURE_CHARS
     preview, real = start_preview.PreviewArticle(), article_view.ArticleView(LabelSet())
     for view in (preview, real):

@@ -7,6 +7,18 @@ from PySide6.QtWidgets import QWidget
 
 from newsmark.ui.preferences_theme import apply_theme
 
+ARTICLE_FONTS = ["Source Serif 4", "Noto Serif", "DejaVu Serif", "Georgia", "serif"]
+ARTICLE_POINT_SIZE = 11
+
+
+def article_font() -> QFont:
+    """The article's default font (the window's and the start-up preview's)."""
+    font = QFont()
+    font.setFamilies(ARTICLE_FONTS)
+    font.setPointSize(ARTICLE_POINT_SIZE)
+    font.setStyleHint(QFont.StyleHint.Serif)
+    return font
+
 
 def apply_appearance(
     theme: str,

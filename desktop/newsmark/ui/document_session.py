@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
@@ -18,7 +18,11 @@ from newsmark.commands.entity_commands import MergeEntitiesCommand, UpdateEntity
 from newsmark.commands.logged_command import restore_history
 from newsmark.commands.macro_command import MacroCommand
 from newsmark.commands.model_run_command import ModelRunCommand
-from newsmark.commands.quote_commands import AddQuoteCommand, DeleteQuoteCommand
+from newsmark.commands.quote_commands import (
+    AddQuoteCommand,
+    DeleteQuoteCommand,
+    UpdateQuoteCommand,
+)
 from newsmark.commands.span_commands import (
     AddSpanCommand,
     DeleteSpanCommand,
@@ -31,7 +35,7 @@ from newsmark.domain.document import Document
 from newsmark.domain.entities import Entity
 from newsmark.domain.errors import NewsmarkError, StorageError
 from newsmark.domain.labels import LabelSet
-from newsmark.domain.quotes import Quote, guess_kind
+from newsmark.domain.quotes import Quote, QuoteChanges, guess_kind
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
 from newsmark.services.preannotation import apply_prediction
@@ -447,6 +451,21 @@ class DocumentSession(QObject):
             self.failed.emit(str(exc))
             return False
         return self.push(command)
+
+    def update_quote(self, quote: Quote, text: str, **changes: Unpack[QuoteChanges]) -> bool:
+        """Change the quote (parts, kind, speaker, cue, entity) as one undo step `text`."""
+        aset = self._editable()
+        if aset is None or aset.id is None:
+            return False
+        changed = self.apply_quote_changes
+        return self.push(
+            UpdateQuoteCommand(self.repo, aset.id, quote, self.annotator, changed, text, **changes)
+        )
+
+    def quote_now(self, quote: Quote) -> Quote | None:
+        """`quote` as the set holds it after an edit (found by id), None once deleted."""
+        quotes = self.annotations.quotes if self.annotations else []
+        return next((q for q in quotes if q.id == quote.id), None)
 
     def delete_quote(self, quote: Quote) -> bool:
         aset = self._editable()

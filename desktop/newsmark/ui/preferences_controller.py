@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from newsmark.domain.labels import LabelSet
 from newsmark.services.settings import Settings, os_user
 from newsmark.ui.actions import ActionRegistry
-from newsmark.ui.appearance import apply_appearance
+from newsmark.ui.appearance import ARTICLE_POINT_SIZE, apply_appearance, article_font
 from newsmark.ui.dialogs.preferences_dialog import (
     AnnotatorDialog,
     Preferences,
@@ -20,7 +20,7 @@ from newsmark.ui.dialogs.preferences_dialog import (
 from newsmark.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from newsmark.ui.document_session import DocumentSession
 from newsmark.ui.keymap import Keymap
-from newsmark.ui.views.article_view import ARTICLE_POINT_SIZE, ArticleView, article_font
+from newsmark.ui.views.article_view import ArticleView
 from newsmark.ui.views.status_bar import StatusBar
 from newsmark.workers.nlp_worker import NlpWorker
 

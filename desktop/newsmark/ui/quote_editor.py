@@ -10,7 +10,6 @@ from typing import Unpack
 from PySide6.QtCore import QObject, Signal
 
 from newsmark.commands.macro_command import MacroCommand
-from newsmark.commands.quote_commands import UpdateQuoteCommand
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
 from newsmark.domain.entities import Entity
@@ -106,9 +105,7 @@ class QuoteEditor(QObject):
         return quote
 
     def _reselect(self, quote: Quote) -> None:
-        aset = self.session.annotations
-        found = [q for q in (aset.quotes if aset else []) if q.id == quote.id]
-        self.article.select_quote(found[0] if found else None)
+        self.article.select_quote(self.session.quote_now(quote))
 
     def attribute_to_mention(self, mention: Span | None) -> None:
         """Ctrl+click on a mention: it becomes the selected quote's speaker."""
@@ -249,11 +246,5 @@ class QuoteEditor(QObject):
         return target
 
     def _update(self, quote: Quote, text: str, **changes: Unpack[QuoteChanges]) -> None:
-        s, aset = self.session, self.session.annotations
-        if s.readonly or aset is None or aset.id is None:
-            return
-        command = UpdateQuoteCommand(
-            s.repo, aset.id, quote, s.annotator, s.apply_quote_changes, text, **changes
-        )
-        if s.push(command):
+        if self.session.update_quote(quote, text, **changes):
             self._reselect(quote)

@@ -9,7 +9,6 @@ from typing import Unpack
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QAbstractItemView
 
-from newsmark.commands.quote_commands import UpdateQuoteCommand
 from newsmark.domain.quotes import Quote, QuoteChanges, QuoteKind, Range, guess_quote_kind
 from newsmark.ui.actions import ActionRegistry
 from newsmark.ui.document_session import DocumentSession
@@ -190,16 +189,9 @@ class QuoteShaper(QObject):
         return self._update(quote, text, parts=parts)
 
     def _update(self, quote: Quote, text: str, **changes: Unpack[QuoteChanges]) -> bool:
-        s, aset = self.session, self.session.annotations
-        if s.readonly or aset is None or aset.id is None:
+        if not self.session.update_quote(quote, text, **changes):
             return False
-        command = UpdateQuoteCommand(
-            s.repo, aset.id, quote, s.annotator, s.apply_quote_changes, text, **changes
-        )
-        if not s.push(command):
-            return False
-        found = [q for q in s.annotations.quotes if q.id == quote.id] if s.annotations else []
-        self.article.select_quote(found[0] if found else None)
+        self.article.select_quote(self.session.quote_now(quote))
         return True
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont, QPalette, QResizeEvent, QShowEvent, QTextOption
+from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent, QTextOption
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from newsmark.ui.appearance import ARTICLE_POINT_SIZE, apply_appearance, article_font
+
 if TYPE_CHECKING:
     from newsmark.services.settings import Settings
     from newsmark.storage.peek import FirstDocument
 
 # ArticleView's look (ui/views/article_view.py), repeated so the preview paints before
 # that module and its imports load; a test keeps the two equal.
-ARTICLE_FONTS = ["Source Serif 4", "Noto Serif", "DejaVu Serif", "Georgia", "serif"]
-ARTICLE_POINT_SIZE = 11
 MEASURE_CHARS = 72
 PAGE_MARGIN = 18
 
@@ -41,20 +41,12 @@ class PreviewArticle(QPlainTextEdit):
         self.setReadOnly(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self.setFont(self.base_font())
+        self.setFont(article_font())
         palette = self.palette()
         palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.Base))
         self.setPalette(palette)
         self.setAutoFillBackground(True)
         self.document().setDocumentMargin(PAGE_MARGIN)
-
-    @staticmethod
-    def base_font() -> QFont:
-        font = QFont()
-        font.setFamilies(ARTICLE_FONTS)
-        font.setPointSize(ARTICLE_POINT_SIZE)
-        font.setStyleHint(QFont.StyleHint.Serif)
-        return font
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -97,10 +89,8 @@ class Preview(QMainWindow):
         self.article = PreviewArticle(self)
         self._text: str | None = document.text  # set once shown, at the article's width
         if settings is not None:
-            from newsmark.ui.appearance import apply_appearance
-
             family, size = settings.font
-            base = PreviewArticle.base_font()
+            base = article_font()
             apply_appearance(settings.theme, family, size, self.article, base, ARTICLE_POINT_SIZE)
         central = QWidget(self)
         layout = QVBoxLayout(central)

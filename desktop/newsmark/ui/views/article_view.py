@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
-    QFont,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
@@ -24,22 +23,13 @@ from newsmark.domain.labels import LabelSet
 from newsmark.domain.offsets import Alignment, TokenIndex, Utf16Map
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Span
+from newsmark.ui.appearance import article_font
 from newsmark.ui.views.overlay import Overlay
 from newsmark.ui.views.span_highlighter import SpanHighlighter
 
-ARTICLE_FONTS = ["Source Serif 4", "Noto Serif", "DejaVu Serif", "Georgia", "serif"]
-ARTICLE_POINT_SIZE = 11
 MEASURE_CHARS = 72  # readable line length; wider windows get side margins
 # Above this many changed spans a full rehighlight is cheaper than block-by-block.
 PARTIAL_REHIGHLIGHT_LIMIT = 200
-
-
-def article_font() -> QFont:
-    font = QFont()
-    font.setFamilies(ARTICLE_FONTS)
-    font.setPointSize(ARTICLE_POINT_SIZE)
-    font.setStyleHint(QFont.StyleHint.Serif)
-    return font
 
 
 def describe_span(span: Span, text: str) -> str:
