@@ -33,6 +33,8 @@ def keyed(qtbot, tmp_path: Path):
     ws.settings.set("annotator", "ann1")
     win = make_window(qtbot, ws, data)
     yield win, ws, data
+    for sheet in win.findChildren(ShortcutsDialog):
+        sheet.close()  # a modal sheet left open would block the next test's keys
     win.close()
     ws.close()
 
