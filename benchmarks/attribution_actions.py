@@ -18,7 +18,9 @@ an annotator works through an article from the top:
   first single action that yields the gold mention: a roster digit, `=` (the previous
   quote's speaker), a Ctrl+click on a word of the mention (an entity span, or the noun
   phrase around a plain word); else a drag and Shift+S;
-- cue: nothing when right; Shift+C when gold has none; else a drag over it and C;
+- cue: nothing when right; Shift+C when gold has none; a Ctrl+Shift+click on a word
+  when that gives the gold cue (the word, "according to": domain/cue_rule.py's cue_at);
+  else a drag over it and C;
 - kind: Shift+D/I/M when it differs.
 
 Every key press, click and drag counts as one action; scrolling is not counted (the
@@ -67,6 +69,7 @@ from PySide6.QtGui import QKeySequence, QMouseEvent, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from newsmark.domain.cue_rule import cue_at
 from newsmark.domain.offsets import Alignment, TokenIndex
 from newsmark.domain.quotes import Quote
 from newsmark.services.eval_quotes import char_map, norm, overlap, read_jsonl
@@ -261,7 +264,9 @@ class Replayer:
         self.inside_token = "gold edge inside a token: " + (
             "no key selects it" if keyboard_only else "Alt-drag (exact characters)"
         )
-        self.has_mark_speaker = "mark_speaker" in {a.objectName() for a in win.window_actions}
+        names = {a.objectName() for a in win.window_actions}
+        self.has_mark_speaker = "mark_speaker" in names
+        self.has_cue_click = "cue_by_click" in names
 
     # -- low-level events ------------------------------------------------------------
     def spin(self) -> None:
@@ -628,11 +633,29 @@ class Replayer:
         if g.cue is None:
             self.key("Shift+C", "cue")
             self.tally.notes["cue cleared"] += 1
+        elif (click := self._cue_click(g.cue)) is not None:
+            self.click(click, "cue", CTRL | SHIFT)
+            self.tally.notes["cue by Ctrl+Shift+click"] += 1
         else:
             exact = not self.snaps_to(g.cue)
             if self.select_text(g.cue, "cue", exact):
                 self.key("C", "cue")
+                self.tally.notes["cue by selection + C"] += 1
         return self.selected() or q
+
+    def _cue_click(self, cue: Range) -> int | None:
+        """A character of the gold cue where Ctrl+Shift+click gives exactly it (the word,
+        or "according to"): the rule the window uses (domain/cue_rule.py), known to the
+        annotator; None with the keyboard only or when no click gives it."""
+        if self.keyboard_only or not self.has_cue_click:
+            return None
+        tokens = self.view.current_document.tokens
+        for o in range(*cue):
+            if self.text[o].isspace():
+                continue
+            if nrange(self.text, cue_at(self.text, tokens, o)) == cue:
+                return o
+        return None
 
     def fix_kind(self, q: Quote, g: GoldQuote) -> Quote:
         if q.kind.value != g.kind:

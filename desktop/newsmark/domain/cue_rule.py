@@ -1,0 +1,261 @@
+"""Cue and speaker of a quote read from the stored tokens: the word list, no parse.
+
+`cue_at` is the cue around a clicked word: the token, or a known phrase around it
+("according to", a reporting verb and its preposition: "called for", "pointed to").
+`propose_attribution` is what Q fills in for a freshly marked quote: the nearest
+reporting verb or phrase outside the content, in its paragraph and sentence, before
+it ("X said that CONTENT", "according to X, CONTENT") or after it ("CONTENT, X said."
+or "CONTENT," said X.), and the speaker = the noun phrase (noun_phrase.py's rule) just
+before the cue, or just after an inverted "said X" / after "according to".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from newsmark.domain.document import Token
+from newsmark.domain.noun_phrase import PRONOUNS, noun_phrase_at
+from newsmark.domain.quote_lexicon import Lexicon, load_lexicon
+
+Range = tuple[int, int]
+
+# Past forms the suffix rules below do not make.
+IRREGULAR = {
+    "said": "say",
+    "told": "tell",
+    "wrote": "write",
+    "written": "write",
+    "spoke": "speak",
+    "spoken": "speak",
+    "swore": "swear",
+    "sworn": "swear",
+    "sang": "sing",
+    "read": "read",
+    "found": "find",
+    "thought": "think",
+    "knew": "know",
+    "felt": "feel",
+    "sought": "seek",
+}
+# Words an inverted or fronted cue may stand behind ("also said", "has told").
+ADVERBS = frozenset(["also", "has", "have", "had", "will", "would", "later", "again", "then"])
+SENTENCE_END = frozenset(".!?")
+BE = frozenset(["is", "are", "was", "were", "be", "been", "am", "'s", "’s", "'re", "’re"])
+ARTICLES = frozenset(["the", "a", "an", "his", "her", "their", "its"])
+# How far (tokens) from the content the cue may be looked for.
+REACH = 25
+
+
+def lemma_candidates(word: str) -> list[str]:
+    """Possible lemmas of an English verb form ("argued" -> "argu", "argue"...)."""
+    w = word.casefold()
+    out = [w]
+    if w in IRREGULAR:
+        out.append(IRREGULAR[w])
+    for suffix in ("ing", "ed"):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            stem = w[: -len(suffix)]
+            out += [stem, stem + "e"]
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                out.append(stem[:-1])  # "admitted" -> "admit"
+            if suffix == "ed" and stem.endswith("i"):
+                out.append(stem[:-1] + "y")  # "denied" -> "deny"
+    if w.endswith("ies"):
+        out.append(w[:-3] + "y")
+    if w.endswith("es"):
+        out.append(w[:-2])
+    if w.endswith("s") and not w.endswith("ss"):
+        out.append(w[:-1])
+    return out
+
+
+def is_reporting_verb(word: str, lexicon: Lexicon) -> bool:
+    """A form of a speech verb of the lexicon ("said", "tells", "arguing")."""
+    return any(c in lexicon.verbs or c in lexicon.objects for c in lemma_candidates(word))
+
+
+def _words(text: str, tokens: Sequence[Token]) -> list[str]:
+    return [text[t.start : t.end].casefold() for t in tokens]
+
+
+def _phrase(words: list[str], k: int, lexicon: Lexicon) -> tuple[int, int] | None:
+    """Token indices (first, last) of a multi-word cue through token k, or None."""
+    if words[k] == "according" and k + 1 < len(words) and words[k + 1] == "to":
+        return k, k + 1
+    if words[k] == "to" and k > 0 and words[k - 1] == "according":
+        return k - 1, k
+    lemmas = lemma_candidates(words[k])
+    if k + 1 < len(words) and any((lem, words[k + 1]) in lexicon.preps for lem in lemmas):
+        return k, k + 1
+    if k > 0:
+        before = lemma_candidates(words[k - 1])
+        if any((lem, words[k]) in lexicon.preps for lem in before):
+            return k - 1, k
+    return None
+
+
+def cue_at(
+    text: str, tokens: Sequence[Token], offset: int, lexicon: Lexicon | None = None
+) -> Range | None:
+    """The cue around the token at `offset`: a known phrase through it ("according to",
+    "called for") or the token alone; None on whitespace."""
+    lexicon = lexicon or load_lexicon()
+    k = next((i for i, t in enumerate(tokens) if t.start <= offset < t.end), None)
+    if k is None or not text[tokens[k].start : tokens[k].end].strip():
+        return None
+    phrase = _phrase(_words(text, tokens), k, lexicon)
+    first, last = phrase if phrase is not None else (k, k)
+    return tokens[first].start, tokens[last].end
+
+
+def _block(text: str, tokens: Sequence[Token], lo: int, hi: int) -> tuple[int, int]:
+    """Token indices [first, last] of the paragraph around code points [lo, hi)."""
+    start = text.rfind("\n", 0, lo) + 1
+    stop = text.find("\n", hi)
+    stop = len(text) if stop < 0 else stop
+    inside = [i for i, t in enumerate(tokens) if start <= t.start and t.end <= stop]
+    return (inside[0], inside[-1]) if inside else (0, -1)
+
+
+def propose_attribution(
+    text: str,
+    tokens: Sequence[Token],
+    content: Range,
+    lexicon: Lexicon | None = None,
+) -> tuple[Range | None, Range | None]:
+    """(speaker, cue) for a quote whose content is `content` (code points), each None
+    when the rule finds none. The cue is looked for after the content first (news
+    writes "CONTENT," she said), then before it, within the sentence next to the
+    content; the speaker is the noun phrase before the cue, or after an inverted cue
+    ("said Smith") or "according to"."""
+    lexicon = lexicon or load_lexicon()
+    lo, hi = content
+    words = _words(text, tokens)
+    first, last = _block(text, tokens, lo, hi)
+    inside = [i for i in range(first, last + 1) if lo <= tokens[i].start < hi]
+    if not inside:
+        return None, None
+    cue = _colon_cue(text, tokens, words, inside[0], first, lexicon)
+    if cue is None:
+        after = _cue_after(words, inside[-1] + 1, last, lexicon)
+        before = _cue_before(words, inside[0] - 1, first, lexicon)
+        # The nearer one; on a tie the one after ("CONTENT," she said).
+        if after is None or (before is not None and inside[0] - before[1] < after[0] - inside[-1]):
+            cue = before
+        else:
+            cue = after
+    if cue is None:
+        return None, None
+    cue = _progressive(words, cue)
+    c0, c1 = cue
+    cue_range = (tokens[c0].start, tokens[c1].end)
+    cue_first = _block(text, tokens, tokens[c0].start, tokens[c1].end)[0]  # "He said:"
+    block = (min(first, cue_first), last)
+    speaker = _speaker(text, tokens, words, cue, (inside[0], inside[-1]), block)
+    return speaker, cue_range
+
+
+def _colon_cue(
+    text: str, tokens: Sequence[Token], words: list[str], i: int, first: int, lexicon: Lexicon
+) -> tuple[int, int] | None:
+    """A colon just before the content, in its paragraph or ending the paragraph before
+    ("He said:", "PENCE: ...", a headline "Caddell: ..."): the colon, with the
+    reporting verb before it."""
+    j = i - 1
+    while j >= 0 and not any(c.isalnum() or c == ":" for c in words[j]):
+        j -= 1  # opening quotation marks
+    if j < 0 or words[j] != ":":
+        return None
+    if j < first and text[tokens[j].end : tokens[i].start].count("\n") > 3:
+        return None
+    if j > 0 and is_reporting_verb(words[j - 1], lexicon):
+        return j - 1, j
+    return j, j
+
+
+def _progressive(words: list[str], cue: tuple[int, int]) -> tuple[int, int]:
+    """ "is demanding", "is also encouraging": the cue takes the auxiliary."""
+    c0, c1 = cue
+    if not words[c0].endswith("ing"):
+        return cue
+    j = c0 - 1
+    while j >= 0 and words[j] in ADVERBS | {"once", "again", "now", "still"}:
+        j -= 1
+    if j >= 0 and words[j] in BE:
+        return j, c1
+    return cue
+
+
+def _cue_token(words: list[str], i: int, lexicon: Lexicon) -> tuple[int, int] | None:
+    phrase = _phrase(words, i, lexicon)
+    if phrase is not None and (words[phrase[0]] == "according" or phrase[0] == i):
+        return phrase
+    if is_reporting_verb(words[i], lexicon):
+        return i, i
+    return None
+
+
+def _cue_after(words: list[str], i: int, last: int, lexicon: Lexicon) -> tuple[int, int] | None:
+    for j in range(i, min(last, i + REACH) + 1):
+        if words[j] in SENTENCE_END and j > i:
+            return None  # the next sentence is another attribution's
+        found = _cue_token(words, j, lexicon)
+        if found is not None:
+            return found
+    return None
+
+
+def _cue_before(words: list[str], i: int, first: int, lexicon: Lexicon) -> tuple[int, int] | None:
+    for j in range(i, max(first, i - REACH) - 1, -1):
+        if words[j] in SENTENCE_END:
+            return None
+        found = _cue_token(words, j, lexicon)
+        if found is not None:
+            return found
+    return None
+
+
+def _speaker(
+    text: str,
+    tokens: Sequence[Token],
+    words: list[str],
+    cue: tuple[int, int],
+    content: tuple[int, int],
+    block: tuple[int, int],
+) -> Range | None:
+    """The noun phrase before the cue (its subject), else right after it (inverted:
+    "said Smith", "according to Smith"); never inside the content."""
+    c0, c1 = cue
+    after_content = c0 > content[1]
+    floor = content[1] + 1 if after_content else block[0]
+    ceiling = block[1] if after_content else content[0] - 1
+    if words[c0] != "according":
+        j = c0 - 1
+        while j >= floor and words[j] in ADVERBS:  # "he also said", "she has said"
+            j -= 1
+        found = _phrase_at(text, tokens, j) if j >= floor else None
+        if found is not None:
+            return max(found[0], tokens[floor].start), found[1]
+    # After the cue: the phrase's last word before punctuation or a function word.
+    k = c1 + 1
+    if k > ceiling or (_phrase_at(text, tokens, k) is None and words[k] not in ARTICLES):
+        return None
+    end = k
+    while end + 1 <= ceiling and _phrase_at(text, tokens, end + 1) is not None:
+        if words[end + 1] in PRONOUNS:
+            break
+        end += 1
+    found = _phrase_at(text, tokens, end)
+    if found is None:
+        return None
+    return max(found[0], tokens[k].start), found[1]
+
+
+def _phrase_at(text: str, tokens: Sequence[Token], i: int) -> Range | None:
+    if i < 0 or i >= len(tokens):
+        return None
+    found = noun_phrase_at(text, tokens, tokens[i].start)
+    word = text[tokens[i].start : tokens[i].end].casefold()
+    if found is None and word in PRONOUNS:
+        return tokens[i].start, tokens[i].end
+    return found

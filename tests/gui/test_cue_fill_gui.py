@@ -1,0 +1,101 @@
+"""The cue in one action (Ctrl+Shift+click a word) and what Q proposes for a new quote:
+its cue and speaker read from the words around it, in the same undo step as the quote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from newsmark.domain.document import DocumentInput
+from newsmark.nlp.tokens import tokenize_many
+from newsmark.ui.main_window import MainWindow
+
+TEXT = (
+    "Mayor Ana Ortiz opened the new bridge on Monday.\n"
+    "According to the city council, the bridge cost less than planned.\n"
+    "“It will carry ten thousand cars a day,” said Ortiz.\n"
+    "Traffic fell sharply in the first week.\n"
+)
+CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+LEFT = Qt.MouseButton.LeftButton
+SHOTS = Path("/tmp/shots")
+
+
+@pytest.fixture
+def cue_window(qtbot, tmp_path: Path):
+    from newsmark.services.workspace import open_workspace
+
+    ws = open_workspace(tmp_path / "data", take_lock=True)
+    [tokens] = tokenize_many([TEXT])
+    [(doc_id, _)] = ws.repo.add_documents(
+        [(DocumentInput(TEXT, {"title": "Bridge"}), tokens)], "import:test"
+    )
+    win = MainWindow(ws.repo, ws.annotator, settings_path=tmp_path / "data" / "window.ini")
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.load()
+    win.documents.select(doc_id)
+    win.activateWindow()
+    win.article.setFocus()
+    yield win, ws, doc_id
+    win.close()
+    ws.close()
+
+
+def point_at(view, offset: int) -> QPoint:
+    """The middle of the character at `offset`."""
+    a = view.cursorRect(view.cursor_for(offset, offset)).center()
+    b = view.cursorRect(view.cursor_for(offset + 1, offset + 1)).center()
+    return QPoint((a.x() + b.x()) // 2, a.y())
+
+
+def mark(view, content: str) -> None:
+    start = TEXT.index(content)
+    view.setTextCursor(view.cursor_for(start, start + len(content)))
+    QTest.keyClick(view, Qt.Key.Key_Q)
+    assert view.selected_quote is not None and view.selected_quote.start == start
+
+
+def the_quote(ws, doc_id):
+    [quote] = ws.repo.annotation_set(doc_id, ws.annotator).quotes
+    return quote
+
+
+def words(rng: tuple[int, int] | None) -> str | None:
+    return TEXT[rng[0] : rng[1]] if rng else None
+
+
+def test_ctrl_shift_click_makes_a_word_or_a_known_phrase_the_cue(cue_window, qtbot):
+    win, ws, doc_id = cue_window
+    view = win.article
+    mark(view, "the bridge cost less than planned")
+    before = the_quote(ws, doc_id).cue
+    # "to" of "According to": the whole phrase is the cue.
+    to = TEXT.index("to the city")
+    qtbot.mouseClick(view.viewport(), LEFT, CTRL | SHIFT, point_at(view, to))
+    assert words(the_quote(ws, doc_id).cue) == "According to"
+    assert not view.textCursor().hasSelection()  # Shift did not extend a selection
+    assert view.selected_quote is not None and view.selected_quote.cue is not None
+    # Any single word: the token under the click.
+    cost = TEXT.index("cost")
+    qtbot.mouseClick(view.viewport(), LEFT, CTRL | SHIFT, point_at(view, cost + 1))
+    assert words(the_quote(ws, doc_id).cue) == "cost"
+    # Each click one undo step.
+    QTest.keyClick(win, Qt.Key.Key_Z, CTRL)
+    assert words(the_quote(ws, doc_id).cue) == "According to"
+    QTest.keyClick(win, Qt.Key.Key_Z, CTRL)
+    assert the_quote(ws, doc_id).cue == before
+
+
+def test_ctrl_shift_click_without_a_quote_changes_nothing(cue_window, qtbot):
+    win, ws, doc_id = cue_window
+    view = win.article
+    said = TEXT.index("said")
+    qtbot.mouseClick(view.viewport(), LEFT, CTRL | SHIFT, point_at(view, said))
+    assert ws.repo.annotation_set(doc_id, ws.annotator).quotes == []
+    assert "quote" in win.statusBar().currentMessage().lower()
