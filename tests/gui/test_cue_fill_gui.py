@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_support import save_shot
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
@@ -99,3 +100,47 @@ def test_ctrl_shift_click_without_a_quote_changes_nothing(cue_window, qtbot):
     qtbot.mouseClick(view.viewport(), LEFT, CTRL | SHIFT, point_at(view, said))
     assert ws.repo.annotation_set(doc_id, ws.annotator).quotes == []
     assert "quote" in win.statusBar().currentMessage().lower()
+
+
+def test_q_proposes_the_cue_and_speaker_and_one_undo_removes_the_quote(cue_window, qtbot):
+    win, ws, doc_id = cue_window
+    view = win.article
+    mark(view, "It will carry ten thousand cars a day")
+    quote = the_quote(ws, doc_id)
+    assert (words(quote.speaker), words(quote.cue)) == ("Ortiz", "said")
+    assert quote.entity_id is None  # "Ortiz" is no entity span: unlinked
+    assert view.selected_quote is not None and view.selected_quote.cue == quote.cue
+    assert win.session.undo_group.undoText() == "Mark direct quote (speaker “Ortiz”, cue “said”)"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    save_shot(win, SHOTS / "fill-q-proposed.png")
+    QTest.keyClick(win, Qt.Key.Key_Z, CTRL)  # one step: the quote and what Q filled in
+    assert ws.repo.annotation_set(doc_id, ws.annotator).quotes == []
+    QTest.keyClick(win, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert words(the_quote(ws, doc_id).speaker) == "Ortiz"
+
+
+def test_q_links_a_proposed_speaker_that_is_an_entity_span(cue_window, qtbot):
+    win, ws, doc_id = cue_window
+    view = win.article
+    # "Ortiz" of the quote's line as a PERSON span (P), then the quote.
+    at = TEXT.index("Ortiz.")
+    view.setTextCursor(view.cursor_for(at, at + len("Ortiz")))
+    QTest.keyClick(view, Qt.Key.Key_P)
+    mark(view, "It will carry ten thousand cars a day")
+    quote = the_quote(ws, doc_id)
+    assert words(quote.speaker) == "Ortiz" and quote.speaker_label == "PERSON"
+    assert quote.entity_id is not None and quote.entity == "Ortiz"
+    [span] = ws.repo.annotation_set(doc_id, ws.annotator).spans
+    assert span.entity_id == quote.entity_id  # the span linked as Ctrl+click links it
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    save_shot(win, SHOTS / "fill-q-linked.png")
+    QTest.keyClick(win, Qt.Key.Key_Z, CTRL)  # one step: quote and link
+    aset = ws.repo.annotation_set(doc_id, ws.annotator)
+    assert aset.quotes == [] and aset.spans[0].entity_id is None
+
+
+def test_q_proposes_nothing_where_no_reporting_word_is_near(cue_window, qtbot):
+    win, ws, doc_id = cue_window
+    mark(win.article, "Traffic fell sharply in the first week")
+    quote = the_quote(ws, doc_id)
+    assert (quote.speaker, quote.cue, quote.entity_id) == (None, None, None)

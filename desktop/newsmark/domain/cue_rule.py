@@ -19,6 +19,11 @@ from newsmark.domain.quote_lexicon import Lexicon, load_lexicon
 
 Range = tuple[int, int]
 
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # Past forms the suffix rules below do not make.
 IRREGULAR = {
     "said": "say",
@@ -42,6 +47,19 @@ ADVERBS = frozenset(["also", "has", "have", "had", "will", "would", "later", "ag
 SENTENCE_END = frozenset(".!?")
 BE = frozenset(["is", "are", "was", "were", "be", "been", "am", "'s", "’s", "'re", "’re"])
 ARTICLES = frozenset(["the", "a", "an", "his", "her", "their", "its"])
+PARTICLES = frozenset(["out", "up"])
+# Words before "that" that are no verb ("so that", "is that").
+NOT_VERBS = frozenset(["is", "was", "has", "does", "as", "this", "less", "unless", "news"])
+# Verbs that put their speaker after them ("said Smith"); "told The Post" names the
+# listener.
+INVERTED = _set(
+    "say add write ask explain continue note reply respond insist argue declare recall "
+    "conclude counter observe remark joke warn"
+)
+TIME_WORDS = _set(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight "
+    "this last next earlier later recently in on at during after before"
+)
 # How far (tokens) from the content the cue may be looked for.
 REACH = 25
 
@@ -137,6 +155,8 @@ def propose_attribution(
         return None, None
     cue = _colon_cue(text, tokens, words, inside[0], first, lexicon)
     if cue is None:
+        cue = _that_cue(words, inside[0], first)
+    if cue is None:
         after = _cue_after(words, inside[-1] + 1, last, lexicon)
         before = _cue_before(words, inside[0] - 1, first, lexicon)
         # The nearer one; on a tie the one after ("CONTENT," she said).
@@ -151,7 +171,7 @@ def propose_attribution(
     cue_range = (tokens[c0].start, tokens[c1].end)
     cue_first = _block(text, tokens, tokens[c0].start, tokens[c1].end)[0]  # "He said:"
     block = (min(first, cue_first), last)
-    speaker = _speaker(text, tokens, words, cue, (inside[0], inside[-1]), block)
+    speaker = _speaker(text, tokens, words, cue, (inside[0], inside[-1]), block, lexicon)
     return speaker, cue_range
 
 
@@ -171,6 +191,27 @@ def _colon_cue(
     if j > 0 and is_reporting_verb(words[j - 1], lexicon):
         return j - 1, j
     return j, j
+
+
+def _that_cue(words: list[str], i: int, first: int) -> tuple[int, int] | None:
+    """ "X shows that CONTENT", "X pointed out that CONTENT": a that-clause names the verb
+    before it as the cue, whether or not the word list knows it."""
+    j = i - 1 if words[i] == "that" else i - 2
+    if j < first or words[j + 1 if j + 1 < i else i] != "that":
+        return None
+    if words[j] in PARTICLES and j - 1 >= first and _verb_like(words[j - 1]):
+        return j - 1, j
+    return (j, j) if _verb_like(words[j]) else None
+
+
+def _verb_like(word: str) -> bool:
+    """A lower-case word ending as a verb form does ("shows", "ruled", "argued")."""
+    return (
+        word.isalpha()
+        and word.islower()
+        and word not in NOT_VERBS
+        and (word.endswith(("s", "ed")) or word in IRREGULAR)
+    )
 
 
 def _progressive(words: list[str], cue: tuple[int, int]) -> tuple[int, int]:
@@ -222,33 +263,86 @@ def _speaker(
     cue: tuple[int, int],
     content: tuple[int, int],
     block: tuple[int, int],
+    lexicon: Lexicon,
 ) -> Range | None:
     """The noun phrase before the cue (its subject), else right after it (inverted:
-    "said Smith", "according to Smith"); never inside the content."""
+    "said Smith", "according to Smith"); never inside the content. A participle after
+    a comma (", saying", ", arguing") takes the sentence's subject."""
     c0, c1 = cue
     after_content = c0 > content[1]
     floor = content[1] + 1 if after_content else block[0]
     ceiling = block[1] if after_content else content[0] - 1
+    if words[c1].endswith("ing") and c0 - 1 >= floor and words[c0 - 1] == ",":
+        return _subject(text, tokens, words, c0 - 1, floor, lexicon)
     if words[c0] != "according":
-        j = c0 - 1
-        while j >= floor and words[j] in ADVERBS:  # "he also said", "she has said"
-            j -= 1
-        found = _phrase_at(text, tokens, j) if j >= floor else None
+        found = _before(text, tokens, words, c0 - 1, floor)
         if found is not None:
-            return max(found[0], tokens[floor].start), found[1]
+            return found
+        if not (set(lemma_candidates(words[c1])) & INVERTED):
+            return None  # "told The Post": who was told, not who spoke
     # After the cue: the phrase's last word before punctuation or a function word.
     k = c1 + 1
-    if k > ceiling or (_phrase_at(text, tokens, k) is None and words[k] not in ARTICLES):
+    if k > ceiling or words[k] in TIME_WORDS:
+        return None
+    if _phrase_at(text, tokens, k) is None and words[k] not in ARTICLES:
         return None
     end = k
     while end + 1 <= ceiling and _phrase_at(text, tokens, end + 1) is not None:
-        if words[end + 1] in PRONOUNS:
+        if words[end + 1] in PRONOUNS or words[end + 1] in TIME_WORDS:
             break
         end += 1
     found = _phrase_at(text, tokens, end)
     if found is None:
         return None
     return max(found[0], tokens[k].start), found[1]
+
+
+def _before(
+    text: str, tokens: Sequence[Token], words: list[str], j: int, floor: int
+) -> Range | None:
+    """The subject ending at token j: over adverbs ("he also said"), an aside in
+    parentheses ("Mike Pence (R-IN) said") and an apposition's comma ("Phil Lovas, said")."""
+    while j >= floor and words[j] in ADVERBS:
+        j -= 1
+    if j >= floor and words[j] == ",":
+        j -= 1
+    if j >= floor and words[j] == ")":
+        while j >= floor and words[j] != "(":
+            j -= 1
+        j -= 1
+    found = _phrase_at(text, tokens, j) if j >= floor else None
+    if found is None:
+        return None
+    return max(found[0], tokens[floor].start), found[1]
+
+
+def _subject(
+    text: str, tokens: Sequence[Token], words: list[str], j: int, floor: int, lexicon: Lexicon
+) -> Range | None:
+    """Who speaks through ", saying ...": the speaker of a cue earlier in the sentence
+    ("he said, adding"), else the sentence's first noun phrase."""
+    start = j
+    while start - 1 >= floor and words[start - 1] not in SENTENCE_END:
+        start -= 1
+    for k in range(j - 1, start - 1, -1):
+        if is_reporting_verb(words[k], lexicon):
+            found = _before(text, tokens, words, k - 1, start)
+            if found is not None:
+                return found
+    k = start
+    while k < j and (not words[k][:1].isalnum() or words[k] in ARTICLES):
+        k += 1  # an opening quotation mark, "The"
+    found = _phrase_at(text, tokens, k) if k < j else None
+    # The phrase's head: the last word of the run that shares its start ("The mayor").
+    while found is not None and k + 1 < j:
+        longer = _phrase_at(text, tokens, k + 1)
+        nxt = words[k + 1]
+        if longer is None or longer[0] != found[0] or nxt in PRONOUNS:
+            break
+        if nxt.islower() and (nxt.endswith("ed") or is_reporting_verb(nxt, lexicon)):
+            break  # "The mayor opened ...": a past tense ends the subject
+        found, k = longer, k + 1
+    return found
 
 
 def _phrase_at(text: str, tokens: Sequence[Token], i: int) -> Range | None:

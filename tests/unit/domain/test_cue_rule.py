@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsmark.domain.cue_rule import cue_at, is_reporting_verb
+from newsmark.domain.cue_rule import cue_at, is_reporting_verb, propose_attribution
 from newsmark.domain.quote_lexicon import load_lexicon
 from newsmark.nlp.tokens import tokenize_many
 
@@ -48,3 +48,106 @@ def test_forms_of_speech_verbs_are_known(word):
 @pytest.mark.parametrize("word", ["bridge", "cars", "the", "opened", "Monday"])
 def test_other_words_are_not_speech_verbs(word):
     assert not is_reporting_verb(word, load_lexicon())
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker", "cue"),
+    [
+        # after the content: "CONTENT," X said / said X
+        (
+            "“The pier is safe,” the harbour master said on Tuesday.",
+            "The pier is safe",
+            "the harbour master",
+            "said",
+        ),
+        (
+            "“The pier is safe,” said Ines Varga, the harbour master.",
+            "The pier is safe",
+            "Ines Varga",
+            "said",
+        ),
+        ("The pier is safe, she told reporters.", "The pier is safe", "she", "told"),
+        (
+            "“The pier is safe,” Councillor Bram Lutz (Green) said.",
+            "The pier is safe",
+            "Councillor Bram Lutz",
+            "said",
+        ),
+        # before: X said that CONTENT, according to X, CONTENT
+        (
+            "The harbour master also said that the pier was safe.",
+            "the pier was safe",
+            "The harbour master",
+            "said",
+        ),
+        (
+            "According to the port authority, the pier was safe.",
+            "the pier was safe",
+            "the port authority",
+            "According to",
+        ),
+        (
+            "Union leader Kai Moss warned that the strike would go on.",
+            "the strike would go on",
+            "Union leader Kai Moss",
+            "warned",
+        ),
+        # a colon: "He said:", a transcript's name
+        (
+            "The mayor said:\n“We open the pier tomorrow.”",
+            "We open the pier tomorrow",
+            "The mayor",
+            "said:",
+        ),
+        ("VARGA: We open the pier tomorrow.", "We open the pier tomorrow", "VARGA", ":"),
+        # a participle after a comma: the sentence's subject speaks
+        (
+            "The mayor opened the pier, saying the repairs were done.",
+            "the repairs were done",
+            "The mayor",
+            "saying",
+        ),
+        # a that-clause names the verb before it, known to the list or not
+        (
+            "A city survey shows that most residents want the pier.",
+            "most residents want the pier",
+            "A city survey",
+            "shows",
+        ),
+        # a progressive takes its auxiliary
+        (
+            "The mayor is demanding that the ferry run daily.",
+            "the ferry run daily",
+            "The mayor",
+            "is demanding",
+        ),
+    ],
+)
+def test_the_cue_and_speaker_around_a_quote(text, content, speaker, cue):
+    [tokens] = tokenize_many([text])
+    start = text.index(content)
+    found_speaker, found_cue = propose_attribution(text, tokens, (start, start + len(content)))
+    assert (words(text, found_speaker), words(text, found_cue)) == (speaker, cue)
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        # "told The Post": the listener is no speaker
+        ("“The pier is safe,” told The Courier on Monday.", "The pier is safe", None),
+        # "said Friday": a day is no speaker
+        ("“The pier is safe,” said Friday.", "The pier is safe", None),
+    ],
+)
+def test_what_follows_a_cue_is_not_always_its_speaker(text, content, speaker):
+    [tokens] = tokenize_many([text])
+    start = text.index(content)
+    found_speaker, _ = propose_attribution(text, tokens, (start, start + len(content)))
+    assert words(text, found_speaker) == speaker
+
+
+def test_no_cue_in_the_next_sentence_or_paragraph():
+    text = "The pier reopened in May. Nobody was hurt.\n\nThe mayor said nothing."
+    [tokens] = tokenize_many([text])
+    start = text.index("The pier")
+    assert propose_attribution(text, tokens, (start, text.index("."))) == (None, None)
