@@ -22,7 +22,8 @@ an annotator works through an article from the top:
   quote's speaker), a Ctrl+click on a word of the mention (an entity span, or the noun
   phrase around a plain word); else a drag and Shift+S;
 - cue: nothing when right; Shift+C when gold has none; a Ctrl+Shift+click on a word
-  when that gives the gold cue (the word, "according to": domain/cue_rule.py's cue_at);
+  when that gives the gold cue (the word, "according to", "has said", or a word that
+  extends the stored cue: domain/cue_rule.py's cue_at);
   else a drag over it and C;
 - kind: Shift+D/I/M when it differs.
 
@@ -651,7 +652,7 @@ class Replayer:
         if g.cue is None:
             self.key("Shift+C", "cue")
             self.tally.notes["cue cleared"] += 1
-        elif (click := self._cue_click(g.cue)) is not None:
+        elif (click := self._cue_click(g.cue, q.cue)) is not None:
             self.click(click, "cue", CTRL | SHIFT)
             self.tally.notes["cue by Ctrl+Shift+click"] += 1
         else:
@@ -661,17 +662,18 @@ class Replayer:
                 self.tally.notes["cue by selection + C"] += 1
         return self.selected() or q
 
-    def _cue_click(self, cue: Range) -> int | None:
+    def _cue_click(self, cue: Range, current: Range | None) -> int | None:
         """A character of the gold cue where Ctrl+Shift+click gives exactly it (the word,
-        or "according to"): the rule the window uses (domain/cue_rule.py), known to the
-        annotator; None with the keyboard only or when no click gives it."""
+        "according to", "has said", a word extending the `current` cue): the rule the
+        window uses (domain/cue_rule.py), known to the annotator; None with the keyboard
+        only or when no click gives it."""
         if self.keyboard_only or not self.has_cue_click:
             return None
         tokens = self.view.current_document.tokens
         for o in range(*cue):
             if self.text[o].isspace():
                 continue
-            if nrange(self.text, cue_at(self.text, tokens, o)) == cue:
+            if nrange(self.text, cue_at(self.text, tokens, o, current=current)) == cue:
                 return o
         return None
 

@@ -86,7 +86,13 @@ def test_ctrl_shift_click_makes_a_word_or_a_known_phrase_the_cue(cue_window, qtb
     cost = TEXT.index("cost")
     qtbot.mouseClick(view.viewport(), LEFT, CTRL | SHIFT, point_at(view, cost + 1))
     assert words(the_quote(ws, doc_id).cue) == "cost"
+    # A word touching the cue extends it.
+    less = TEXT.index("less")
+    qtbot.mouseClick(view.viewport(), LEFT, CTRL | SHIFT, point_at(view, less + 1))
+    assert words(the_quote(ws, doc_id).cue) == "cost less"
     # Each click one undo step.
+    QTest.keyClick(win, Qt.Key.Key_Z, CTRL)
+    assert words(the_quote(ws, doc_id).cue) == "cost"
     QTest.keyClick(win, Qt.Key.Key_Z, CTRL)
     assert words(the_quote(ws, doc_id).cue) == "According to"
     QTest.keyClick(win, Qt.Key.Key_Z, CTRL)

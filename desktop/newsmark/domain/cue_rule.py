@@ -47,9 +47,13 @@ ADVERBS = frozenset(["also", "has", "have", "had", "will", "would", "later", "ag
 SENTENCE_END = frozenset(".!?")
 BE = frozenset(["is", "are", "was", "were", "be", "been", "am", "'s", "’s", "'re", "’re"])
 ARTICLES = frozenset(["the", "a", "an", "his", "her", "their", "its"])
-PARTICLES = frozenset(["out", "up"])
-# Words before "that" that are no verb ("so that", "is that").
-NOT_VERBS = frozenset(["is", "was", "has", "does", "as", "this", "less", "unless", "news"])
+PARTICLES = _set("out up against about over")
+# Words ending as verb forms do that are none ("its", "during", "officials").
+NOT_VERBS = _set(
+    "is was has does as this less unless news its his us thus yes across plus during "
+    "including according regarding something nothing anything everything things years "
+    "times days weeks months officials members leaders voters others"
+)
 # Verbs that put their speaker after them ("said Smith"); "told The Post" names the
 # listener.
 INVERTED = _set(
@@ -59,6 +63,12 @@ INVERTED = _set(
 TIME_WORDS = _set(
     "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight "
     "this last next earlier later recently in on at during after before"
+)
+# Before a verb, a cue takes these ("has said", "did not say", "also said").
+CHAIN = _set(
+    "has have had is are was were be been am will would can could may might must shall "
+    "should does did do 's ’s 're ’re not n't n’t never also often still long already "
+    "once again now just"
 )
 # How far (tokens) from the content the cue may be looked for.
 REACH = 25
@@ -113,17 +123,50 @@ def _phrase(words: list[str], k: int, lexicon: Lexicon) -> tuple[int, int] | Non
 
 
 def cue_at(
-    text: str, tokens: Sequence[Token], offset: int, lexicon: Lexicon | None = None
+    text: str,
+    tokens: Sequence[Token],
+    offset: int,
+    lexicon: Lexicon | None = None,
+    current: Range | None = None,
 ) -> Range | None:
     """The cue around the token at `offset`: a known phrase through it ("according to",
-    "called for") or the token alone; None on whitespace."""
+    "called for") or the token, with the auxiliaries and adverbs before a verb ("has
+    said", "also said", "openly admires": PolNeAR's cues hold them); None on whitespace.
+    A click on a word touching the `current` cue (only spaces between) extends it."""
     lexicon = lexicon or load_lexicon()
     k = next((i for i, t in enumerate(tokens) if t.start <= offset < t.end), None)
     if k is None or not text[tokens[k].start : tokens[k].end].strip():
         return None
-    phrase = _phrase(_words(text, tokens), k, lexicon)
-    first, last = phrase if phrase is not None else (k, k)
-    return tokens[first].start, tokens[last].end
+    words = _words(text, tokens)
+    phrase = _phrase(words, k, lexicon)
+    if phrase is None and words[k] in CHAIN and k + 1 < len(tokens):
+        last = k  # a click on "has" of "has said": the verb after it
+        while last + 1 < len(tokens) - 1 and _chain(words[last + 1]):
+            last += 1
+        phrase = (k, last + 1) if words[last + 1].isalpha() else (k, k)
+    first, last = _with_chain(words, phrase or (k, k))
+    found = tokens[first].start, tokens[last].end
+    if current is not None and current != found:
+        lo, hi = min(current[0], found[0]), max(current[1], found[1])
+        gap = text[current[1] : found[0]] if current[1] <= found[0] else text[found[1] : current[0]]
+        if not gap.strip() and "\n" not in gap:
+            return lo, hi
+    return found
+
+
+def _chain(word: str) -> bool:
+    """An auxiliary, negation or adverb that a verb's cue takes before it."""
+    return word in CHAIN or (word.endswith("ly") and word.isalpha() and word.islower())
+
+
+def _with_chain(words: list[str], cue: tuple[int, int]) -> tuple[int, int]:
+    """The cue with the auxiliaries and adverbs right before it ("has long debated")."""
+    c0, c1 = cue
+    if words[c0] == "according" or not words[c0].isalpha():
+        return cue
+    while c0 - 1 >= 0 and _chain(words[c0 - 1]):
+        c0 -= 1
+    return c0, c1
 
 
 def _block(text: str, tokens: Sequence[Token], lo: int, hi: int) -> tuple[int, int]:
@@ -155,7 +198,7 @@ def propose_attribution(
         return None, None
     cue = _colon_cue(text, tokens, words, inside[0], first, lexicon)
     if cue is None:
-        cue = _that_cue(words, inside[0], first)
+        cue = _adjacent_cue(words, inside[0], first, lexicon)
     if cue is None:
         after = _cue_after(words, inside[-1] + 1, last, lexicon)
         before = _cue_before(words, inside[0] - 1, first, lexicon)
@@ -166,7 +209,7 @@ def propose_attribution(
             cue = after
     if cue is None:
         return None, None
-    cue = _progressive(words, cue)
+    cue = _with_chain(words, cue)
     c0, c1 = cue
     cue_range = (tokens[c0].start, tokens[c1].end)
     cue_first = _block(text, tokens, tokens[c0].start, tokens[c1].end)[0]  # "He said:"
@@ -193,38 +236,34 @@ def _colon_cue(
     return j, j
 
 
-def _that_cue(words: list[str], i: int, first: int) -> tuple[int, int] | None:
-    """ "X shows that CONTENT", "X pointed out that CONTENT": a that-clause names the verb
-    before it as the cue, whether or not the word list knows it."""
-    j = i - 1 if words[i] == "that" else i - 2
-    if j < first or words[j + 1 if j + 1 < i else i] != "that":
+def _adjacent_cue(words: list[str], i: int, first: int, lexicon: Lexicon) -> tuple[int, int] | None:
+    """The verb the content follows ("X shows that CONTENT", "Trump openly admires
+    CONTENT", "voted against CONTENT"): PolNeAR's content is often a verb's object, and
+    the verb its cue, whether or not the word list knows it. A listed verb a word or two
+    before wins ("told reporters that CONTENT")."""
+    j = i - 1
+    if j >= first and words[j] == "that":
+        j -= 1
+    if j < first:
         return None
+    for k in range(j, max(first, j - 2) - 1, -1):
+        if words[k] in SENTENCE_END or words[k] == ",":
+            break
+        if is_reporting_verb(words[k], lexicon):
+            return _phrase(words, k, lexicon) or (k, k)
     if words[j] in PARTICLES and j - 1 >= first and _verb_like(words[j - 1]):
-        return j - 1, j
+        return j - 1, j  # "pointed out", "voted against"
     return (j, j) if _verb_like(words[j]) else None
 
 
 def _verb_like(word: str) -> bool:
-    """A lower-case word ending as a verb form does ("shows", "ruled", "argued")."""
+    """A lower-case word ending as a verb form does ("shows", "ruled", "condemning")."""
     return (
-        word.isalpha()
+        word.replace("-", "").isalpha()
         and word.islower()
         and word not in NOT_VERBS
-        and (word.endswith(("s", "ed")) or word in IRREGULAR)
+        and (word.endswith(("s", "ed", "ing")) or word in IRREGULAR)
     )
-
-
-def _progressive(words: list[str], cue: tuple[int, int]) -> tuple[int, int]:
-    """ "is demanding", "is also encouraging": the cue takes the auxiliary."""
-    c0, c1 = cue
-    if not words[c0].endswith("ing"):
-        return cue
-    j = c0 - 1
-    while j >= 0 and words[j] in ADVERBS | {"once", "again", "now", "still"}:
-        j -= 1
-    if j >= 0 and words[j] in BE:
-        return j, c1
-    return cue
 
 
 def _cue_token(words: list[str], i: int, lexicon: Lexicon) -> tuple[int, int] | None:

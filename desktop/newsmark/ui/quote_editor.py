@@ -228,9 +228,15 @@ class QuoteEditor(QObject):
 
     def cue_by_click(self, offset: int | None) -> None:
         """Ctrl+Shift+click on a word: it (or a known phrase through it: "according to",
-        "called for") is the selected quote's cue, one undo step."""
-        doc = self.session.document
-        found = cue_at(doc.text, doc.tokens, offset) if doc and offset is not None else None
+        "called for", "has said") is the selected quote's cue, one undo step; a word
+        touching the cue extends it ("pointed" + "out")."""
+        doc, quote = self.session.document, self.article.selected_quote
+        current = quote.cue if quote is not None else None
+        found = (
+            cue_at(doc.text, doc.tokens, offset, current=current)
+            if doc and offset is not None
+            else None
+        )
         if found is None:
             self.hint_given.emit("With a quote selected, Ctrl+Shift+click its reporting verb")
             return

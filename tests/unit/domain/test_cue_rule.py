@@ -24,6 +24,11 @@ def words(text: str, rng: tuple[int, int] | None) -> str | None:
         ("The minister said the talks had failed.", "said", "said"),
         ("The minister said the talks had failed.", "talks", "talks"),
         ("Minister Lee: the talks had failed.", ":", ":"),
+        # the auxiliaries and adverbs before a verb, as PolNeAR's cues hold them
+        ("The minister has long said the talks had failed.", "said", "has long said"),
+        ("The minister has long said the talks had failed.", "has", "has long said"),
+        ("The minister did not deny the talks had failed.", "deny", "did not deny"),
+        ("The minister openly admits the talks failed.", "admits", "openly admits"),
     ],
 )
 def test_a_click_takes_the_word_or_the_known_phrase_through_it(text, click, expected):
@@ -78,7 +83,7 @@ def test_other_words_are_not_speech_verbs(word):
             "The harbour master also said that the pier was safe.",
             "the pier was safe",
             "The harbour master",
-            "said",
+            "also said",
         ),
         (
             "According to the port authority, the pier was safe.",
@@ -121,6 +126,26 @@ def test_other_words_are_not_speech_verbs(word):
             "The mayor",
             "is demanding",
         ),
+        # the verb the content is the object of, listed or not
+        (
+            "The council openly backs the new pier plan.",
+            "the new pier plan",
+            "The council",
+            "openly backs",
+        ),
+        (
+            "The ferry crews voted against the pay offer.",
+            "the pay offer",
+            "The ferry crews",
+            "voted against",
+        ),
+        # a listed verb a word or two before wins over the word the content follows
+        (
+            "The mayor told reporters that the pier was safe.",
+            "the pier was safe",
+            "The mayor",
+            "told",
+        ),
     ],
 )
 def test_the_cue_and_speaker_around_a_quote(text, content, speaker, cue):
@@ -151,3 +176,15 @@ def test_no_cue_in_the_next_sentence_or_paragraph():
     [tokens] = tokenize_many([text])
     start = text.index("The pier")
     assert propose_attribution(text, tokens, (start, text.index("."))) == (None, None)
+
+
+def test_a_click_touching_the_current_cue_extends_it():
+    text = "The minister pointed out that the talks had failed in May."
+    [tokens] = tokenize_many([text])
+    pointed = text.index("pointed")
+    current = (pointed, pointed + len("pointed"))
+    out = cue_at(text, tokens, text.index("out"), current=current)
+    assert words(text, out) == "pointed out"
+    # a word further away replaces it
+    may = cue_at(text, tokens, text.index("May"), current=current)
+    assert words(text, may) == "May"
