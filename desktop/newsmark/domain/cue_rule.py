@@ -70,6 +70,9 @@ CHAIN = _set(
     "should does did do 's ’s 're ’re not n't n’t never also often still long already "
     "once again now just"
 )
+CLOSING = _set("” \" ' ’ »")
+OPENING = _set("“ \" ' ‘ «")
+ASIDES = _set("however meanwhile too though ,")
 # How far (tokens) from the content the cue may be looked for.
 REACH = 25
 
@@ -311,8 +314,13 @@ def _speaker(
     after_content = c0 > content[1]
     floor = content[1] + 1 if after_content else block[0]
     ceiling = block[1] if after_content else content[0] - 1
-    if words[c1].endswith("ing") and c0 - 1 >= floor and words[c0 - 1] == ",":
-        return _subject(text, tokens, words, c0 - 1, floor, lexicon)
+    k = c0 - 1
+    while k >= floor and words[k] in CLOSING:
+        k -= 1  # "a “strong leader,” comparing"
+    participle = words[c1].endswith("ing") and k >= floor and words[k] == ","
+    if participle or (k >= floor and words[k] in {"and", "but"}):
+        # ", saying ...", "... and promptly voted against": the sentence's subject
+        return _subject(text, tokens, words, k, floor, lexicon)
     if words[c0] != "according":
         found = _before(text, tokens, words, c0 - 1, floor)
         if found is not None:
@@ -341,8 +349,8 @@ def _before(
 ) -> Range | None:
     """The subject ending at token j: over adverbs ("he also said"), an aside in
     parentheses ("Mike Pence (R-IN) said") and an apposition's comma ("Phil Lovas, said")."""
-    while j >= floor and words[j] in ADVERBS:
-        j -= 1
+    while j >= floor and (words[j] in ADVERBS or words[j] in ASIDES):
+        j -= 1  # "he also said", "Some Democrats, however, question"
     if j >= floor and words[j] == ",":
         j -= 1
     if j >= floor and words[j] == ")":
@@ -352,7 +360,20 @@ def _before(
     found = _phrase_at(text, tokens, j) if j >= floor else None
     if found is None:
         return None
-    return max(found[0], tokens[floor].start), found[1]
+    lo, hi = max(found[0], tokens[floor].start), tokens[j].end  # not past the cue
+    # An apposition opening the sentence: "Clinton, the former secretary of State,"
+    i = next((x for x, t in enumerate(tokens) if t.start == lo), None)
+    if i is not None and i - 2 >= floor and words[i - 1] == ",":
+        name = _phrase_at(text, tokens, i - 2)
+        at = next((x for x, t in enumerate(tokens) if name and t.start == name[0]), None)
+        if name is not None and at is not None and (at == floor or _opens(words[at - 1])):
+            return name[0], hi
+    return lo, hi
+
+
+def _opens(word: str) -> bool:
+    """A token after which a sentence starts."""
+    return word in SENTENCE_END or word in OPENING
 
 
 def _subject(

@@ -188,3 +188,29 @@ def test_a_click_touching_the_current_cue_extends_it():
     # a word further away replaces it
     may = cue_at(text, tokens, text.index("May"), current=current)
     assert words(text, may) == "May"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        # an apposition opening the sentence is part of the speaker
+        (
+            "Ortiz, the harbour master, warned that the pier was unsafe.",
+            "the pier was unsafe",
+            "Ortiz, the harbour master",
+        ),
+        # a parenthetical word between subject and verb
+        (
+            "Some sailors, however, insist that the pier is safe.",
+            "the pier is safe",
+            "Some sailors",
+        ),
+        # a second verb of the subject: "... and promptly denied"
+        ("The mayor arrived late and promptly denied the report.", "the report", "The mayor"),
+    ],
+)
+def test_the_subject_across_asides_and_coordination(text, content, speaker):
+    [tokens] = tokenize_many([text])
+    start = text.index(content)
+    found, _ = propose_attribution(text, tokens, (start, start + len(content)))
+    assert words(text, found) == speaker
