@@ -73,6 +73,7 @@ CHAIN = _set(
 CLOSING = _set("” \" ' ’ »")
 OPENING = _set("“ \" ' ‘ «")
 ASIDES = _set("however meanwhile too though ,")
+EXTEND_WORDS = 2
 # How far (tokens) from the content the cue may be looked for.
 REACH = 25
 
@@ -135,7 +136,8 @@ def cue_at(
     """The cue around the token at `offset`: a known phrase through it ("according to",
     "called for") or the token, with the auxiliaries and adverbs before a verb ("has
     said", "also said", "openly admires": PolNeAR's cues hold them); None on whitespace.
-    A click on a word touching the `current` cue (only spaces between) extends it."""
+    A click on a word near the `current` cue (at most two words between, no punctuation)
+    extends it."""
     lexicon = lexicon or load_lexicon()
     k = next((i for i, t in enumerate(tokens) if t.start <= offset < t.end), None)
     if k is None or not text[tokens[k].start : tokens[k].end].strip():
@@ -152,7 +154,11 @@ def cue_at(
     if current is not None and current != found:
         lo, hi = min(current[0], found[0]), max(current[1], found[1])
         gap = text[current[1] : found[0]] if current[1] <= found[0] else text[found[1] : current[0]]
-        if not gap.strip() and "\n" not in gap:
+        # Near the cue, in its phrase (a few words, no punctuation between): extends it,
+        # "sounded" + "a" + "call for".
+        near = len(gap.split()) <= EXTEND_WORDS and all(w.isalpha() for w in gap.split())
+        inside = current[0] <= found[0] and found[1] <= current[1]
+        if near and "\n" not in gap and not inside:
             return lo, hi
     return found
 

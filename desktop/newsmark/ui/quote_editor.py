@@ -229,7 +229,7 @@ class QuoteEditor(QObject):
     def cue_by_click(self, offset: int | None) -> None:
         """Ctrl+Shift+click on a word: it (or a known phrase through it: "according to",
         "called for", "has said") is the selected quote's cue, one undo step; a word
-        touching the cue extends it ("pointed" + "out")."""
+        near the cue extends it ("pointed" + "out", "sounded" + "a call for")."""
         doc, quote = self.session.document, self.article.selected_quote
         current = quote.cue if quote is not None else None
         found = (

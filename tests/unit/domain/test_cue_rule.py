@@ -178,13 +178,19 @@ def test_no_cue_in_the_next_sentence_or_paragraph():
     assert propose_attribution(text, tokens, (start, text.index("."))) == (None, None)
 
 
-def test_a_click_touching_the_current_cue_extends_it():
+def test_a_click_near_the_current_cue_extends_it():
     text = "The minister pointed out that the talks had failed in May."
     [tokens] = tokenize_many([text])
     pointed = text.index("pointed")
     current = (pointed, pointed + len("pointed"))
     out = cue_at(text, tokens, text.index("out"), current=current)
     assert words(text, out) == "pointed out"
+    # a word or two between, no punctuation: still extends
+    text2 = "The president sounded a call for reform on Monday."
+    [tokens2] = tokenize_many([text2])
+    call = text2.index("call for")
+    wider = cue_at(text2, tokens2, text2.index("sounded"), current=(call, call + len("call for")))
+    assert words(text2, wider) == "sounded a call for"
     # a word further away replaces it
     may = cue_at(text, tokens, text.index("May"), current=current)
     assert words(text, may) == "May"
