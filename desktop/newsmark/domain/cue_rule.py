@@ -323,7 +323,9 @@ def _speaker(
     k = c0 - 1
     while k >= floor and words[k] in CLOSING:
         k -= 1  # "a “strong leader,” comparing"
-    participle = words[c1].endswith("ing") and k >= floor and words[k] == ","
+    participle = (
+        words[c0].endswith("ing") and words[c0] != "according" and k >= floor and words[k] == ","
+    )
     if participle or (k >= floor and words[k] in {"and", "but"}):
         # ", saying ...", "... and promptly voted against": the sentence's subject
         return _subject(text, tokens, words, k, floor, lexicon)
@@ -359,20 +361,23 @@ def _before(
         j -= 1  # "he also said", "Some Democrats, however, question"
     if j >= floor and words[j] == ",":
         j -= 1
-    if j >= floor and words[j] == ")":
+    end = j
+    if j >= floor and words[j] == ")":  # the aside belongs to the name: "Pence (R-IN)"
         while j >= floor and words[j] != "(":
             j -= 1
         j -= 1
     found = _phrase_at(text, tokens, j) if j >= floor else None
     if found is None:
         return None
-    lo, hi = max(found[0], tokens[floor].start), tokens[j].end  # not past the cue
+    lo, hi = max(found[0], tokens[floor].start), tokens[end].end  # not past the cue
     # An apposition opening the sentence: "Clinton, the former secretary of State,"
     i = next((x for x, t in enumerate(tokens) if t.start == lo), None)
     if i is not None and i - 2 >= floor and words[i - 1] == ",":
         name = _phrase_at(text, tokens, i - 2)
         at = next((x for x, t in enumerate(tokens) if name and t.start == name[0]), None)
-        if name is not None and at is not None and (at == floor or _opens(words[at - 1])):
+        single = words[i] in PRONOUNS or words[i] in {"which", "whom", "whose"}
+        opens = at is not None and (at == floor or _opens(words[at - 1]))
+        if name is not None and opens and not single:
             return name[0], hi
     return lo, hi
 
@@ -393,6 +398,8 @@ def _subject(
     for k in range(j - 1, start - 1, -1):
         if is_reporting_verb(words[k], lexicon):
             found = _before(text, tokens, words, k - 1, start)
+            if found is None and set(lemma_candidates(words[k])) & INVERTED and k + 1 < j:
+                found = _phrase_at(text, tokens, k + 1)  # "said Caddell, speaking of"
             if found is not None:
                 return found
     k = start
@@ -405,8 +412,8 @@ def _subject(
         nxt = words[k + 1]
         if longer is None or longer[0] != found[0] or nxt in PRONOUNS:
             break
-        if nxt.islower() and (nxt.endswith("ed") or is_reporting_verb(nxt, lexicon)):
-            break  # "The mayor opened ...": a past tense ends the subject
+        if nxt.islower() and (_verb_like(nxt) or _chain(nxt) or is_reporting_verb(nxt, lexicon)):
+            break  # "The mayor opened ...", "Trump openly admires": a verb ends the subject
         found, k = longer, k + 1
     return found
 

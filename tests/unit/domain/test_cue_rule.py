@@ -75,7 +75,7 @@ def test_other_words_are_not_speech_verbs(word):
         (
             "“The pier is safe,” Councillor Bram Lutz (Green) said.",
             "The pier is safe",
-            "Councillor Bram Lutz",
+            "Councillor Bram Lutz (Green)",
             "said",
         ),
         # before: X said that CONTENT, according to X, CONTENT
@@ -211,6 +211,8 @@ def test_a_click_near_the_current_cue_extends_it():
             "the pier is safe",
             "Some sailors",
         ),
+        # a participle after an inverted cue: its speaker
+        ("“The pier is safe,” said Ortiz, speaking of the repairs.", "the repairs", "Ortiz"),
         # a second verb of the subject: "... and promptly denied"
         ("The mayor arrived late and promptly denied the report.", "the report", "The mayor"),
     ],
