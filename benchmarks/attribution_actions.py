@@ -13,12 +13,18 @@ an annotator works through an article from the top:
 - content: Alt+arrows move a matched quote's edges one token a press, watching the
   stored quote after each press (delete and re-mark when that is cheaper); a drag and Q
   mark a missed quote, a drag and Shift+Q each further part of a split quote, a click
-  and Ctrl+Shift+Q remove a part the model added;
+  and Ctrl+Shift+Q remove a part the model added; Q fills in the cue and speaker the
+  words around the quote propose (domain/cue_rule.py), and the steps below start from
+  what it filled: a right proposal costs nothing, a wrong one the fix's actions, one
+  where gold has none the clear key;
 - speaker: nothing when the model's is right; Ctrl+Shift+S when gold has none; else the
   first single action that yields the gold mention: a roster digit, `=` (the previous
   quote's speaker), a Ctrl+click on a word of the mention (an entity span, or the noun
   phrase around a plain word); else a drag and Shift+S;
-- cue: nothing when right; Shift+C when gold has none; else a drag over it and C;
+- cue: nothing when right; Shift+C when gold has none; a Ctrl+Shift+click on a word
+  when that gives the gold cue (the word, "according to", "has said", or a word that
+  extends the stored cue: domain/cue_rule.py's cue_at);
+  else a drag over it and C;
 - kind: Shift+D/I/M when it differs.
 
 Every key press, click and drag counts as one action; scrolling is not counted (the
@@ -67,6 +73,7 @@ from PySide6.QtGui import QKeySequence, QMouseEvent, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from newsmark.domain.cue_rule import cue_at
 from newsmark.domain.offsets import Alignment, TokenIndex
 from newsmark.domain.quotes import Quote
 from newsmark.services.eval_quotes import char_map, norm, overlap, read_jsonl
@@ -261,7 +268,9 @@ class Replayer:
         self.inside_token = "gold edge inside a token: " + (
             "no key selects it" if keyboard_only else "Alt-drag (exact characters)"
         )
-        self.has_mark_speaker = "mark_speaker" in {a.objectName() for a in win.window_actions}
+        names = {a.objectName() for a in win.window_actions}
+        self.has_mark_speaker = "mark_speaker" in names
+        self.has_cue_click = "cue_by_click" in names
 
     # -- low-level events ------------------------------------------------------------
     def spin(self) -> None:
@@ -505,7 +514,22 @@ class Replayer:
                 assert q is not None and q.id not in before, "Q did not select a new quote"
         q = self.selected()
         assert q is not None
+        self._proposal_notes(q, g)
         return q
+
+    def _proposal_notes(self, q: Quote, g: GoldQuote) -> None:
+        """What Q proposed (domain/cue_rule.py), against the gold, before any fix."""
+        for role, have, want in (("speaker", q.speaker, g.speaker), ("cue", q.cue, g.cue)):
+            got = nrange(self.text, have)
+            if got is None:
+                verdict = "none proposed"
+            elif got == want:
+                verdict = "right"
+            elif want is not None and overlap(got, want) > 0:
+                verdict = "overlapping, fixed"
+            else:
+                verdict = "wrong, fixed" if want is not None else "where gold has none, cleared"
+            self.tally.notes[f"Q's {role}: {verdict}"] += 1
 
     def fix_parts(
         self, q: Quote, g: GoldQuote, model_speaker_ok: bool, model_cue_ok: bool
@@ -623,16 +647,35 @@ class Replayer:
         if nrange(self.text, q.cue) == g.cue:
             return q
         self.tally.notes[
-            "cue: the model had none" if q.cue is None else "cue: the model's differs"
+            "cue: none stored" if q.cue is None else "cue: the stored one differs"
         ] += 1
         if g.cue is None:
             self.key("Shift+C", "cue")
             self.tally.notes["cue cleared"] += 1
+        elif (click := self._cue_click(g.cue, q.cue)) is not None:
+            self.click(click, "cue", CTRL | SHIFT)
+            self.tally.notes["cue by Ctrl+Shift+click"] += 1
         else:
             exact = not self.snaps_to(g.cue)
             if self.select_text(g.cue, "cue", exact):
                 self.key("C", "cue")
+                self.tally.notes["cue by selection + C"] += 1
         return self.selected() or q
+
+    def _cue_click(self, cue: Range, current: Range | None) -> int | None:
+        """A character of the gold cue where Ctrl+Shift+click gives exactly it (the word,
+        "according to", "has said", a word extending the `current` cue): the rule the
+        window uses (domain/cue_rule.py), known to the annotator; None with the keyboard
+        only or when no click gives it."""
+        if self.keyboard_only or not self.has_cue_click:
+            return None
+        tokens = self.view.current_document.tokens
+        for o in range(*cue):
+            if self.text[o].isspace():
+                continue
+            if nrange(self.text, cue_at(self.text, tokens, o, current=current)) == cue:
+                return o
+        return None
 
     def fix_kind(self, q: Quote, g: GoldQuote) -> Quote:
         if q.kind.value != g.kind:
@@ -886,20 +929,6 @@ def main() -> int:
         count = notes["quote marked (the model missed it)"] if bucket == "missed" else None
         per = f", {sum(used.values()) / count:.1f} per quote" if count else ""
         print(f"  on quotes the model {bucket}: {sum(used.values())}{per} {dict(used)}")
-    # What would cut them: counted from this run, not measured.
-    cue_selections = (
-        replayer.tally.by_origin["missed"]["cue"]
-        + replayer.tally.by_origin["found"]["cue"]
-        - notes["cue cleared"]
-    )
-    missed_roles = sum(replayer.tally.by_origin["missed"][c] for c in ("speaker", "cue"))
-    if not args.keyboard_only:
-        print(
-            f"  would cut: a one-action cue (click a verb) -{cue_selections // 2} "
-            f"({(total - cue_selections // 2) / n:.2f} per quote); Q proposing the speaker and "
-            f"cue of a marked quote, when right, up to -{missed_roles} "
-            f"({(total - missed_roles) / n:.2f} per quote)"
-        )
     for note, count in sorted(notes.items()):
         print(f"  {note}: {count}")
     print(

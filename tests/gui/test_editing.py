@@ -248,9 +248,11 @@ def test_mark_a_quote_attribute_it_by_digit_and_same_as_previous(qtbot, editor, 
     aset = ws.repo.annotation_set(doc_id, ws.annotator)
     assert [(q.start, q.end, q.kind.value) for q in aset.quotes] == [(*first, "direct")]
     assert view.selected_quote is not None
+    # Q proposed the mention "Scholz" (unlinked: no span); speaker 1 links it to Olaf Scholz
+    assert QUOTES[slice(*aset.quotes[0].speaker)] == "Scholz"
     QTest.keyClick(view, Qt.Key.Key_1)  # speaker 1: Olaf Scholz, first mentioned
     quote = ws.repo.annotation_set(doc_id, ws.annotator).quotes[0]
-    assert QUOTES[slice(*quote.speaker)] == "Olaf Scholz" and quote.entity == "Olaf Scholz"
+    assert QUOTES[slice(*quote.speaker)] == "Scholz" and quote.entity == "Olaf Scholz"
     assert win.quotes.model.data(win.quotes.model.index(0, 1)) == "Olaf Scholz"
 
     second = (QUOTES.index("“Europe"), QUOTES.index(" he added"))

@@ -96,6 +96,8 @@ def test_attribute_by_digit_click_and_same_as_previous_then_reopen(qtbot, quotes
     reported = TEXT.index("the talks")
     select(view, reported, TEXT.index(".", reported))
     QTest.keyClick(view, Qt.Key.Key_Q)
+    assert view.selected_quote is not None and view.selected_quote.entity == "Emmanuel Macron"
+    QTest.keyClick(view, Qt.Key.Key_S, CTRL | SHIFT)  # Q proposed Macron: cleared here
     view.select_quote(None)
     QTest.keyClick(view, Qt.Key.Key_N, SHIFT)
     assert view.selected_quote is not None and view.selected_quote.start == reported

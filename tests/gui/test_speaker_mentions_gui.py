@@ -86,6 +86,9 @@ def test_shift_s_makes_a_pronoun_the_speaker_without_a_span_and_undo_restores(
     view = win.article
     start = mark_quote(view, "“We", "ballot,”")
     she = TEXT.index("she said")
+    assert quote_at(ws, doc_id, start).speaker == (she, she + 3)  # Q proposed it
+    QTest.keyClick(view, Qt.Key.Key_S, CTRL | SHIFT)  # cleared, to mark it by hand
+    assert quote_at(ws, doc_id, start).speaker is None
     select(view, she + 1, she + 2)  # part of the word: snapped out to the token
     QTest.keyClick(view, Qt.Key.Key_S, SHIFT)
     quote = quote_at(ws, doc_id, start)

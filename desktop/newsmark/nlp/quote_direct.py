@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from newsmark.nlp.quote_lexicon import Lexicon
+from newsmark.domain.quote_lexicon import Lexicon
 from newsmark.nlp.quote_marks import Found, Segment
 from newsmark.nlp.quote_speakers import inverted_speaker, mention_span, subject_of
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from newsmark.nlp.quote_lexicon import Lexicon
+from newsmark.domain.quote_lexicon import Lexicon
 from newsmark.nlp.quote_marks import SPEAKER_LINE, Found
 from newsmark.nlp.quote_reported import trim_content
 from newsmark.nlp.quote_speakers import mention_span, subject_of

@@ -8,7 +8,7 @@ import numpy
 from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Token
 
-from newsmark.nlp.quote_lexicon import Lexicon
+from newsmark.domain.quote_lexicon import Lexicon
 from newsmark.nlp.quote_marks import Found
 from newsmark.nlp.quote_speakers import (
     active_with_object,

@@ -11,9 +11,9 @@ from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from newsmark.domain.quote_lexicon import Lexicon, load_lexicon
 from newsmark.nlp.crossing import clean_entities, clear_of, dedupe, snap_speakers
 from newsmark.nlp.quote_direct import find_direct
-from newsmark.nlp.quote_lexicon import Lexicon, load_lexicon
 from newsmark.nlp.quote_lines import speaker_lines, speech_nouns
 from newsmark.nlp.quote_marks import SPEAKER_LINE, Found, find_segments, paragraphs
 from newsmark.nlp.quote_reported import candidates, find_reported

@@ -115,6 +115,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "speaker",
     ),
     ActionSpec(
+        "cue_by_click",
+        "Cue: Ctrl+Shift+click a word",
+        (),
+        'With a quote selected, Ctrl+Shift+click its reporting verb ("said", "according to")',
+        "quote",
+    ),
+    ActionSpec(
         "mark_speaker",
         "Mark &speaker",
         ("Shift+S",),

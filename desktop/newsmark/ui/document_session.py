@@ -19,7 +19,6 @@ from newsmark.commands.logged_command import restore_history
 from newsmark.commands.macro_command import MacroCommand
 from newsmark.commands.model_run_command import ModelRunCommand
 from newsmark.commands.quote_commands import (
-    AddQuoteCommand,
     DeleteQuoteCommand,
     UpdateQuoteCommand,
 )
@@ -41,6 +40,7 @@ from newsmark.domain.status import Status
 from newsmark.services.preannotation import apply_prediction
 from newsmark.ui.models.document_list_model import DocumentPager, ListCounts
 from newsmark.ui.quote_attribution import attribution_command
+from newsmark.ui.quote_proposal import mark_command
 from newsmark.workers.nlp_worker import NlpWorker
 
 if TYPE_CHECKING:
@@ -433,13 +433,18 @@ class DocumentSession(QObject):
 
     # -- quotes -------------------------------------------------------------------------
     def mark_quote(self, start: int, end: int) -> bool:
-        """Mark [start, end) as a quote; its kind is guessed from the quotation marks."""
+        """Mark [start, end) as a quote; its kind is guessed from the quotation marks, its
+        cue and speaker proposed from the words around it (one undo step)."""
         aset, doc = self._editable(), self.document
         if aset is None or aset.id is None or doc is None:
             return False
         quote = Quote(((start, end),), guess_kind(doc.text, start, end), origin=Origin.HUMAN)
-        changed = self.apply_quote_changes
-        return self.push(AddQuoteCommand(self.repo, aset.id, quote, self.annotator, changed))
+        try:  # with the cue and speaker the words around it propose (quote_proposal)
+            command = mark_command(self, quote)
+        except NewsmarkError as exc:
+            self.failed.emit(str(exc))
+            return False
+        return self.push(command)
 
     def attribute(self, quote: Quote, speaker: Span, entity: Entity | None = None) -> bool:
         """Make `speaker` (a mention in the text) the quote's speaker, linked to its entity."""

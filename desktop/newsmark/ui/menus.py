@@ -65,7 +65,7 @@ def build_menus(
     quote_menu = bar.addMenu("&Quote")
     quote_menu.addAction(a["mark_quote"])
     quote_menu.addAction(a["same_speaker"])
-    for name in ("speaker_by_click", "mark_cue", "cycle_kind", "next_unattributed"):
+    for name in ("speaker_by_click", "mark_cue", "cue_by_click", "cycle_kind", "next_unattributed"):
         quote_menu.addAction(a[name])
     quote_menu.addAction(a["mark_speaker"])
     speakers = quote_menu.addMenu("&Speaker")

@@ -1,5 +1,6 @@
 """The quote panel's controller and quote attribution from keyboard and mouse: the
-roster (digits, clicks), Ctrl+click a speaker, Mark speaker, cue, kind, next unattributed."""
+roster (digits, clicks), Ctrl+click a speaker, Mark speaker, cue (C, Ctrl+Shift+click), kind,
+next unattributed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from newsmark.commands.macro_command import MacroCommand
 from newsmark.domain.annotations import AnnotationSet
+from newsmark.domain.cue_rule import cue_at
 from newsmark.domain.document import Document
 from newsmark.domain.entities import Entity
 from newsmark.domain.errors import NewsmarkError
@@ -37,7 +39,8 @@ class QuoteEditor(QObject):
     """Keeps the Quotes panel (list, speaker roster, corpus speakers) in step with the
     session and edits the selected quote through it (every change one undo step).
 
-    Owns the actions Speaker 1-9, Speaker: Ctrl+click, Mark speaker, Mark cue, Change
+    Owns the actions Speaker 1-9, Speaker: Ctrl+click, Mark speaker, Mark cue, Cue:
+    Ctrl+Shift+click, Change
     quote kind and Next unattributed quote.
 
     Signals:
@@ -76,6 +79,7 @@ class QuoteEditor(QObject):
             changed.connect(panel.refresh_roster_soon)
         article.mention_clicked.connect(self.attribute_to_mention)
         article.phrase_clicked.connect(self.attribute_to_phrase)
+        article.cue_clicked.connect(self.cue_by_click)
         panel.entity_chosen.connect(self.attribute_to_entity)
         panel.speaker_chosen.connect(self.attribute_to_roster)
         actions.bind("speaker_by_click", lambda: self.attribute_to_mention(None))
@@ -83,6 +87,7 @@ class QuoteEditor(QObject):
         for n in range(1, 10):
             actions.bind(f"speaker_{n}", partial(self.attribute_to_roster, n))
         actions.bind("mark_cue", self.mark_cue)
+        actions.bind("cue_by_click", lambda: self.cue_by_click(None))
         actions.bind("cycle_kind", self.cycle_kind)
         actions.bind("next_unattributed", self.next_unattributed)
 
@@ -220,6 +225,25 @@ class QuoteEditor(QObject):
             return
         cue = self.article.text[target[0] : target[1]]
         self._update(quote, f"Cue “{cue}”", cue=target)
+
+    def cue_by_click(self, offset: int | None) -> None:
+        """Ctrl+Shift+click on a word: it (or a known phrase through it: "according to",
+        "called for", "has said") is the selected quote's cue, one undo step; a word
+        near the cue extends it ("pointed" + "out", "sounded" + "a call for")."""
+        doc, quote = self.session.document, self.article.selected_quote
+        current = quote.cue if quote is not None else None
+        found = (
+            cue_at(doc.text, doc.tokens, offset, current=current)
+            if doc and offset is not None
+            else None
+        )
+        if found is None:
+            self.hint_given.emit("With a quote selected, Ctrl+Shift+click its reporting verb")
+            return
+        quote = self._quote()
+        if quote is not None:
+            cue = self.article.text[found[0] : found[1]]
+            self._update(quote, f"Cue “{cue}”", cue=found)
 
     def cycle_kind(self) -> None:
         quote = self._quote()

