@@ -84,6 +84,24 @@ def _token_chars(doc: Doc, r: Range | None) -> list[int] | None:
     return [doc[r[0]].idx, last.idx + len(last)]
 
 
+# What a verb cue takes before it, as PolNeAR's cues and docs/guidelines.md do ("has
+# said", "did not deny", "openly admires"); the window's cue rule takes the same.
+_CUE_LEFT_DEPS = frozenset({"aux", "auxpass", "neg", "advmod"})
+
+
+def with_auxiliaries(doc: Doc, cue: Range | None) -> Range | None:
+    """A one-token verb cue widened over its auxiliaries, negation and adverbs right before it."""
+    if cue is None or cue[1] - cue[0] != 1:
+        return cue
+    verb = doc[cue[0]]
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return cue
+    start = cue[0]
+    while start > 0 and doc[start - 1].head.i == verb.i and doc[start - 1].dep_ in _CUE_LEFT_DEPS:
+        start -= 1
+    return (start, cue[1])
+
+
 class QuoteComponent:
     """Finds quotes in a parsed Doc and writes doc.spans["quotes"] and user_data."""
 
@@ -138,7 +156,7 @@ class QuoteComponent:
                 {
                     "parts": [[s, e] for s, e in q.parts],
                     "speaker": _token_chars(doc, q.speaker),
-                    "cue": _token_chars(doc, q.cue),
+                    "cue": _token_chars(doc, with_auxiliaries(doc, q.cue)),
                     "entity": q.entity,
                     "speaker_label": q.speaker_label,
                 }

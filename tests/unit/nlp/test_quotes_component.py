@@ -182,3 +182,17 @@ def test_a_request_keeps_its_addressee(nlp: Language) -> None:
     # PolNeAR's content of "urged X to ..." holds X; docs/guidelines.md says the same.
     doc = nlp("The tenants' union urged its members to reject the landlord's offer.")
     assert "its members to reject the landlord's offer" in [s.text for s in doc.spans["quotes"]]
+
+
+def test_a_verb_cue_keeps_its_auxiliaries_and_adverbs(nlp: Language) -> None:
+    # docs/guidelines.md (and PolNeAR's cues): "has said", "did not deny", not the bare verb.
+    text = "The mayor has repeatedly said that the bridge is safe."
+    doc = nlp(text)
+    [record] = doc.user_data["newsmark_quotes"]
+    s, e = record["cue"]
+    assert text[s:e] == "has repeatedly said"
+    text = "The minister did not deny that talks had failed."
+    doc = nlp(text)
+    [record] = doc.user_data["newsmark_quotes"]
+    s, e = record["cue"]
+    assert text[s:e] == "did not deny"
