@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from newsmark.domain.document import DocumentInput
+from newsmark.domain.spans import Span
 from newsmark.nlp.tokens import tokenize_many
 from newsmark.ui.main_window import MainWindow
 
@@ -125,7 +126,7 @@ def test_q_proposes_the_cue_and_speaker_and_one_undo_removes_the_quote(cue_windo
     assert words(the_quote(ws, doc_id).speaker) == "Ortiz"
 
 
-def test_q_links_a_proposed_speaker_that_is_an_entity_span(cue_window, qtbot):
+def test_q_gives_an_entity_span_speaker_its_label_and_creates_no_entity(cue_window, qtbot):
     win, ws, doc_id = cue_window
     view = win.article
     # "Ortiz" of the quote's line as a PERSON span (P), then the quote.
@@ -135,14 +136,27 @@ def test_q_links_a_proposed_speaker_that_is_an_entity_span(cue_window, qtbot):
     mark(view, "It will carry ten thousand cars a day")
     quote = the_quote(ws, doc_id)
     assert words(quote.speaker) == "Ortiz" and quote.speaker_label == "PERSON"
-    assert quote.entity_id is not None and quote.entity == "Ortiz"
-    [span] = ws.repo.annotation_set(doc_id, ws.annotator).spans
-    assert span.entity_id == quote.entity_id  # the span linked as Ctrl+click links it
+    # No entity is made outside the undo step: a digit or the roster links it.
+    assert quote.entity_id is None and ws.repo.entities() == []
     SHOTS.mkdir(parents=True, exist_ok=True)
     save_shot(win, SHOTS / "fill-q-linked.png")
-    QTest.keyClick(win, Qt.Key.Key_Z, CTRL)  # one step: quote and link
+    QTest.keyClick(win, Qt.Key.Key_Z, CTRL)
     aset = ws.repo.annotation_set(doc_id, ws.annotator)
     assert aset.quotes == [] and aset.spans[0].entity_id is None
+    assert ws.repo.entities() == []  # the corpus is as before the Q
+
+
+def test_q_carries_the_entity_of_a_linked_speaker_span(cue_window, qtbot):
+    win, ws, doc_id = cue_window
+    ortiz = ws.repo.find_or_create_entity("Ana Ortiz", "PERSON")
+    aset = ws.repo.annotation_set(doc_id, ws.annotator, create=True)
+    assert aset.id is not None
+    at = TEXT.index("Ortiz.")
+    ws.repo.add_span(aset.id, Span(at, at + 5, "PERSON", entity_id=ortiz.id), ws.annotator)
+    win.session.reload_annotations()
+    mark(win.article, "It will carry ten thousand cars a day")
+    quote = the_quote(ws, doc_id)
+    assert (words(quote.speaker), quote.entity_id, quote.entity) == ("Ortiz", ortiz.id, "Ana Ortiz")
 
 
 def test_q_proposes_nothing_where_no_reporting_word_is_near(cue_window, qtbot):

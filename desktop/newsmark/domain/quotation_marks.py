@@ -3,7 +3,10 @@ guessed from (straight, curly, nested and paragraph-spanning quotations)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
 
 # Each opener and the marks that close it; straight marks open or close by context.
 CLOSERS: dict[str, tuple[str, ...]] = {
@@ -24,7 +27,7 @@ CLOSING_ONLY = ("”", "’", "»", "›", "」", "』")
 STRAIGHT = ('"', "''", "'")
 OPENING_CONTEXT = "([{—–-/"  # a mark after these opens, like one after a space
 ALL_MARKS = "\"'“”„«»‹›「」『』‘’`"
-SCAN_LIMIT = 20_000  # characters of a paragraph read on either side of a range
+SCAN_LIMIT = 20_000  # characters of a paragraph read on either side of a range (at least)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,15 @@ def paragraph_regions(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return sorted(regions)
 
 
+@lru_cache(maxsize=32)
+def _region_index(text: str, lo: int, hi: int) -> tuple[list[int], list[int], list[int]]:
+    """A window's quotation regions: starts, ends and the running maximum of the ends
+    (bisectable though regions nest)."""
+    regions = paragraph_regions(text, lo, hi)
+    ends = [b for _, b in regions]
+    return [a for a, _ in regions], ends, list(accumulate(ends, max))
+
+
 def quoted_mask(text: str, start: int, end: int) -> list[bool]:
     """For each offset in [start, end): whether it lies inside a quotation of its paragraph
     (of at most SCAN_LIMIT characters of it either side: a text of one huge line is read
@@ -121,9 +133,15 @@ def quoted_mask(text: str, start: int, end: int) -> list[bool]:
     while para_start < end:
         para_end = text.find("\n", para_start)
         para_end = len(text) if para_end < 0 else para_end
-        lo, hi = max(para_start, start - SCAN_LIMIT), min(para_end, end + SCAN_LIMIT)
-        for a, b in paragraph_regions(text, lo, hi):
-            for p in range(max(a, start), min(b, end)):
+        # The window snaps to SCAN_LIMIT blocks, so the quotes of one long paragraph share
+        # a few cached scans instead of each reading 40,000 characters again.
+        lo = max(para_start, (start // SCAN_LIMIT - 1) * SCAN_LIMIT)
+        hi = min(para_end, (end // SCAN_LIMIT + 2) * SCAN_LIMIT)
+        starts, ends, reach = _region_index(text, lo, hi)
+        k = bisect_right(reach, start)  # the first region that may reach past `start`
+        while k < len(starts) and starts[k] < end:
+            for p in range(max(starts[k], start), min(ends[k], end)):
                 mask[p - start] = True
+            k += 1
         para_start = para_end + 1
     return mask

@@ -270,18 +270,19 @@ def _quotes(
             where.fail(f"{what} must be an object, got {_show(item)}")
         # "quote_parts" is the PolNeAR-derived gold's name (../shared/eval): without it a
         # split quote would come in silently as its hull.
-        parts_value = item.get("parts", item.get("quote_parts"))
+        key = "parts" if item.get("parts") is not None else "quote_parts"
+        parts_value = item.get(key)
         if parts_value is None:
             if item.get("quote") is None:
                 where.fail(f'{what} needs "parts" or "quote"')
             parts_value = [item["quote"]]
-        parts_list = _list(parts_value, f"{what}.parts", where)
+        parts_list = _list(parts_value, f"{what}.{key}", where)
         if not parts_list:
-            where.fail(f"{what}.parts is empty")
+            where.fail(f"{what}.{key} is empty")
         parts = []
         for j, part in enumerate(parts_list):
-            start, end = where.offsets(part, f"{what}.parts[{j}]", len(raw))
-            parts.append(where.mapped(offsets, start, end, f"{what}.parts[{j}]"))
+            start, end = where.offsets(part, f"{what}.{key}[{j}]", len(raw))
+            parts.append(where.mapped(offsets, start, end, f"{what}.{key}[{j}]"))
         parts.sort()
         speaker = speaker_label = cue = None
         if item.get("speaker") is not None:

@@ -79,7 +79,10 @@ def update_span(
         model=None,
     )
     done = edits.write_span(s, labels, set_id, old, changed, who, "update_span", version, reverts)
-    entity_ops.follow_mentions(s, who, done.state.logged, reverts, old.entity_id)
+    if changed.label != old.label or reverts is not None:
+        # A resize leaves the labels as they are: it must not undo a relabel made in the
+        # Entities panel while the mentions still disagree with it.
+        entity_ops.follow_mentions(s, who, done.state.logged, reverts, old.entity_id)
     return done
 
 

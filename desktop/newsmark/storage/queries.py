@@ -193,10 +193,15 @@ def summaries(
 
 
 def newest_op(set_id: Any) -> Any:
-    """The op of a set's newest log row (a scalar subquery on the set_id index)."""
+    """The op of a set's newest status change or span/quote edit (a scalar subquery on
+    the set_id index); rows of other kinds (merges, model runs) neither mark nor clear."""
+    relevant = or_(
+        EditLogRow.op == "set_status", EditLogRow.op.like("%\\_span", escape="\\"),
+        EditLogRow.op.like("%\\_quote", escape="\\"),
+    )  # fmt: skip
     return (
         select(EditLogRow.op)
-        .where(EditLogRow.set_id == set_id)
+        .where(EditLogRow.set_id == set_id, relevant)
         .order_by(EditLogRow.id.desc())
         .limit(1)
         .scalar_subquery()

@@ -1,60 +1,52 @@
 """What Q proposes for a freshly marked quote: its cue and speaker read from the words
-around it (domain/cue_rule.py), linked as a Ctrl+click links them, in the quote's step."""
+around it (domain/cue_rule.py), in the quote's one undo step."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from newsmark.commands.entity_commands import LinkSpanCommand
-from newsmark.commands.macro_command import ItemCommand, MacroCommand
+from newsmark.commands.macro_command import MacroCommand
 from newsmark.commands.quote_commands import AddQuoteCommand
 from newsmark.domain.cue_rule import propose_attribution
 from newsmark.domain.quotes import Quote
-from newsmark.ui.quote_attribution import speaker_entity
 from newsmark.ui.speaker_roster import SPEAKER_LABELS
 
 if TYPE_CHECKING:
     from newsmark.ui.document_session import DocumentSession
 
 
-def proposed(session: DocumentSession, quote: Quote) -> tuple[Quote, list[ItemCommand]]:
-    """`quote` with the rule's cue and speaker filled in where it had none, and the entity
-    links that go with them: an entity span that is the speaker mention, or ends it
-    ("Stein spokeswoman Melezia Figueroa"), links the quote to its entity (the span
-    linked too, when it was not)."""
+def proposed(session: DocumentSession, quote: Quote) -> Quote:
+    """`quote` with the rule's cue and speaker filled in where it had none. An entity span
+    that is the speaker mention, or ends it ("Stein spokeswoman Melezia Figueroa"), gives
+    the speaker its label, and its entity when the span is linked already: a proposal
+    creates no entity and links nothing, so one undo removes all it did (a digit or the
+    roster links it)."""
     aset, doc = session.annotations, session.document
     assert aset is not None and aset.id is not None and doc is not None
     if quote.speaker is not None or quote.cue is not None:
-        return quote, []
+        return quote
     speaker, cue = propose_attribution(doc.text, doc.tokens, (quote.start, quote.end))
     quote = replace(quote, cue=cue, speaker=speaker)
     if speaker is None:
-        return quote, []
+        return quote
     lo, hi = speaker
     heads = [s for s in aset.spans if s.label in SPEAKER_LABELS and lo <= s.start and s.end == hi]
     if not heads:
-        return quote, []
+        return quote
     head = min(heads, key=lambda s: s.start)  # the longest name that ends it
-    entity = speaker_entity(session, head)
     quote = replace(quote, speaker_label=head.label)
-    if entity is None:
-        return quote, []
-    quote = replace(quote, entity=entity.name, entity_id=entity.id)
-    links: list[ItemCommand] = []
-    if head.id is not None and head.entity_id != entity.id:
-        changed = session.apply_changes
-        links.append(
-            LinkSpanCommand(session.repo, aset.id, head, entity.id, session.annotator, changed)
-        )
-    return quote, links
+    if head.entity_id is None:
+        return quote
+    entity = session.repo.get_entity(head.entity_id)
+    return replace(quote, entity=entity.name, entity_id=entity.id)
 
 
 def mark_command(session: DocumentSession, quote: Quote) -> MacroCommand:
     """Mark `quote` with the proposed cue and speaker: one undo step removes it all."""
     aset = session.annotations
     assert aset is not None and aset.id is not None
-    filled, links = proposed(session, quote)
+    filled = proposed(session, quote)
     changed = session.apply_quote_changes
     add = AddQuoteCommand(session.repo, aset.id, filled, session.annotator, changed)
     doc = session.document
@@ -65,4 +57,4 @@ def mark_command(session: DocumentSession, quote: Quote) -> MacroCommand:
         if r is not None
     ]
     text = f"Mark {filled.kind.value} quote" + (f" ({', '.join(said)})" if said else "")
-    return MacroCommand(text, [*links, add])
+    return MacroCommand(text, [add])

@@ -118,4 +118,11 @@ def test_a_huge_one_line_text_is_read_around_the_range_only(monkeypatch) -> None
     start = text.index("We will")
     assert guess_kind(text, start, start + len("We will win")) is DIRECT
     [(lo, hi)] = windows
-    assert hi - lo <= 2 * quotation_marks.SCAN_LIMIT + len("We will win") < len(text)
+    assert (
+        lo <= start - quotation_marks.SCAN_LIMIT and start + 11 + quotation_marks.SCAN_LIMIT <= hi
+    )
+    assert hi - lo <= 4 * quotation_marks.SCAN_LIMIT < len(text)
+    # A second quote nearby reuses that scan: a long paragraph's quotes share a few.
+    later = text.index("we", start + 40) if "we" in text[start + 40 :] else start + 60
+    guess_kind(text, later, later + 2)
+    assert len(windows) == 1

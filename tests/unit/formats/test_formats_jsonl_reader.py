@@ -425,3 +425,11 @@ def test_quote_parts_of_the_gold_format_keep_a_split_quote(tmp_path: Path) -> No
     (quote,) = doc.quotes
     assert quote.parts == (first, second)
     assert text[slice(*quote.speaker)] == "she"
+
+
+def test_bad_quote_parts_are_named_as_written(tmp_path: Path) -> None:
+    record = {"text": "He said so.", "quotes": [{"quote_parts": "oops"}]}
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    error = refused(path)
+    assert error.line == 1 and "quotes[0].quote_parts" in str(error)

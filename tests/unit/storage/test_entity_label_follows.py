@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from storage_helpers import item
 
+from newsmark.domain.entities import Entity
 from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
 from newsmark.storage import Repository
@@ -96,3 +97,34 @@ def test_an_edit_after_accept_marks_the_set_until_accepted_again(repo: Repositor
     repo.set_status(set_id, Status.ACCEPTED, "ann")  # accepting again clears it
     assert not repo.edited_after_accept(set_id)
     assert not repo.document_summary(doc_id, "ann").edited_after_accept
+
+
+SOLO = CADDELL
+
+
+def solo_mention(repo: Repository) -> tuple[int, Entity, Span]:
+    [(doc, _)] = repo.add_documents([item(SOLO)], "import")
+    aset = repo.annotation_set(doc, "ann")
+    assert aset.id is not None
+    org = repo.find_or_create_entity("Caddell", "ORG")
+    s = SOLO.index("Caddell", 5)
+    span = repo.add_span(aset.id, Span(s, s + 7, "ORG", entity_id=org.id), "ann").item
+    return aset.id, org, span
+
+
+def test_resizing_a_mention_keeps_a_relabel_made_in_the_panel(repo: Repository) -> None:
+    set_id, org, span = solo_mention(repo)
+    assert span.id is not None
+    repo.update_entity(org.id, "ann", label="PERSON")  # the Entities panel's relabel
+    repo.update_span(set_id, span.id, "ann", end=span.end - 1)  # a resize, no relabel
+    assert repo.get_entity(org.id).label == "PERSON"
+
+
+def test_a_merge_does_not_hide_an_edit_after_accept(repo: Repository) -> None:
+    set_id, org, span = solo_mention(repo)
+    assert span.id is not None
+    pat = repo.find_or_create_entity("Pat Caddell", "ORG")
+    repo.set_status(set_id, Status.ACCEPTED, "ann")
+    repo.update_span(set_id, span.id, "ann", label="PERSON")
+    repo.merge_entities(pat.id, org.id, "ann")  # logged in this set too, after the edit
+    assert repo.edited_after_accept(set_id)
