@@ -96,7 +96,9 @@ def test_attribute_by_digit_click_and_same_as_previous_then_reopen(qtbot, quotes
     reported = TEXT.index("the talks")
     select(view, reported, TEXT.index(".", reported))
     QTest.keyClick(view, Qt.Key.Key_Q)
-    assert view.selected_quote is not None and view.selected_quote.entity == "Emmanuel Macron"
+    proposed = view.selected_quote  # Q proposed the speaker span "Macron", unlinked
+    assert proposed is not None and proposed.speaker is not None
+    assert (TEXT[slice(*proposed.speaker)], proposed.speaker_label) == ("Macron", "PERSON")
     QTest.keyClick(view, Qt.Key.Key_S, CTRL | SHIFT)  # Q proposed Macron: cleared here
     view.select_quote(None)
     QTest.keyClick(view, Qt.Key.Key_N, SHIFT)
