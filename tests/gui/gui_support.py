@@ -15,3 +15,20 @@ def save_shot(widget: Any, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     assert widget.grab().save(str(path)), f"could not save {path}"
     return path
+
+
+def window_on(qtbot: Any, ws: Any, doc_id: int, data_dir: Path) -> Any:
+    """A real MainWindow on the workspace, shown at 1280x800 with `doc_id` open and the
+    article focused: what the tests of one hand-written document start from."""
+    from newsmark.ui.main_window import MainWindow
+
+    win = MainWindow(ws.repo, ws.annotator, settings_path=data_dir / "window.ini")
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.load()
+    win.documents.select(doc_id)
+    win.activateWindow()
+    win.article.setFocus()
+    return win

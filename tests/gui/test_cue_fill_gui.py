@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_support import save_shot
+from gui_support import save_shot, window_on
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.spans import Span
 from newsmark.nlp.tokens import tokenize_many
-from newsmark.ui.main_window import MainWindow
 
 TEXT = (
     "Mayor Ana Ortiz opened the new bridge on Monday.\n"
@@ -35,15 +34,7 @@ def cue_window(qtbot, tmp_path: Path):
     [(doc_id, _)] = ws.repo.add_documents(
         [(DocumentInput(TEXT, {"title": "Bridge"}), tokens)], "import:test"
     )
-    win = MainWindow(ws.repo, ws.annotator, settings_path=tmp_path / "data" / "window.ini")
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.load()
-    win.documents.select(doc_id)
-    win.activateWindow()
-    win.article.setFocus()
+    win = window_on(qtbot, ws, doc_id, tmp_path / "data")
     yield win, ws, doc_id
     win.close()
     ws.close()

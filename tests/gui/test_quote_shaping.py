@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_support import save_shot
+from gui_support import save_shot, window_on
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -63,15 +63,7 @@ def shaping(qtbot, tmp_path: Path):
     ws.repo.add_span(aset.id, Span(*macron, "PERSON", Origin.HUMAN), ws.annotator)
     for parts, kind in ((FIRST, "direct"), (REPORTED, "indirect"), (SPOKESMAN, "direct")):
         ws.repo.add_quote(aset.id, Quote((parts,), QuoteKind(kind)), ws.annotator)
-    win = MainWindow(ws.repo, ws.annotator, settings_path=tmp_path / "data" / "window.ini")
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.load()
-    win.documents.select(doc_id)
-    win.activateWindow()
-    win.article.setFocus()
+    win = window_on(qtbot, ws, doc_id, tmp_path / "data")
     yield win, ws, doc_id
     win.close()
     ws.close()

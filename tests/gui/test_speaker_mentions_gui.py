@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_support import MODEL_TIMEOUT_MS, save_shot
+from gui_support import MODEL_TIMEOUT_MS, save_shot, window_on
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
@@ -36,15 +36,7 @@ def speakers_window(qtbot, tmp_path: Path):
     [(doc_id, _)] = ws.repo.add_documents(
         [(DocumentInput(TEXT, {"title": "Stein"}), tokens)], "import:test"
     )
-    win = MainWindow(ws.repo, ws.annotator, settings_path=tmp_path / "data" / "window.ini")
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.load()
-    win.documents.select(doc_id)
-    win.activateWindow()
-    win.article.setFocus()
+    win = window_on(qtbot, ws, doc_id, tmp_path / "data")
     yield win, ws, doc_id
     win.close()
     ws.close()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QFont, QPalette, QTextOption
+from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
 
 from newsmark.ui.preferences_theme import apply_theme
 
 ARTICLE_FONTS = ["Source Serif 4", "Noto Serif", "DejaVu Serif", "Georgia", "serif"]
 ARTICLE_POINT_SIZE = 11
+PAGE_MARGIN = 18  # the document margin around the text, in pixels
 
 
 def article_font() -> QFont:
@@ -18,6 +19,21 @@ def article_font() -> QFont:
     font.setPointSize(ARTICLE_POINT_SIZE)
     font.setStyleHint(QFont.StyleHint.Serif)
     return font
+
+
+def style_page(view: QPlainTextEdit) -> None:
+    """The article's page: read-only, frameless, wrapped, in the article font, and the
+    side margins in the page colour rather than the window's grey (ArticleView and the
+    start-up preview look the same)."""
+    view.setReadOnly(True)
+    view.setFrameShape(QFrame.Shape.NoFrame)
+    view.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    view.setFont(article_font())
+    palette = view.palette()
+    palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.Base))
+    view.setPalette(palette)
+    view.setAutoFillBackground(True)
+    view.document().setDocumentMargin(PAGE_MARGIN)
 
 
 def apply_appearance(

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent, QTextOption
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFrame,
     QLabel,
     QMainWindow,
     QPlainTextEdit,
@@ -21,7 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from newsmark.ui.appearance import ARTICLE_POINT_SIZE, apply_appearance, article_font
+from newsmark.ui.appearance import (
+    ARTICLE_POINT_SIZE,
+    PAGE_MARGIN,
+    apply_appearance,
+    article_font,
+    style_page,
+)
 
 if TYPE_CHECKING:
     from newsmark.services.settings import Settings
@@ -30,7 +35,6 @@ if TYPE_CHECKING:
 # ArticleView's look (ui/views/article_view.py), repeated so the preview paints before
 # that module and its imports load; a test keeps the two equal.
 MEASURE_CHARS = 72
-PAGE_MARGIN = 18
 
 
 class PreviewArticle(QPlainTextEdit):
@@ -38,15 +42,7 @@ class PreviewArticle(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setReadOnly(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self.setFont(article_font())
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.Base))
-        self.setPalette(palette)
-        self.setAutoFillBackground(True)
-        self.document().setDocumentMargin(PAGE_MARGIN)
+        style_page(self)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

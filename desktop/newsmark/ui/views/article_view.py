@@ -11,19 +11,17 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPaintEvent,
-    QPalette,
     QResizeEvent,
     QTextCursor,
-    QTextOption,
 )
-from PySide6.QtWidgets import QFrame, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from newsmark.domain.document import Document
 from newsmark.domain.labels import LabelSet
 from newsmark.domain.offsets import Alignment, TokenIndex, Utf16Map
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Span
-from newsmark.ui.appearance import article_font
+from newsmark.ui.appearance import PAGE_MARGIN, style_page
 from newsmark.ui.views.overlay import Overlay
 from newsmark.ui.views.span_highlighter import SpanHighlighter
 
@@ -63,21 +61,12 @@ class ArticleView(QPlainTextEdit):
     def __init__(self, labels: LabelSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("article_view")
-        self.setReadOnly(True)
+        style_page(self)  # the side margins (see resizeEvent) in the page colour
         self.setUndoRedoEnabled(False)
-        self.setFrameShape(QFrame.Shape.NoFrame)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self.setFont(article_font())
-        # The side margins (see resizeEvent) take the page colour, not the window's grey.
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.Base))
-        self.setPalette(palette)
-        self.setAutoFillBackground(True)
-        self.document().setDocumentMargin(18)
         self.setCenterOnScroll(False)
         self._text = ""
         self._umap = Utf16Map("")
@@ -352,7 +341,7 @@ class ArticleView(QPlainTextEdit):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         measure = self.fontMetrics().horizontalAdvance("n") * MEASURE_CHARS
-        side = max(0, (self.width() - measure) // 2 - 18)
+        side = max(0, (self.width() - measure) // 2 - PAGE_MARGIN)
         self.setViewportMargins(side, 0, side, 0)
 
     def viewportEvent(self, event: QEvent) -> bool:
