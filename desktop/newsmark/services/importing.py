@@ -262,7 +262,7 @@ def import_paths(
 
 def seed_if_empty(repo: Repository, progress: Progress = no_progress) -> list[int]:
     """On first run (no documents at all) import the bundled sample articles."""
-    if repo.document_ids():
+    if repo.count_documents(cap=0):
         return []
     report = import_paths(repo, seed_files(), annotator="import:seed", progress=progress)
     return report.added

@@ -146,6 +146,10 @@ def open_workspace(
 
 def seed_if_empty(ws: Workspace, progress: Progress = no_progress) -> list[int]:
     """First run: import the bundled sample articles into an empty database."""
-    from newsmark.services.importing import seed_if_empty as seed  # spaCy tokenizer: lazy
+    if ws.repo.count_documents(cap=0):
+        # Not a first run: the import module (spaCy's tokenizer) is not loaded at all. At
+        # start-up a worker thread loading spaCy took the GIL from the window being built.
+        return []
+    from newsmark.services.importing import seed_if_empty as seed
 
     return seed(ws.repo, progress)

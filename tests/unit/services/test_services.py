@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,3 +126,23 @@ def test_model_speakers_are_linked_to_corpus_entities(data_dir: Path, seed_path:
         assert any(s.get("entity_id") for s in kremlin)
     finally:
         ws.close()
+
+
+def test_a_start_with_documents_loads_no_tokenizer(tmp_path: Path) -> None:
+    # The window seeds on a worker thread at start-up: when there is nothing to seed,
+    # loading spaCy there only takes the GIL from the window being built.
+    from newsmark.services.workspace import open_workspace, seed_if_empty
+
+    ws = open_workspace(tmp_path / "data")
+    try:
+        assert seed_if_empty(ws), "the first run imports the sample articles"
+    finally:
+        ws.close()
+    code = (
+        "import sys; from pathlib import Path; "
+        "from newsmark.services.workspace import open_workspace, seed_if_empty; "
+        f"ws = open_workspace(Path({str(tmp_path / 'data')!r})); "
+        "print(seed_if_empty(ws), 'spacy' in sys.modules); ws.close()"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["[]", "False"]
