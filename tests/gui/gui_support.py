@@ -17,9 +17,8 @@ def save_shot(widget: Any, path: Path) -> Path:
     return path
 
 
-def window_on(qtbot: Any, ws: Any, doc_id: int, data_dir: Path) -> Any:
-    """A real MainWindow on the workspace, shown at 1280x800 with `doc_id` open and the
-    article focused: what the tests of one hand-written document start from."""
+def open_window(qtbot: Any, ws: Any, data_dir: Path) -> Any:
+    """A real MainWindow on the workspace, shown at 1280x800, listed, article focused."""
     from newsmark.ui.main_window import MainWindow
 
     win = MainWindow(ws.repo, ws.annotator, settings_path=data_dir / "window.ini")
@@ -28,6 +27,15 @@ def window_on(qtbot: Any, ws: Any, doc_id: int, data_dir: Path) -> Any:
     win.show()
     qtbot.waitExposed(win)
     win.load()
+    win.activateWindow()
+    win.article.setFocus()
+    return win
+
+
+def window_on(qtbot: Any, ws: Any, doc_id: int, data_dir: Path) -> Any:
+    """`open_window` with `doc_id` open: what the tests of one hand-written document
+    start from."""
+    win = open_window(qtbot, ws, data_dir)
     win.documents.select(doc_id)
     win.activateWindow()
     win.article.setFocus()

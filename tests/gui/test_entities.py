@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_support import OFFSCREEN_NOISE, save_shot
+from gui_support import OFFSCREEN_NOISE, open_window, save_shot
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
-from test_quotes_attribution import open_window, select
+from test_quotes_attribution import select
 
 from newsmark.domain.document import DocumentInput
 from newsmark.nlp.tokens import tokenize_many

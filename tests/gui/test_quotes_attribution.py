@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_support import save_shot
+from gui_support import open_window, save_shot
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
@@ -14,7 +14,6 @@ from newsmark.domain.document import DocumentInput
 from newsmark.domain.status import Status
 from newsmark.formats.newsmark_jsonl import export_record
 from newsmark.nlp.tokens import tokenize_many
-from newsmark.ui.main_window import MainWindow
 
 TEXT = (
     "Olaf Scholz met Emmanuel Macron in Paris.\n"
@@ -24,18 +23,6 @@ TEXT = (
 )
 OTHER = "Olaf Scholz spoke in Berlin on Monday.\n"
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
-
-
-def open_window(qtbot, ws, data: Path) -> MainWindow:
-    win = MainWindow(ws.repo, ws.annotator, settings_path=data / "window.ini")
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.load()
-    win.activateWindow()
-    win.article.setFocus()
-    return win
 
 
 @pytest.fixture

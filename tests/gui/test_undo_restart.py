@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gui_support import open_window
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from test_quotes_attribution import open_window, select
+from test_quotes_attribution import select
 
 from newsmark.domain.document import DocumentInput
 from newsmark.nlp.tokens import tokenize_many
