@@ -1,4 +1,5 @@
-"""SQLAlchemy 2 tables: documents, annotation sets, spans, quotes, entities, edit log.
+"""SQLAlchemy 2 tables: documents, annotation sets, spans, quotes, entities, edit log,
+trained models.
 
 The full-text index over documents (an FTS5 virtual table) lives outside the ORM: see
 `storage.fulltext`.
@@ -8,7 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Explicit constraint names so Alembic batch migrations on SQLite can find them later.
@@ -61,6 +72,9 @@ class SetRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[str] = mapped_column(String(32))
+    # How unsure the model was of this set's predictions (higher: less sure), written when
+    # predictions are saved; NULL when no model touched it (migration 0005).
+    uncertainty: Mapped[float | None] = mapped_column(Float)
 
     document: Mapped[DocumentRow] = relationship(back_populates="sets")
     spans: Mapped[list[SpanRow]] = relationship(
@@ -142,3 +156,18 @@ class EditLogRow(Base):
     # The row this one inverts (an undo, or a redo: the revert of an undo); NULL for a
     # new edit. Rows written before migration 0004 have NULL throughout (ADR 0006).
     reverts: Mapped[int | None] = mapped_column(Integer)
+
+
+class TrainedModelRow(Base):
+    """A pipeline `newsmark train` wrote under the data dir (migration 0005)."""
+
+    __tablename__ = "trained_models"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    path: Mapped[str] = mapped_column(String(1000))
+    base_model: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[str] = mapped_column(String(32))
+    # The training's record: data hash, documents, scores per label and kind, seconds.
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -189,6 +189,7 @@ BUILDERS: dict[str, Callable[[sqlite3.Connection], dict[str, Any]]] = {
     # 0003 adds an index and the full-text index, whose triggers index these inserts.
     "0003": build_0001,
     "0004": build_0004,  # edit_log.reverts
+    "0005": build_0004,  # adds trained_models (empty) and annotation_sets.uncertainty (NULL)
 }
 
 
