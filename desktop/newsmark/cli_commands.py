@@ -271,7 +271,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             cancelled=lambda: bool(stop),
         )
     except Cancelled:
-        print("newsmark: cancelled before the first evaluation: no model kept", file=sys.stderr)
+        print("newsmark: cancelled before training started: no model kept", file=sys.stderr)
         return 130
     finally:
         signal.signal(signal.SIGINT, previous)

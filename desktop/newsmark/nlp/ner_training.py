@@ -275,6 +275,8 @@ def train_ner(
     wanted = sorted({e.label_ for d in train_docs for e in d.ents} - known)
     for label in wanted:
         ner.add_label(label)  # type: ignore[attr-defined]
+    if cancelled():  # before the loop: nothing trained, nothing to keep
+        return NerResult(pipeline=None, cancelled=True, seconds=time.monotonic() - started)
     deadline = started + max_minutes * 60 if max_minutes else None
     watch = _Watch(progress, cancelled, deadline, started)
     _active.watch = watch

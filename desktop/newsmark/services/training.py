@@ -193,8 +193,9 @@ def train(
     cancelled: CancelCheck = lambda: False,
 ) -> TrainOutcome:
     """Train, write models/<name>/ and register it. Everything is checked before spaCy
-    loads; a cancel after the first evaluation keeps the best model so far (registered,
-    meta says cancelled), a cancel before it raises Cancelled and leaves nothing."""
+    loads; a cancel once the loop runs keeps the best model so far (spaCy evaluates at
+    step 0: registered, meta says cancelled), a cancel before it raises Cancelled and
+    leaves nothing."""
     split = gold_split(repo, options)
     do_ner, do_quotes = stages(options, split)
     name = check_name(repo, data_dir, options.name)
@@ -252,7 +253,7 @@ def _run(
             eval_frequency=options.eval_frequency, progress=progress, cancelled=cancelled,
         )  # fmt: skip
         if ner.pipeline is None:
-            raise Cancelled()  # stopped before its first evaluation: no model to keep
+            raise Cancelled()  # cancelled before the loop started: no model to keep
         pipeline, stopped, timed_out = ner.pipeline, ner.cancelled, ner.timed_out
         scores["ner"], base_scores["ner"] = ner.scores, ner.base_scores
         meta["steps"]["ner"] = ner.steps
