@@ -14,13 +14,11 @@ from typing import TYPE_CHECKING
 
 from newsmark import paths
 from newsmark.domain.errors import UsageError
-from newsmark.storage import Repository
-from newsmark.storage.model_registry import TrainedModel
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the window imports this module: SQLAlchemy and spaCy load on use
     from newsmark.nlp.model import LoadedModel
-
-__all__ = ["TrainedModel", "delete_model", "in_use", "list_models", "resolve"]
+    from newsmark.storage import Repository
+    from newsmark.storage.model_registry import TrainedModel
 
 
 def resolve(repo: Repository | None, name_or_path: str | None) -> str | None:

@@ -232,6 +232,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "What counts as a quote, a speaker and a cue, with examples",
         "guidelines",
     ),
+    ActionSpec(
+        "train_model",
+        "&Train a model…",
+        (),
+        "Train entities (and quotes) from the accepted gold; the window stays usable",
+        None,
+    ),
 )
 
 
