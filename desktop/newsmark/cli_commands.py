@@ -205,7 +205,8 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 def _model_name(args: argparse.Namespace) -> str | None:
     """--model, a registered model's name resolved to its directory when the data dir
-    has a database (commands that open no workspace otherwise)."""
+    has a database that opens (commands that need no database otherwise: a database
+    that does not open leaves the name as given)."""
     from newsmark import paths
 
     name: str | None = args.model
@@ -215,7 +216,10 @@ def _model_name(args: argparse.Namespace) -> str | None:
         return name
     from newsmark.services.models import resolve
 
-    ws = _workspace(args, readonly=True)
+    try:
+        ws = _workspace(args, readonly=True)
+    except NewsmarkError:  # an older schema, a lock: these commands need no database
+        return name
     try:
         return resolve(ws.repo, name)
     finally:

@@ -69,6 +69,16 @@ def test_train_registers_a_model_that_predicts_and_can_be_deleted(
     assert code == 0
     spans = json.loads(out)["spans"]
     assert spans and {s["model"] for s in spans} == {registered.provenance}
+    # ... and so do the spans pre-annotation stores.
+    code, out, _ = run(capsys, "preannotate", "1", "--annotator", "carol", "--model", "tiny")
+    assert code == 0 and registered.provenance in out
+    ws = open_workspace(readonly=True)
+    try:
+        stored = ws.repo.annotation_set(1, "carol", create=False)
+    finally:
+        ws.close()
+    assert stored is not None and stored.spans
+    assert {s.model for s in stored.spans} == {registered.provenance}
 
     # The model in use cannot be deleted; another can, files and row.
     ws = open_workspace()
