@@ -175,6 +175,15 @@ def check_name(repo: Repository, data_dir: Path, name: str | None) -> str:
     return name
 
 
+def quote_trainer() -> Any | None:
+    """nlp.quote_training.train_quotes (the quote component's trainer, another part of
+    issue 14), or None when this build does not have it."""
+    try:
+        return import_module("newsmark.nlp.quote_training").train_quotes
+    except (ImportError, AttributeError):
+        return None
+
+
 def base_source(repo: Repository, base: str | None, configured: str | None) -> tuple[str, str]:
     """(what spaCy sources components from, the name recorded as the base model)."""
     from newsmark.nlp.model import installed_default
@@ -198,6 +207,14 @@ def train(
     leaves nothing."""
     split = gold_split(repo, options)
     do_ner, do_quotes = stages(options, split)
+    notes: list[str] = []
+    if do_quotes and quote_trainer() is None:
+        if options.quotes:
+            raise ModelError("quote training is not available in this build (--quotes)")
+        do_quotes = False  # not asked for by name: train what can be, and say so
+        notes.append("quotes not trained: quote training is not available in this build")
+        if not do_ner:
+            raise ModelError("the gold has only quotes, and quote training is not available")
     name = check_name(repo, data_dir, options.name)
     source, base_name = base_source(repo, options.base, configured_model)
     started = time.monotonic()
@@ -211,7 +228,7 @@ def train(
     try:
         return _run(
             repo, options, split, (do_ner, do_quotes), name, (source, base_name), work, dest,
-            started, progress, cancelled,
+            started, progress, cancelled, notes,
         )  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -229,12 +246,12 @@ def _run(
     started: float,
     progress: ProgressCallback,
     cancelled: CancelCheck,
+    outcome_notes: list[str],
 ) -> TrainOutcome:
     from newsmark.nlp.ner_training import publish, train_ner
 
     do_ner, do_quotes = which
     source, base_name = base
-    outcome_notes: list[str] = []
     scores: dict[str, Any] = {}
     base_scores: dict[str, Any] = {}
     pipeline: Path | None = None
@@ -265,10 +282,8 @@ def _run(
                 "edges and were skipped"
             )
     if do_quotes and not (stopped or timed_out):
-        try:  # the quote component's trainer (another part of issue 14)
-            train_quotes = import_module("newsmark.nlp.quote_training").train_quotes
-        except (ImportError, AttributeError) as exc:
-            raise ModelError(f"quote training is not available in this build ({exc})") from exc
+        train_quotes = quote_trainer()
+        assert train_quotes is not None  # checked before anything ran
         quotes_base = str(pipeline) if pipeline is not None else source
         result = train_quotes(
             quotes_base, list(split.train), list(split.dev), work / "quotes",

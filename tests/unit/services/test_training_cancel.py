@@ -73,3 +73,21 @@ def test_ctrl_c_stops_the_cli_and_keeps_the_best(data_dir: Path) -> None:
     assert "best model so far is kept" in err
     assert "stopped early, kept the best so far: trained ctrlc" in out
     assert (data_dir / "models" / "ctrlc" / "meta.json").is_file()
+
+
+def test_the_time_limit_stops_and_keeps_the_best(data_dir: Path) -> None:
+    ws = open_workspace()
+    try:
+        add_gold(ws.repo)
+        seen: list[TrainProgress] = []
+        options = TrainOptions(
+            ner=True, name="timed", max_steps=100_000, eval_frequency=2, max_minutes=0.0001
+        )
+        outcome = train(ws.repo, ws.data_dir, options, progress=seen.append)
+        assert outcome.timed_out and not outcome.cancelled
+        # The service grants each stage at least 3 s: a few evaluations, then the stop.
+        assert seen[-1].stage == "done" and seen[-2].seconds < 30
+        assert outcome.model.meta["timed_out"] is True
+        assert outcome.model.meta["steps"]["ner"] < 1000
+    finally:
+        ws.close()
