@@ -125,8 +125,15 @@ def gold_split(repo: Repository, options: TrainOptions) -> GoldSplit:
         by = f" by {options.annotator}" if options.annotator else ""
         left = repo.untouched_sets(options.status, options.annotator)
         why = f" ({left} such set(s) hold only model output nobody edited)" if left else ""
+        have: dict[str, int] = {}
+        for (status, who), n in repo.set_counts().items():
+            if options.annotator in (None, who):
+                have[status] = have.get(status, 0) + n
+        there = ", ".join(f"{n} {status}" for status, n in sorted(have.items()))
+        hint = f"; the sets there are {there}: accept documents in the window first"
         raise UsageError(
             f"no gold to train on: no {options.status} annotation set{by} a person touched{why}"
+            + (hint if there else "")
         )
     if options.eval_from is None:
         return split_gold(docs, options.eval_split, options.seed)
