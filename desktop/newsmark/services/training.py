@@ -228,6 +228,9 @@ def train(
     root = paths.models_dir(data_dir)
     work = root / f".work-{name}"
     dest = root / name
+    # A run killed earlier may have left its scratch: this process holds the writer
+    # lock (CLI) or is the one window, so no other run is using it.
+    shutil.rmtree(work, ignore_errors=True)
     try:
         work.mkdir(parents=True, exist_ok=False)
     except OSError as exc:

@@ -54,7 +54,9 @@ def comparison_rows(meta: dict[str, Any]) -> list[tuple[str, float | None, float
     """(label, current model's F1, new model's F1) per label and overall, for the table."""
     new = (meta.get("scores") or {}).get("ner") or {}
     old = (meta.get("base_scores") or {}).get("ner") or {}
-    labels = sorted(set(new.get("per_label", {})) | set(old.get("per_label", {})))
+    # The labels the gold has or the new model predicts; the current model's guesses at
+    # labels nobody annotates count in "All entities" only.
+    labels = sorted(new.get("per_label", {}))
     rows: list[tuple[str, float | None, float | None]] = [
         ("All entities", old.get("ents_f"), new.get("ents_f"))
     ]
@@ -249,6 +251,7 @@ class TrainDialog(QDialog):
         self.outcome = outcome
         self._set_running(False)
         self.log.setMaximumHeight(90)  # the comparison gets the room
+        self.resize(self.width(), max(self.height(), 760))
         self.train_button.hide()
         model = outcome.model
         docs = model.meta.get("documents", {})
