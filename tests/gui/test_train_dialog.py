@@ -34,7 +34,7 @@ def test_train_in_a_worker_cancel_keeps_the_best_and_switch(qtbot, window, works
     add_gold(workspace.repo)
     window.load()
     texts = [a.text() for a in window.models_menu.menu.actions()]
-    assert texts[0] == DEFAULT_TEXT and texts[-1] == "&Train a model…"
+    assert texts[0] == DEFAULT_TEXT and "&Train a model…" in texts
     dialog = open_dialog(window)
     dialog.max_steps, dialog.eval_frequency = 10_000, 2  # long enough to cancel
     dialog.name_edit.selectAll()
@@ -76,15 +76,25 @@ def test_train_in_a_worker_cancel_keeps_the_best_and_switch(qtbot, window, works
     window.models_menu.relist()
     checked = [a.text() for a in window.models_menu.menu.actions() if a.isChecked()]
     assert len(checked) == 1 and checked[0].startswith("gui-model")
+    in_use = next(a for a in window.models_menu.menu.actions() if a.menu() is not None)
+    assert not in_use.menu().isEnabled()  # the model in use cannot be deleted
     # Back to the default through the menu.
     default = window.models_menu.menu.actions()[0]
     default.trigger()
     assert Settings(workspace.data_dir / "newsmark.ini").model is None
     assert window.models_menu.worker.model_name is None
-    assert (
-        len(GOLD)
-        == outcome.model.meta["documents"]["train"] + outcome.model.meta["documents"]["dev"]
-    )
+    docs = outcome.model.meta["documents"]
+    assert docs["train"] + docs["dev"] == len(GOLD)
+
+    # Delete from the menu: offered once it is not in use; files and row go.
+    window.models_menu.relist()
+    window.models_menu.confirm_delete = lambda name: name == "gui-model"
+    delete = next(a for a in window.models_menu.menu.actions() if a.menu() is not None)
+    [entry] = delete.menu().actions()
+    assert entry.text() == "gui-model"
+    entry.trigger()
+    assert workspace.repo.trained_models() == []
+    assert not (workspace.data_dir / "models" / "gui-model").exists()
 
 
 def test_train_without_gold_says_why_and_keeps_nothing(qtbot, window, workspace) -> None:

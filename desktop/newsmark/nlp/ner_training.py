@@ -276,6 +276,7 @@ def train_ner(
     for label in wanted:
         ner.add_label(label)  # type: ignore[attr-defined]
     if cancelled():  # before the loop: nothing trained, nothing to keep
+        _bases.pop(base, None)
         return NerResult(pipeline=None, cancelled=True, seconds=time.monotonic() - started)
     deadline = started + max_minutes * 60 if max_minutes else None
     watch = _Watch(progress, cancelled, deadline, started)
@@ -304,5 +305,6 @@ def train_ner(
         result.scores = evaluate(spacy.load(result.pipeline), dev_docs)
         result.base_scores = evaluate(base_nlp, dev_docs)
     shutil.rmtree(out_dir / DIR_MODEL_LAST, ignore_errors=True)
+    _bases.pop(base, None)  # the run's copy of the base goes with it
     result.seconds = time.monotonic() - started
     return result

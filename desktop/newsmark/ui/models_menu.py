@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
-from newsmark.services.models import in_use, resolve, summary_scores
+from newsmark.domain.errors import NewsmarkError
+from newsmark.services.models import delete_model, in_use, resolve, summary_scores
 from newsmark.services.settings import Settings
 from newsmark.ui.actions import ActionRegistry
 from newsmark.ui.dialogs.train_dialog import TrainDialog
@@ -43,6 +44,7 @@ class ModelsMenu(QObject):
         self.status = status
         self.window = window
         self.dialog: TrainDialog | None = None
+        self.confirm_delete = self._confirm_delete  # replaced in tests: True deletes
         self.menu = QMenu("&Model", window)
         self.menu.setObjectName("model_menu")
         self._group = QActionGroup(self.menu)
@@ -74,6 +76,13 @@ class ModelsMenu(QObject):
             self._choice(f"{configured} (configured)", configured, True)
         self.menu.addSeparator()
         self.menu.addAction(self._train)
+        deletable = [m for m in models if not in_use(m, configured)]
+        delete = self.menu.addMenu("&Delete a trained model")
+        delete.setEnabled(bool(deletable))
+        delete.setToolTip("The model in use cannot be deleted: choose another one first")
+        for model in deletable:
+            action = delete.addAction(model.name)
+            action.triggered.connect(lambda _checked=False, n=model.name: self.delete(n))
 
     def _choice(self, text: str, name: str | None, checked: bool) -> QAction:
         action = QAction(text, self.menu)
@@ -93,6 +102,27 @@ class ModelsMenu(QObject):
         if self.worker is not None:
             self.worker.set_model(resolve(self.repo, name))
         self.status.show_saved(f"loading model {name or '(default)'}")
+
+    def delete(self, name: str) -> bool:
+        """Delete a trained model (files and registration) after asking; not the one in use."""
+        if not self.confirm_delete(name):
+            return False
+        try:
+            delete_model(self.repo, self.data_dir, name, self.settings.model)
+        except NewsmarkError as exc:
+            self.status.show_error(f"Model not deleted: {exc}")
+            return False
+        self.status.show_saved(f"deleted model {name}")
+        self.relist()
+        return True
+
+    def _confirm_delete(self, name: str) -> bool:
+        answer = QMessageBox.question(
+            self.window,
+            "Delete a trained model",
+            f"Delete the model {name} and its files? Spans it predicted keep its name.",
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def show_train_dialog(self) -> TrainDialog:
         if self.dialog is not None and self.dialog.isVisible():
