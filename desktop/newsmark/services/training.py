@@ -191,6 +191,14 @@ def quote_trainer() -> Any | None:
         return None
 
 
+def quote_scorer() -> Any | None:
+    """nlp.quote_eval.score_pipeline(model_dir, gold) -> flat quote scores, or None."""
+    try:
+        return import_module("newsmark.nlp.quote_eval").score_pipeline
+    except (ImportError, AttributeError):
+        return None
+
+
 def base_source(repo: Repository, base: str | None, configured: str | None) -> tuple[str, str]:
     """(what spaCy sources components from, the name recorded as the base model)."""
     from newsmark.nlp.model import installed_default
@@ -303,7 +311,10 @@ def _run(
         scores["quotes"] = dict(getattr(result, "scores", {}) or {})
         best = work / "quotes" / "model-best"
         pipeline = best if best.is_dir() else work / "quotes"
-        stopped = stopped or cancelled()
+        stopped = stopped or bool(getattr(result, "cancelled", False)) or cancelled()
+        current = quote_scorer()  # the current model's quote scores on the same dev
+        if current is not None:
+            base_scores["quotes"] = dict(current(source, list(split.dev)))
     assert pipeline is not None
     all_docs = (*split.train, *split.dev)
     digest = gold_hash(all_docs)

@@ -65,9 +65,12 @@ def comparison_rows(meta: dict[str, Any]) -> list[tuple[str, float | None, float
         after = new.get("per_label", {}).get(label, {}).get("f")
         rows.append((label, before, after))
     quotes = (meta.get("scores") or {}).get("quotes") or {}
+    quotes_before = (meta.get("base_scores") or {}).get("quotes") or {}
     for key, value in sorted(quotes.items()):
-        if isinstance(value, int | float):
-            rows.append((f"quotes {key}", None, float(value)))
+        # F1 per kind (and with the speaker) and speaker accuracy; not every P and R.
+        if isinstance(value, int | float) and key.endswith(("_f", "_speaker_acc")):
+            before = quotes_before.get(key)
+            rows.append((f"quotes {key}", None if before is None else float(before), value))
     return rows
 
 
