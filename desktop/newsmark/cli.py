@@ -192,8 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-minutes", type=float, default=None, metavar="N")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--name", default=None, help="the model's name (default: newsmark-DATE)")
-    p.add_argument("--max-steps", type=int, default=2000, metavar="N", help=argparse.SUPPRESS)
-    p.add_argument("--eval-frequency", type=int, default=100, metavar="N", help=argparse.SUPPRESS)
+    # Small runs (tests, a quick look): steps, and steps between evaluations, per stage.
+    p.add_argument("--max-steps", type=int, default=None, metavar="N", help=argparse.SUPPRESS)
+    p.add_argument("--eval-frequency", type=int, default=None, metavar="N", help=argparse.SUPPRESS)
 
     p = command("models", "list trained models with their scores (or delete one)")
     models_sub = p.add_subparsers(dest="models_command", metavar="ACTION")

@@ -9,6 +9,7 @@ nlp.quote_training.train_quotes (its own component, imported when asked for).
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 import re
 import shutil
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 
 # Statuses whose sets a person decided on: accepted gold, or work in progress on request.
 GOLD_STATUSES = ("accepted", "in_progress")
+NER_STEPS = (2000, 100)  # entity training's default steps and steps between evaluations
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
@@ -56,8 +58,10 @@ class TrainOptions:
     max_minutes: float | None = None
     seed: int = 0
     name: str | None = None
-    max_steps: int = 2000
-    eval_frequency: int = 100
+    # Steps and steps between evaluations for every stage (None: each stage's default,
+    # NER_STEPS for entities, the quote trainer's own); small runs (tests) set them.
+    max_steps: int | None = None
+    eval_frequency: int | None = None
 
 
 @dataclass
@@ -284,8 +288,10 @@ def _run(
     if do_ner:
         ner = train_ner(
             source, split.train, split.dev, work / "ner",
-            max_minutes=minutes_left(), seed=options.seed, max_steps=options.max_steps,
-            eval_frequency=options.eval_frequency, progress=progress, cancelled=cancelled,
+            max_minutes=minutes_left(), seed=options.seed,
+            max_steps=options.max_steps or NER_STEPS[0],
+            eval_frequency=options.eval_frequency or NER_STEPS[1],
+            progress=progress, cancelled=cancelled,
         )  # fmt: skip
         if ner.pipeline is None:
             raise Cancelled()  # cancelled before the loop started: no model to keep
@@ -303,10 +309,13 @@ def _run(
         train_quotes = quote_trainer()
         assert train_quotes is not None  # checked before anything ran
         quotes_base = str(pipeline) if pipeline is not None else source
+        wanted = {"max_steps": options.max_steps, "eval_every": options.eval_frequency}
+        accepted = inspect.signature(train_quotes).parameters
+        limits = {k: v for k, v in wanted.items() if v is not None and k in accepted}
         result = train_quotes(
             quotes_base, list(split.train), list(split.dev), work / "quotes",
             max_minutes=minutes_left(), seed=options.seed, progress=progress,
-            cancelled=cancelled,
+            cancelled=cancelled, **limits,
         )  # fmt: skip
         scores["quotes"] = dict(getattr(result, "scores", {}) or {})
         best = work / "quotes" / "model-best"

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from newsmark.domain.training import TrainProgress
+from newsmark.services.training import NER_STEPS
 from newsmark.workers.training_worker import TrainingWorker
 
 if TYPE_CHECKING:
@@ -101,8 +102,8 @@ class TrainDialog(QDialog):
         self.configured_model = configured_model
         self.current_name = current_name
         # How long a run may go (tests make these tiny); --max-steps/--eval-frequency.
-        self.max_steps = 2000
-        self.eval_frequency = 100
+        self.max_steps: int | None = None
+        self.eval_frequency: int | None = None
         self.worker: TrainingWorker | None = None
         self.outcome: TrainOutcome | None = None
         self.progress_seen: list[TrainProgress] = []
@@ -222,7 +223,7 @@ class TrainDialog(QDialog):
         worker.failed.connect(self._on_failed)
         worker.cancelled.connect(self._on_cancelled)
         self._set_running(True)
-        self.progress.setRange(0, self.max_steps)
+        self.progress.setRange(0, self.max_steps or NER_STEPS[0])
         self.progress.setValue(0)
         self.progress.setFormat("loading the base model…")
         self.status_label.setText("Training… the window stays usable; Cancel keeps the best.")
@@ -246,7 +247,8 @@ class TrainDialog(QDialog):
         self.progress_seen.append(p)
         self.log.appendPlainText(progress_text(p))
         if p.stage != "done":
-            self.progress.setValue(min(p.step, self.max_steps))
+            self.progress.setMaximum(max(self.progress.maximum(), p.step))
+            self.progress.setValue(p.step)
             self.progress.setFormat(f"{p.stage}: step %v of %m")
             self.status_label.setText(progress_text(p))
 
