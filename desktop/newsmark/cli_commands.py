@@ -226,8 +226,16 @@ def _model_name(args: argparse.Namespace) -> str | None:
         ws.close()
 
 
+# The dev figures a progress line shows (a stage may report many more, per role).
+MAIN_SCORES = (
+    "ents_f", "ents_p", "ents_r", "quote_roles_f", "all_f", "all_quote_speaker_f",
+    "all_speaker_acc",
+)  # fmt: skip
+
+
 def _progress_line(p: TrainProgress) -> str:
-    scores = "  ".join(f"{k} {v:.3f}" for k, v in p.scores.items())
+    shown = [k for k in MAIN_SCORES if k in p.scores] or list(p.scores)[:3]
+    scores = "  ".join(f"{k} {p.scores[k]:.3f}" for k in shown)
     return (
         f"{p.stage:<6} step {p.step:>5}  epoch {p.epoch:>3}  loss {p.loss:>10.3f}  "
         f"{scores}  best {p.best:.3f}  {p.seconds:>5.0f}s"

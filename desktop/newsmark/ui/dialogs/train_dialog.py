@@ -41,8 +41,13 @@ ALL_ANNOTATORS = "All annotators"
 GOLD_STATUSES = ("accepted", "in_progress")
 
 
+# The dev figures a progress line shows (a stage may report many more, per role).
+MAIN_SCORES = ("ents_f", "ents_p", "ents_r", "quote_roles_f", "all_f", "all_quote_speaker_f")
+
+
 def progress_text(p: TrainProgress) -> str:
-    scores = ", ".join(f"{k} {v:.3f}" for k, v in p.scores.items())
+    shown = [k for k in MAIN_SCORES if k in p.scores] or list(p.scores)[:3]
+    scores = ", ".join(f"{k} {p.scores[k]:.3f}" for k in shown)
     if p.stage == "done":
         return f"done after {p.seconds:.0f} s: the kept model scores {scores or 'nothing'}"
     return (
