@@ -297,7 +297,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         f"{how}trained {model.name} ({model.provenance}) from {model.base_model} on "
         f"{docs['train']} document(s), evaluated on {docs['dev']}: {summary_scores(model)}"
     )
-    print(_label_table(model.meta))
+    table = _label_table(model.meta)
+    if table:
+        print(table)
     print(f"use it: newsmark preannotate --model {model.name} ... (or the window's Model menu)")
     return 0
 

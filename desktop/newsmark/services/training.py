@@ -318,6 +318,7 @@ def _run(
             cancelled=cancelled, **limits,
         )  # fmt: skip
         scores["quotes"] = dict(getattr(result, "scores", {}) or {})
+        meta["steps"]["quotes"] = int(getattr(result, "best_step", 0) or 0)  # the kept one
         best = work / "quotes" / "model-best"
         pipeline = best if best.is_dir() else work / "quotes"
         stopped = stopped or bool(getattr(result, "cancelled", False)) or cancelled()
@@ -349,11 +350,18 @@ def _run(
     progress(
         TrainProgress(
             stage="done", step=sum(meta["steps"].values()), epoch=0, loss=0.0,
-            scores=_flat(scores), best=_flat(scores).get("ents_f", 0.0),
+            scores=_flat(scores), best=_main_score(scores),
             seconds=meta["seconds"],
         )
     )  # fmt: skip
     return TrainOutcome(model, stopped, timed_out, outcome_notes)
+
+
+def _main_score(scores: dict[str, Any]) -> float:
+    """Entities F1 when entities were trained, else the quotes' F1 over all kinds."""
+    if "ner" in scores:
+        return float(scores["ner"].get("ents_f", 0.0))
+    return float((scores.get("quotes") or {}).get("all_f", 0.0))
 
 
 def _flat(scores: dict[str, Any]) -> dict[str, float]:
