@@ -84,10 +84,24 @@ def test_dashboard_draws_the_report(qtbot, gold_window: MainWindow, tmp_path: Pa
     assert quotes["F1 · speaker accuracy"] == [1.0, 0.0, 0.0, 1.0, 1.0]  # direct..all, speakers
     assert quotes["P"] == [1.0, 0.0, 0.0, 1.0]  # no P bar for speakers
     assert bar_values(dialog.per_day) == {"accepted": [1.0]}
+    qtbot.waitUntil(lambda: dialog.per_day.item.viewRange()[1][1] > 1.0)  # the bar fits
     (who,) = dialog.annotators.categories
     assert who.startswith("ann (") and who.endswith(" s/doc)")  # timed: edits, then accept
     assert "entities F1 0.667" in dialog.summary.text()  # 2 right of 3 predicted, 3 gold
     save_shot(dialog, tmp_path / "shots" / "dash14-dashboard-gold.png")
+
+
+def test_no_gold_says_so_instead_of_drawing_zeros(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_dashboard(qtbot, window)  # the seed article, not accepted
+    assert dialog.entities.note == "Computing…"
+    with qtbot.waitSignal(dialog.report_shown, timeout=MODEL_TIMEOUT_MS):
+        pass
+    assert dialog.summary.text() == "No accepted sets yet: nothing to score the model against."
+    for panel in (dialog.entities, dialog.quotes, dialog.per_day, dialog.annotators):
+        assert panel.note == "No accepted sets yet" and not bar_values(panel)
+        assert not panel.save_button.isEnabled()
+        assert not panel.item.getAxis("left").isVisible()
+    assert dialog.curve.note == "Not computed yet"
 
 
 def test_cancel_stops_the_run_and_keeps_the_charts(qtbot, gold_window: MainWindow) -> None:  # type: ignore[no-untyped-def]

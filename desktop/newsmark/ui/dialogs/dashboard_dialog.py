@@ -157,6 +157,9 @@ class DashboardDialog(QDialog):
         who = self.annotator_box.currentText()
         annotator = None if who in ("", ALL_ANNOTATORS) else who
         fn = report_task(self.repo, self.model_name, self.status_box.currentText(), annotator)
+        if self.report is None:  # the first run: nothing drawn yet
+            for panel in (self.entities, self.quotes, self.per_day, self.annotators):
+                panel.clear("Computing…")
         self._start(fn, "dashboard report", self._show_report)
 
     def compute_curve(self) -> None:

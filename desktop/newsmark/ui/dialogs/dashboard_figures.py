@@ -11,11 +11,17 @@ PRF = (("P", "p"), ("R", "r"), ("F1", "f1"))
 SCORE_RANGE = (0.0, 1.0)
 
 
-def summary_text(report: dict[str, Any]) -> str:
-    """One line above the charts: what was scored against what."""
+def _selection(report: dict[str, Any]) -> str:
     f = report["filter"]
     who = f" by {f['annotator']}" if f["annotator"] else ""
-    gold = f"{report['sets']} {f['status']} sets{who} on {report['documents']} documents"
+    return f"{f['status']} sets{who}"
+
+
+def summary_text(report: dict[str, Any]) -> str:
+    """One line above the charts: what was scored against what."""
+    if not report["sets"]:
+        return f"No {_selection(report)} yet: nothing to score the model against."
+    gold = f"{report['sets']} {_selection(report)} on {report['documents']} documents"
     if "model" not in report:
         return gold
     ents, quotes = report["entities"]["micro"], report["quotes"]
@@ -33,6 +39,11 @@ def _seconds(value: float | None) -> str:
 
 def draw_report(dialog: DashboardDialog, report: dict[str, Any]) -> None:
     """Redraw every chart but the learning curve from `report`."""
+    if not report["sets"]:
+        note = f"No {_selection(report)} yet"
+        for panel in (dialog.entities, dialog.quotes, dialog.per_day, dialog.annotators):
+            panel.clear(note)
+        return
     if "model" in report:
         labels = report["entities"]["labels"]
         # The labels the gold uses first (most mentions first), then what only the model has.

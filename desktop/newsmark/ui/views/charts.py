@@ -54,6 +54,7 @@ class ChartPanel(QWidget):
         self.item.showGrid(x=False, y=True, alpha=0.25)
         self.legend: pg.LegendItem | None = None
         self.categories: list[str] = []  # what the bars stand for, in drawing order
+        self.note: str | None = None  # what shows instead of a chart (None: a chart)
         self._note: pg.TextItem | None = None
 
         self.save_button = QToolButton(self)
@@ -82,7 +83,15 @@ class ChartPanel(QWidget):
         self.item.clear()
         if self.legend is not None:
             self.legend.clear()
-        self._note = None
+        self._note, self.note = None, note
+        self.save_button.setEnabled(note is None)  # a note is not worth a file
+        self.categories = []
+        self.item.setLabel("left", "")  # (setLabel shows the axis: before hiding it)
+        self.item.setLabel("bottom", "")
+        # A note alone: no axes, no grid (they would read as figures of 0).
+        for side in ("left", "bottom"):
+            self.item.showAxis(side, note is None)
+        self.item.showGrid(x=False, y=False)
         if note:
             self._note = pg.TextItem(note, color=self._fg, anchor=(0.5, 0.5))
             self.item.addItem(self._note)
@@ -135,6 +144,8 @@ class ChartPanel(QWidget):
             step = -(-len(ticks) // MAX_TICKS)
             ticks = ticks[::step]
         lo_hi = value_range
+        if lo_hi is None:  # counts: fit them (a note before fixed the range to 0..1)
+            self.item.enableAutoRange(axis="x" if horizontal else "y")
         if horizontal:
             self._category_ticks(ticks, "left")
             self.item.setRange(yRange=(-0.6, len(categories) - 0.4), padding=0)
