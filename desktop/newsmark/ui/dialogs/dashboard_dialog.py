@@ -86,7 +86,7 @@ class DashboardDialog(QDialog):
 
         self.entities = ChartPanel("entities", "Entities per label (exact match)", self)
         self.quotes = ChartPanel("quotes", "Quotes per kind (overlap ≥ 0.5)", self)
-        self.per_day = ChartPanel("accepted_per_day", "Documents accepted per day (UTC)", self)
+        self.per_day = ChartPanel("accepted_per_day", "Accepted per day (UTC)", self)
         self.annotators = ChartPanel("annotators", "Accepted per annotator", self)
         self.curve = ChartPanel("learning_curve", "Learning curve", self)
         self.charts = (self.entities, self.quotes, self.per_day, self.annotators, self.curve)

@@ -22,14 +22,15 @@ def summary_text(report: dict[str, Any]) -> str:
     if not report["sets"]:
         return f"No {_selection(report)} yet: nothing to score the model against."
     gold = f"{report['sets']} {_selection(report)} on {report['documents']} documents"
+    work = f"median {_seconds(report['progress']['median_seconds'])}"
     if "model" not in report:
-        return gold
+        return f"{gold}; {work}"
     ents, quotes = report["entities"]["micro"], report["quotes"]
     acc = quotes["speaker_accuracy"]
     return (
         f"{report['model']} against {gold}: entities F1 {ents['f1']:.3f}, quotes F1 "
         f"{quotes['partial']['f1']:.3f}, speaker accuracy "
-        f"{'n/a' if acc is None else f'{acc:.3f}'}"
+        f"{'n/a' if acc is None else f'{acc:.3f}'}; {work}"
     )
 
 
@@ -65,9 +66,6 @@ def draw_report(dialog: DashboardDialog, report: dict[str, Any]) -> None:
     progress = report["progress"]
     days = progress["accepted_per_day"]
     dialog.per_day.bars([d[5:] for d in days], {"accepted": list(days.values())})
-    dialog.per_day.set_title(
-        f"Documents accepted per day (UTC) · median {_seconds(progress['median_seconds'])}"
-    )
     people = progress["annotators"]
     dialog.annotators.bars(
         [f"{name} ({_seconds(a['median_seconds'])})" for name, a in people.items()],
