@@ -33,7 +33,9 @@ def format_markdown(report: dict[str, Any]) -> str:
         f"{report['sets']} annotation sets ({f['status']}{who}) on "
         f"{report['documents']} documents.",
     ]
-    if "model" in report:
+    if not report["sets"]:
+        out += ["", "Nothing to score the model against: no such sets."]
+    elif "model" in report:
         ents, quotes = report["entities"], report["quotes"]
         out += ["", f"## Entities: {report['model']} against the gold (exact match)", ""]
         rows = [_prf_row(lab, m) for lab, m in ents["labels"].items()]
@@ -69,4 +71,9 @@ def format_markdown(report: dict[str, Any]) -> str:
         f"{prog['idle_cap_seconds']:.0f} s counted as {prog['idle_cap_seconds']:.0f} s; "
         "sets accepted without an edit are not timed.",
     ]
+    if prog["not_in_log"]:
+        out.append(
+            f"{prog['not_in_log']} set(s) arrived accepted with an import: the log has no "
+            "accept (no day) and no working time for them."
+        )
     return "\n".join(out) + "\n"

@@ -221,3 +221,21 @@ def test_empty_selection_reports_zeros(corpus) -> None:  # type: ignore[no-untyp
     assert report["sets"] == 0 and report["progress"]["accepted"] == 0
     text = format_markdown(report)
     assert "0 annotation sets (rejected)" in text and "No accepts in the log." in text
+    assert "Nothing to score the model against" in text and "| label |" not in text
+
+
+def test_sets_imported_as_accepted_have_no_day_and_no_time(data_dir: Path, tmp_path: Path) -> None:
+    source = tmp_path / "gold.jsonl"
+    record = {"text": TEXT_B, "spans": [{"start": 0, "end": 13, "label": "PERSON"}],
+              "answer": "accept", "_annotator_id": "zoe"}  # fmt: skip
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    ws = open_workspace()
+    try:
+        import_paths(ws.repo, [source])
+        report = build_report(ws.repo, None)
+    finally:
+        ws.close()
+    prog = report["progress"]
+    assert report["sets"] == 1 and prog["accepted"] == 1 and prog["not_in_log"] == 1
+    assert prog["accepted_per_day"] == {} and prog["timed"] == 0
+    assert "1 set(s) arrived accepted with an import" in format_markdown(report)
