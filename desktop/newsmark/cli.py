@@ -156,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
 
+    p = command("report", "the model against the gold, and annotation progress")
+    p.add_argument("--format", dest="fmt", default="markdown", choices=("markdown", "json"))
+    p.add_argument("--status", default="accepted", choices=STATUS_FILTERS)
+    p.add_argument("--annotator", default=None, help="only this annotator's sets")
+
     command("stats", "documents by status, spans by label and origin")
     command("formats", "list import/export formats and what each keeps")
 

@@ -232,6 +232,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "What counts as a quote, a speaker and a cue, with examples",
         "guidelines",
     ),
+    ActionSpec(
+        "model_vs_gold",
+        "&Model vs gold…",
+        (),
+        "Charts: the model against the accepted gold, annotation progress, learning curve",
+        None,
+    ),
 )
 
 
