@@ -31,7 +31,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
@@ -43,69 +42,60 @@ from newsmark.paths import database_path
 MARKER = "NEWSMARK_FIRST_PAINT"
 INTERACTIVE = "NEWSMARK_INTERACTIVE"
 
-BASELINE = textwrap.dedent(
-    """
-    import sys
-    from pathlib import Path
-    from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+# The window both baselines show: `text` in a read-only QPlainTextEdit, the marker
+# printed after its first paint with text (the same event filter as the app's).
+WINDOW = """
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-    class Marker(QObject):
-        def eventFilter(self, watched, event):
-            if event.type() == QEvent.Type.Paint and view.toPlainText():
-                watched.removeEventFilter(self)
-                QTimer.singleShot(0, lambda: print("NEWSMARK_FIRST_PAINT", flush=True))
-            return False
+class Marker(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and view.toPlainText():
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, lambda: print("NEWSMARK_FIRST_PAINT", flush=True))
+        return False
 
-    app = QApplication(sys.argv[:1])
-    view = QPlainTextEdit()
-    view.setReadOnly(True)
-    view.setPlainText(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    marker = Marker()
-    view.viewport().installEventFilter(marker)
-    view.resize(1280, 800)
-    view.show()
-    app.exec()
+app = QApplication(sys.argv[:1])
+view = QPlainTextEdit()
+view.setReadOnly(True)
+view.setPlainText(text)
+marker = Marker()
+view.viewport().installEventFilter(marker)
+view.resize(1280, 800)
+view.show()
+app.exec()
+"""
+
+# A bare PySide6 window showing the text file in argv[1].
+BASELINE = (
     """
+import sys
+from pathlib import Path
+
+text = Path(sys.argv[1]).read_text(encoding="utf-8")
+"""
+    + WINDOW
 )
 
-
-# The bare window, reading its text through SQLAlchemy's ORM first (argv: the database).
-ORM_FLOOR = textwrap.dedent(
+# The same window, reading its text through SQLAlchemy's ORM first (argv: the database).
+ORM_FLOOR = (
     """
-    import sys
-    from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication, QPlainTextEdit
-    from sqlalchemy import Integer, Text, create_engine, select
-    from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+import sys
+from sqlalchemy import Integer, Text, create_engine, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-    class Base(DeclarativeBase):
-        pass
+class Base(DeclarativeBase):
+    pass
 
-    class Document(Base):
-        __tablename__ = "documents"
-        id: Mapped[int] = mapped_column(Integer, primary_key=True)
-        text: Mapped[str] = mapped_column(Text)
+class Document(Base):
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
 
-    class Marker(QObject):
-        def eventFilter(self, watched, event):
-            if event.type() == QEvent.Type.Paint and view.toPlainText():
-                watched.removeEventFilter(self)
-                QTimer.singleShot(0, lambda: print("NEWSMARK_FIRST_PAINT", flush=True))
-            return False
-
-    with Session(create_engine(f"sqlite:///{sys.argv[1]}")) as session:
-        text = session.scalar(select(Document.text).order_by(Document.id).limit(1))
-    app = QApplication(sys.argv[:1])
-    view = QPlainTextEdit()
-    view.setReadOnly(True)
-    view.setPlainText(text)
-    marker = Marker()
-    view.viewport().installEventFilter(marker)
-    view.resize(1280, 800)
-    view.show()
-    app.exec()
-    """
+with Session(create_engine(f"sqlite:///{sys.argv[1]}")) as session:
+    text = session.scalar(select(Document.text).order_by(Document.id).limit(1))
+"""
+    + WINDOW
 )
 
 
