@@ -202,6 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(q, suppress=True)
     q.add_argument("model_name", metavar="NAME")
 
+    p = command("report", "the model against the gold, and annotation progress")
+    p.add_argument("--format", dest="fmt", default="markdown", choices=("markdown", "json"))
+    p.add_argument("--status", default="accepted", choices=STATUS_FILTERS)
+    p.add_argument("--annotator", default=None, help="only this annotator's sets")
+
     command("stats", "documents by status, spans by label and origin")
     command("formats", "list import/export formats and what each keeps")
 

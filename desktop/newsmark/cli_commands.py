@@ -187,6 +187,29 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from newsmark.services.preannotation import load_model
+    from newsmark.services.report import build_report
+    from newsmark.services.report_markdown import format_markdown
+
+    ws = _workspace(args, readonly=True)
+    try:
+        model = load_model(args.model or ws.settings.model)
+        update, close = _bar("report")
+        try:
+            report = build_report(
+                ws.repo, model, status=args.status, annotator=args.annotator, progress_cb=update
+            )
+        finally:
+            close()
+    finally:
+        ws.close()
+    print(json.dumps(report, indent=2) if args.fmt == "json" else format_markdown(report), end="")
+    if args.fmt == "json":
+        print()
+    return 0
+
+
 def cmd_formats(args: argparse.Namespace) -> int:
     from newsmark.services.catalog import formats
 
@@ -367,6 +390,7 @@ COMMANDS: dict[str, Command] = {
     "eval-quotes": cmd_eval_quotes,
     "stats": cmd_stats,
     "formats": cmd_formats,
+    "report": cmd_report,
     "db": cmd_db,
     "train": cmd_train,
     "models": cmd_models,

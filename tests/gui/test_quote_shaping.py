@@ -330,3 +330,34 @@ def test_on_the_seed_the_models_quotes_are_clicked_stepped_and_edited(qtbot, win
     key(window, Qt.Key.Key_Z, CTRL)
     again = {q.id: q for q in repo.annotation_set(doc_id, session.annotator).quotes}
     assert again[target.id].kind is target.kind
+
+
+def test_after_a_restart_the_history_names_quote_edits_as_they_were_named(qtbot, shaping, tmp_path):
+    """The undo history is rebuilt from the edit log: each quote edit keeps the name the
+    live command gave it (not a generic "Edit quote"), where the log can tell it."""
+    win, ws, doc_id = shaping
+    view = win.article
+    click(qtbot, win, find("manage") + 2)
+    view.setTextCursor(view.cursor_for(*SECOND))
+    key(win, Qt.Key.Key_Q, SHIFT)  # Add quote part
+    click(qtbot, win, find("strong") + 2)
+    key(win, Qt.Key.Key_Q, CTRL | SHIFT)  # Remove quote part
+    click(qtbot, win, find("talks") + 2)
+    key(win, Qt.Key.Key_Right, ALT)  # Move quote end
+    key(win, Qt.Key.Key_Left, ALT | SHIFT)  # Move quote start
+    key(win, Qt.Key.Key_M, SHIFT)  # Kind indirect → mixed
+    live = win.session.undo_group.activeStack()
+    named = [live.text(i) for i in range(live.count())]
+    assert named[-5:] == [
+        "Add quote part",
+        "Remove quote part",
+        "Move quote end",
+        "Move quote start",
+        "Kind indirect → mixed",
+    ]
+    win.close()
+
+    again = window_on(qtbot, ws, doc_id, tmp_path / "data")
+    stack = again.session.undo_group.activeStack()
+    assert [stack.text(i) for i in range(stack.count())] == named
+    again.close()

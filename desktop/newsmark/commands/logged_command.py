@@ -23,6 +23,8 @@ def describe(entry: EditLogEntry) -> str:
     label = after.get("label") or before.get("label")
     if entry.op == "update_span" and before.get("label") != after.get("label"):
         return f"Relabel {before.get('label')} → {after.get('label')}"
+    if entry.op == "update_quote":
+        return _quote_change(before, after)
     words = {
         "add_span": f"Label {label}",
         "update_span": f"Resize {label}",
@@ -30,7 +32,6 @@ def describe(entry: EditLogEntry) -> str:
         "link_span": f"Link {label} mention",
         "delete_span": f"Delete {label}",
         "add_quote": f"Mark {after.get('kind', '')} quote".replace("  ", " "),
-        "update_quote": "Edit quote",
         "replace_quote": "Restore quote",
         "delete_quote": "Delete quote",
         "set_status": f"Status {after.get('status', '')}".replace("_", " "),
@@ -42,6 +43,29 @@ def describe(entry: EditLogEntry) -> str:
 
 def _fields(data: Any) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
+
+
+def _quote_change(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """What a quote edit changed, named as the window's quote commands name it."""
+    changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+    parts_before, parts_after = before.get("parts") or [], after.get("parts") or []
+    if "parts" in changed and parts_before and parts_after:
+        if len(parts_after) > len(parts_before):
+            return "Add quote part"
+        if len(parts_after) < len(parts_before):
+            return "Remove quote part"
+        starts = (min(p[0] for p in parts_before), min(p[0] for p in parts_after))
+        moved = "start" if starts[0] != starts[1] else "end"
+        return f"Move quote {moved}"
+    if changed & {"speaker_start", "speaker_end"}:
+        return "Speaker" if after.get("speaker_start") is not None else "Clear speaker"
+    if changed & {"entity", "entity_id"} and after.get("entity"):
+        return f"Attribute quote to {after['entity']}"
+    if changed & {"cue_start", "cue_end"}:
+        return "Cue" if after.get("cue_start") is not None else "Clear cue"
+    if "kind" in changed:
+        return f"Kind {before.get('kind')} → {after.get('kind')}"
+    return "Edit quote"
 
 
 class LoggedEditCommand(QUndoCommand):

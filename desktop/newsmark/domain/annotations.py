@@ -59,11 +59,20 @@ def validate_span(text: str, span: Span, labels: LabelSet | None) -> None:
         raise AnnotationError(f"unknown label {span.label!r}")
 
 
+def check_parts_apart(parts: Iterable[tuple[int, int]]) -> None:
+    """A split quote's parts are separate stretches of text ("A," she said. "B."): two
+    that overlap would count the same words twice in the quote and in every export."""
+    for (s1, e1), (s2, e2) in itertools.pairwise(sorted(parts)):
+        if s2 < e1:
+            raise AnnotationError(f"quote parts {s1}..{e1} and {s2}..{e2} overlap")
+
+
 def validate_quote(text: str, quote: Quote) -> None:
     if not quote.parts:
         raise AnnotationError("quote has no content")
     for s, e in quote.parts:
         check_range(len(text), s, e, "quote")
+    check_parts_apart(quote.parts)
     if quote.speaker is not None:
         check_range(len(text), *quote.speaker, "speaker")
     if quote.cue is not None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from newsmark.domain.annotations import (
     AnnotationSet,
     blank_reason,
+    check_parts_apart,
     check_range,
     is_blank,
     validate_span,
@@ -231,6 +232,7 @@ def check_quote_fits(
         )
         for start, end, what in ranges:
             check_range(int(length or 0), start, end, what)
+    check_parts_apart(new.parts)
     speaker, cue = new.speaker or (None, None), new.cue or (None, None)
     same = select(QuoteRow.id).where(
         QuoteRow.set_id == set_id,

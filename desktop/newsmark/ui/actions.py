@@ -239,6 +239,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "Train entities (and quotes) from the accepted gold; the window stays usable",
         None,
     ),
+    ActionSpec(
+        "model_vs_gold",
+        "&Model vs gold…",
+        (),
+        "Charts: the model against the accepted gold, annotation progress, learning curve",
+        None,
+    ),
 )
 
 

@@ -87,6 +87,8 @@ def build_menus(
     view_menu.addActions([dock.toggleViewAction() for dock in docks])
     view_menu.addSeparator()
     view_menu.addAction(a["show_attributions"])
+    view_menu.addSeparator()
+    view_menu.addAction(a["model_vs_gold"])
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a["shortcuts"])

@@ -12,7 +12,7 @@ BLOCKER = """
 import sys
 class Block:
     def find_spec(self, name, path=None, target=None):
-        if name.split('.')[0] in ('PySide6', 'shiboken6', 'qtawesome', 'qtpy'):
+        if name.split('.')[0] in ('PySide6', 'shiboken6', 'qtawesome', 'qtpy', 'pyqtgraph'):
             raise ImportError('blocked for this test: ' + name)
         return None
 sys.meta_path.insert(0, Block())
@@ -58,6 +58,7 @@ def test_every_command_but_gui_runs_without_qt(tmp_path: Path, seed_path: Path) 
         ("export", "--status", "any", "-o", str(out)),
         ("predict", str(seed_path)),
         ("stats",),
+        ("report", "--format", "json"),
         ("formats",),
         ("eval-quotes", str(gold)),
         ("eval-quotes", str(gold), str(out)),

@@ -70,6 +70,18 @@ CASES = {
         2,
         "out of range",
     ),
+    "jsonl: a split quote whose parts overlap": (
+        {
+            "a.jsonl": (
+                b'{"text": "Putin said: No."}\n'
+                b'{"text": "Putin said: No, never.", "quotes": [{"kind": "direct",'
+                b' "quote_parts": [{"start": 12, "end": 16}, {"start": 14, "end": 21}]}]}\n'
+            )
+        },
+        "a.jsonl",
+        2,
+        "quote parts 12..16 and 14..21 overlap",
+    ),
     "spacy: zlib of nonsense": (
         {"a.spacy": zlib.compress(b"\x81\xa5attrs\xc1garbage")},
         "a.spacy",

@@ -55,6 +55,8 @@ def test_a_quote_reaching_the_last_character_is_in_range(repo: Repository, set_i
         (replace(WIN, speaker=(len(TEXT), len(TEXT) + 2)), "speaker .* is out of range"),
         (replace(WIN, cue=(30, 20)), "cue 30..20 is empty or reversed"),
         (Quote(()), "quote has no content"),
+        (Quote(((5, 12), (10, 20))), "quote parts 5..12 and 10..20 overlap"),
+        (Quote(((30, 40), (2, 31))), "quote parts 2..31 and 30..40 overlap"),
         (Quote(((1.5, 4),)), "offsets must be integers"),  # type: ignore[arg-type]
     ],
 )
