@@ -188,13 +188,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from newsmark.services.preannotation import load_model
+    from newsmark.services.models import load_resolved
     from newsmark.services.report import build_report
     from newsmark.services.report_markdown import format_markdown
 
     ws = _workspace(args, readonly=True)
     try:
-        model = load_model(args.model or ws.settings.model)
+        model = load_resolved(ws.repo, args.model or ws.settings.model)
         update, close = _bar("report")
         try:
             report = build_report(

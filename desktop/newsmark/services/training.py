@@ -371,3 +371,41 @@ def _flat(scores: dict[str, Any]) -> dict[str, float]:
             if isinstance(value, int | float):
                 out[key] = float(value)
     return out
+
+
+def curve_subset(train: Sequence[GoldDoc], fraction: float, seed: int) -> list[GoldDoc]:
+    """The first `fraction` of the training gold in a fixed order (by key and seed): each
+    share holds the smaller ones, so the learning curve adds documents, never swaps them."""
+    ranked = sorted(train, key=lambda d: (_fraction(d, seed + 1), d.key))
+    return ranked[: max(1, round(fraction * len(ranked)))]
+
+
+def score_fraction(
+    repo: Repository,
+    data_dir: Path,
+    fraction: float,
+    *,
+    configured_model: str | None = None,
+    options: TrainOptions | None = None,
+    minutes_each: float = 5.0,
+) -> float:
+    """Entities F1 on the dev gold after training on `fraction` of the training gold:
+    one point of the dashboard's learning curve. Nothing is registered or kept."""
+    import tempfile
+
+    from newsmark.nlp.ner_training import train_ner
+
+    options = options or TrainOptions(ner=True)
+    split = gold_split(repo, options)
+    stages(TrainOptions(ner=True), split)  # refused when the gold has no spans
+    source, _named = base_source(repo, options.base, configured_model)
+    root = paths.models_dir(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".curve-", dir=root) as tmp:
+        result = train_ner(
+            source, curve_subset(split.train, fraction, options.seed), split.dev, Path(tmp),
+            max_minutes=options.max_minutes or minutes_each, seed=options.seed,
+            max_steps=options.max_steps or NER_STEPS[0],
+            eval_frequency=options.eval_frequency or NER_STEPS[1],
+        )  # fmt: skip
+    return float(result.scores.get("ents_f", 0.0))

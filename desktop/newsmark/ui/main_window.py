@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self.models_menu = ModelsMenu(repo, settings, worker, self.status, a, self)
         help_menu = next(m for m in self.menuBar().actions() if m.text() == "&Help")
         self.menuBar().insertMenu(help_menu, self.models_menu.menu)
+        self.dashboard.train_and_score = self.models_menu.train_and_score  # learning curve
         self.resize(1280, 800)
         # The default dock sizes follow the window's size when it is first shown, unless
         # a dock state of this layout version was restored.

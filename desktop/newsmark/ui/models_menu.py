@@ -124,6 +124,15 @@ class ModelsMenu(QObject):
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    def train_and_score(self, fraction: float) -> float:
+        """The dashboard's learning curve: entities F1 after training on `fraction` of
+        the gold, from the model in use (runs on the dashboard's task thread)."""
+        from newsmark.services.training import score_fraction
+
+        return score_fraction(
+            self.repo, self.data_dir, fraction, configured_model=self.settings.model
+        )
+
     def show_train_dialog(self) -> TrainDialog:
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.raise_()

@@ -14,7 +14,7 @@ import pytest
 from gold_support import add_gold
 from newsmark.domain.training import TrainProgress
 from newsmark.services.progress import Cancelled
-from newsmark.services.training import TrainOptions, train
+from newsmark.services.training import TrainOptions, score_fraction, train
 from newsmark.services.workspace import open_workspace
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -89,5 +89,18 @@ def test_the_time_limit_stops_and_keeps_the_best(data_dir: Path) -> None:
         assert seen[-1].stage == "done" and seen[-2].seconds < 30
         assert outcome.model.meta["timed_out"] is True
         assert outcome.model.meta["steps"]["ner"] < 1000
+    finally:
+        ws.close()
+
+
+def test_a_learning_curve_point_trains_and_keeps_nothing(data_dir: Path) -> None:
+    ws = open_workspace()
+    try:
+        add_gold(ws.repo)
+        tiny = TrainOptions(ner=True, max_steps=4, eval_frequency=2)
+        score = score_fraction(ws.repo, ws.data_dir, 0.5, options=tiny)
+        assert 0.0 <= score <= 1.0
+        assert ws.repo.trained_models() == []
+        assert not any((data_dir / "models").iterdir())  # the scratch went with it
     finally:
         ws.close()

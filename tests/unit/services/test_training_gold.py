@@ -4,6 +4,7 @@ split, and clear refusals (real SQLite, no spaCy training here)."""
 from __future__ import annotations
 
 import sqlite3
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,13 @@ from gold_support import GOLD, add_gold
 from newsmark.domain.errors import UsageError
 from newsmark.domain.spans import Span
 from newsmark.domain.training import GoldDoc
-from newsmark.services.training import TrainOptions, gold_split, parse_eval_from, split_gold
+from newsmark.services.training import (
+    TrainOptions,
+    curve_subset,
+    gold_split,
+    parse_eval_from,
+    split_gold,
+)
 from newsmark.services.workspace import Workspace, open_workspace
 
 
@@ -83,3 +90,13 @@ def test_split_is_deterministic_by_key_and_seed() -> None:
     assert len(two.train) == 1 and len(two.dev) == 1
     with pytest.raises(UsageError, match="at least 2"):
         split_gold(docs[:1], 0.2, seed=0)
+
+
+def test_learning_curve_shares_grow_by_adding_documents() -> None:
+    docs = [GoldDoc(key=f"{n:04d}", text=f"text {n}") for n in range(40)]
+    shares = [curve_subset(docs, f, seed=0) for f in (0.25, 0.5, 0.75, 1.0)]
+    assert [len(s) for s in shares] == [10, 20, 30, 40]
+    for smaller, larger in pairwise(shares):
+        assert set(smaller) <= set(larger)
+    assert curve_subset(list(reversed(docs)), 0.5, seed=0) == shares[1]
+    assert len(curve_subset(docs[:2], 0.25, seed=0)) == 1  # never empty
