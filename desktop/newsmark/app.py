@@ -195,7 +195,10 @@ class Application(QObject):
         self.workspace = workspace
         self.paths = list(paths)
         self.backup_problem: str | None = None  # set by the start-up task
-        self.worker = NlpWorker(model or workspace.settings.model)
+        from newsmark.services.models import loader
+
+        # Registered trained models load from their directory (services.models.resolve).
+        self.worker = NlpWorker(model or workspace.settings.model, loader=loader(workspace.repo))
         self.tasks = TaskRunner(self)
         self.window = MainWindow(
             workspace.repo,

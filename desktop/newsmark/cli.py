@@ -156,6 +156,52 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
 
+    p = command(
+        "train",
+        "train a model from the gold in the database (entities and/or quotes); Ctrl+C "
+        "stops and keeps the best model so far",
+    )
+    p.add_argument("--ner", action="store_true", help="train the entity recognizer")
+    p.add_argument("--quotes", action="store_true", help="train the quote component")
+    p.add_argument(
+        "--status",
+        default="accepted",
+        help="gold: sets in this status a person touched (accepted, in_progress)",
+    )
+    p.add_argument("--annotator", default=None, help="gold of this annotator only")
+    p.add_argument(
+        "--base",
+        default=None,
+        metavar="MODEL",
+        help="start from this pipeline (default: the configured model)",
+    )
+    evaluation = p.add_mutually_exclusive_group()
+    evaluation.add_argument(
+        "--eval-split",
+        type=float,
+        default=0.2,
+        metavar="R",
+        help="share of the gold held out to evaluate (default 0.2, by document and seed)",
+    )
+    evaluation.add_argument(
+        "--eval-from",
+        default=None,
+        metavar="STATUS[/ANNOTATOR]",
+        help="evaluate on this gold instead (left out of training)",
+    )
+    p.add_argument("--max-minutes", type=float, default=None, metavar="N")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--name", default=None, help="the model's name (default: newsmark-DATE)")
+    # Small runs (tests, a quick look): steps, and steps between evaluations, per stage.
+    p.add_argument("--max-steps", type=int, default=None, metavar="N", help=argparse.SUPPRESS)
+    p.add_argument("--eval-frequency", type=int, default=None, metavar="N", help=argparse.SUPPRESS)
+
+    p = command("models", "list trained models with their scores (or delete one)")
+    models_sub = p.add_subparsers(dest="models_command", metavar="ACTION")
+    q = models_sub.add_parser("delete", help="delete a trained model (not the one in use)")
+    _global_options(q, suppress=True)
+    q.add_argument("model_name", metavar="NAME")
+
     p = command("report", "the model against the gold, and annotation progress")
     p.add_argument("--format", dest="fmt", default="markdown", choices=("markdown", "json"))
     p.add_argument("--status", default="accepted", choices=STATUS_FILTERS)

@@ -13,6 +13,7 @@ from newsmark.domain.errors import InputError, NewsmarkError, UsageError
 from newsmark.services.progress import Progress
 
 if TYPE_CHECKING:  # the workspace pulls in SQLAlchemy: only commands that need it pay
+    from newsmark.domain.training import TrainProgress
     from newsmark.services.workspace import Workspace
 
 Command = Callable[[argparse.Namespace], int]
@@ -80,13 +81,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_preannotate(args: argparse.Namespace) -> int:
-    from newsmark.services.preannotation import load_model, preannotate
+    from newsmark.services.models import load_resolved
+    from newsmark.services.preannotation import preannotate
 
     if not args.all and not args.doc_ids:
         raise UsageError("give document ids or --all")
     ws = _workspace(args)
     try:
-        model = load_model(args.model or ws.settings.model)
+        model = load_resolved(ws.repo, args.model or ws.settings.model)
         update, close = _bar("pre-annotate")
         try:
             report = preannotate(
@@ -112,7 +114,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     from newsmark.services.preannotation import load_model
     from newsmark.services.predicting import predict_paths
 
-    model = load_model(args.model)
+    model = load_model(_model_name(args))
     refused = 0
     out = sys.stdout
     for item in predict_paths(model, args.paths, fmt=args.fmt, batch_size=args.batch_size):
@@ -168,7 +170,7 @@ def cmd_eval_quotes(args: argparse.Namespace) -> int:
     else:
         from newsmark.services.evaluation import predict_gold
 
-        gold, pred = predict_gold(args.gold, args.model)
+        gold, pred = predict_gold(args.gold, _model_name(args))
         result = score(gold, pred, kinds, args.speech_only)
     print(json.dumps(result, indent=2) if args.json else format_report(result))
     return 0
@@ -186,13 +188,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from newsmark.services.preannotation import load_model
+    from newsmark.services.models import load_resolved
     from newsmark.services.report import build_report
     from newsmark.services.report_markdown import format_markdown
 
     ws = _workspace(args, readonly=True)
     try:
-        model = load_model(args.model or ws.settings.model)
+        model = load_resolved(ws.repo, args.model or ws.settings.model)
         update, close = _bar("report")
         try:
             report = build_report(
@@ -224,6 +226,161 @@ def cmd_db(args: argparse.Namespace) -> int:
     return maintenance.run(args.db_command, args.data_dir, getattr(args, "file", None))
 
 
+def _model_name(args: argparse.Namespace) -> str | None:
+    """--model, a registered model's name resolved to its directory when the data dir
+    has a database that opens (commands that need no database otherwise: a database
+    that does not open leaves the name as given)."""
+    from newsmark import paths
+
+    name: str | None = args.model
+    if not name or Path(name).exists():
+        return name
+    if not paths.database_path(paths.data_dir(args.data_dir)).exists():
+        return name
+    from newsmark.services.models import resolve
+
+    try:
+        ws = _workspace(args, readonly=True)
+    except NewsmarkError:  # an older schema, a lock: these commands need no database
+        return name
+    try:
+        return resolve(ws.repo, name)
+    finally:
+        ws.close()
+
+
+# The dev figures a progress line shows (a stage may report many more, per role).
+MAIN_SCORES = (
+    "ents_f", "ents_p", "ents_r", "quote_roles_f", "all_f", "all_quote_speaker_f",
+    "all_speaker_acc",
+)  # fmt: skip
+
+
+def _progress_line(p: TrainProgress) -> str:
+    shown = [k for k in MAIN_SCORES if k in p.scores] or list(p.scores)[:3]
+    scores = "  ".join(f"{k} {p.scores[k]:.3f}" for k in shown)
+    return (
+        f"{p.stage:<6} step {p.step:>5}  epoch {p.epoch:>3}  loss {p.loss:>10.3f}  "
+        f"{scores}  best {p.best:.3f}  {p.seconds:>5.0f}s"
+    )
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    import signal
+
+    from newsmark.services.models import summary_scores
+    from newsmark.services.progress import Cancelled
+    from newsmark.services.training import TrainOptions, train
+
+    options = TrainOptions(
+        ner=args.ner,
+        quotes=args.quotes,
+        status=args.status,
+        annotator=args.annotator,
+        base=args.base,
+        eval_split=args.eval_split,
+        eval_from=args.eval_from,
+        max_minutes=args.max_minutes,
+        seed=args.seed,
+        name=args.name,
+        max_steps=args.max_steps,
+        eval_frequency=args.eval_frequency,
+    )
+    stop: list[bool] = []
+
+    def interrupted(_signum: int, _frame: object) -> None:
+        if stop:  # a second Ctrl+C: stop now
+            raise KeyboardInterrupt
+        stop.append(True)
+        print("newsmark: stopping after this step; the best model so far is kept", file=sys.stderr)
+
+    ws = _workspace(args)
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        outcome = train(
+            ws.repo,
+            ws.data_dir,
+            options,
+            configured_model=args.model or ws.settings.model,
+            progress=lambda p: print(_progress_line(p), flush=True),
+            cancelled=lambda: bool(stop),
+        )
+    except Cancelled:
+        print("newsmark: cancelled before training started: no model kept", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        ws.close()
+    model = outcome.model
+    for note in outcome.notes:
+        print(f"newsmark: note: {note}", file=sys.stderr)
+    docs = model.meta["documents"]
+    how = "stopped early, kept the best so far: " if outcome.cancelled or outcome.timed_out else ""
+    print(
+        f"{how}trained {model.name} ({model.provenance}) from {model.base_model} on "
+        f"{docs['train']} document(s), evaluated on {docs['dev']}: {summary_scores(model)}"
+    )
+    table = _label_table(model.meta)
+    if table:
+        print(table)
+    print(f"use it: newsmark preannotate --model {model.name} ... (or the window's Model menu)")
+    return 0
+
+
+def _label_table(meta: dict[str, object]) -> str:
+    scores = meta.get("scores") or {}
+    base = meta.get("base_scores") or {}
+    ner = scores.get("ner") if isinstance(scores, dict) else None
+    before = (base.get("ner") if isinstance(base, dict) else None) or {}
+    if not ner:
+        return ""
+    lines = [f"{'label':<14} {'P':>6} {'R':>6} {'F1':>6}   base F1"]
+    for label, s in ner.get("per_label", {}).items():
+        old = before.get("per_label", {}).get(label, {}).get("f")
+        old_text = f"{old:.3f}" if old is not None else "-"
+        lines.append(f"{label:<14} {s['p']:>6.3f} {s['r']:>6.3f} {s['f']:>6.3f}   {old_text:>7}")
+    total_before = before.get("ents_f")
+    total_text = f"{total_before:.3f}" if total_before is not None else "-"
+    lines.append(
+        f"{'all':<14} {ner['ents_p']:>6.3f} {ner['ents_r']:>6.3f} {ner['ents_f']:>6.3f}   "
+        f"{total_text:>7}"
+    )
+    return "\n".join(lines)
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from newsmark.services.models import delete_model, in_use, list_models, summary_scores
+
+    if args.models_command == "delete":
+        ws = _workspace(args)
+        try:
+            gone = delete_model(ws.repo, ws.data_dir, args.model_name, ws.settings.model)
+        finally:
+            ws.close()
+        print(f"deleted model {gone.name} ({gone.path})")
+        return 0
+    ws = _workspace(args, readonly=True)
+    try:
+        found = list_models(ws.repo)
+        configured = ws.settings.model
+    finally:
+        ws.close()
+    if not found:
+        print("no trained models (newsmark train makes one)")
+        return 0
+    for model in found:
+        mark = "*" if in_use(model, configured) else " "
+        docs = model.meta.get("documents", {})
+        print(
+            f"{mark} {model.name:<24} {model.version:<16} base {model.base_model:<24} "
+            f"{docs.get('train', 0)}/{docs.get('dev', 0)} docs  {summary_scores(model)}  "
+            f"{model.created_at[:16]}"
+        )
+    if not any(in_use(m, configured) for m in found):
+        print(f"in use: {configured or 'the default model'} (* marks a trained one in use)")
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
     "gui": cmd_gui,
     "import": cmd_import,
@@ -235,4 +392,6 @@ COMMANDS: dict[str, Command] = {
     "formats": cmd_formats,
     "report": cmd_report,
     "db": cmd_db,
+    "train": cmd_train,
+    "models": cmd_models,
 }

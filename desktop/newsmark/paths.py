@@ -35,3 +35,8 @@ def backups_dir(directory: Path) -> Path:
 
 def logs_dir(directory: Path) -> Path:
     return directory / "logs"
+
+
+def models_dir(directory: Path) -> Path:
+    """Where `newsmark train` writes its pipelines: models/<name>/."""
+    return directory / "models"

@@ -117,6 +117,10 @@ def test_cancel_stops_the_run_and_keeps_the_charts(qtbot, gold_window: MainWindo
 def test_learning_curve_on_demand(qtbot, gold_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     dialog = open_dashboard(qtbot, gold_window)
     qtbot.waitUntil(lambda: not dialog.busy, timeout=MODEL_TIMEOUT_MS)
+    # The window's own trainer (Model menu: services.training.score_fraction) enables it.
+    assert dialog.train_and_score == gold_window.models_menu.train_and_score
+    assert dialog.curve_button.isEnabled()
+    dialog.set_train_and_score(None)
     assert not dialog.curve_button.isEnabled() and dialog.curve_button.toolTip() == NO_TRAINING
     trained: list[float] = []
 

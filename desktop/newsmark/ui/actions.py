@@ -233,6 +233,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "guidelines",
     ),
     ActionSpec(
+        "train_model",
+        "&Train a model…",
+        (),
+        "Train entities (and quotes) from the accepted gold; the window stays usable",
+        None,
+    ),
+    ActionSpec(
         "model_vs_gold",
         "&Model vs gold…",
         (),

@@ -24,6 +24,7 @@ from newsmark.ui.entity_tools import EntityTools
 from newsmark.ui.export_controller import ExportController
 from newsmark.ui.import_controller import ImportController
 from newsmark.ui.menus import build_menus
+from newsmark.ui.models_menu import ModelsMenu
 from newsmark.ui.preferences_controller import PreferencesController
 from newsmark.ui.quote_editor import QuoteEditor
 from newsmark.ui.quote_shaper import QuoteShaper
@@ -140,6 +141,11 @@ class MainWindow(QMainWindow):
             self.history_dock,
         )
         build_menus(self.menuBar(), a, self.recent.menu, docks, self.history_dock)
+        # The Model menu (registered models, Train a model…) sits before Help.
+        self.models_menu = ModelsMenu(repo, settings, worker, self.status, a, self)
+        help_menu = next(m for m in self.menuBar().actions() if m.text() == "&Help")
+        self.menuBar().insertMenu(help_menu, self.models_menu.menu)
+        self.dashboard.train_and_score = self.models_menu.train_and_score  # learning curve
         self.resize(1280, 800)
         # The default dock sizes follow the window's size when it is first shown, unless
         # a dock state of this layout version was restored.
@@ -232,4 +238,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
+        self.models_menu.shutdown()  # a training run in progress ends first
         super().closeEvent(event)

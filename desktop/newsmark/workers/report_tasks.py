@@ -18,11 +18,11 @@ def report_task(
 
     def run(progress: Progress, cancel: Cancel) -> dict[str, Any]:
         # Imported here, on the pool thread: spaCy's import never delays the window.
-        from newsmark.services.preannotation import load_model
+        from newsmark.services.models import load_resolved
         from newsmark.services.report import build_report
 
         progress(0, None, f"loading {model_name or 'the default model'}")
-        model = load_model(model_name)
+        model = load_resolved(repo, model_name)  # a trained model's name: its directory
         return build_report(
             repo, model, status=status, annotator=annotator, progress_cb=progress, cancel=cancel
         )

