@@ -31,6 +31,8 @@ class DocumentSummary:
     set_id: int | None = None
     # Accepted, then edited: a span or quote edit logged after the last status change.
     edited_after_accept: bool = False
+    # How unsure the model was of the document (nlp.uncertainty); None: no model run.
+    uncertainty: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
