@@ -82,3 +82,11 @@ def test_preannotate_stores_it_and_the_list_sorts_by_it(tmp_path: Path, model: L
     order = [r.id for r in repo.list_documents(annotator="ann", sort="uncertainty")]
     assert order[0] == ids[1]  # the quote nobody said
     assert order[-1] == untouched[0]  # never pre-annotated: last
+
+
+def test_two_processes_give_the_same_uncertainty(model: LoadedModel) -> None:
+    texts = [*TEXTS, UNATTRIBUTED, ATTRIBUTED]
+    one = [p.unsure for p in predict_texts(model, texts, n_process=1)]
+    two = [p.unsure for p in predict_texts(model, texts, n_process=2, batch_size=2)]
+    assert two == one
+    assert any(0 < u < 1 for unsure in one for u in unsure)  # entity margins came back
