@@ -255,6 +255,7 @@ def save_predictions(
     store_annotations(session, set_row.id, new_spans, new_quotes)
     if before is Status.NEW:
         set_row.status = Status.PREANNOTATED.value
+    uncertainty_before = set_row.uncertainty
     if uncertainty is not None:
         set_row.uncertainty = uncertainty
     summary_before = {
@@ -289,6 +290,8 @@ def save_predictions(
         tuple(new_quotes),
         before,
         state,
+        uncertainty_before,
+        set_row.uncertainty,
     )
 
 
@@ -327,6 +330,8 @@ def replay_predictions(session: Session, run: ModelRun, who: str, *, undo: bool)
     store_annotations(session, run.set_id, in_spans, in_quotes)
     before = Status(set_row.status)
     set_row.status = status.value
+    uncertainty_before = set_row.uncertainty
+    set_row.uncertainty = run.uncertainty_before if undo else run.uncertainty_after
     state = edits.touch(
         session,
         set_row,
@@ -345,6 +350,8 @@ def replay_predictions(session: Session, run: ModelRun, who: str, *, undo: bool)
         tuple(in_quotes),
         before,
         state,
+        uncertainty_before,
+        set_row.uncertainty,
     )
 
 

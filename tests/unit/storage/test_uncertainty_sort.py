@@ -89,3 +89,17 @@ def test_the_sort_keeps_the_status_filter(repo: Repository, ids: list[int]) -> N
 def test_an_unknown_sort_is_refused(repo: Repository, ids: list[int]) -> None:
     with pytest.raises(UsageError, match="unknown sort 'size'"):
         repo.list_documents(sort="size")
+
+
+def test_undoing_a_model_run_puts_the_uncertainty_back(repo: Repository, ids: list[int]) -> None:
+    span = Span(0, 8, "ORG", Origin.MODEL, "m==1")
+    first = repo.save_predictions(ids[0], "ann", [span], [], uncertainty=0.25)
+    again = repo.save_predictions(ids[0], "ann", [span], [], uncertainty=0.75)
+    assert first is not None and again is not None
+    repo.replay_predictions(again, "ann", undo=True)
+    assert _stored(repo, ids[0]) == 0.25
+    repo.replay_predictions(again, "ann", undo=False)
+    assert _stored(repo, ids[0]) == 0.75
+    repo.replay_predictions(again, "ann", undo=True)
+    repo.replay_predictions(first, "ann", undo=True)
+    assert _stored(repo, ids[0]) is None  # as before any model ran
