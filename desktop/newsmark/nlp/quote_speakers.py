@@ -425,7 +425,9 @@ def _line_opening_subject(verb: Token, reach: int = 60) -> Token | None:
     if k == 0 or not breaks(doc, k - 1, k):
         return None  # only the line after a paragraph break or the headline
     roots = [t for t in doc[k : verb.i] if not t.is_punct and not (k <= t.head.i <= verb.i)]
-    if len(roots) != 1:
+    # "Workers at the plant said": the parser may hang the phrase's modifiers on the
+    # headline as well; the noun that opens the line still heads it.
+    if not roots or any(t.dep_ not in {"prep", "appos", "acl", "relcl"} for t in roots[1:]):
         return None
     head = roots[0]
     if head.pos_ not in {"NOUN", "PROPN", "PRON"} or head.head.i >= k:
