@@ -14,6 +14,12 @@ from newsmark.domain.spans import Origin, Span
 from newsmark.nlp.crossing import clean_entities, clear_of
 from newsmark.nlp.model import LoadedModel
 from newsmark.nlp.tokens import doc_tokens
+from newsmark.nlp.uncertainty import (
+    MARGINS_KEY,
+    document_uncertainty,
+    score_entities,
+    unsure_entity,
+)
 from newsmark.nlp.workers import stop_workers_on_signal, workers_die_with_parent
 
 QUOTES_KEY = "newsmark_quotes"
@@ -27,6 +33,13 @@ class Prediction:
     quotes: list[Quote] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
     model: str = ""
+    # How unsure the model is of each proposal (nlp.uncertainty), for the document's score.
+    unsure: list[float] = field(default_factory=list)
+
+    @property
+    def uncertainty(self) -> float:
+        """The document's uncertainty (nlp.uncertainty.document_uncertainty)."""
+        return document_uncertainty(self.unsure)
 
 
 def _range(value: Any) -> tuple[int, int] | None:
@@ -62,7 +75,24 @@ def doc_to_prediction(doc: Doc, provenance: str) -> Prediction:
         Span(ent.start_char, ent.end_char, ent.label_, Origin.MODEL, provenance)
         for ent in clear_of(clean_entities(doc), quote_ranges)
     ]
-    return Prediction(spans, quotes, doc_tokens(doc), provenance)
+    unsure = _entity_unsureness(doc, spans)
+    unsure += [1.0 if q.speaker is None or q.cue is None else 0.0 for q in quotes]
+    return Prediction(spans, quotes, doc_tokens(doc), provenance, unsure)
+
+
+def _entity_unsureness(doc: Doc, spans: list[Span]) -> list[float]:
+    """Each span's unsureness from the margin of the NER entity holding it (edges trimmed
+    by clean_entities); spans without one (a NER that kept none) count for nothing."""
+    kept = doc.user_data.get(MARGINS_KEY) or []
+    exact = {(s, e): m for s, e, m in kept}
+    out = []
+    for span in spans:
+        margin = exact.get((span.start, span.end))
+        if margin is None:
+            margin = next((m for s, e, m in kept if s <= span.start and span.end <= e), None)
+        if margin is not None:
+            out.append(unsure_entity(margin))
+    return out
 
 
 # spaCy refuses a text over `nlp.max_length` (1,000,000 characters: E088), and its
@@ -108,6 +138,7 @@ def predict_texts(
     """
     provenance = model.provenance
     limit = min(max_piece, model.nlp.max_length)
+    score_entities(model.nlp)  # entity margins for the document's uncertainty
 
     def cut() -> Iterator[tuple[str, tuple[int, int, bool]]]:
         for n, text in enumerate(texts):
@@ -153,6 +184,7 @@ def _shifted(pred: Prediction, by: int) -> Prediction:
         ],
         [Token(t.start + by, t.end + by, t.ws) for t in pred.tokens],
         pred.model,
+        pred.unsure,
     )
 
 
@@ -162,6 +194,7 @@ def _joined(parts: list[Prediction], provenance: str) -> Prediction:
         [q for p in parts for q in p.quotes],
         [t for p in parts for t in p.tokens],
         provenance,
+        [u for p in parts for u in p.unsure],
     )
 
 

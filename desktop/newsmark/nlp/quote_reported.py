@@ -9,6 +9,7 @@ from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Token
 
 from newsmark.domain.quote_lexicon import Lexicon
+from newsmark.nlp.quote_headline import breaks
 from newsmark.nlp.quote_marks import Found
 from newsmark.nlp.quote_speakers import (
     active_with_object,
@@ -153,6 +154,14 @@ def _complement(verb: Token, lex: Lexicon) -> tuple[int, int] | None:
     if lemma in lex.verbs or lemma in lex.beliefs:
         for c in kids:
             if c.dep_ != "ccomp":
+                continue
+            cut = breaks(verb.doc, c.i, verb.i) if c.i < verb.i else []
+            if cut:
+                # A headline the parser ran into the sentence ("Council backs bridge
+                # plan\nThe mayor ... said ..."): only what is below it counts.
+                s, e = max(c.left_edge.i, cut[-1] + 1), c.right_edge.i + 1
+                if any(t.pos_ in {"VERB", "AUX"} and t.dep_ != "aux" for t in verb.doc[s:e]):
+                    return s, e
                 continue
             if c.i < verb.i and any(t.text == ":" for t in verb.doc[c.i : verb.i]):
                 # "Fireworks erupted: Republicans said they ...": the parse took the wrong

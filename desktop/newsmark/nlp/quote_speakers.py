@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from newsmark.nlp.quote_headline import breaks
 from newsmark.nlp.quote_roles import GROUP_NOUNS, PERSON_ROLES, corrected_label, gender_near
 
 Range = tuple[int, int]
@@ -67,13 +68,23 @@ def _group_nouns_next_to(doc: Doc, ent: Span) -> set[str]:
     return {t.lemma_.lower() for t in near if t.lemma_.lower() in GROUP_NOUNS}
 
 
-def build_index(doc: Doc, blocked: list[Range]) -> EntityIndex:
-    """Index named entities outside `blocked` char ranges (quoted text names others)."""
+def build_index(doc: Doc, blocked: list[Range], top: int = 0) -> EntityIndex:
+    """Index named entities outside `blocked` char ranges (quoted text names others).
+
+    `top` is where the headline ends: names in it do not count (its words are no one's
+    speaker), and a name the NER ran over a break ("Carmaker\nVolvo") counts with its
+    part after the break only.
+    """
     idx = EntityIndex()
     bstarts = [b[0] for b in blocked]
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS:
             continue
+        cut = breaks(doc, ent.start, ent.end) if "\n" in ent.text else []
+        if cut:
+            if cut[-1] + 1 >= ent.end:
+                continue
+            ent = Span(doc, cut[-1] + 1, ent.end, label=ent.label)
         i = bisect.bisect_right(bstarts, ent.start_char) - 1
         if i >= 0 and blocked[i][1] > ent.start_char:
             continue
@@ -153,8 +164,16 @@ def _recent(idx: EntityIndex, before: int, labels: tuple[str, ...], gender: str 
     return fallback
 
 
+def _newline(t: Token) -> bool:
+    return t.is_space and "\n" in t.text
+
+
 def ent_of(doc: Doc, i: int) -> Span | None:
-    """The entity holding token i, found by walking its IOB tags (no scan of doc.ents)."""
+    """The entity holding token i, found by walking its IOB tags (no scan of doc.ents).
+
+    Only its part on token i's side of a paragraph break or the headline's end: the NER
+    runs a headline word into the first line's name ("Carmaker\nVolvo").
+    """
     if not doc[i].ent_type_:
         return None
     s = i
@@ -163,6 +182,12 @@ def ent_of(doc: Doc, i: int) -> Span | None:
     e = i + 1
     while e < len(doc) and doc[e].ent_iob_ == "I":
         e += 1
+    cut = breaks(doc, s, e) if e - s > 1 else []
+    if cut:
+        if i in cut:
+            return None
+        s = max([s] + [b + 1 for b in cut if b < i])
+        e = min([e] + [b for b in cut if b > i])
     return Span(doc, s, e, label=doc[i].ent_type_)
 
 
@@ -338,9 +363,28 @@ def active_with_object(verb: Token) -> bool:
 
 
 def subject_of(verb: Token) -> Token | None:
-    """The grammatical speaker of a cue verb: subject, passive agent, or inherited one."""
-    for c in verb.children:
-        if c.dep_ in {"nsubj", "nsubjpass"}:
+    """The grammatical speaker of a cue verb: subject, passive agent, or inherited one.
+
+    Never across a paragraph break or the headline's end (quote_headline.breaks): a
+    subject up there is a headline the parser ran into the first sentence ("Carmaker
+    slashes jobs\n\nWorkers said ..."); the phrase opening the cue's line is the
+    speaker then, when there is one.
+    """
+    subj = _subject_of(verb)
+    if subj is None or breaks(verb.doc, min(subj.i, verb.i) + 1, max(subj.i, verb.i)):
+        return _line_opening_subject(verb)
+    return subj
+
+
+def _subject_of(verb: Token) -> Token | None:
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if len(subjects) > 1:
+        # Two subjects is a misparse, mostly a dateline ("LEEDS, England — Leeds mayor
+        # John Carter said"): the one nearest before the verb speaks.
+        before = [c for c in subjects if c.i < verb.i]
+        subjects = before[-1:] or subjects[:1]
+    for c in subjects:
+        if True:
             if c.dep_ == "nsubjpass" or (c.lower_ == "it" and verb.tag_ == "VBN"):
                 for a in verb.children:
                     if a.dep_ == "agent":
@@ -365,6 +409,30 @@ def subject_of(verb: Token) -> Token | None:
     if verb.dep_ == "pcomp" and verb.head.head.pos_ in {"VERB", "AUX"}:
         return subject_of(verb.head.head)
     return None
+
+
+def _line_opening_subject(verb: Token, reach: int = 60) -> Token | None:
+    """The noun phrase opening the cue's line when the parser hung it on the line before.
+
+    A headline run into the next sentence takes its subject ("Council backs bridge
+    plan\n\nThe mayor of Leeds, John Carter, said": "mayor" in apposition to "plan");
+    the phrase between the line break and the cue is still who speaks.
+    """
+    doc = verb.doc
+    k = verb.i
+    while k > max(0, verb.i - reach) and not _newline(doc[k - 1]):
+        k -= 1
+    if k == 0 or not breaks(doc, k - 1, k):
+        return None  # only the line after a paragraph break or the headline
+    roots = [t for t in doc[k : verb.i] if not t.is_punct and not (k <= t.head.i <= verb.i)]
+    # "Workers at the plant said": the parser may hang the phrase's modifiers on the
+    # headline as well; the noun that opens the line still heads it.
+    if not roots or any(t.dep_ not in {"prep", "appos", "acl", "relcl"} for t in roots[1:]):
+        return None
+    head = roots[0]
+    if head.pos_ not in {"NOUN", "PROPN", "PRON"} or head.head.i >= k:
+        return None
+    return head
 
 
 def inverted_speaker(doc: Doc, verb: Token, hi: int) -> Token | None:

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 from newsmark.domain.quote_lexicon import Lexicon, load_lexicon
 from newsmark.nlp.crossing import clean_entities, clear_of, dedupe, snap_speakers
 from newsmark.nlp.quote_direct import find_direct
+from newsmark.nlp.quote_headline import headline_end
 from newsmark.nlp.quote_lines import speaker_lines, speech_nouns
 from newsmark.nlp.quote_marks import SPEAKER_LINE, Found, find_segments, paragraphs
 from newsmark.nlp.quote_reported import candidates, find_reported
@@ -102,6 +103,21 @@ def with_auxiliaries(doc: Doc, cue: Range | None) -> Range | None:
     return (start, cue[1])
 
 
+def _drop_headline_speakers(doc: Doc, found: list[Found], top: int) -> None:
+    """No speaker of a quote below the headline is a headline word ("Carmaker")."""
+    for q in found:
+        if q.speaker is None or q.start < top:
+            continue
+        s, e = q.speaker
+        if doc[s].idx >= top:
+            continue
+        first = next((t.i for t in doc[s:e] if t.idx >= top and not t.is_space), None)
+        if q.speaker_head is None or doc[q.speaker_head].idx < top or first is None:
+            q.speaker = q.speaker_head = None
+        else:
+            q.speaker = (first, e)
+
+
 class QuoteComponent:
     """Finds quotes in a parsed Doc and writes doc.spans["quotes"] and user_data."""
 
@@ -125,7 +141,9 @@ class QuoteComponent:
         spoken = [s for s in segments if not SPEAKER_LINE.match(text, s.start)]
         direct = find_direct(doc, spoken, para_tokens, starts, self.lexicon, self.min_length)
         lines = speaker_lines(doc, paras)
-        cues = candidates(doc, self.lexicon)
+        # No reported speech from a headline line, and no speaker or name taken from one.
+        top = headline_end(text)
+        cues = [i for i in candidates(doc, self.lexicon) if doc[i].idx >= top]
         nouns = speech_nouns(doc, self.lexicon, cues)
         # Words in marks that are no one's quote (titles, lyrics, scare quotes) hold no cues.
         quoted = sorted(p for q in direct for p in q.parts)
@@ -133,8 +151,12 @@ class QuoteComponent:
         cues = [i for i in cues if not _inside(fragments, doc[i].idx)]
         reported = find_reported(doc, direct + lines + nouns, cues, self.lexicon, self.min_length)
         direct = direct + lines + nouns
-        index = build_index(doc, [(s.start, s.end) for s in segments])
+        blocked = [(s.start, s.end) for s in segments]
+        index = build_index(doc, [(0, top), *blocked] if top else blocked, top)
         found = dedupe(sorted(direct + reported, key=lambda q: (q.start, -q.end)))
+        found = self._without_nested_attitudes(doc, found)
+        if top:
+            _drop_headline_speakers(doc, found, top)
         # Speakers contain or avoid the names they cut (names that cross a quote are
         # the NER's errors and do not count; preannotate drops them).
         names = clear_of(clean_entities(doc), [p for q in found for p in q.parts])
@@ -143,6 +165,26 @@ class QuoteComponent:
             if q.speaker_head is not None:
                 q.entity, q.speaker_label = resolve(doc, doc[q.speaker_head], index)
         return [q for q in found if q.kind in self.kinds]
+
+    def _without_nested_attitudes(self, doc: Doc, found: list[Found]) -> list[Found]:
+        """Quotes without those cued by a belief or intent verb inside another's content.
+
+        "He said the government planned to raise taxes": what the government planned is
+        part of what he said, not an attribution of its own; a nested attribution needs
+        a speech cue ("He said the minister told MPs that ...").
+        """
+        lex = self.lexicon
+        attitudes = (lex.beliefs | lex.intents) - (lex.verbs | lex.objects | lex.prep_verbs)
+        contents = sorted(p for q in found for p in q.parts)
+        kept = []
+        for q in found:
+            cue = q.cue_verb
+            if cue is not None and doc[cue].lemma_.lower() in attitudes:
+                at = doc[cue].idx
+                if any(s <= at < e for s, e in contents if (s, e) not in q.parts):
+                    continue
+            kept.append(q)
+        return kept
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []

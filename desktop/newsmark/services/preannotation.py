@@ -89,7 +89,10 @@ def apply_predictions(
     """
     linker = linker or EntityLinker(repo)
     linked = [(doc_id, *linker.link(p.spans, p.quotes)) for doc_id, p in predictions]
-    return repo.save_predictions_many(linked, annotator, force, add_only=add_only)
+    uncertain = [p.uncertainty for _, p in predictions]
+    return repo.save_predictions_many(
+        linked, annotator, force, add_only=add_only, uncertainties=uncertain
+    )
 
 
 def apply_prediction(

@@ -199,8 +199,12 @@ def save_predictions(
     *,
     add_only: bool = False,
     labels: LabelSet | None = None,
+    uncertainty: float | None = None,
 ) -> ModelRun | None:
     """Store a prediction in the set; None, writing nothing, when a person edited it.
+
+    `uncertainty` (how unsure the model was of the document) goes to the set's row in
+    the same UPDATE as its status and version; None leaves the stored value.
 
     By default the set's model spans and quotes make way for the prediction's (a set a
     person edited only with `force`); human, rule and import ones stay, and a prediction
@@ -251,6 +255,9 @@ def save_predictions(
     store_annotations(session, set_row.id, new_spans, new_quotes)
     if before is Status.NEW:
         set_row.status = Status.PREANNOTATED.value
+    uncertainty_before = set_row.uncertainty
+    if uncertainty is not None:
+        set_row.uncertainty = uncertainty
     summary_before = {
         "status": before.value,
         "model_spans": len(gone_spans),
@@ -283,6 +290,8 @@ def save_predictions(
         tuple(new_quotes),
         before,
         state,
+        uncertainty_before,
+        set_row.uncertainty,
     )
 
 
@@ -321,6 +330,8 @@ def replay_predictions(session: Session, run: ModelRun, who: str, *, undo: bool)
     store_annotations(session, run.set_id, in_spans, in_quotes)
     before = Status(set_row.status)
     set_row.status = status.value
+    uncertainty_before = set_row.uncertainty
+    set_row.uncertainty = run.uncertainty_before if undo else run.uncertainty_after
     state = edits.touch(
         session,
         set_row,
@@ -339,6 +350,8 @@ def replay_predictions(session: Session, run: ModelRun, who: str, *, undo: bool)
         tuple(in_quotes),
         before,
         state,
+        uncertainty_before,
+        set_row.uncertainty,
     )
 
 

@@ -113,6 +113,47 @@ def _listed(
     return stmt.order_by(doc_id)
 
 
+SORTS = ("id", "uncertainty")
+
+
+def _uncertainty(doc_id: Any, annotator: str | None) -> Any:
+    """The model's uncertainty of a document: its annotator's set's (the largest of its
+    sets' without an annotator); NULL when no model touched them."""
+    inner = aliased(SetRow)
+    stmt = select(func.max(inner.uncertainty)).where(inner.document_id == doc_id)
+    if annotator is not None:
+        stmt = stmt.where(inner.annotator == annotator)
+    return stmt.scalar_subquery()
+
+
+def _most_uncertain(
+    session: Session,
+    status: str | None,
+    annotator: str | None,
+    search: str | None,
+    after: int | None,
+) -> Select[Any]:
+    """The listed ids, most uncertain first, then by id; NULLs (no model yet) last.
+
+    SQLite sorts NULL below every number, so a plain DESC puts them last, and an index
+    on (annotator, uncertainty) can give this order as it stands. `after` (a document id)
+    continues after that document in this order (keyset paging).
+    """
+    listed = _listed(status, annotator, search, None).order_by(None).subquery()
+    doc_id = listed.c[0]
+    score = _uncertainty(doc_id, annotator)
+    stmt = select(doc_id)
+    if after is not None:
+        last = session.scalar(select(_uncertainty(after, annotator)))
+        if last is None:
+            stmt = stmt.where(score.is_(None), doc_id > after)
+        else:
+            stmt = stmt.where(
+                or_(score < last, and_(score == last, doc_id > after), score.is_(None))
+            )
+    return stmt.order_by(score.desc(), doc_id)
+
+
 def page_ids(
     session: Session,
     status: str | None,
@@ -121,10 +162,17 @@ def page_ids(
     limit: int | None,
     offset: int = 0,
     after: int | None = None,
+    sort: str = "id",
 ) -> list[int]:
-    """Ids of the listed documents in id order: `after` an id (keyset paging: the next page
-    starts where the last one ended, as fast deep in the list as at its top), or `offset`."""
-    stmt = _listed(status, annotator, search, after)
+    """Ids of the listed documents in id order (or `sort`="uncertainty": most uncertain
+    first): `after` an id (keyset paging: the next page starts where the last one ended,
+    as fast deep in the list as at its top), or `offset`."""
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
+    if sort == "uncertainty":
+        stmt = _most_uncertain(session, status, annotator, search, after)
+    else:
+        stmt = _listed(status, annotator, search, after)
     if limit is not None:
         stmt = stmt.limit(limit)
     if offset:
@@ -144,7 +192,7 @@ def count_listed(
 def summaries(
     session: Session, ids: Sequence[int], status: str | None, annotator: str | None
 ) -> list[DocumentSummary]:
-    """The list rows of `ids` (at most a few hundred), in id order."""
+    """The list rows of `ids` (at most a few hundred), in the order of `ids`."""
     if not ids:
         return []
     wanted = _status_filter(status)
@@ -165,6 +213,7 @@ def summaries(
             n_spans,
             n_quotes,
             last_op,
+            SetRow.uncertainty,
         )
         .select_from(DocumentRow)
         .outerjoin(SetRow, SetRow.id == chosen)
@@ -172,7 +221,7 @@ def summaries(
         .order_by(DocumentRow.id)
     )
     out = []
-    for doc_id, title, source, preview, st, ann, set_id, ns, nq, op in session.execute(stmt):
+    for doc_id, title, source, preview, st, ann, set_id, ns, nq, op, unc in session.execute(stmt):
         meta = {"title": title} if title else {}
         # Same title rule as Document.title, from a preview rather than the whole text.
         shown = Document(id=doc_id, text=preview, sha256="", meta=meta).title
@@ -187,9 +236,11 @@ def summaries(
                 annotator=ann,
                 set_id=set_id,
                 edited_after_accept=st == Status.ACCEPTED.value and is_edit(op),
+                uncertainty=unc,
             )
         )
-    return out
+    order = {doc_id: i for i, doc_id in enumerate(ids)}
+    return sorted(out, key=lambda r: order[r.id])
 
 
 def newest_op(set_id: Any) -> Any:
@@ -242,13 +293,14 @@ def list_documents(
     limit: int | None,
     offset: int,
     after: int | None = None,
+    sort: str = "id",
 ) -> list[DocumentSummary]:
     if limit is not None:
-        ids = page_ids(session, status, annotator, search, limit, offset, after)
+        ids = page_ids(session, status, annotator, search, limit, offset, after, sort)
         return summaries(session, ids, status, annotator)
     out: list[DocumentSummary] = []
     while True:  # everything, a page at a time (an IN list has a bounded size)
-        ids = page_ids(session, status, annotator, search, PAGE, offset, after)
+        ids = page_ids(session, status, annotator, search, PAGE, offset, after, sort)
         out += summaries(session, ids, status, annotator)
         if len(ids) < PAGE:
             return out

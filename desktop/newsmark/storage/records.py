@@ -31,6 +31,8 @@ class DocumentSummary:
     set_id: int | None = None
     # Accepted, then edited: a span or quote edit logged after the last status change.
     edited_after_accept: bool = False
+    # How unsure the model was of the document (nlp.uncertainty); None: no model run.
+    uncertainty: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,10 @@ class ModelRun:
     added_quotes: tuple[Quote, ...]
     before: Status
     state: SetState
+    # The set's uncertainty (nlp.uncertainty) before and after the write: undo puts back
+    # the one before, so the list's "most uncertain first" order follows an undone run.
+    uncertainty_before: float | None = None
+    uncertainty_after: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,14 +152,19 @@ class Repository:
         limit: int | None = None,
         offset: int = 0,
         after: int | None = None,
+        sort: str = "id",
     ) -> list[DocumentSummary]:
         """Documents in id order; `search` matches words of the title or text (the last
         one as a prefix), ignoring case and diacritics. `after` (an id) starts the page
         after that document: keyset paging, as fast at the end of the list as at the top.
+        `sort`="uncertainty": the model's most uncertain documents first, then those no
+        model touched (queries.SORTS).
         """
         _check_status_filter(status)
+        if sort not in queries.SORTS:
+            raise UsageError(f"unknown sort {sort!r}; use one of {', '.join(queries.SORTS)}")
         with self.db.session(write=False) as s:
-            return queries.list_documents(s, status, annotator, search, limit, offset, after)
+            return queries.list_documents(s, status, annotator, search, limit, offset, after, sort)
 
     def document_summary(self, doc_id: int, annotator: str | None = None) -> DocumentSummary:
         """One document's list row (after an edit: its status and counts)."""
@@ -392,14 +397,18 @@ class Repository:
         force: bool = False,
         *,
         add_only: bool = False,
+        uncertainty: float | None = None,
     ) -> ModelRun | None:
         """Replace the model's spans and quotes unless a person edited the set (or force).
 
         Returns what changed (ids included, for undo), or None, writing nothing, when
         skipped because of human edits. `add_only` keeps every stored span and quote and
         adds the predicted spans that overlap none (a label of the label set), no quotes.
+        `uncertainty` (nlp.uncertainty) is stored on the set for the list's sort.
         """
-        return self.save_predictions_many([(doc_id, spans, quotes)], annotator, force, add_only)[0]
+        return self.save_predictions_many(
+            [(doc_id, spans, quotes)], annotator, force, add_only, [uncertainty]
+        )[0]
 
     def save_predictions_many(
         self,
@@ -407,12 +416,17 @@ class Repository:
         annotator: str,
         force: bool = False,
         add_only: bool = False,
+        uncertainties: Sequence[float | None] | None = None,
     ) -> list[ModelRun | None]:
         """`save_predictions` for several documents in ONE transaction.
 
         A commit costs an fsync (synchronous=FULL); batching a few dozen documents keeps
         bulk pre-annotation fast, at the price of redoing that batch after a crash.
+        `uncertainties`, one per prediction, go to the sets (None leaves one as it was).
         """
+        scores = list(uncertainties) if uncertainties is not None else [None] * len(predictions)
+        if len(scores) != len(predictions):
+            raise ValueError("one uncertainty per prediction")
         with self.db.session() as s:
             return [
                 batch.save_predictions(
@@ -423,8 +437,9 @@ class Repository:
                     force,
                     add_only=add_only,
                     labels=self.labels,
+                    uncertainty=score,
                 )
-                for doc_id, spans, quotes in predictions
+                for (doc_id, spans, quotes), score in zip(predictions, scores, strict=True)
             ]
 
     def replay_predictions(self, run: ModelRun, who: str, *, undo: bool) -> ModelRun:

@@ -58,7 +58,7 @@ class DocumentNavigator(QObject):
                 self.panel.select(first)
 
     def relist(self) -> None:
-        self.session.list_documents(self.panel.status, self.panel.search_text)
+        self.session.list_documents(self.panel.status, self.panel.search_text, self.panel.sort)
 
     def is_listed(self, doc_id: int) -> bool:
         """Whether the list holds the document among the rows fetched so far."""

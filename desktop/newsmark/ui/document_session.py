@@ -38,7 +38,7 @@ from newsmark.domain.quotes import Quote, QuoteChanges, guess_kind
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
 from newsmark.services.preannotation import apply_prediction
-from newsmark.ui.models.document_list_model import DocumentPager, ListCounts
+from newsmark.ui.models.document_list_model import DocumentPager, ListCounts, status_of
 from newsmark.ui.quote_attribution import attribution_command
 from newsmark.ui.quote_proposal import mark_command
 from newsmark.workers.nlp_worker import NlpWorker
@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 LIST_REFRESH_DELAY_MS = 300
 LISTED_CAP = 10_000  # a search counts its matches up to this many ("more than 10,000")
+UNDECIDED_PAGE = 200  # rows read at a time looking for the next undecided in a sorted list
 UNDECIDED = (Status.NEW, Status.PREANNOTATED, Status.IN_PROGRESS)
 
 # What `push` takes: a command its creator applies once (`apply()`), then stacked.
@@ -128,6 +129,7 @@ class DocumentSession(QObject):
         # The re-run request still wanted, and who decides when a person edited the set.
         self._rerun: tuple[int, Callable[[], bool]] | None = None
         self._filter: tuple[str | None, str | None] = (None, None)
+        self._sort = "id"  # the list's order: "id" or "uncertainty" (storage's sorts)
         # One undo stack per document: switching documents keeps each one's history.
         self.undo_group = QUndoGroup(self)
         self._list_timer = QTimer(self)
@@ -153,8 +155,11 @@ class DocumentSession(QObject):
         self.repo.labels = labels
 
     # -- the list ---------------------------------------------------------------------
-    def list_documents(self, status: str | None = None, search: str | None = None) -> None:
+    def list_documents(
+        self, status: str | None = None, search: str | None = None, sort: str = "id"
+    ) -> None:
         self._filter = (status, search)
+        self._sort = sort
         self.refresh_list()
 
     def refresh_list(self) -> None:
@@ -165,8 +170,11 @@ class DocumentSession(QObject):
         except NewsmarkError as exc:
             self.failed.emit(str(exc))
             return
+        sort = self._sort
         pager = DocumentPager(
-            partial(self._page, status, search), partial(self._next_undecided, status, search)
+            partial(self._page, status, search, sort),
+            partial(self._next_undecided, status, search, sort),
+            in_id_order=sort == "id",
         )
         self.documents_listed.emit(pager, counts.accepted, counts.total)
         self.counts_changed.emit(counts)
@@ -197,12 +205,17 @@ class DocumentSession(QObject):
         return ListCounts(by_status, by_status[Status(status)])
 
     def _page(
-        self, status: str | None, search: str | None, after: int | None, limit: int
+        self, status: str | None, search: str | None, sort: str, after: int | None, limit: int
     ) -> list[DocumentSummary]:
         try:
             return list(
                 self.repo.list_documents(
-                    status=status, annotator=self.annotator, search=search, limit=limit, after=after
+                    status=status,
+                    annotator=self.annotator,
+                    search=search,
+                    limit=limit,
+                    after=after,
+                    sort=sort,
                 )
             )
         except NewsmarkError as exc:
@@ -210,8 +223,15 @@ class DocumentSession(QObject):
             return []
 
     def _next_undecided(
-        self, status: str | None, search: str | None, after: int | None
+        self, status: str | None, search: str | None, sort: str, after: int | None
     ) -> int | None:
+        if sort != "id":  # the list's own order: read on from `after` a page at a time
+            while True:
+                rows = self._page(status, search, sort, after, UNDECIDED_PAGE)
+                hit = next((r.id for r in rows if not status_of(r).is_decided), None)
+                if hit is not None or len(rows) < UNDECIDED_PAGE:
+                    return hit
+                after = rows[-1].id
         found: list[int] = []
         for undecided in UNDECIDED:
             if status not in (None, "any", undecided.value):

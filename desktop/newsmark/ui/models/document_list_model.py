@@ -35,13 +35,15 @@ Fetch = Callable[[int | None, int], Sequence["DocumentSummary"]]
 class DocumentPager:
     """What the list shows, a page at a time, and where the next undecided document is.
 
-    `fetch(after, limit)`: up to `limit` summaries after the id `after` (None: from the
-    start), in id order. `next_undecided(after)`: the first listed document after that id
-    (None: from the start) that is not accepted, rejected or skipped, or None.
+    `fetch(after, limit)`: up to `limit` summaries after the document `after` (None: from
+    the start), in id order unless `in_id_order` is False (the list sorted by the model's
+    uncertainty). `next_undecided(after)`: the first listed document after that one (None:
+    from the start) that is not accepted, rejected or skipped, or None.
     """
 
     fetch: Fetch
     next_undecided: Callable[[int | None], int | None]
+    in_id_order: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,7 @@ class DocumentListModel(QAbstractListModel):
         self._row_of: dict[int, int] = {}
         self._fetch: Fetch | None = None
         self._more = False
+        self._in_id_order = True
 
     # -- Qt model API -----------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
@@ -105,7 +108,10 @@ class DocumentListModel(QAbstractListModel):
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             # The mark: accepted, then edited (accepting again clears it).
-            return f"{row.title}  ✎" if row.edited_after_accept else row.title
+            title = f"{row.title}  ✎" if row.edited_after_accept else row.title
+            if not self._in_id_order and row.uncertainty is not None:
+                return f"{title}  · {row.uncertainty:.2f}"  # why it is this high up
+            return title
         if role == Qt.ItemDataRole.DecorationRole:
             return status_icon(status_of(row))
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -114,7 +120,11 @@ class DocumentListModel(QAbstractListModel):
                 status += ", edited after accept"
             source = row.source or ""
             counts = f"{row.n_spans} spans, {row.n_quotes} quotes"
-            return "\n".join(x for x in (row.title, source, f"{status} · {counts}") if x)
+            unsure = (
+                f"model uncertainty {row.uncertainty:.2f}" if row.uncertainty is not None else ""
+            )
+            lines = (row.title, source, f"{status} · {counts}", unsure)
+            return "\n".join(x for x in lines if x)
         if role == Qt.ItemDataRole.ForegroundRole and status_of(row).is_decided:
             return QColor(STATUS_COLORS[status_of(row)]).darker(130)
         if role == DOC_ID_ROLE:
@@ -124,11 +134,13 @@ class DocumentListModel(QAbstractListModel):
         return None
 
     # -- Newsmark API -----------------------------------------------------------------
-    def set_source(self, fetch: Fetch) -> None:
-        """List what `fetch` pages through, starting with its first page."""
+    def set_source(self, fetch: Fetch, in_id_order: bool = True) -> None:
+        """List what `fetch` pages through, starting with its first page (`in_id_order`:
+        whether its pages come in id order, which lets `ensure_loaded` stop early)."""
         self.beginResetModel()
         self._rows, self._row_of = [], {}
         self._fetch, self._more = fetch, True
+        self._in_id_order = in_id_order
         self._append(fetch(None, self.page_rows), self.page_rows)
         self.endResetModel()
 
@@ -137,6 +149,7 @@ class DocumentListModel(QAbstractListModel):
         self.beginResetModel()
         self._rows, self._row_of = [], {}
         self._fetch, self._more = None, False
+        self._in_id_order = True
         self._append(rows, None)
         self.endResetModel()
 
@@ -161,11 +174,11 @@ class DocumentListModel(QAbstractListModel):
 
     def ensure_loaded(self, doc_id: int) -> int | None:
         """The row of `doc_id`, fetching pages up to it if it is further down; None if it
-        is not listed (ids come in order, so the search stops past it)."""
+        is not listed (in id order the search stops past it; sorted otherwise, at the end)."""
         while (
             doc_id not in self._row_of
             and self._more
-            and (not self._rows or self._rows[-1].id < doc_id)
+            and (not self._in_id_order or not self._rows or self._rows[-1].id < doc_id)
         ):
             self._fetch_page(JUMP_ROWS)
         return self._row_of.get(doc_id)

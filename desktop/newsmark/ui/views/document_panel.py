@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 SEARCH_DELAY_MS = 250
 ALL_STATUSES = "All statuses"
+# (label, storage sort): the list's orders; the model's least sure documents teach it most.
+SORTS = (("Document order", "id"), ("Most uncertain first", "uncertainty"))
 
 
 class DocumentPanel(QWidget):
@@ -66,6 +68,14 @@ class DocumentPanel(QWidget):
                 status_icon(status), status_text(status).capitalize(), status.value
             )
         self.status_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.sort_order = QComboBox(self)
+        self.sort_order.setObjectName("document_sort")
+        for label, sort in SORTS:
+            self.sort_order.addItem(label, sort)
+        self.sort_order.setToolTip(
+            "Most uncertain first: the documents the model was least sure of\n"
+            "(see its pre-annotation); those it has not seen come last"
+        )
         self.count_label = QLabel(self)
         self.count_label.setObjectName("document_count")
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -108,6 +118,7 @@ class DocumentPanel(QWidget):
         layout.setSpacing(6)
         layout.addWidget(self.search)
         layout.addLayout(filters)
+        layout.addWidget(self.sort_order)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.progress_label)
         layout.addWidget(self.progress_bar)
@@ -118,6 +129,7 @@ class DocumentPanel(QWidget):
         self._search_timer.timeout.connect(self.filter_changed)
         self.search.textChanged.connect(self._search_timer.start)
         self.status_filter.currentIndexChanged.connect(self.filter_changed)
+        self.sort_order.currentIndexChanged.connect(self.filter_changed)
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
         self._quiet = False
         self._pager: DocumentPager | None = None
@@ -127,6 +139,11 @@ class DocumentPanel(QWidget):
     def status(self) -> str | None:
         value = self.status_filter.currentData()
         return str(value) if value else None
+
+    @property
+    def sort(self) -> str:
+        """The list's order: "id" or "uncertainty" (storage's sorts)."""
+        return str(self.sort_order.currentData() or "id")
 
     @property
     def search_text(self) -> str | None:
@@ -148,7 +165,7 @@ class DocumentPanel(QWidget):
         try:
             if isinstance(rows, DocumentPager):
                 self._pager = rows
-                self.model.set_source(rows.fetch)
+                self.model.set_source(rows.fetch, rows.in_id_order)
             else:
                 self._pager = None
                 self.model.set_rows(rows)
