@@ -12,7 +12,7 @@ from pathlib import Path
 from newsmark import __version__
 from newsmark.cli_commands import COMMANDS
 from newsmark.domain.errors import InputError, NewsmarkError, UsageError, printable
-from newsmark.domain.status import STATUS_FILTERS
+from newsmark.domain.status import STATUS_FILTERS, Status
 
 log = logging.getLogger("newsmark")
 
@@ -68,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--annotator",
         default=None,
         help="annotator for annotations that come with the files (default: import:FORMAT)",
+    )
+    p.add_argument(
+        "--status",
+        choices=[s.value for s in Status if s is not Status.NEW],
+        default=None,
+        help="status of the annotations that come with the files, instead of their own "
+        "(default: the file's, else preannotated); `accepted` imports them as gold",
     )
     p.add_argument(
         "--map-labels",

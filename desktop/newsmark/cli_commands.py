@@ -52,6 +52,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from newsmark.domain.reading import ReadOptions
+    from newsmark.domain.status import Status
     from newsmark.services.importing import LabelOptions, import_paths
 
     labels = LabelOptions.parse(args.map_labels, args.add_labels)
@@ -68,6 +69,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 annotator=args.annotator,
                 labels=labels,
                 options=options,
+                status=Status(args.status) if args.status else None,
                 progress=update,
             )
         finally:

@@ -13,6 +13,7 @@ from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError, UsageError
 from newsmark.domain.labels import LabelSet
 from newsmark.domain.reading import ReadOptions, describe_counts
+from newsmark.domain.status import Status
 from newsmark.formats import detect_format, get_format, iter_input_files, read_path
 from newsmark.nlp.tokens import tokenize_many
 from newsmark.resources import seed_files
@@ -154,12 +155,14 @@ def import_file(
     annotator: str | None,
     labels: LabelOptions | None = None,
     options: ReadOptions | None = None,
+    status: Status | None = None,
 ) -> FileResult:
     """Import one file whole or not at all; what it stored and what it left out.
 
     The file's own tokens are stored when it has them; spaCy's tokenizer makes them for
     the rest. `options` (drop unsupported content, span groups) are used with a fresh
-    tally for this file.
+    tally for this file. `status` is the status of the annotation sets the file brings,
+    instead of its own (or preannotated): `accepted` says the file is gold.
     """
     labels = labels or LabelOptions()
     # Readers see the mapping too: region labels and relation types that carry quote
@@ -167,6 +170,8 @@ def import_file(
     tally = replace((options or ReadOptions()).fresh(), label_map=labels.mapping)
     reader = get_format(fmt) if fmt else detect_format(path)
     inputs = [labels.apply(item) for item in read_path(path, reader, tally)]
+    if status is not None:
+        inputs = [replace(i, status=status.value) if i.makes_set else i for i in inputs]
     if not inputs:
         skipped = f" ({describe_counts(tally.dropped)} left out)" if tally.dropped else ""
         raise InputError(path, None, f"no documents in file{skipped}")
@@ -232,10 +237,12 @@ def import_paths(
     annotator: str | None = None,
     labels: LabelOptions | None = None,
     options: ReadOptions | None = None,
+    status: Status | None = None,
     progress: Progress = no_progress,
     cancel: Cancel = never_cancel,
 ) -> ImportReport:
-    """Import every file under `paths`; good files land, bad ones are listed in the report."""
+    """Import every file under `paths`; good files land, bad ones are listed in the report.
+    `status`: of the annotation sets the files bring (see `import_file`)."""
     report = ImportReport()
     files: list[Path] = []
     for path in paths:
@@ -249,7 +256,13 @@ def import_paths(
         progress(n, len(files), f"importing {path.name}")
         try:
             result = import_file(
-                repo, path, fmt=fmt, annotator=annotator, labels=labels, options=options
+                repo,
+                path,
+                fmt=fmt,
+                annotator=annotator,
+                labels=labels,
+                options=options,
+                status=status,
             )
         except InputError as exc:
             log.info("refused %s", exc)
