@@ -65,10 +65,13 @@ def _subject(doc: Doc, cue: Span) -> Span | None:
     return None
 
 
-def link(doc: Doc, roles: Sequence[Span], window: int = 1) -> list[Linked]:
+def link(
+    doc: Doc, roles: Sequence[Span], window: int = 0, subject_first: bool = True
+) -> list[Linked]:
     """Quotes from role spans: each content goes to the nearest cue of its sentence (or of
     the `window` sentences around it); contents sharing a cue are one quote's parts; the
-    source is the SOURCE span nearest the cue in its sentence, else the cue's subject."""
+    source is the cue's subject, else the SOURCE span nearest the cue in its sentence
+    (`subject_first`; else the other way round). The defaults scored best on dev (ADR 0008)."""
     contents = [s for s in roles if s.label_ == CONTENT]
     cues = [s for s in roles if s.label_ == CUE]
     sources = [s for s in roles if s.label_ == SOURCE]
@@ -97,7 +100,10 @@ def link(doc: Doc, roles: Sequence[Span], window: int = 1) -> list[Linked]:
             continue
         lo, hi = _sent_range(linked.cue)
         free = [s for s in sources if not any(_gap(s, p) == 0 for p in linked.parts)]
-        linked.source = _nearest(linked.cue, free, lo, hi) or _subject(doc, linked.cue)
+        if subject_first:
+            linked.source = _subject(doc, linked.cue) or _nearest(linked.cue, free, lo, hi)
+        else:
+            linked.source = _nearest(linked.cue, free, lo, hi) or _subject(doc, linked.cue)
     return order
 
 
@@ -157,10 +163,19 @@ class QuoteLinker:
         spans = list(doc.spans.get(SPANS_KEY, []))
         records = list(doc.user_data.get(USER_DATA_KEY) or [])
         taken = [(int(p[0]), int(p[1])) for rec in records for p in rec["parts"]]
+        ruled = len(records)
         added = False
         for hull, rec in self.trained_quotes(doc):
             parts = [(p[0], p[1]) for p in rec["parts"]]
             if any(_overlap(p, t) for p in parts for t in taken):
+                # The rules' quote stays; it takes the tagger's speaker if it has none.
+                for old in records[:ruled]:
+                    if old.get("speaker") is None and rec["speaker"] and _meets(old, parts):
+                        old.update(
+                            speaker=rec["speaker"],
+                            entity=rec["entity"],
+                            speaker_label=rec["speaker_label"],
+                        )
                 continue
             spans.append(hull)
             records.append(rec)
@@ -171,6 +186,10 @@ class QuoteLinker:
             doc.spans[SPANS_KEY] = [s for s, _ in pairs]
             doc.user_data[USER_DATA_KEY] = [r for _, r in pairs]
         return doc
+
+
+def _meets(record: dict[str, Any], parts: Sequence[Range]) -> bool:
+    return any(_overlap((int(a), int(b)), p) for a, b in record["parts"] for p in parts)
 
 
 @Language.factory(

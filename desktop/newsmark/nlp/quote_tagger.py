@@ -18,23 +18,35 @@ ROLES_KEY = "quote_roles"
 CONTENT, CUE, SOURCE = "CONTENT", "CUE", "SOURCE"
 ROLES = (CONTENT, CUE, SOURCE)
 
-# spaCy's own entity recognizer model (a transition-based span tagger) over the base
-# pipeline's tok2vec: the roles are spans like entities, only longer.
+# spaCy's own entity recognizer model (a transition-based span tagger) with a tok2vec of
+# its own, built like en_core_web_sm's shared one so training can start from its weights.
 DEFAULT_MODEL = Config().from_str(
     """
 [model]
 @architectures = "spacy.TransitionBasedParser.v2"
 state_type = "ner"
 extra_state_tokens = false
-hidden_width = 64
+hidden_width = 128
 maxout_pieces = 2
 use_upper = true
 nO = null
 
 [model.tok2vec]
-@architectures = "spacy.Tok2VecListener.v1"
+@architectures = "spacy.Tok2Vec.v2"
+
+[model.tok2vec.embed]
+@architectures = "spacy.MultiHashEmbed.v2"
 width = 96
-upstream = "tok2vec"
+attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE", "SPACY", "IS_SPACE"]
+rows = [5000, 1000, 2500, 2500, 50, 50]
+include_static_vectors = false
+
+[model.tok2vec.encode]
+@architectures = "spacy.MaxoutWindowEncoder.v2"
+width = 96
+depth = 4
+window_size = 1
+maxout_pieces = 3
 """
 )["model"]
 
@@ -56,18 +68,24 @@ class QuoteTagger(EntityRecognizer):
     pipeline's named entities stay those of the base `ner`.
 
     Training reads the gold roles from the reference Docs' entities (what the recognizer
-    learns from); prediction puts them in doc.spans["quote_roles"].
+    learns from); prediction puts them in doc.spans["quote_roles"]. It runs right after
+    `tok2vec`, before `parser` and `ner`: spaCy's recognizer keeps entities already set
+    and ends its spans at sentence starts, and roles cross both (a quote runs over
+    several sentences).
     """
 
     def set_annotations(self, docs: Iterable[Doc], states_or_beams: Any) -> None:
         docs = list(docs)
-        saved = [doc.ents for doc in docs]
+        saved = [doc.ents if doc.has_annotation("ENT_IOB") else None for doc in docs]
         for doc in docs:
             doc.ents = []
         super().set_annotations(docs, states_or_beams)
         for doc, ents in zip(docs, saved, strict=True):
             doc.spans[ROLES_KEY] = list(doc.ents)
-            doc.ents = ents
+            if ents is None:  # no entities yet (the tagger runs before `ner`): none set
+                doc.set_ents([], default="missing")
+            else:
+                doc.ents = ents
 
 
 @Language.factory(

@@ -127,8 +127,8 @@ def _flat(scores: dict[str, Any]) -> dict[str, float]:
 def _config(
     base: str, train_path: Path, dev_path: Path, seed: int, steps: int, eval_every: int
 ) -> Config:
-    """spaCy's training config: the base's tok2vec sourced and frozen (it annotates, so the
-    tagger listens to it), the tagger trained on the role Docs."""
+    """spaCy's training config: the tagger alone, trained on the role Docs, with the base's
+    tokenizer and vocab (its tok2vec starts from the base's: see `start_from_base`)."""
     text = f"""
 [paths]
 train = null
@@ -140,13 +140,10 @@ gpu_allocator = null
 
 [nlp]
 lang = "en"
-pipeline = ["tok2vec", "{TAGGER_PIPE}"]
+pipeline = ["{TAGGER_PIPE}"]
 batch_size = 64
 
 [components]
-
-[components.tok2vec]
-source = "{base}"
 
 [components.{TAGGER_PIPE}]
 factory = "{TAGGER_PIPE}"
@@ -172,8 +169,8 @@ patience = 3000
 max_epochs = 0
 max_steps = {steps}
 eval_frequency = {eval_every}
-frozen_components = ["tok2vec"]
-annotating_components = ["tok2vec"]
+frozen_components = []
+annotating_components = []
 dev_corpus = "corpora.dev"
 train_corpus = "corpora.train"
 
@@ -222,6 +219,22 @@ vocab = "{base}"
     )
 
 
+def start_from_base(nlp: Language, base_nlp: Language) -> bool:
+    """Copy the base's tok2vec weights into the tagger's own tok2vec (same architecture in
+    en_core_web_sm): training starts from its features instead of from zero. False when
+    the base's tok2vec is built otherwise (the tagger then starts from random weights)."""
+    if "tok2vec" not in base_nlp.pipe_names:
+        return False
+    tagger: Any = nlp.get_pipe(TAGGER_PIPE)
+    source: Any = base_nlp.get_pipe("tok2vec")
+    target = tagger.model.get_ref("tok2vec").layers[0]
+    try:
+        target.from_bytes(source.model.to_bytes())
+    except (ValueError, KeyError):
+        return False
+    return True
+
+
 def load_base(base: str | None) -> tuple[Language, str]:
     """The base pipeline and the name or path it loaded from (as load_model resolves it)."""
     errors: list[str] = []
@@ -256,7 +269,8 @@ def assemble(base_nlp: Language, tagger_from: Language, name: str) -> Language:
     nlp = base_nlp
     if QUOTE_PIPE not in nlp.pipe_names:
         nlp.add_pipe(QUOTE_PIPE, after="ner" if "ner" in nlp.pipe_names else None)
-    nlp.add_pipe(TAGGER_PIPE, source=tagger_from, before=QUOTE_PIPE)
+    # Right after tok2vec, before parser and ner: see QuoteTagger.
+    nlp.add_pipe(TAGGER_PIPE, source=tagger_from, after="tok2vec")
     nlp.add_pipe(LINKER_PIPE, after=QUOTE_PIPE)
     nlp.meta["name"] = name
     return nlp
@@ -296,6 +310,7 @@ def train_quotes(
             base_name, work / "train.spacy", work / "dev.spacy", seed, max_steps, eval_every
         )
         nlp = init_nlp(config)
+        start_from_base(nlp, base_nlp)
         (work / "out").mkdir()
         _run = run
         try:
