@@ -287,7 +287,7 @@ def train_quotes(
     progress: ProgressCallback | None = None,
     cancelled: CancelCheck | None = None,
     max_steps: int = 20000,
-    eval_every: int = 200,
+    eval_every: int = 400,
 ) -> QuoteTrainResult:
     """Train the role tagger on `train`, keep the best on `dev`, save the whole pipeline
     (base + rules + tagger + linker) to `out_dir`, and score it on `dev`.
