@@ -52,15 +52,21 @@ def _nearest(target: Span, spans: Sequence[Span], lo: int, hi: int) -> Span | No
     return best
 
 
-def _subject(doc: Doc, cue: Span) -> Span | None:
-    """The subject of the cue's verb as written (its whole phrase), from the parse."""
+def _subject(doc: Doc, cue: Span, parts: Sequence[Span]) -> Span | None:
+    """The subject of the cue's verb as written (its whole phrase, as docs/guidelines.md
+    takes a speaker: "Lopez, who was angry"), from the parse; no edge punctuation."""
     for tok in cue:
         for verb in (tok, tok.head):
             for child in verb.children:
-                if child.dep_ in _SUBJECTS:
+                # "“...” was the reply of Lopez": a subject inside the content is not it.
+                if child.dep_ in _SUBJECTS and not any(p.start <= child.i < p.end for p in parts):
                     left, right = child.left_edge.i, child.right_edge.i + 1
                     if right - left > 8:  # a long clause: keep its head noun phrase
                         left, right = child.i, child.i + 1
+                    while right - left > 1 and doc[right - 1].is_punct:
+                        right -= 1
+                    while right - left > 1 and doc[left].is_punct:
+                        left += 1
                     return doc[left:right]
     return None
 
@@ -101,9 +107,13 @@ def link(
         lo, hi = _sent_range(linked.cue)
         free = [s for s in sources if not any(_gap(s, p) == 0 for p in linked.parts)]
         if subject_first:
-            linked.source = _subject(doc, linked.cue) or _nearest(linked.cue, free, lo, hi)
+            linked.source = _subject(doc, linked.cue, linked.parts) or _nearest(
+                linked.cue, free, lo, hi
+            )
         else:
-            linked.source = _nearest(linked.cue, free, lo, hi) or _subject(doc, linked.cue)
+            linked.source = _nearest(linked.cue, free, lo, hi) or _subject(
+                doc, linked.cue, linked.parts
+            )
     return order
 
 
