@@ -107,6 +107,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--max-minutes", type=float, default=25.0)
     ap.add_argument("--limit-train", type=int, default=0, help="only the first N train articles")
+    ap.add_argument("--limit-dev", type=int, default=0, help="only the first N dev articles")
+    ap.add_argument("--max-steps", type=int, default=20000, help="fewer for a toy run")
     ap.add_argument("--keep", type=Path, help="save the trained pipeline here (not the repo)")
     ap.add_argument("--model", type=Path, help="skip training: score this trained pipeline")
     ap.add_argument("--seed", type=int, default=0)
@@ -121,6 +123,8 @@ def main() -> int:
     if args.limit_train:
         train_records = train_records[: args.limit_train]
     dev_records = read_jsonl(dev_path)
+    if args.limit_dev:
+        dev_records = dev_records[: args.limit_dev]
     train = gold_from_records(train_records)
     dev = gold_from_records(dev_records)
     texts = [g.text for g in dev]
@@ -138,11 +142,13 @@ def main() -> int:
                 max_minutes=args.max_minutes,
                 seed=args.seed,
                 progress=on_progress,
+                max_steps=args.max_steps,
+                eval_every=min(400, args.max_steps),
             )
             seconds = result.seconds
             print(
-                f"trained in {seconds / 60:.1f} min (2 cores), {result.epochs} epochs, "
-                f"best step {result.best_step}"
+                f"trained in {seconds / 60:.1f} min ({os.cpu_count()} cores), "
+                f"{result.epochs} epochs, best step {result.best_step}"
             )
         rules_preds, rules_wps = predict(BASE, texts)
         raw_wps = raw_speed(texts)
