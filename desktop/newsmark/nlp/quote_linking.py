@@ -140,6 +140,7 @@ class QuoteLinker:
         if not roles:
             return []
         index = build_index(doc, [])
+        text = doc.text  # built anew at each access: once per Doc, not per quote
         out: list[tuple[Span, dict[str, Any]]] = []
         for q in link(doc, roles):
             if self.require_cue and q.cue is None:
@@ -147,7 +148,7 @@ class QuoteLinker:
             if sum(len(p) for p in q.parts) < self.min_tokens:
                 continue
             parts = sorted((p.start_char, p.end_char) for p in q.parts)
-            kind = guess_quote_kind(doc.text, parts).value
+            kind = guess_quote_kind(text, parts).value
             hull = doc.char_span(parts[0][0], parts[-1][1], label=kind, alignment_mode="expand")
             if hull is None:
                 continue
