@@ -62,3 +62,9 @@ def test_every_benchmark_is_run_here() -> None:
     ran = {args[0] for args, _ in RUNS} | {"quote_quality.py", "attribution_actions.py"}
     scripts = {p.name for p in BENCHMARKS.glob("*.py") if not p.name.startswith("_")}
     assert scripts == ran
+
+
+def test_train_quotes_trains_a_toy_model_on_three_eval_articles(eval_dir: Path) -> None:
+    args = ["train_quotes.py", "--limit-train", "3", "--limit-dev", "2", "--max-steps", "10"]
+    out = run(args, {"NEWSMARK_EVAL_DIR": str(eval_dir)})
+    assert "targets on dev" in out and "words/s" in out

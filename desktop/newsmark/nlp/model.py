@@ -12,6 +12,10 @@ from spacy.language import Language
 
 from newsmark.domain.errors import ModelError
 
+# Registers the trained quote components' factories (as the entry points do once installed),
+# so a saved trained pipeline loads in any process.
+from newsmark.nlp import quote_linking as _quote_linking  # noqa: F401
+
 log = logging.getLogger(__name__)
 
 # Tried in order when no model is configured. The official package is not on PyPI; the

@@ -1,0 +1,217 @@
+"""The `newsmark_quote_linker` spaCy component: turns the tagger's role spans into quotes
+(content -> its cue -> the cue's source) and merges them with the rules' quotes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from newsmark.domain.quotes import guess_quote_kind
+from newsmark.nlp.quote_speakers import build_index, resolve
+from newsmark.nlp.quote_tagger import CONTENT, CUE, ROLES_KEY, SOURCE
+from newsmark.nlp.quotes import SPANS_KEY, USER_DATA_KEY
+
+LINKER_PIPE = "newsmark_quote_linker"
+TRAINED = "trained"
+Range = tuple[int, int]
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+
+
+@dataclass(slots=True)
+class Linked:
+    """One quote built from role spans: content parts, its cue and source (token spans)."""
+
+    parts: list[Span]
+    cue: Span | None = None
+    source: Span | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _gap(a: Span, b: Span) -> int:
+    """Tokens between two spans (0 when they touch or overlap)."""
+    return max(0, b.start - a.end, a.start - b.end)
+
+
+def _sent_range(span: Span) -> Range:
+    sent = span[0].sent
+    return sent.start, sent.end
+
+
+def _nearest(target: Span, spans: Sequence[Span], lo: int, hi: int) -> Span | None:
+    """The span of `spans` inside tokens [lo, hi) nearest to target (earlier on ties)."""
+    best: Span | None = None
+    for s in spans:
+        if s.start < lo or s.end > hi:
+            continue
+        if best is None or _gap(target, s) < _gap(target, best):
+            best = s
+    return best
+
+
+def _subject(doc: Doc, cue: Span, parts: Sequence[Span]) -> Span | None:
+    """The subject of the cue's verb as written (its whole phrase, as docs/guidelines.md
+    takes a speaker: "Lopez, who was angry"), from the parse; no edge punctuation."""
+    for tok in cue:
+        for verb in (tok, tok.head):
+            for child in verb.children:
+                # "“...” was the reply of Lopez": a subject inside the content is not it.
+                if child.dep_ in _SUBJECTS and not any(p.start <= child.i < p.end for p in parts):
+                    left, right = child.left_edge.i, child.right_edge.i + 1
+                    if right - left > 8:  # a long clause: keep its head noun phrase
+                        left, right = child.i, child.i + 1
+                    while right - left > 1 and doc[right - 1].is_punct:
+                        right -= 1
+                    while right - left > 1 and doc[left].is_punct:
+                        left += 1
+                    return doc[left:right]
+    return None
+
+
+def link(
+    doc: Doc, roles: Sequence[Span], window: int = 0, subject_first: bool = True
+) -> list[Linked]:
+    """Quotes from role spans: each content goes to the nearest cue of its sentence (or of
+    the `window` sentences around it); contents sharing a cue are one quote's parts; the
+    source is the cue's subject, else the SOURCE span nearest the cue in its sentence
+    (`subject_first`; else the other way round). The defaults scored best on dev (ADR 0008)."""
+    contents = [s for s in roles if s.label_ == CONTENT]
+    cues = [s for s in roles if s.label_ == CUE]
+    sources = [s for s in roles if s.label_ == SOURCE]
+    by_cue: dict[tuple[int, int], Linked] = {}
+    order: list[Linked] = []
+    for content in contents:
+        lo, hi = _sent_range(content)
+        cue = _nearest(content, cues, lo, hi)
+        if cue is None and window:
+            wide_lo = doc[lo - 1].sent.start if lo > 0 else lo
+            wide_hi = doc[hi].sent.end if hi < len(doc) else hi
+            cue = _nearest(content, cues, wide_lo, wide_hi)
+        if cue is None:
+            linked = Linked([content])
+            order.append(linked)
+            continue
+        key = (cue.start, cue.end)
+        if key in by_cue:
+            by_cue[key].parts.append(content)
+            continue
+        linked = Linked([content], cue)
+        by_cue[key] = linked
+        order.append(linked)
+    for linked in order:
+        if linked.cue is None:
+            continue
+        lo, hi = _sent_range(linked.cue)
+        free = [s for s in sources if not any(_gap(s, p) == 0 for p in linked.parts)]
+        if subject_first:
+            linked.source = _subject(doc, linked.cue, linked.parts) or _nearest(
+                linked.cue, free, lo, hi
+            )
+        else:
+            linked.source = _nearest(linked.cue, free, lo, hi) or _subject(
+                doc, linked.cue, linked.parts
+            )
+    return order
+
+
+def _chars(span: Span | None) -> list[int] | None:
+    return None if span is None else [span.start_char, span.end_char]
+
+
+def _overlap(a: Range, b: Range) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+class QuoteLinker:
+    """Adds the tagger's quotes to the rules' (doc.spans["quotes"] + user_data): a rules'
+    quote wins where both found one; a tagger's quote the rules missed is added."""
+
+    def __init__(self, name: str, require_cue: bool, min_tokens: int) -> None:
+        self.name = name
+        self.require_cue = require_cue
+        self.min_tokens = min_tokens
+
+    def trained_quotes(self, doc: Doc) -> list[tuple[Span, dict[str, Any]]]:
+        """The tagger's quotes as (hull span with the kind as label, record)."""
+        roles = list(doc.spans.get(ROLES_KEY, []))
+        if not roles:
+            return []
+        index = build_index(doc, [])
+        text = doc.text  # built anew at each access: once per Doc, not per quote
+        out: list[tuple[Span, dict[str, Any]]] = []
+        for q in link(doc, roles):
+            if self.require_cue and q.cue is None:
+                continue
+            if sum(len(p) for p in q.parts) < self.min_tokens:
+                continue
+            parts = sorted((p.start_char, p.end_char) for p in q.parts)
+            kind = guess_quote_kind(text, parts).value
+            hull = doc.char_span(parts[0][0], parts[-1][1], label=kind, alignment_mode="expand")
+            if hull is None:
+                continue
+            entity = label = None
+            if q.source is not None:
+                entity, label = resolve(doc, q.source.root, index)
+            out.append(
+                (
+                    hull,
+                    {
+                        "parts": [list(p) for p in parts],
+                        "speaker": _chars(q.source),
+                        "cue": _chars(q.cue),
+                        "entity": entity,
+                        "speaker_label": label,
+                        "by": TRAINED,
+                    },
+                )
+            )
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans.get(SPANS_KEY, []))
+        records = list(doc.user_data.get(USER_DATA_KEY) or [])
+        taken = [(int(p[0]), int(p[1])) for rec in records for p in rec["parts"]]
+        ruled = len(records)
+        added = False
+        for hull, rec in self.trained_quotes(doc):
+            parts = [(p[0], p[1]) for p in rec["parts"]]
+            if any(_overlap(p, t) for p in parts for t in taken):
+                # The rules' quote stays; it takes the tagger's speaker if it has none.
+                for old in records[:ruled]:
+                    if old.get("speaker") is None and rec["speaker"] and _meets(old, parts):
+                        old.update(
+                            speaker=rec["speaker"],
+                            entity=rec["entity"],
+                            speaker_label=rec["speaker_label"],
+                        )
+                continue
+            spans.append(hull)
+            records.append(rec)
+            taken.extend(parts)
+            added = True
+        if added:
+            pairs = sorted(zip(spans, records, strict=True), key=lambda x: (x[0].start, -x[0].end))
+            doc.spans[SPANS_KEY] = [s for s, _ in pairs]
+            doc.user_data[USER_DATA_KEY] = [r for _, r in pairs]
+        return doc
+
+
+def _meets(record: dict[str, Any], parts: Sequence[Range]) -> bool:
+    return any(_overlap((int(a), int(b)), p) for a, b in record["parts"] for p in parts)
+
+
+@Language.factory(
+    LINKER_PIPE,
+    default_config={"require_cue": True, "min_tokens": 1},
+    requires=["doc.spans", "token.dep"],
+    assigns=["doc.spans", "doc.user_data"],
+)
+def make_quote_linker(
+    nlp: Language, name: str, require_cue: bool = True, min_tokens: int = 1
+) -> QuoteLinker:
+    """Build the linker: `require_cue` drops content with no cue near it; `min_tokens` is
+    the fewest words of content a tagger's quote needs."""
+    return QuoteLinker(name, require_cue, min_tokens)
