@@ -60,6 +60,7 @@ def test_attribution_actions_replays_one_eval_article(eval_dir: Path) -> None:
 
 def test_every_benchmark_is_run_here() -> None:
     ran = {args[0] for args, _ in RUNS} | {"quote_quality.py", "attribution_actions.py"}
+    ran |= {"train_quotes.py"}
     scripts = {p.name for p in BENCHMARKS.glob("*.py") if not p.name.startswith("_")}
     assert scripts == ran
 
