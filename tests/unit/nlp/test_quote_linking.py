@@ -96,3 +96,35 @@ def test_a_rules_quote_with_no_speaker_takes_the_tagger_s(nlp: Language) -> None
     # "was" (the quote itself).
     ((content, speaker, _, by),) = quotes(doc)
     assert (content, speaker, by) == ("“we will win this fight”", "Lopez", None)
+
+
+def test_a_reported_content_needs_a_speech_cue_or_a_speaker_its_cue_governs(
+    nlp: Language,
+) -> None:
+    # No speech verb and no speaker: not an attribution, dropped; a speech verb keeps it.
+    text = "Railing against the new tax plan in a late-night post."
+    roles = [("Railing against", "CUE"), ("the new tax plan", "CONTENT")]
+    doc = with_roles(nlp, text, roles)
+    QuoteLinker("linker", require_cue=True, min_tokens=1)(doc)
+    assert quotes(doc) == []
+    doc = with_roles(nlp, text, roles)
+    QuoteLinker("linker", require_cue=True, min_tokens=1, attribution_check=False)(doc)
+    assert quotes(doc) == [("the new tax plan", None, "Railing against", TRAINED)]
+    text = "Warning that the new tax plan would fail in a late-night post."
+    doc = with_roles(
+        nlp, text, [("Warning", "CUE"), ("that the new tax plan would fail", "CONTENT")]
+    )
+    doc.spans["quotes"], doc.user_data["newsmark_quotes"] = [], []  # as if the rules missed it
+    QuoteLinker("linker", require_cue=True, min_tokens=1)(doc)
+    assert quotes(doc) == [("that the new tax plan would fail", None, "Warning", TRAINED)]
+
+
+def test_a_speaker_s_non_speech_cue_must_govern_the_content(nlp: Language) -> None:
+    text = "Trump, who was railing against the press, won the state easily."
+    roles = [("was railing against", "CUE"), ("won the state easily", "CONTENT")]
+    doc = with_roles(nlp, text, roles)
+    QuoteLinker("linker", require_cue=True, min_tokens=1)(doc)
+    assert quotes(doc) == []  # "won ..." is not what "was railing against" took
+    doc = with_roles(nlp, text, [("was railing against", "CUE"), ("the press", "CONTENT")])
+    QuoteLinker("linker", require_cue=True, min_tokens=1)(doc)
+    assert [q[0] for q in quotes(doc)] == ["the press"]
