@@ -10,15 +10,18 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from newsmark.domain.quote_lexicon import Lexicon, load_lexicon
 from newsmark.domain.quotes import guess_quote_kind
+from newsmark.nlp.quote_reported import trim_content
 from newsmark.nlp.quote_speakers import build_index, resolve
-from newsmark.nlp.quote_tagger import CONTENT, CUE, ROLES_KEY, SOURCE
+from newsmark.nlp.quote_tagger import CONTENT, CUE, ROLE_MARGINS_KEY, ROLES_KEY, SOURCE
 from newsmark.nlp.quotes import SPANS_KEY, USER_DATA_KEY
 
 LINKER_PIPE = "newsmark_quote_linker"
 TRAINED = "trained"
 Range = tuple[int, int]
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_GOVERN_STEPS = 3  # how far above the content's root its cue may be
 
 
 @dataclass(slots=True)
@@ -117,6 +120,24 @@ def link(
     return order
 
 
+def attributed(q: Linked, lexicon: Lexicon) -> bool:
+    """Whether a tagger's reported content looks like an attribution: its cue holds a
+    speech verb or noun of the lexicon, or it has a speaker and the cue governs the content
+    (the content's root or one of its nearest heads is a cue word). On dev most reported
+    contents failing both were not attributions at all ("the ad features [images of ...]").
+    Content with no cue is left to `require_cue`."""
+    cue = q.cue
+    if cue is None:
+        return True
+    if any(t.lemma_.lower() in lexicon.verbs or t.lemma_.lower() in lexicon.nouns for t in cue):
+        return True
+    if q.source is None:
+        return False
+    root = q.parts[-1].root
+    heads = [root, *list(root.ancestors)[:_GOVERN_STEPS]]
+    return any(cue.start <= t.i < cue.end for t in heads)
+
+
 def _chars(span: Span | None) -> list[int] | None:
     return None if span is None else [span.start_char, span.end_char]
 
@@ -129,10 +150,20 @@ class QuoteLinker:
     """Adds the tagger's quotes to the rules' (doc.spans["quotes"] + user_data): a rules'
     quote wins where both found one; a tagger's quote the rules missed is added."""
 
-    def __init__(self, name: str, require_cue: bool, min_tokens: int) -> None:
+    def __init__(
+        self,
+        name: str,
+        require_cue: bool,
+        min_tokens: int,
+        attribution_check: bool = True,
+        extend_margin: float | None = 2.0,
+    ) -> None:
         self.name = name
         self.require_cue = require_cue
         self.min_tokens = min_tokens
+        self.attribution_check = attribution_check
+        self.extend_margin = extend_margin
+        self.lexicon = load_lexicon()
 
     def trained_quotes(self, doc: Doc) -> list[tuple[Span, dict[str, Any]]]:
         """The tagger's quotes as (hull span with the kind as label, record)."""
@@ -149,6 +180,8 @@ class QuoteLinker:
                 continue
             parts = sorted((p.start_char, p.end_char) for p in q.parts)
             kind = guess_quote_kind(text, parts).value
+            if self.attribution_check and kind == "indirect" and not attributed(q, self.lexicon):
+                continue
             hull = doc.char_span(parts[0][0], parts[-1][1], label=kind, alignment_mode="expand")
             if hull is None:
                 continue
@@ -170,12 +203,53 @@ class QuoteLinker:
             )
         return out
 
+    def extend_rules(self, doc: Doc, spans: list[Span], records: list[dict[str, Any]]) -> bool:
+        """A rules' reported quote (one part) lying inside a longer tagger CONTENT, the only
+        one it meets, takes that content when the tagger was sure of it (its margin at least
+        `extend_margin`): the rules stop at ", which ..." and at a second conjunct, where
+        PolNeAR's content often goes on. Returns whether a quote changed."""
+        if self.extend_margin is None:
+            return False
+        margins = {
+            (int(a), int(b)): float(m) for a, b, m in doc.user_data.get(ROLE_MARGINS_KEY, [])
+        }
+        contents = [s for s in doc.spans.get(ROLES_KEY, []) if s.label_ == CONTENT]
+        text = doc.text
+        changed = False
+        for i, rec in enumerate(records):
+            if spans[i].label_ != "indirect" or len(rec["parts"]) != 1:
+                continue
+            ((start, end),) = [(int(a), int(b)) for a, b in rec["parts"]]
+            met = [c for c in contents if _overlap((c.start_char, c.end_char), (start, end))]
+            if len(met) != 1:
+                continue
+            c = met[0]
+            wider = (
+                c.start_char <= start
+                and end <= c.end_char
+                and (c.start_char, c.end_char) != (start, end)
+            )
+            if not wider or margins.get((c.start_char, c.end_char), 0.0) < self.extend_margin:
+                continue
+            s, e = trim_content(doc, c.start, c.end)
+            if e <= s:
+                continue
+            part = (doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
+            kind = guess_quote_kind(text, [part]).value
+            hull = doc.char_span(part[0], part[1], label=kind, alignment_mode="expand")
+            if hull is None:
+                continue
+            rec["parts"] = [list(part)]
+            spans[i] = hull
+            changed = True
+        return changed
+
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get(SPANS_KEY, []))
         records = list(doc.user_data.get(USER_DATA_KEY) or [])
+        added = self.extend_rules(doc, spans, records)
         taken = [(int(p[0]), int(p[1])) for rec in records for p in rec["parts"]]
         ruled = len(records)
-        added = False
         for hull, rec in self.trained_quotes(doc):
             parts = [(p[0], p[1]) for p in rec["parts"]]
             if any(_overlap(p, t) for p in parts for t in taken):
@@ -205,13 +279,26 @@ def _meets(record: dict[str, Any], parts: Sequence[Range]) -> bool:
 
 @Language.factory(
     LINKER_PIPE,
-    default_config={"require_cue": True, "min_tokens": 1},
+    default_config={
+        "require_cue": True,
+        "min_tokens": 1,
+        "attribution_check": True,
+        "extend_margin": 2.0,
+    },
     requires=["doc.spans", "token.dep"],
     assigns=["doc.spans", "doc.user_data"],
 )
 def make_quote_linker(
-    nlp: Language, name: str, require_cue: bool = True, min_tokens: int = 1
+    nlp: Language,
+    name: str,
+    require_cue: bool = True,
+    min_tokens: int = 1,
+    attribution_check: bool = True,
+    extend_margin: float | None = 2.0,
 ) -> QuoteLinker:
     """Build the linker: `require_cue` drops content with no cue near it; `min_tokens` is
-    the fewest words of content a tagger's quote needs."""
-    return QuoteLinker(name, require_cue, min_tokens)
+    the fewest words of content a tagger's quote needs; `attribution_check` drops a
+    tagger's reported (indirect) quote that does not look like an attribution (`attributed`);
+    `extend_margin` (None: never) is how sure the tagger must be of a longer content for a
+    rules' reported quote to take it (`QuoteLinker.extend_rules`)."""
+    return QuoteLinker(name, require_cue, min_tokens, attribution_check, extend_margin)

@@ -14,7 +14,14 @@ from spacy.training import Example
 from spacy.util import registry
 from thinc.api import Config, Model
 
+from newsmark.nlp.uncertainty import greedy_with_margins
+
 ROLES_KEY = "quote_roles"
+# doc.user_data: [[start_char, end_char, margin], ...] for each role span: the smallest
+# margin between the tagger's best and second-best valid action over its tokens.
+ROLE_MARGINS_KEY = "newsmark_role_margins"
+_TOKEN_MARGINS = "newsmark_role_token_margins"  # from predict to set_annotations only
+_MAX_MARGIN = 100.0  # a token no step was unsure of has margin inf: keep the value finite
 CONTENT, CUE, SOURCE = "CONTENT", "CUE", "SOURCE"
 ROLES = (CONTENT, CUE, SOURCE)
 
@@ -74,6 +81,16 @@ class QuoteTagger(EntityRecognizer):
     several sentences).
     """
 
+    def predict(self, docs: Any) -> Any:
+        """The parser's greedy prediction, keeping each token's action margin."""
+        docs = [docs] if isinstance(docs, Doc) else list(docs)
+        if self.cfg.get("beam_width", 1) != 1 or not all(len(d) for d in docs):
+            return super().predict(docs)
+        states, margins = greedy_with_margins(self, docs)
+        for doc, m in zip(docs, margins, strict=True):
+            doc.user_data[_TOKEN_MARGINS] = m.tolist()
+        return states
+
     def set_annotations(self, docs: Iterable[Doc], states_or_beams: Any) -> None:
         docs = list(docs)
         saved = [doc.ents if doc.has_annotation("ENT_IOB") else None for doc in docs]
@@ -82,6 +99,12 @@ class QuoteTagger(EntityRecognizer):
         super().set_annotations(docs, states_or_beams)
         for doc, ents in zip(docs, saved, strict=True):
             doc.spans[ROLES_KEY] = list(doc.ents)
+            margins = doc.user_data.pop(_TOKEN_MARGINS, None)
+            if margins is not None:
+                doc.user_data[ROLE_MARGINS_KEY] = [
+                    [s.start_char, s.end_char, min(_MAX_MARGIN, *margins[s.start : s.end])]
+                    for s in doc.ents
+                ]
             if ents is None:  # no entities yet (the tagger runs before `ner`): none set
                 doc.set_ents([], default="missing")
             else:

@@ -85,25 +85,35 @@ class ScoredNER:
             ]
 
     def _decode(self, docs: list[Doc]) -> tuple[list[Any], list[numpy.ndarray]]:
-        """Greedy decoding as `ner.greedy_parse` does it, keeping each step's margin."""
-        ner, names = self.ner, self._names
-        step = ner.model.predict(docs)
-        states = ner.moves.init_batch(docs)
-        margins = [numpy.full(len(d), numpy.inf, dtype="f") for d in docs]
-        todo = [(i, s) for i, s in enumerate(states) if not s.is_final()]
-        while todo:
-            current = [s for _, s in todo]
-            scores = step.predict(current)
-            ranked = numpy.argsort(-scores, axis=1)[:, :_TOP_ACTIONS]
-            for row, (i, state) in enumerate(todo):
-                best = [scores[row, k] for k in ranked[row] if ner.moves.is_valid(state, names[k])]
-                token = state.B(0)
-                if len(best) >= 2 and token >= 0:
-                    margins[i][token] = best[0] - best[1]
-            left = {id(s) for s in ner.transition_states(current, scores)}
-            todo = [(i, s) for i, s in todo if id(s) in left]
-        step.clear_memory()
-        return states, margins
+        return greedy_with_margins(self.ner, docs, self._names)
+
+
+def greedy_with_margins(
+    component: Any, docs: list[Doc], names: list[str] | None = None
+) -> tuple[list[Any], list[numpy.ndarray]]:
+    """Greedy decoding of a transition-based component (`ner` or the quote tagger) as its
+    `greedy_parse` does it, keeping each token's margin (inf where no step had two valid
+    actions). Every Doc must have tokens."""
+    moves = component.moves
+    if names is None:
+        names = [moves.get_class_name(i) for i in range(moves.n_moves)]
+    step = component.model.predict(docs)
+    states = moves.init_batch(docs)
+    margins = [numpy.full(len(d), numpy.inf, dtype="f") for d in docs]
+    todo = [(i, s) for i, s in enumerate(states) if not s.is_final()]
+    while todo:
+        current = [s for _, s in todo]
+        scores = step.predict(current)
+        ranked = numpy.argsort(-scores, axis=1)[:, :_TOP_ACTIONS]
+        for row, (i, state) in enumerate(todo):
+            best = [scores[row, k] for k in ranked[row] if moves.is_valid(state, names[k])]
+            token = state.B(0)
+            if len(best) >= 2 and token >= 0:
+                margins[i][token] = best[0] - best[1]
+        left = {id(s) for s in component.transition_states(current, scores)}
+        todo = [(i, s) for i, s in todo if id(s) in left]
+    step.clear_memory()
+    return states, margins
 
 
 def score_entities(nlp: Language) -> None:

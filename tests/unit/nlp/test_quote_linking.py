@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from newsmark.nlp.model import load_model
 from newsmark.nlp.quote_linking import TRAINED, QuoteLinker
-from newsmark.nlp.quote_tagger import ROLES_KEY
+from newsmark.nlp.quote_tagger import ROLE_MARGINS_KEY, ROLES_KEY
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +96,50 @@ def test_a_rules_quote_with_no_speaker_takes_the_tagger_s(nlp: Language) -> None
     # "was" (the quote itself).
     ((content, speaker, _, by),) = quotes(doc)
     assert (content, speaker, by) == ("“we will win this fight”", "Lopez", None)
+
+
+def test_a_reported_content_needs_a_speech_cue_or_a_speaker_its_cue_governs(
+    nlp: Language,
+) -> None:
+    # No speech verb and no speaker: not an attribution, dropped; a speech verb keeps it.
+    text = "Railing against the new tax plan in a late-night post."
+    roles = [("Railing against", "CUE"), ("the new tax plan", "CONTENT")]
+    doc = with_roles(nlp, text, roles)
+    QuoteLinker("linker", require_cue=True, min_tokens=1)(doc)
+    assert quotes(doc) == []
+    doc = with_roles(nlp, text, roles)
+    QuoteLinker("linker", require_cue=True, min_tokens=1, attribution_check=False)(doc)
+    assert quotes(doc) == [("the new tax plan", None, "Railing against", TRAINED)]
+    text = "Warning that the new tax plan would fail in a late-night post."
+    doc = with_roles(
+        nlp, text, [("Warning", "CUE"), ("that the new tax plan would fail", "CONTENT")]
+    )
+    doc.spans["quotes"], doc.user_data["newsmark_quotes"] = [], []  # as if the rules missed it
+    QuoteLinker("linker", require_cue=True, min_tokens=1)(doc)
+    assert quotes(doc) == [("that the new tax plan would fail", None, "Warning", TRAINED)]
+
+
+def test_a_speaker_s_non_speech_cue_must_govern_the_content(nlp: Language) -> None:
+    text = "Trump, who was railing against the press, won the state easily."
+    roles = [("was railing against", "CUE"), ("won the state easily", "CONTENT")]
+    doc = with_roles(nlp, text, roles)
+    QuoteLinker("linker", require_cue=True, min_tokens=1)(doc)
+    assert quotes(doc) == []  # "won ..." is not what "was railing against" took
+    doc = with_roles(nlp, text, [("was railing against", "CUE"), ("the press", "CONTENT")])
+    QuoteLinker("linker", require_cue=True, min_tokens=1)(doc)
+    assert [q[0] for q in quotes(doc)] == ["the press"]
+
+
+def test_a_rules_quote_takes_a_longer_content_the_tagger_is_sure_of(nlp: Language) -> None:
+    text = "The mayor said that the plan had failed, which surprised nobody in the city."
+    longer = "that the plan had failed, which surprised nobody in the city"
+    rules = [("that the plan had failed", "The mayor", "said", None)]
+    for margin, expected in [(3.0, longer), (1.0, "that the plan had failed")]:
+        doc = with_roles(nlp, text, [(longer, "CONTENT"), ("said", "CUE")])
+        assert quotes(doc) == rules  # the rules stop before ", which ..."
+        start = text.index(longer)
+        doc.user_data[ROLE_MARGINS_KEY] = [[start, start + len(longer), margin]]
+        QuoteLinker("linker", require_cue=True, min_tokens=1, extend_margin=2.0)(doc)
+        # The rules' quote keeps its speaker and cue; only a sure tagger widens it.
+        assert quotes(doc) == [(expected, "The mayor", "said", None)]
+        assert [s.label_ for s in doc.spans["quotes"]] == ["indirect"]
