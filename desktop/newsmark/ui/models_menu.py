@@ -149,7 +149,8 @@ class ModelsMenu(QObject):
     def shutdown(self) -> None:
         """The window closes: a training still running stops after its step (what it
         reached so far is kept and registered) and its thread ends before Qt's objects go."""
-        dialog = self.dialog
-        if dialog is not None and dialog.worker is not None and dialog.worker.is_running:
-            dialog.worker.cancel()
-            dialog.worker.wait()
+        # Every dialog, not only the last: one closed while training still owns its run.
+        for dialog in self.window.findChildren(TrainDialog):
+            if dialog.worker is not None and dialog.worker.is_running:
+                dialog.worker.cancel()
+                dialog.worker.wait()
