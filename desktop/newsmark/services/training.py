@@ -224,6 +224,11 @@ def train(
     loads; a cancel once the loop runs keeps the best model so far (spaCy evaluates at
     step 0: registered, meta says cancelled), a cancel before it raises Cancelled and
     leaves nothing."""
+    if repo.db.readonly:  # found now, not after the run when registering fails
+        raise UsageError(
+            "the database is open read-only (another Newsmark is editing it): a trained "
+            "model is registered there; close the other one and try again"
+        )
     split = gold_split(repo, options)
     do_ner, do_quotes = stages(options, split)
     notes: list[str] = []
@@ -346,7 +351,12 @@ def _run(
         }
     )
     publish(pipeline, dest, name, version, meta)
-    model = repo.register_model(name, str(dest), base_name, version, meta)
+    try:
+        model = repo.register_model(name, str(dest), base_name, version, meta)
+    except BaseException:
+        # Unregistered files would block the name for good (check_name refuses it).
+        shutil.rmtree(dest, ignore_errors=True)
+        raise
     progress(
         TrainProgress(
             stage="done", step=sum(meta["steps"].values()), epoch=0, loss=0.0,

@@ -36,8 +36,10 @@ class ModelsMenu(QObject):
         status: StatusBar,
         actions: ActionRegistry,
         window: QWidget,
+        readonly: bool = False,
     ) -> None:
         super().__init__(window)
+        self.readonly = readonly  # another Newsmark writes: no training, no deleting
         self.repo = repo
         self.settings = settings
         self.worker = worker
@@ -51,6 +53,9 @@ class ModelsMenu(QObject):
         self._group.setExclusive(True)
         self._train = actions["train_model"]
         actions.bind("train_model", self.show_train_dialog)
+        if readonly:
+            self._train.setEnabled(False)
+            self._train.setToolTip("Read-only: a trained model is registered in the database")
         self.menu.aboutToShow.connect(self.relist)
         self.relist()
 
@@ -86,8 +91,12 @@ class ModelsMenu(QObject):
         # Neither the one running nor the configured one (the next start loads it).
         deletable = [m for m in models if not in_use(m, running) and not in_use(m, configured)]
         delete = self.menu.addMenu("&Delete a trained model")
-        delete.setEnabled(bool(deletable))
-        delete.setToolTip("The model in use cannot be deleted: choose another one first")
+        delete.setEnabled(bool(deletable) and not self.readonly)
+        delete.setToolTip(
+            "Read-only: models cannot be deleted"
+            if self.readonly
+            else "The model in use cannot be deleted: choose another one first"
+        )
         for model in deletable:
             action = delete.addAction(model.name)
             action.triggered.connect(lambda _checked=False, n=model.name: self.delete(n))
@@ -143,7 +152,9 @@ class ModelsMenu(QObject):
             self.repo, self.data_dir, fraction, configured_model=self.settings.model
         )
 
-    def show_train_dialog(self) -> TrainDialog:
+    def show_train_dialog(self) -> TrainDialog | None:
+        if self.readonly:
+            return None
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.raise_()
             return self.dialog
