@@ -398,9 +398,11 @@ def score_fraction(
     configured_model: str | None = None,
     options: TrainOptions | None = None,
     minutes_each: float = 5.0,
+    cancelled: CancelCheck = lambda: False,
 ) -> float:
     """Entities F1 on the dev gold after training on `fraction` of the training gold:
-    one point of the dashboard's learning curve. Nothing is registered or kept."""
+    one point of the dashboard's learning curve. Nothing is registered or kept; a cancel
+    stops the run after its step and raises Cancelled (a part-trained score is no point)."""
     import tempfile
 
     from newsmark.nlp.ner_training import train_ner
@@ -416,6 +418,8 @@ def score_fraction(
             source, curve_subset(split.train, fraction, options.seed), split.dev, Path(tmp),
             max_minutes=options.max_minutes or minutes_each, seed=options.seed,
             max_steps=options.max_steps or NER_STEPS[0],
-            eval_frequency=options.eval_frequency or NER_STEPS[1],
+            eval_frequency=options.eval_frequency or NER_STEPS[1], cancelled=cancelled,
         )  # fmt: skip
+    if cancelled():
+        raise Cancelled()
     return float(result.scores.get("ents_f", 0.0))

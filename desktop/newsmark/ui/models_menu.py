@@ -4,6 +4,7 @@ and Train a model… (the Train dialog)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -143,13 +144,18 @@ class ModelsMenu(QObject):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def train_and_score(self, fraction: float) -> float:
+    def train_and_score(self, fraction: float, cancel: Callable[[], bool]) -> float:
         """The dashboard's learning curve: entities F1 after training on `fraction` of
-        the gold, from the model in use (runs on the dashboard's task thread)."""
+        the gold, from the model in use (runs on the dashboard's task thread; the task's
+        Cancel stops the training in hand)."""
         from newsmark.services.training import score_fraction
 
         return score_fraction(
-            self.repo, self.data_dir, fraction, configured_model=self.settings.model
+            self.repo,
+            self.data_dir,
+            fraction,
+            configured_model=self.settings.model,
+            cancelled=cancel,
         )
 
     def show_train_dialog(self) -> TrainDialog | None:
