@@ -356,7 +356,9 @@ def cmd_models(args: argparse.Namespace) -> int:
     if args.models_command == "delete":
         ws = _workspace(args)
         try:
-            gone = delete_model(ws.repo, ws.data_dir, args.model_name, ws.settings.model)
+            gone = delete_model(
+                ws.repo, ws.data_dir, args.model_name, ws.settings.model, running=args.model
+            )
         finally:
             ws.close()
         print(f"deleted model {gone.name} ({gone.path})")
@@ -364,7 +366,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     ws = _workspace(args, readonly=True)
     try:
         found = list_models(ws.repo)
-        configured = ws.settings.model
+        configured = args.model or ws.settings.model  # --model / $NEWSMARK_MODEL first
     finally:
         ws.close()
     if not found:

@@ -124,7 +124,7 @@ def test_learning_curve_on_demand(qtbot, gold_window: MainWindow) -> None:  # ty
     assert not dialog.curve_button.isEnabled() and dialog.curve_button.toolTip() == NO_TRAINING
     trained: list[float] = []
 
-    def train_and_score(fraction: float) -> float:
+    def train_and_score(fraction: float, _cancel: object) -> float:
         trained.append(fraction)
         return 0.5 + fraction / 4
 
@@ -142,7 +142,7 @@ def test_learning_curve_on_demand(qtbot, gold_window: MainWindow) -> None:  # ty
 def test_every_chart_saves_as_png_and_svg(qtbot, gold_window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     dialog = open_dashboard(qtbot, gold_window)
     qtbot.waitUntil(lambda: not dialog.busy, timeout=MODEL_TIMEOUT_MS)
-    dialog.set_train_and_score(lambda f: f)
+    dialog.set_train_and_score(lambda f, _cancel: f)
     with qtbot.waitSignal(dialog.curve_shown, timeout=10_000):
         dialog.compute_curve()
     for panel in dialog.charts:

@@ -9,8 +9,9 @@ from newsmark.services.progress import Cancel, Cancelled, Progress, never_cancel
 
 FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 
-# Trains on `fraction` of the gold (the same dev set each time) and returns the dev score.
-TrainAndScore = Callable[[float], float]
+# Trains on `fraction` of the gold (the same dev set each time) and returns the dev score;
+# it consults the cancel check while it trains (one run takes minutes) and raises Cancelled.
+TrainAndScore = Callable[[float, Cancel], float]
 
 
 def learning_curve(
@@ -19,7 +20,8 @@ def learning_curve(
     progress_cb: Progress = no_progress,
     cancel: Cancel = never_cancel,
 ) -> list[tuple[float, float]]:
-    """(fraction, score) for each fraction in order; Cancelled between trainings.
+    """(fraction, score) for each fraction in order; Cancelled between trainings and,
+    through `train_and_score`, during one.
 
     Training itself lives elsewhere (services/training.py): this only orders the runs,
     so the dashboard draws whatever scorer it is given.
@@ -31,6 +33,6 @@ def learning_curve(
         if cancel():
             raise Cancelled()
         progress_cb(n, len(fractions), f"training on {fraction:.0%} of the gold")
-        points.append((fraction, float(train_and_score(fraction))))
+        points.append((fraction, float(train_and_score(fraction, cancel))))
     progress_cb(len(fractions), len(fractions), "learning curve done")
     return points

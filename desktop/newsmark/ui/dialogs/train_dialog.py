@@ -330,7 +330,12 @@ class TrainDialog(QDialog):
         self.accept()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # The title bar's X: the run stops after its step and its result is kept, but the
+        # GUI thread never waits for it (the final evaluation takes seconds); the dialog
+        # only hides, so the worker lives on and its finished signal still lands here.
         if self.worker is not None and self.worker.is_running:
-            self.worker.cancel()  # the run stops after its step; its result is kept
-            self.worker.wait()
+            self.worker.cancel()
+            self.hide()  # not reject(): while training that only cancels, and stays open
+            event.accept()
+            return
         super().closeEvent(event)
