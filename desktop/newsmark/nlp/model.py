@@ -53,6 +53,12 @@ def _load_one(name: str, quotes: bool) -> LoadedModel:
     return LoadedModel(nlp=nlp, name=full_name, version=str(meta.get("version", "0")))
 
 
+def load_uncached(name_or_path: str) -> LoadedModel:
+    """The pipeline as `load_model` sets it up (the quote rules added to a base that has
+    none), loaded anew: what scoring a model trained again into the same folder needs."""
+    return _load_one(name_or_path, quotes=True)
+
+
 def candidates(name_or_path: str | None) -> tuple[str, ...]:
     """What load_model tries, in order. A registered model's name is resolved to its
     directory before it gets here (services.models.resolve: the registry is in the

@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import spacy
-
 from newsmark.domain.quote_scoring import score
 from newsmark.domain.quotes import Quote
 from newsmark.domain.training import GoldDoc
-from newsmark.nlp.model import LoadedModel
+from newsmark.nlp.model import load_uncached
 from newsmark.nlp.preannotate import predict_texts
 
 KIND_SETS: dict[str, set[str]] = {
@@ -64,8 +62,9 @@ def flat_scores(gold: Sequence[dict[str, Any]], pred: Sequence[dict[str, Any]]) 
 def score_pipeline(model_dir: str, gold: Sequence[GoldDoc]) -> dict[str, float]:
     """Pre-annotate the gold texts with the pipeline in `model_dir` and score its quotes."""
     # Not through load_model's cache: a model trained again into the same folder must not
-    # be scored from the copy loaded before.
-    model = LoadedModel(spacy.load(model_dir), "scored", "0")
+    # be scored from the copy loaded before. A base package gets the quote rules, as
+    # load_model gives them (spacy.load alone would score a pipeline with no quotes).
+    model = load_uncached(model_dir)
     preds = list(predict_texts(model, (g.text for g in gold)))
     gold_recs = records((g.text for g in gold), (g.quotes for g in gold))
     pred_recs = records((g.text for g in gold), (p.quotes for p in preds))
