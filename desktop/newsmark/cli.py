@@ -116,7 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("doc_ids", nargs="*", type=int, default=[], metavar="DOC_ID")
     p.add_argument("--n-process", type=int, default=1, metavar="N")
     p.add_argument("--batch-size", type=int, default=32, metavar="B")
-    p.add_argument("--force", action="store_true", help="also redo documents a human edited")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="also redo documents a human edited (never accepted, rejected or skipped ones)",
+    )
     p.add_argument("--annotator", default=None, help="annotation set to fill (default: you)")
 
     p = command("predict", "print the model's annotations as JSONL (no database)")
