@@ -21,7 +21,7 @@ from spacy.training.loop import train as spacy_train
 from spacy.util import registry
 from thinc.api import Config
 
-from newsmark.domain.errors import InputError, ModelError
+from newsmark.domain.errors import InputError, ModelError, UsageError
 from newsmark.domain.training import CancelCheck, GoldDoc, ProgressCallback, TrainProgress
 from newsmark.nlp.model import QUOTE_PIPE, candidates
 from newsmark.nlp.quote_gold import role_doc
@@ -252,13 +252,11 @@ def load_base(base: str | None) -> tuple[Language, str]:
 
 def _check_gold(train_docs: Sequence[GoldDoc], dev_docs: Sequence[GoldDoc]) -> None:
     if not any(d.quotes for d in train_docs):
-        raise InputError(
-            None, None, f"no quotes to train on: the {len(train_docs)} training documents have none"
+        raise UsageError(
+            f"no quotes to train on: the {len(train_docs)} training documents have none"
         )
     if not any(d.quotes for d in dev_docs):
-        raise InputError(
-            None, None, f"no quotes to evaluate on: the {len(dev_docs)} dev documents have none"
-        )
+        raise UsageError(f"no quotes to evaluate on: the {len(dev_docs)} dev documents have none")
 
 
 def _write_docbin(nlp: Language, docs: Sequence[GoldDoc], path: Path) -> None:
@@ -298,7 +296,8 @@ def train_quotes(
 
     Cancel (or `max_minutes`) stops training and keeps the best model so far; stopped
     before the first evaluation, it writes nothing and returns `saved=False`. Raises
-    InputError when the gold has no quotes or `out_dir` holds anything. `max_steps` and
+    UsageError when the training or dev gold has no quotes, InputError when `out_dir`
+    holds anything. `max_steps` and
     `eval_every` (steps between dev evaluations) are for small runs (tests); the defaults
     suit a corpus.
     """

@@ -172,6 +172,21 @@ def stages(options: TrainOptions, split: GoldSplit) -> tuple[bool, bool]:
     return options.ner, options.quotes
 
 
+def quotes_in_dev(options: TrainOptions, which: tuple[bool, bool], split: GoldSplit) -> bool:
+    """Whether the quote stage runs: checked before anything trains, since a quote stage
+    whose dev documents have no quotes can keep no model (found after the entity stage,
+    that cost its run). Refused when --quotes asked for it or nothing else would train;
+    otherwise False (the caller says why)."""
+    if not which[1] or any(d.quotes for d in split.dev):
+        return which[1]
+    if options.quotes or not which[0]:
+        raise UsageError(
+            f"no quotes to evaluate on: the {len(split.dev)} dev document(s) ({split.described})"
+            " have none; pick another --seed or --eval-split, or --eval-from gold with quotes"
+        )
+    return False
+
+
 def check_name(repo: Repository, data_dir: Path, name: str | None) -> str:
     name = name or datetime.now(UTC).strftime("newsmark-%Y%m%d-%H%M%S")
     if not NAME_RE.fullmatch(name):
@@ -227,6 +242,9 @@ def train(
     split = gold_split(repo, options)
     do_ner, do_quotes = stages(options, split)
     notes: list[str] = []
+    if do_quotes and not quotes_in_dev(options, (do_ner, do_quotes), split):
+        do_quotes = False
+        notes.append("quotes not trained: the dev documents have none to evaluate on")
     if do_quotes and quote_trainer() is None:
         if options.quotes:
             raise ModelError("quote training is not available in this build (--quotes)")
