@@ -196,6 +196,19 @@ def check_name(repo: Repository, data_dir: Path, name: str | None) -> str:
         )
     if repo.trained_model(name) is not None:
         raise UsageError(f"a model named {name!r} is registered already; pick another --name")
+    from newsmark.nlp.model import shadows_a_pipeline
+
+    # --model NAME looks in the registry first: a package's name would hide the package.
+    if shadows_a_pipeline(name):
+        raise UsageError(
+            f"--name {name!r} is the name of an installed spaCy package or a default "
+            "model; pick another --name"
+        )
+    if Path(name).exists():
+        raise UsageError(
+            f"--name {name!r} is an existing path here ({Path(name).resolve()}); "
+            "--model would no longer find it; pick another --name"
+        )
     if (paths.models_dir(data_dir) / name).exists():
         raise UsageError(f"{paths.models_dir(data_dir) / name} exists already; pick another --name")
     return name
