@@ -78,7 +78,8 @@ QUOTE_TEMPLATE = (
 
 
 def quote_text(i: int) -> str:
-    return QUOTE_TEMPLATE.format(a=QUOTE_NAMES[i % 5], b=QUOTE_NAMES[(i + 1) % 5])
+    text = QUOTE_TEMPLATE.format(a=QUOTE_NAMES[i % 5], b=QUOTE_NAMES[(i + 1) % 5])
+    return f"{text}\n\nReport number {i}."  # every text differs (documents are unique)
 
 
 def add_quote_gold(

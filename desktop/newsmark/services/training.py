@@ -187,6 +187,31 @@ def quotes_in_dev(options: TrainOptions, which: tuple[bool, bool], split: GoldSp
     return False
 
 
+def entity_split(split: GoldSplit) -> tuple[GoldSplit, int]:
+    """The entity stage's gold: documents with at least one entity span, and how many were
+    left out. A set with quotes and no spans (quote gold, e.g. PolNeAR) says nothing of
+    entities; read as "no entity here" it would teach the model there are none."""
+    train = tuple(d for d in split.train if d.spans)
+    dev = tuple(d for d in split.dev if d.spans)
+    left_out = len(split.train) + len(split.dev) - len(train) - len(dev)
+    return GoldSplit(train, dev, split.described), left_out
+
+
+def entities_in_dev(options: TrainOptions, which: tuple[bool, bool], split: GoldSplit) -> bool:
+    """Whether the entity stage runs: refused before anything trains when its dev
+    documents have no entity spans (--ner asked for it, or nothing else would train);
+    otherwise False (the caller says why)."""
+    if not which[0] or any(d.spans for d in split.dev):
+        return which[0]
+    if options.ner or not which[1]:
+        raise UsageError(
+            f"no entity spans to evaluate on: the {len(split.dev)} dev document(s) "
+            f"({split.described}) have none; pick another --seed or --eval-split, or "
+            "--eval-from gold with entities"
+        )
+    return False
+
+
 def check_name(repo: Repository, data_dir: Path, name: str | None) -> str:
     name = name or datetime.now(UTC).strftime("newsmark-%Y%m%d-%H%M%S")
     if not NAME_RE.fullmatch(name):
@@ -255,6 +280,9 @@ def train(
     split = gold_split(repo, options)
     do_ner, do_quotes = stages(options, split)
     notes: list[str] = []
+    if do_ner and not entities_in_dev(options, (do_ner, do_quotes), split):
+        do_ner = False
+        notes.append("entities not trained: the dev documents have no entity spans")
     if do_quotes and not quotes_in_dev(options, (do_ner, do_quotes), split):
         do_quotes = False
         notes.append("quotes not trained: the dev documents have none to evaluate on")
@@ -317,8 +345,15 @@ def _run(
         return max(options.max_minutes - (time.monotonic() - started) / 60, 0.05)
 
     if do_ner:
+        ner_gold, left_out = entity_split(split)
+        if left_out:
+            outcome_notes.append(
+                f"entities: {left_out} document(s) without entity spans (quote gold) were "
+                "left out of the entity stage"
+            )
+        meta["entity_documents"] = {"train": len(ner_gold.train), "dev": len(ner_gold.dev)}
         ner = train_ner(
-            source, split.train, split.dev, work / "ner",
+            source, ner_gold.train, ner_gold.dev, work / "ner",
             max_minutes=minutes_left(), seed=options.seed,
             max_steps=options.max_steps or NER_STEPS[0],
             eval_frequency=options.eval_frequency or NER_STEPS[1],
@@ -437,6 +472,8 @@ def score_fraction(
     options = options or TrainOptions(ner=True)
     split = gold_split(repo, options)
     stages(TrainOptions(ner=True), split)  # refused when the gold has no spans
+    entities_in_dev(TrainOptions(ner=True), (True, False), split)
+    split, _left_out = entity_split(split)  # as `train` does: documents with spans only
     source, _named = base_source(repo, options.base, configured_model)
     root = paths.models_dir(data_dir)
     root.mkdir(parents=True, exist_ok=True)
