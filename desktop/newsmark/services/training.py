@@ -114,6 +114,18 @@ def split_gold(docs: Sequence[GoldDoc], eval_split: float, seed: int) -> GoldSpl
     )
 
 
+def check_limits(options: TrainOptions) -> None:
+    """Steps, steps between evaluations and minutes are above 0: a 0 would read as the
+    default (`or`) or as no limit."""
+    for flag, value in (
+        ("--max-steps", options.max_steps),
+        ("--eval-frequency", options.eval_frequency),
+        ("--max-minutes", options.max_minutes),
+    ):
+        if value is not None and value <= 0:
+            raise UsageError(f"{flag} {value}: give a number above 0")
+
+
 def gold_split(repo: Repository, options: TrainOptions) -> GoldSplit:
     """The training and dev gold for `options`, or a UsageError saying why there is none."""
     if options.status not in GOLD_STATUSES:
@@ -277,6 +289,7 @@ def train(
     loads; a cancel once the loop runs keeps the best model so far (spaCy evaluates at
     step 0: registered, meta says cancelled), a cancel before it raises Cancelled and
     leaves nothing."""
+    check_limits(options)
     split = gold_split(repo, options)
     do_ner, do_quotes = stages(options, split)
     notes: list[str] = []
