@@ -67,3 +67,49 @@ def add_gold(
     finally:
         repo.labels = labels
     return ids
+
+
+# Quote gold: two attributions per article (an attitude and a direct quote), no entity spans.
+QUOTE_NAMES = ["Lindsey Graham", "Maria Lopez", "Tom Baker", "Anna Weiss", "Peter Moss"]
+QUOTE_TEMPLATE = (
+    "{a} has long been critical of the tax plan.\n\n"
+    "“We will fight this bill to the end,” {b} said on Tuesday."
+)
+
+
+def quote_text(i: int) -> str:
+    text = QUOTE_TEMPLATE.format(a=QUOTE_NAMES[i % 5], b=QUOTE_NAMES[(i + 1) % 5])
+    return f"{text}\n\nReport number {i}."  # every text differs (documents are unique)
+
+
+def add_quote_gold(
+    repo: Repository, n: int, annotator: str = "alice", status: str = "accepted"
+) -> list[int]:
+    """Import `n` articles with their two quotes marked by `annotator` (no spans); doc ids."""
+    from newsmark.domain.quotes import Quote, QuoteKind
+
+    texts = [quote_text(i) for i in range(n)]
+    items = [
+        (DocumentInput(t, {"title": f"quotes {i}"}), toks)
+        for i, (t, toks) in enumerate(zip(texts, tokenize_many(texts), strict=True))
+    ]
+    ids = [doc_id for doc_id, _ in repo.add_documents(items, "import:test")]
+    for i, (doc_id, text) in enumerate(zip(ids, texts, strict=True)):
+        a, b = QUOTE_NAMES[i % 5], QUOTE_NAMES[(i + 1) % 5]
+        second = text.index("\n\n") + 2
+
+        def at(part: str, after: int = 0, text: str = text) -> tuple[int, int]:
+            start = text.index(part, after)
+            return start, start + len(part)
+
+        aset = repo.annotation_set(doc_id, annotator)
+        assert aset is not None
+        for quote in (
+            Quote((at("the tax plan"),), QuoteKind.INDIRECT, speaker=at(a),
+                  cue=at("has long been critical of")),
+            Quote((at("“We will fight this bill to the end,”"),), QuoteKind.DIRECT,
+                  speaker=at(b, second), cue=at("said", second)),
+        ):  # fmt: skip
+            repo.add_quote(aset.id, quote, annotator)
+        repo.set_status(aset.id, status, annotator)
+    return ids

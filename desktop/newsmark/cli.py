@@ -6,7 +6,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from newsmark import __version__
@@ -15,6 +15,23 @@ from newsmark.domain.errors import InputError, NewsmarkError, UsageError, printa
 from newsmark.domain.status import STATUS_FILTERS, Status
 
 log = logging.getLogger("newsmark")
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:
+    """An argparse type: a number above 0 (0 would silently mean "the default" or "no
+    limit" further on)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its messages
+    return parse
 
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -116,7 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("doc_ids", nargs="*", type=int, default=[], metavar="DOC_ID")
     p.add_argument("--n-process", type=int, default=1, metavar="N")
     p.add_argument("--batch-size", type=int, default=32, metavar="B")
-    p.add_argument("--force", action="store_true", help="also redo documents a human edited")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="also redo documents a human edited (never accepted, rejected or skipped ones)",
+    )
     p.add_argument("--annotator", default=None, help="annotation set to fill (default: you)")
 
     p = command("predict", "print the model's annotations as JSONL (no database)")
@@ -196,12 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="STATUS[/ANNOTATOR]",
         help="evaluate on this gold instead (left out of training)",
     )
-    p.add_argument("--max-minutes", type=float, default=None, metavar="N")
+    p.add_argument("--max-minutes", type=_positive(float), default=None, metavar="N")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--name", default=None, help="the model's name (default: newsmark-DATE)")
     # Small runs (tests, a quick look): steps, and steps between evaluations, per stage.
-    p.add_argument("--max-steps", type=int, default=None, metavar="N", help=argparse.SUPPRESS)
-    p.add_argument("--eval-frequency", type=int, default=None, metavar="N", help=argparse.SUPPRESS)
+    for flag in ("--max-steps", "--eval-frequency"):
+        p.add_argument(flag, type=_positive(int), default=None, metavar="N", help=argparse.SUPPRESS)
 
     p = command("models", "list trained models with their scores (or delete one)")
     models_sub = p.add_subparsers(dest="models_command", metavar="ACTION")

@@ -239,14 +239,15 @@ def _model_name(args: argparse.Namespace) -> str | None:
         return name
     if not paths.database_path(paths.data_dir(args.data_dir)).exists():
         return name
-    from newsmark.services.models import resolve
+    from newsmark.services.models import present
 
     try:
         ws = _workspace(args, readonly=True)
     except NewsmarkError:  # an older schema, a lock: these commands need no database
         return name
     try:
-        return resolve(ws.repo, name)
+        found = present(ws.repo, name)  # a registered model's folder, refused if missing
+        return found.path if found is not None else name
     finally:
         ws.close()
 
@@ -351,7 +352,13 @@ def _label_table(meta: dict[str, object]) -> str:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from newsmark.services.models import delete_model, in_use, list_models, summary_scores
+    from newsmark.services.models import (
+        delete_model,
+        in_use,
+        list_models,
+        missing,
+        summary_scores,
+    )
 
     if args.models_command == "delete":
         ws = _workspace(args)
@@ -379,6 +386,7 @@ def cmd_models(args: argparse.Namespace) -> int:
             f"{mark} {model.name:<24} {model.version:<16} base {model.base_model:<24} "
             f"{docs.get('train', 0)}/{docs.get('dev', 0)} docs  {summary_scores(model)}  "
             f"{model.created_at[:16]}"
+            + (f"  MISSING: no folder at {model.path}" if missing(model) else "")
         )
     if not any(in_use(m, configured) for m in found):
         print(f"in use: {configured or 'the default model'} (* marks a trained one in use)")

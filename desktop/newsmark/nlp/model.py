@@ -66,6 +66,17 @@ def candidates(name_or_path: str | None) -> tuple[str, ...]:
     return (name_or_path,) if name_or_path else FALLBACK_MODELS
 
 
+def shadows_a_pipeline(name: str) -> bool:
+    """Whether `name` is what spaCy or Newsmark already loads under that name: an
+    installed package (in any spelling pip accepts) or a fallback model's name, which a
+    trained model registered under it would hide."""
+    spelled = {name, name.replace("-", "_"), name.replace("_", "-")}
+    fallbacks = {f.lower() for f in FALLBACK_MODELS}
+    if any(n.lower() in fallbacks for n in spelled):
+        return True
+    return any(spacy.util.is_package(n) for n in spelled)
+
+
 def installed_default() -> str:
     """The first fallback model installed as a package (what training starts from when
     no model is configured); ModelError when none is."""

@@ -21,7 +21,7 @@ from spacy.training.loop import train as spacy_train
 from spacy.util import registry
 from thinc.api import Config
 
-from newsmark.domain.errors import InputError, ModelError
+from newsmark.domain.errors import InputError, ModelError, UsageError
 from newsmark.domain.training import CancelCheck, GoldDoc, ProgressCallback, TrainProgress
 from newsmark.nlp.model import QUOTE_PIPE, candidates
 from newsmark.nlp.quote_gold import role_doc
@@ -42,6 +42,10 @@ class QuoteTrainResult:
     epochs: int = 0
     best_step: int = 0
     cancelled: bool = False
+    timed_out: bool = False
+    # False: stopped (cancel or time) before the first evaluation, so there is no trained
+    # model to keep and nothing was written to out_dir.
+    saved: bool = True
 
 
 class _Stop(Exception):
@@ -248,13 +252,11 @@ def load_base(base: str | None) -> tuple[Language, str]:
 
 def _check_gold(train_docs: Sequence[GoldDoc], dev_docs: Sequence[GoldDoc]) -> None:
     if not any(d.quotes for d in train_docs):
-        raise InputError(
-            None, None, f"no quotes to train on: the {len(train_docs)} training documents have none"
+        raise UsageError(
+            f"no quotes to train on: the {len(train_docs)} training documents have none"
         )
     if not any(d.quotes for d in dev_docs):
-        raise InputError(
-            None, None, f"no quotes to evaluate on: the {len(dev_docs)} dev documents have none"
-        )
+        raise UsageError(f"no quotes to evaluate on: the {len(dev_docs)} dev documents have none")
 
 
 def _write_docbin(nlp: Language, docs: Sequence[GoldDoc], path: Path) -> None:
@@ -292,8 +294,10 @@ def train_quotes(
     """Train the role tagger on `train`, keep the best on `dev`, save the whole pipeline
     (base + rules + tagger + linker) to `out_dir`, and score it on `dev`.
 
-    Cancel (or `max_minutes`) stops training and keeps the best model so far. Raises
-    InputError when the gold has no quotes or `out_dir` holds anything. `max_steps` and
+    Cancel (or `max_minutes`) stops training and keeps the best model so far; stopped
+    before the first evaluation, it writes nothing and returns `saved=False`. Raises
+    UsageError when the training or dev gold has no quotes, InputError when `out_dir`
+    holds anything. `max_steps` and
     `eval_every` (steps between dev evaluations) are for small runs (tests); the defaults
     suit a corpus.
     """
@@ -323,6 +327,15 @@ def train_quotes(
         finally:
             _run = None
         kept = work / "out" / "model-best"
+        if not kept.exists() and run.stopped_by:
+            # Stopped before the first update was scored: model-last is the untrained
+            # initial tagger, which must not pass for a trained model.
+            return QuoteTrainResult(
+                seconds=time.monotonic() - started,
+                cancelled=run.stopped_by == "cancelled",
+                timed_out=run.stopped_by == "time",
+                saved=False,
+            )
         if not kept.exists():
             kept = work / "out" / "model-last"
         trained = spacy.load(kept)
@@ -343,4 +356,5 @@ def train_quotes(
         epochs=run.epoch,
         best_step=run.best_step,
         cancelled=run.stopped_by == "cancelled",
+        timed_out=run.stopped_by == "time",
     )

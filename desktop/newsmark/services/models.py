@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsmark import paths
-from newsmark.domain.errors import UsageError
+from newsmark.domain.errors import ModelError, UsageError
 
 if TYPE_CHECKING:  # the window imports this module: SQLAlchemy and spaCy load on use
     from newsmark.nlp.model import LoadedModel
@@ -29,11 +29,42 @@ def resolve(repo: Repository | None, name_or_path: str | None) -> str | None:
     return found.path if found is not None else name_or_path
 
 
+def missing(model: TrainedModel) -> bool:
+    """Whether a registered model's folder is gone (deleted by hand, a data dir restored
+    without it)."""
+    return not Path(model.path).is_dir()
+
+
+def present(repo: Repository | None, name: str | None) -> TrainedModel | None:
+    """The registered model `name` (None when it is not one), refused when its folder is
+    missing: a moved data dir finds its models (they are stored relative), a deleted
+    folder does not."""
+    found = repo.trained_model(name) if repo is not None and name else None
+    if found is not None and missing(found):
+        raise ModelError(
+            f"trained model {found.name!r}: its folder {found.path} is missing; restore it, "
+            f"or unregister it with `newsmark models delete {found.name}`"
+        )
+    return found
+
+
 def load_resolved(repo: Repository | None, name_or_path: str | None) -> LoadedModel:
-    """load_model of what `name_or_path` resolves to (spaCy loads here, not on import)."""
+    """load_model of what `name_or_path` resolves to (spaCy loads here, not on import).
+
+    A registered model that does not load says so, with what to do: no `pip install`
+    hint, which is for packages."""
     from newsmark.nlp.model import load_model
 
-    return load_model(resolve(repo, name_or_path))
+    found = present(repo, name_or_path)
+    if found is None:
+        return load_model(name_or_path)
+    try:
+        return load_model(found.path)
+    except ModelError:
+        raise ModelError(
+            f"trained model {found.name!r} ({found.path}) could not be loaded as a spaCy "
+            f"pipeline; train it again, or `newsmark models delete {found.name}`"
+        ) from None
 
 
 def loader(repo: Repository | None) -> Callable[[str | None], LoadedModel]:

@@ -57,6 +57,7 @@ def __getattr__(name: str) -> Any:
 class PreannotateReport:
     done: list[int] = field(default_factory=list)
     kept_human: list[int] = field(default_factory=list)  # skipped: a human edited them
+    kept_decided: list[int] = field(default_factory=list)  # skipped: accepted/rejected/skipped
     spans: int = 0
     quotes: int = 0
 
@@ -67,6 +68,11 @@ class PreannotateReport:
         )
         if self.kept_human:
             text += f"; {len(self.kept_human)} left alone (human edits; --force to redo)"
+        if self.kept_decided:
+            text += (
+                f"; {len(self.kept_decided)} left alone (accepted, rejected or skipped, "
+                "even with --force: set one back to in_progress to redo it)"
+            )
         return text
 
 
@@ -120,6 +126,16 @@ def pending_documents(repo: Repository, annotator: str, force: bool) -> list[int
     return repo.document_ids(status=Status.NEW.value, annotator=annotator)
 
 
+def decided_documents(repo: Repository, annotator: str) -> set[int]:
+    """Documents whose set for this annotator is accepted, rejected or skipped."""
+    return {
+        doc_id
+        for status in Status
+        if status.is_decided
+        for doc_id in repo.document_ids(status=status.value, annotator=annotator)
+    }
+
+
 def preannotate(
     repo: Repository,
     model: LoadedModel,
@@ -135,12 +151,17 @@ def preannotate(
     """Predict and store, one transaction per batch, so a kill loses one batch at most.
 
     Model spans replace earlier model spans only where no human has edited (unless force).
+    A decided set (accepted, rejected, skipped) is never predicted into, force or not:
+    its status says a person saw all it holds, and accepted ones are trained on as gold.
     """
     from newsmark.nlp.preannotate import predict_texts
 
     ids = list(doc_ids) if doc_ids is not None else pending_documents(repo, annotator, force)
-    texts = repo.iter_texts(ids)  # unknown ids fail here, before any work
     report = PreannotateReport()
+    decided = decided_documents(repo, annotator)
+    report.kept_decided = [i for i in ids if i in decided]
+    ids = [i for i in ids if i not in decided]
+    texts = repo.iter_texts(ids)  # unknown ids fail here, before any work
 
     progress(0, len(ids), "pre-annotating")
     predictions = predict_texts(model, texts, batch_size=batch_size, n_process=n_process)

@@ -114,6 +114,18 @@ def split_gold(docs: Sequence[GoldDoc], eval_split: float, seed: int) -> GoldSpl
     )
 
 
+def check_limits(options: TrainOptions) -> None:
+    """Steps, steps between evaluations and minutes are above 0: a 0 would read as the
+    default (`or`) or as no limit."""
+    for flag, value in (
+        ("--max-steps", options.max_steps),
+        ("--eval-frequency", options.eval_frequency),
+        ("--max-minutes", options.max_minutes),
+    ):
+        if value is not None and value <= 0:
+            raise UsageError(f"{flag} {value}: give a number above 0")
+
+
 def gold_split(repo: Repository, options: TrainOptions) -> GoldSplit:
     """The training and dev gold for `options`, or a UsageError saying why there is none."""
     if options.status not in GOLD_STATUSES:
@@ -172,6 +184,46 @@ def stages(options: TrainOptions, split: GoldSplit) -> tuple[bool, bool]:
     return options.ner, options.quotes
 
 
+def quotes_in_dev(options: TrainOptions, which: tuple[bool, bool], split: GoldSplit) -> bool:
+    """Whether the quote stage runs: checked before anything trains, since a quote stage
+    whose dev documents have no quotes can keep no model (found after the entity stage,
+    that cost its run). Refused when --quotes asked for it or nothing else would train;
+    otherwise False (the caller says why)."""
+    if not which[1] or any(d.quotes for d in split.dev):
+        return which[1]
+    if options.quotes or not which[0]:
+        raise UsageError(
+            f"no quotes to evaluate on: the {len(split.dev)} dev document(s) ({split.described})"
+            " have none; pick another --seed or --eval-split, or --eval-from gold with quotes"
+        )
+    return False
+
+
+def entity_split(split: GoldSplit) -> tuple[GoldSplit, int]:
+    """The entity stage's gold: documents with at least one entity span, and how many were
+    left out. A set with quotes and no spans (quote gold, e.g. PolNeAR) says nothing of
+    entities; read as "no entity here" it would teach the model there are none."""
+    train = tuple(d for d in split.train if d.spans)
+    dev = tuple(d for d in split.dev if d.spans)
+    left_out = len(split.train) + len(split.dev) - len(train) - len(dev)
+    return GoldSplit(train, dev, split.described), left_out
+
+
+def entities_in_dev(options: TrainOptions, which: tuple[bool, bool], split: GoldSplit) -> bool:
+    """Whether the entity stage runs: refused before anything trains when its dev
+    documents have no entity spans (--ner asked for it, or nothing else would train);
+    otherwise False (the caller says why)."""
+    if not which[0] or any(d.spans for d in split.dev):
+        return which[0]
+    if options.ner or not which[1]:
+        raise UsageError(
+            f"no entity spans to evaluate on: the {len(split.dev)} dev document(s) "
+            f"({split.described}) have none; pick another --seed or --eval-split, or "
+            "--eval-from gold with entities"
+        )
+    return False
+
+
 def check_name(repo: Repository, data_dir: Path, name: str | None) -> str:
     name = name or datetime.now(UTC).strftime("newsmark-%Y%m%d-%H%M%S")
     if not NAME_RE.fullmatch(name):
@@ -181,6 +233,19 @@ def check_name(repo: Repository, data_dir: Path, name: str | None) -> str:
         )
     if repo.trained_model(name) is not None:
         raise UsageError(f"a model named {name!r} is registered already; pick another --name")
+    from newsmark.nlp.model import shadows_a_pipeline
+
+    # --model NAME looks in the registry first: a package's name would hide the package.
+    if shadows_a_pipeline(name):
+        raise UsageError(
+            f"--name {name!r} is the name of an installed spaCy package or a default "
+            "model; pick another --name"
+        )
+    if Path(name).exists():
+        raise UsageError(
+            f"--name {name!r} is an existing path here ({Path(name).resolve()}); "
+            "--model would no longer find it; pick another --name"
+        )
     if (paths.models_dir(data_dir) / name).exists():
         raise UsageError(f"{paths.models_dir(data_dir) / name} exists already; pick another --name")
     return name
@@ -229,9 +294,16 @@ def train(
             "the database is open read-only (another Newsmark is editing it): a trained "
             "model is registered there; close the other one and try again"
         )
+    check_limits(options)
     split = gold_split(repo, options)
     do_ner, do_quotes = stages(options, split)
     notes: list[str] = []
+    if do_ner and not entities_in_dev(options, (do_ner, do_quotes), split):
+        do_ner = False
+        notes.append("entities not trained: the dev documents have no entity spans")
+    if do_quotes and not quotes_in_dev(options, (do_ner, do_quotes), split):
+        do_quotes = False
+        notes.append("quotes not trained: the dev documents have none to evaluate on")
     if do_quotes and quote_trainer() is None:
         if options.quotes:
             raise ModelError("quote training is not available in this build (--quotes)")
@@ -291,8 +363,15 @@ def _run(
         return max(options.max_minutes - (time.monotonic() - started) / 60, 0.05)
 
     if do_ner:
+        ner_gold, left_out = entity_split(split)
+        if left_out:
+            outcome_notes.append(
+                f"entities: {left_out} document(s) without entity spans (quote gold) were "
+                "left out of the entity stage"
+            )
+        meta["entity_documents"] = {"train": len(ner_gold.train), "dev": len(ner_gold.dev)}
         ner = train_ner(
-            source, split.train, split.dev, work / "ner",
+            source, ner_gold.train, ner_gold.dev, work / "ner",
             max_minutes=minutes_left(), seed=options.seed,
             max_steps=options.max_steps or NER_STEPS[0],
             eval_frequency=options.eval_frequency or NER_STEPS[1],
@@ -322,6 +401,14 @@ def _run(
             max_minutes=minutes_left(), seed=options.seed, progress=progress,
             cancelled=cancelled, **limits,
         )  # fmt: skip
+        if not getattr(result, "saved", True):
+            # Stopped before its first evaluation: only an untrained tagger exists.
+            if getattr(result, "timed_out", False):
+                raise ModelError(
+                    "the time limit ended quote training before its first evaluation: "
+                    "nothing to keep; give more --max-minutes"
+                )
+            raise Cancelled()
         scores["quotes"] = dict(getattr(result, "scores", {}) or {})
         meta["steps"]["quotes"] = int(getattr(result, "best_step", 0) or 0)  # the kept one
         best = work / "quotes" / "model-best"
@@ -410,6 +497,8 @@ def score_fraction(
     options = options or TrainOptions(ner=True)
     split = gold_split(repo, options)
     stages(TrainOptions(ner=True), split)  # refused when the gold has no spans
+    entities_in_dev(TrainOptions(ner=True), (True, False), split)
+    split, _left_out = entity_split(split)  # as `train` does: documents with spans only
     source, _named = base_source(repo, options.base, configured_model)
     root = paths.models_dir(data_dir)
     root.mkdir(parents=True, exist_ok=True)

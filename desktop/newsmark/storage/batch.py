@@ -207,12 +207,17 @@ def save_predictions(
     the same UPDATE as its status and version; None leaves the stored value.
 
     By default the set's model spans and quotes make way for the prediction's (a set a
-    person edited only with `force`); human, rule and import ones stay, and a prediction
-    never overrides them. `add_only` keeps everything stored and adds the predicted spans
-    that overlap none (of a label in `labels`), no quotes: a re-run over human edits.
+    person edited only with `force`, never a decided one: accepted, rejected, skipped);
+    human, rule and import ones stay, and a prediction never overrides them. `add_only`
+    keeps everything stored and adds the predicted spans that overlap none (of a label
+    in `labels`), no quotes: a re-run over human edits.
     """
     before = Status(set_row.status)
     if not (force or add_only) and before.value not in edits.UNTOUCHED:
+        return None
+    if force and not add_only and before.is_decided:
+        # A decided set's status says a person saw every annotation in it; a forced
+        # prediction would be trained on as gold unseen. Set it back to in_progress first.
         return None
     text = edits.document_text(session, set_row.document_id)
     old_spans = [rows.span(r) for r in edits.span_rows(session, set_row.id)]

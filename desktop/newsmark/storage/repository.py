@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from newsmark import paths
 from newsmark.domain.annotations import AnnotationSet, ExportSet
 from newsmark.domain.document import Document, DocumentInput, Token
 from newsmark.domain.entities import Entity
@@ -625,23 +626,29 @@ class Repository:
     def register_model(
         self, name: str, path: str, base_model: str, version: str, meta: dict[str, Any]
     ) -> TrainedModel:
-        """Record a trained pipeline; a name registered already is a UsageError."""
+        """Record a trained pipeline; a name registered already is a UsageError. A folder
+        in the data dir's models/ is stored relative to it (model_registry)."""
         with self.db.session() as s:
-            return model_registry.add(s, name, path, base_model, version, meta)
+            return model_registry.add(s, name, path, base_model, version, meta, self._models)
 
     def trained_models(self) -> list[TrainedModel]:
         """The registered models, oldest first."""
         with self.db.session(write=False) as s:
-            return model_registry.all_models(s)
+            return model_registry.all_models(s, self._models)
 
     def trained_model(self, name: str) -> TrainedModel | None:
         with self.db.session(write=False) as s:
-            return model_registry.find(s, name)
+            return model_registry.find(s, name, self._models)
 
     def unregister_model(self, name: str) -> TrainedModel:
         """Remove the model's row (its files are the caller's); unknown: UsageError."""
         with self.db.session() as s:
-            return model_registry.delete(s, name)
+            return model_registry.delete(s, name, self._models)
+
+    @property
+    def _models(self) -> Path:
+        # The data dir is the database's folder: models/ beside it, wherever it now is.
+        return paths.models_dir(self.db.path.parent)
 
 
 def _check_status_filter(status: str | None) -> None:

