@@ -260,6 +260,11 @@ def save_predictions(
     store_annotations(session, set_row.id, new_spans, new_quotes)
     if before is Status.NEW:
         set_row.status = Status.PREANNOTATED.value
+    elif before.is_decided and (new_spans or new_quotes):
+        # The decision covered what the person saw: model output added since (a re-run
+        # that adds spans) is not part of it, nor trained on as gold, until they decide
+        # again. Undoing the run gives the decision back (replay restores `before`).
+        set_row.status = Status.IN_PROGRESS.value
     uncertainty_before = set_row.uncertainty
     if uncertainty is not None:
         set_row.uncertainty = uncertainty

@@ -138,3 +138,26 @@ def test_replay_refuses_when_the_set_moved_on_and_writes_nothing(
     with pytest.raises(AnnotationError, match="overlap"):
         repo.replay_predictions(run, "ann1", undo=True)
     assert stored(repo, set_id) == kept and len(repo.edit_log(set_id)) == log
+
+
+@pytest.mark.parametrize("decided", [Status.ACCEPTED, Status.REJECTED, Status.SKIPPED])
+def test_a_re_run_that_adds_to_a_decided_set_takes_its_decision_back_until_undone(
+    repo: Repository, doc_id: int, decided: Status
+) -> None:
+    """The decision covered what the person saw: spans a re-run adds since are not part
+    of it (nor gold for training) until they decide again; undoing the run restores it."""
+    assert repo.save_predictions(doc_id, "ann1", [NETANYAHU], [])
+    set_id = the_set(repo, doc_id).id
+    assert set_id is not None
+    repo.set_status(set_id, decided.value, "ann1")
+    nothing_new = repo.save_predictions(doc_id, "ann1", [NETANYAHU], [], add_only=True)
+    assert nothing_new is not None and nothing_new.added_spans == ()
+    assert repo.get_set(set_id).status is decided  # nothing added: the decision stands
+
+    run = repo.save_predictions(doc_id, "ann1", [NETANYAHU, JERUSALEM], [], add_only=True)
+    assert run is not None and [s.key for s in run.added_spans] == [JERUSALEM.key]
+    assert run.before is decided and repo.get_set(set_id).status is Status.IN_PROGRESS
+    repo.replay_predictions(run, "ann1", undo=True)
+    assert repo.get_set(set_id).status is decided
+    repo.replay_predictions(run, "ann1", undo=False)
+    assert repo.get_set(set_id).status is Status.IN_PROGRESS
