@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_support import save_shot
+from gui_support import open_window, save_shot
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
@@ -15,7 +15,6 @@ from newsmark.domain.document import DocumentInput
 from newsmark.domain.spans import Origin
 from newsmark.domain.status import Status
 from newsmark.nlp.tokens import tokenize_many
-from newsmark.ui.main_window import MainWindow
 
 TEXT = "Today Vladimir Putin called Benjamin Netanyahu about the hostages in Gaza.\n"
 OTHER = "Olaf Scholz spoke in Berlin on Monday.\n"
@@ -33,14 +32,7 @@ def editor(qtbot, tmp_path: Path):
         )
     ]
     ws.repo.add_documents(items, "import:test")
-    win = MainWindow(ws.repo, ws.annotator, settings_path=tmp_path / "data" / "window.ini")
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.load()
-    win.activateWindow()
-    win.article.setFocus()
+    win = open_window(qtbot, ws, tmp_path / "data")
     yield win, ws
     win.close()
     ws.close()

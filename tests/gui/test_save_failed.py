@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gui_support import save_shot
+from gui_support import open_window, save_shot
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -31,14 +31,7 @@ def editor(qtbot, tmp_path: Path) -> Iterator[tuple[MainWindow, Workspace]]:
     ws.repo.add_documents(
         [(DocumentInput(TEXT, {"title": "Call"}), next(iter(tokenize_many([TEXT]))))], "import:test"
     )
-    win = MainWindow(ws.repo, ws.annotator, settings_path=tmp_path / "data" / "window.ini")
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.load()
-    win.activateWindow()
-    win.article.setFocus()
+    win = open_window(qtbot, ws, tmp_path / "data")
     yield win, ws
     win.close()
     ws.close()
