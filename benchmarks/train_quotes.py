@@ -48,6 +48,29 @@ TARGETS = [
 ]
 
 
+# PolNeAR's NYT articles write quotation marks as '' (both ends); the eval README calls the
+# derived kind of those quotes ("indirect") a quirk, not an extractor error. Newsmark calls
+# them direct, so they are misses in the indirect rows. This kind takes them out of every
+# row (neither right nor wrong), for the supplementary line below the targets.
+NYT_QUOTED = "nyt-quoted"
+
+
+def without_nyt_quotes(gold: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """A copy of the gold where "indirect" quotes with '' at or inside their edges are of a
+    kind no row scores; and how many speech ones that moved."""
+    out, moved = [], 0
+    for doc in gold:
+        text, quotes = doc["text"], []
+        for q in doc["quotes"]:
+            s, e = q["quote"]["start"], q["quote"]["end"]
+            if q["kind"] == "indirect" and "''" in text[max(0, s - 3) : e + 3]:
+                q = {**q, "kind": NYT_QUOTED}
+                moved += int(bool(q.get("cue_speech_verb")))
+            quotes.append(q)
+        out.append({**doc, "quotes": quotes})
+    return out, moved
+
+
 def words(texts: list[str]) -> int:
     return sum(len(t.split()) for t in texts)
 
@@ -174,6 +197,11 @@ def main() -> int:
         before, after = rules[row][key], trained[row][key]
         ok = "met" if after is not None and after >= target else "NOT met"
         print(f"  {name:28} >= {target:.2f}: rules {before:.3f}  trained {after:.3f}  {ok}")
+    nyt_gold, moved = without_nyt_quotes(dev_records)
+    print(f"  without the {moved} speech quotes in NYT's '' marks (the README's kind quirk):")
+    for name, preds in (("rules", rules_recs), ("trained", trained_recs)):
+        r = score(nyt_gold, preds, {"indirect"}, True)["partial"]
+        print(f"    {name:8} speech-indirect F1 {r['f1']:.3f} (P {r['p']:.3f} R {r['r']:.3f})")
     if seconds is not None:
         ok = "met" if seconds <= 30 * 60 else "NOT met"
         print(f"  {'training time':28} <= 30 min: {seconds / 60:.1f} min  {ok}")
