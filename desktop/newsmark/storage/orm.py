@@ -1,5 +1,5 @@
 """SQLAlchemy 2 tables: documents, annotation sets, spans, quotes, entities, edit log,
-trained models.
+trained models, assignments and users.
 
 The full-text index over documents (an FTS5 virtual table) lives outside the ORM: see
 `storage.fulltext`.
@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     Float,
     ForeignKey,
     Index,
@@ -75,6 +76,9 @@ class SetRow(Base):
     # How unsure the model was of this set's predictions (higher: less sure), written when
     # predictions are saved; NULL when no model touched it (migration 0005).
     uncertainty: Mapped[float | None] = mapped_column(Float)
+    # Who reviewed this set into gold, and when; NULL until reviewed (migration 0006).
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[str | None] = mapped_column(String(32))
 
     document: Mapped[DocumentRow] = relationship(back_populates="sets")
     spans: Mapped[list[SpanRow]] = relationship(
@@ -171,3 +175,34 @@ class TrainedModelRow(Base):
     created_at: Mapped[str] = mapped_column(String(32))
     # The training's record: data hash, documents, scores per label and kind, seconds.
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AssignmentRow(Base):
+    """A document a coordinator assigned to an annotator (migration 0006)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        UniqueConstraint("document_id", "annotator"),
+        # An annotator's queue, in document order (the window's "My queue" list).
+        Index("ix_assignments_annotator_document", "annotator", "document_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator: Mapped[str] = mapped_column(String(200))
+    assigned_at: Mapped[str] = mapped_column(String(32))
+    assigned_by: Mapped[str] = mapped_column(String(200))
+
+
+class UserRow(Base):
+    """A person and their role, for team mode's roles (migration 0006; empty: single-user)."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('annotator', 'reviewer', 'admin')", name="ck_users_role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[str] = mapped_column(String(32))

@@ -183,6 +183,26 @@ def build_0004(conn: sqlite3.Connection) -> dict[str, Any]:
     return expected
 
 
+def build_0006(conn: sqlite3.Connection) -> dict[str, Any]:
+    """0004's data, two annotators assigned (document 1 to both: an overlap), a user, and
+    set 1 reviewed (the columns 0006 adds)."""
+    expected = build_0004(conn)
+    assigned = [(1, "ann1", "coord"), (1, "ann2", "coord"), (2, "ann2", "coord")]
+    conn.executemany(
+        "INSERT INTO assignments (document_id, annotator, assigned_at, assigned_by)"
+        " VALUES (?, ?, ?, ?)",
+        [(doc, ann, AT, by) for doc, ann, by in assigned],
+    )
+    conn.execute("INSERT INTO users (name, role, created_at) VALUES ('coord', 'admin', ?)", (AT,))
+    conn.execute(
+        "UPDATE annotation_sets SET reviewed_by = 'coord', reviewed_at = ? WHERE id = 1", (AT,)
+    )
+    expected["assignments"] = [list(a) for a in assigned]
+    expected["users"] = [["coord", "admin"]]
+    expected["reviewed"] = [[1, "coord", AT]]
+    return expected
+
+
 BUILDERS: dict[str, Callable[[sqlite3.Connection], dict[str, Any]]] = {
     "0001": build_0001,
     "0002": build_0001,  # 0002 only adds an index: the same data in the same tables
@@ -190,6 +210,7 @@ BUILDERS: dict[str, Callable[[sqlite3.Connection], dict[str, Any]]] = {
     "0003": build_0001,
     "0004": build_0004,  # edit_log.reverts
     "0005": build_0004,  # adds trained_models (empty) and annotation_sets.uncertainty (NULL)
+    "0006": build_0006,  # assignments, users, annotation_sets.reviewed_by/_at
 }
 
 

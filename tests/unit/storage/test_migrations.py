@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from storage_helpers import TEXT, item
 
 from newsmark.domain.errors import StorageError
@@ -132,6 +132,12 @@ def test_fixture_upgrades_to_head_with_data_intact(revision: str, tmp_path: Path
             assert doc["id"] in [d.id for d in repo.list_documents(search=word.upper())]
         got = [[e.id, e.name, e.label, e.kb_id] for e in repo.entities()]
         assert sorted(got) == sorted(expected["entities"])
+        # Team mode (0006): assignments and users as stored; none before 0006.
+        want_assigned: dict[int, list[str]] = {}
+        for doc_id, name, _by in expected.get("assignments", []):
+            want_assigned.setdefault(doc_id, []).append(name)
+        assert {d: list(a) for d, a in repo.assignments().items()} == want_assigned
+        assert repo.users() == dict(expected.get("users", []))
         # Still a working database: edits land and are logged.
         first = expected["sets"][0]["id"]
         repo.set_status(first, "in_progress", "test")
@@ -141,6 +147,10 @@ def test_fixture_upgrades_to_head_with_data_intact(revision: str, tmp_path: Path
         for change in ("UPDATE edit_log SET who = 'mallory'", "DELETE FROM edit_log"):
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                 conn.execute(change)
+        reviewed = conn.execute(
+            "SELECT id, reviewed_by, reviewed_at FROM annotation_sets WHERE reviewed_by IS NOT NULL"
+        ).fetchall()
+        assert [list(r) for r in reviewed] == expected.get("reviewed", [])
         markers = conn.execute(
             "SELECT set_id, op, after FROM edit_log WHERE op = 'schema_upgrade'"
         ).fetchall()
@@ -242,3 +252,68 @@ def test_revision_graph_read_without_alembic_agrees_with_alembic() -> None:
         r.revision for r in reversed(list(script.walk_revisions()))
     ]
     assert not migrate.is_known("ffffffffffff")
+
+
+TABLES_0005 = (
+    "documents", "annotation_sets", "spans", "quotes", "entities", "edit_log",
+    "trained_models",
+)  # fmt: skip
+
+
+def _rows(path: Path, tables: tuple[str, ...]) -> dict[str, list[tuple[Any, ...]]]:
+    with sqlite3.connect(path) as conn:
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+
+
+def test_0006_upgrades_every_row_and_downgrades_back(tmp_path: Path) -> None:
+    """0005's fixture up to 0006 keeps every row of every table (sets gain two NULL
+    columns); assignments written there go with the downgrade, which keeps the rest,
+    spans (whose foreign key cascades from the copied annotation_sets) included."""
+    path = tmp_path / "newsmark.sqlite3"
+    shutil.copyfile(FIXTURES / "0005.sqlite3", path)
+    before = _rows(path, TABLES_0005)
+    assert before["spans"] and before["quotes"] and before["edit_log"]
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        migrate.upgrade(conn, "0006")
+    after = _rows(path, TABLES_0005)
+    assert after["annotation_sets"] == [(*r, None, None) for r in before["annotation_sets"]]
+    assert {t: after[t] for t in TABLES_0005 if t != "annotation_sets"} == {
+        t: before[t] for t in TABLES_0005 if t != "annotation_sets"
+    }
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO assignments (document_id, annotator, assigned_at, assigned_by)"
+            " VALUES (1, 'ann1', 'now', 'coord')"
+        )
+        with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+            conn.execute(
+                "INSERT INTO assignments (document_id, annotator, assigned_at, assigned_by)"
+                " VALUES (1, 'ann1', 'now', 'coord')"
+            )
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            conn.execute("INSERT INTO users (name, role, created_at) VALUES ('x', 'boss', 'now')")
+    with engine.begin() as conn:
+        migrate.downgrade(conn, "0005")
+    engine.dispose()
+    assert _rows(path, TABLES_0005) == before
+    with sqlite3.connect(path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(annotation_sets)")]
+        [(version,)] = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+        indexes = {r[1] for r in conn.execute("PRAGMA index_list(annotation_sets)")}
+    assert not {"assignments", "users"} & tables
+    assert "reviewed_by" not in columns and "uncertainty" in columns
+    assert version == "0005"
+    assert "ix_annotation_sets_annotator_status" in indexes
+    with Database.open(path) as db:  # and up again, through the app's own path
+        assert db.revision() == migrate.head_revision()
+        assert Repository(db).assignments() == {}
+
+
+def test_deleting_a_document_deletes_its_assignments(repo: Repository) -> None:
+    [(doc_id, _), (other, _)] = repo.add_documents([item(TEXT), item(TEXT + " Again.")], "import")
+    repo.assign({doc_id: ("a", "b"), other: ("a",)}, "coord", replace=False)
+    with repo.db.session() as s:
+        s.execute(text("DELETE FROM documents WHERE id = :id"), {"id": doc_id})
+    assert repo.assignments() == {other: ("a",)}
