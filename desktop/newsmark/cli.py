@@ -238,6 +238,44 @@ def build_parser() -> argparse.ArgumentParser:
     command("stats", "documents by status, spans by label and origin")
     command("formats", "list import/export formats and what each keeps")
 
+    p = command(
+        "assign",
+        "assign documents to annotators: each to one, a share to several (for agreement)",
+    )
+    p.add_argument("--annotators", required=True, metavar="A,B,C", help="annotator names")
+    p.add_argument(
+        "--overlap",
+        type=float,
+        default=0.0,
+        metavar="R",
+        help="share of the documents (0 to 1) given to several annotators (default 0)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="shuffle seed (default 0)")
+    p.add_argument(
+        "--per-overlap-doc",
+        type=int,
+        default=2,
+        metavar="N",
+        help="annotators per overlapping document (default 2)",
+    )
+    p.add_argument(
+        "--documents",
+        choices=("all", "unassigned"),
+        default="all",
+        help="the overlap share is of every document (all, the default) or of those "
+        "nobody has yet (unassigned: a new batch gets its own share)",
+    )
+    p.add_argument(
+        "--reassign",
+        action="store_true",
+        help="plan assigned documents afresh too (default: they keep their annotators)",
+    )
+    p.add_argument("--by", default=None, metavar="NAME", help="who assigns (default: you)")
+
+    p = command("assignments", "progress per annotator: assigned, started, accepted, remaining")
+    p.add_argument("--annotator", default=None, metavar="NAME", help="only this annotator")
+    p.add_argument("--format", dest="fmt", default="table", choices=("table", "json"))
+
     p = command("db", "database maintenance")
     db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     for name, text in (

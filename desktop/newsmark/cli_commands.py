@@ -393,6 +393,41 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_assign(args: argparse.Namespace) -> int:
+    from newsmark.services.assignment import assign, format_assign
+
+    ws = _workspace(args)
+    try:
+        report = assign(
+            ws.repo,
+            args.annotators,
+            overlap=args.overlap,
+            seed=args.seed,
+            per_overlap_doc=args.per_overlap_doc,
+            documents=args.documents,
+            reassign=args.reassign,
+            by=args.by if args.by is not None else ws.annotator,
+        )
+    finally:
+        ws.close()
+    print(format_assign(report))
+    return 0
+
+
+def cmd_assignments(args: argparse.Namespace) -> int:
+    from newsmark.services.assignment import format_progress, progress, progress_rows
+
+    ws = _workspace(args, readonly=True)
+    try:
+        found = progress(ws.repo, args.annotator)
+    finally:
+        ws.close()
+    print(
+        json.dumps(progress_rows(found), indent=2) if args.fmt == "json" else format_progress(found)
+    )
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
     "gui": cmd_gui,
     "import": cmd_import,
@@ -406,4 +441,6 @@ COMMANDS: dict[str, Command] = {
     "db": cmd_db,
     "train": cmd_train,
     "models": cmd_models,
+    "assign": cmd_assign,
+    "assignments": cmd_assignments,
 }

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from newsmark import paths
 from newsmark.domain.annotations import AnnotationSet, ExportSet
+from newsmark.domain.assignment import AnnotatorProgress
 from newsmark.domain.document import Document, DocumentInput, Token
 from newsmark.domain.entities import Entity
 from newsmark.domain.errors import (
@@ -32,6 +33,7 @@ from newsmark.domain.status import Status
 from newsmark.domain.training import GoldDoc
 from newsmark.storage import (
     annotation_edits,
+    assignments,
     batch,
     edits,
     entity_ops,
@@ -649,6 +651,37 @@ class Repository:
     def _models(self) -> Path:
         # The data dir is the database's folder: models/ beside it, wherever it now is.
         return paths.models_dir(self.db.path.parent)
+
+    # -- team mode: assignments and users (storage.assignments, migration 0006) ------------
+
+    def assignments(self) -> dict[int, tuple[str, ...]]:
+        """Document id -> the annotators it is assigned to."""
+        with self.db.session(write=False) as s:
+            return assignments.current(s)
+
+    def has_assignments(self) -> bool:
+        """Whether anything is assigned (the window then lists the annotator's queue)."""
+        with self.db.session(write=False) as s:
+            return assignments.any_assigned(s)
+
+    def assign(self, planned: dict[int, tuple[str, ...]], by: str, *, replace: bool) -> int:
+        """Store an assignment plan in one transaction (`replace`: the planned documents'
+        earlier assignments are dropped first); the rows written."""
+        with self.db.session() as s:
+            return assignments.write(s, planned, by, replace=replace)
+
+    def assignment_progress(self, annotator: str | None = None) -> list[AnnotatorProgress]:
+        with self.db.session(write=False) as s:
+            return assignments.progress(s, annotator)
+
+    def users(self) -> dict[str, str]:
+        """User name -> role (empty: single-user)."""
+        with self.db.session(write=False) as s:
+            return assignments.users(s)
+
+    def add_user(self, name: str, role: str) -> None:
+        with self.db.session() as s:
+            assignments.add_user(s, name, role)
 
 
 def _check_status_filter(status: str | None) -> None:
