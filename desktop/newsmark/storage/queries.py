@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -29,9 +29,18 @@ from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import SpanFields
 from newsmark.domain.status import Status
 from newsmark.storage import fulltext, rows
-from newsmark.storage.orm import DocumentRow, EditLogRow, EntityRow, QuoteRow, SetRow, SpanRow
+from newsmark.storage.orm import (
+    AssignmentRow,
+    DocumentRow,
+    EditLogRow,
+    EntityRow,
+    QuoteRow,
+    SetRow,
+    SpanRow,
+)
 from newsmark.storage.records import DocumentSummary
 
+Ts = TypeVarTuple("Ts")
 TITLE_PREVIEW = 300  # characters of text fetched to make a title for untitled documents
 PAGE = 500  # documents per summary query when a whole list is asked for (bound parameters)
 
@@ -95,10 +104,25 @@ def _matching(search: str | None) -> tuple[Any, Select[Any]]:
     return DocumentRow.id, stmt.where(_scan_search(search)) if search else stmt
 
 
+def _in_queue(stmt: Select[*Ts], doc_id: Any, queue: str | None) -> Select[*Ts]:
+    """`stmt` joined to `queue`'s assignments: only the documents assigned to that
+    annotator (one row each: an annotator is assigned a document once)."""
+    if queue is None:
+        return stmt
+    return stmt.join(
+        AssignmentRow, and_(AssignmentRow.document_id == doc_id, AssignmentRow.annotator == queue)
+    )
+
+
 def _listed(
-    status: str | None, annotator: str | None, search: str | None, after: int | None
+    status: str | None,
+    annotator: str | None,
+    search: str | None,
+    after: int | None,
+    queue: str | None = None,
 ) -> Select[Any]:
-    """Ids of the listed documents in id order, from one index (see `page_ids`)."""
+    """Ids of the listed documents in id order, from one index (see `page_ids`); `queue`:
+    only the documents assigned to that annotator."""
     wanted = _status_filter(status)
     if wanted not in (None, Status.NEW.value) and annotator is not None and not search:
         # The (annotator, status, document_id) index holds the answer in order.
@@ -108,6 +132,11 @@ def _listed(
         doc_id, stmt = _matching(search)
         if wanted is not None:
             stmt = stmt.where(_listed_as(doc_id, annotator, wanted))
+    stmt = _in_queue(stmt, doc_id, queue)
+    if queue is not None:
+        # The same ids, ordered and paged by the (annotator, document_id) index's column:
+        # SQLite reads the queue in order instead of sorting it.
+        doc_id = AssignmentRow.document_id
     if after is not None:
         stmt = stmt.where(doc_id > after)
     return stmt.order_by(doc_id)
@@ -132,6 +161,7 @@ def _most_uncertain(
     annotator: str | None,
     search: str | None,
     after: int | None,
+    queue: str | None = None,
 ) -> Select[Any]:
     """The listed ids, most uncertain first, then by id; NULLs (no model yet) last.
 
@@ -139,7 +169,7 @@ def _most_uncertain(
     on (annotator, uncertainty) can give this order as it stands. `after` (a document id)
     continues after that document in this order (keyset paging).
     """
-    listed = _listed(status, annotator, search, None).order_by(None).subquery()
+    listed = _listed(status, annotator, search, None, queue).order_by(None).subquery()
     doc_id = listed.c[0]
     score = _uncertainty(doc_id, annotator)
     stmt = select(doc_id)
@@ -163,6 +193,7 @@ def page_ids(
     offset: int = 0,
     after: int | None = None,
     sort: str = "id",
+    queue: str | None = None,
 ) -> list[int]:
     """Ids of the listed documents in id order (or `sort`="uncertainty": most uncertain
     first): `after` an id (keyset paging: the next page starts where the last one ended,
@@ -170,9 +201,9 @@ def page_ids(
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
     if sort == "uncertainty":
-        stmt = _most_uncertain(session, status, annotator, search, after)
+        stmt = _most_uncertain(session, status, annotator, search, after, queue)
     else:
-        stmt = _listed(status, annotator, search, after)
+        stmt = _listed(status, annotator, search, after, queue)
     if limit is not None:
         stmt = stmt.limit(limit)
     if offset:
@@ -181,11 +212,16 @@ def page_ids(
 
 
 def count_listed(
-    session: Session, status: str | None, annotator: str | None, search: str | None, cap: int
+    session: Session,
+    status: str | None,
+    annotator: str | None,
+    search: str | None,
+    cap: int,
+    queue: str | None = None,
 ) -> int:
     """How many documents the list shows, counted no further than `cap` + 1: a search
     for "the" matches the whole archive, and "more than 10,000" says enough."""
-    listed = _listed(status, annotator, search, None).limit(cap + 1).subquery()
+    listed = _listed(status, annotator, search, None, queue).limit(cap + 1).subquery()
     return session.scalar(select(func.count()).select_from(listed)) or 0
 
 
@@ -294,13 +330,14 @@ def list_documents(
     offset: int,
     after: int | None = None,
     sort: str = "id",
+    queue: str | None = None,
 ) -> list[DocumentSummary]:
     if limit is not None:
-        ids = page_ids(session, status, annotator, search, limit, offset, after, sort)
+        ids = page_ids(session, status, annotator, search, limit, offset, after, sort, queue)
         return summaries(session, ids, status, annotator)
     out: list[DocumentSummary] = []
     while True:  # everything, a page at a time (an IN list has a bounded size)
-        ids = page_ids(session, status, annotator, search, PAGE, offset, after, sort)
+        ids = page_ids(session, status, annotator, search, PAGE, offset, after, sort, queue)
         out += summaries(session, ids, status, annotator)
         if len(ids) < PAGE:
             return out
@@ -308,25 +345,25 @@ def list_documents(
 
 
 def count_by_status(
-    session: Session, annotator: str | None, search: str | None
+    session: Session, annotator: str | None, search: str | None, queue: str | None = None
 ) -> dict[Status, int]:
     """Documents per status, every status present (zeros too), each document counted once:
     under its annotator's set (as the list shows it), or without an annotator under its
-    most recently changed set (the list's status filter may show it under several)."""
+    most recently changed set (the list's status filter may show it under several).
+    `queue`: only the documents assigned to that annotator."""
     counts = dict.fromkeys(Status, 0)
     if annotator is not None and not search:
         # From the (annotator, status) index; new is what has no other status.
-        found = session.execute(
-            select(SetRow.status, func.count())
-            .where(SetRow.annotator == annotator)
-            .group_by(SetRow.status)
-        )
-        for st, n in found:
+        by_status = select(SetRow.status, func.count()).where(SetRow.annotator == annotator)
+        by_status = _in_queue(by_status, SetRow.document_id, queue)
+        for st, n in session.execute(by_status.group_by(SetRow.status)):
             counts[Status(st)] = int(n)
-        total = session.scalar(select(func.count()).select_from(DocumentRow)) or 0
+        documents = _in_queue(select(func.count()).select_from(DocumentRow), DocumentRow.id, queue)
+        total = session.scalar(documents) or 0
         counts[Status.NEW] = total - sum(n for st, n in counts.items() if st is not Status.NEW)
         return counts
     doc_id, ids = _matching(search)
+    ids = _in_queue(ids, doc_id, queue)
     inner = aliased(SetRow)
     latest = select(inner.status).where(inner.document_id == doc_id)
     if annotator is not None:

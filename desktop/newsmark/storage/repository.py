@@ -156,18 +156,22 @@ class Repository:
         offset: int = 0,
         after: int | None = None,
         sort: str = "id",
+        queue: str | None = None,
     ) -> list[DocumentSummary]:
         """Documents in id order; `search` matches words of the title or text (the last
         one as a prefix), ignoring case and diacritics. `after` (an id) starts the page
         after that document: keyset paging, as fast at the end of the list as at the top.
         `sort`="uncertainty": the model's most uncertain documents first, then those no
-        model touched (queries.SORTS).
+        model touched (queries.SORTS). `queue` (an annotator): only the documents assigned
+        to them.
         """
         _check_status_filter(status)
         if sort not in queries.SORTS:
             raise UsageError(f"unknown sort {sort!r}; use one of {', '.join(queries.SORTS)}")
         with self.db.session(write=False) as s:
-            return queries.list_documents(s, status, annotator, search, limit, offset, after, sort)
+            return queries.list_documents(
+                s, status, annotator, search, limit, offset, after, sort, queue
+            )
 
     def document_summary(self, doc_id: int, annotator: str | None = None) -> DocumentSummary:
         """One document's list row (after an edit: its status and counts)."""
@@ -178,11 +182,11 @@ class Repository:
         return found[0]
 
     def count_by_status(
-        self, annotator: str | None = None, search: str | None = None
+        self, annotator: str | None = None, search: str | None = None, queue: str | None = None
     ) -> dict[Status, int]:
         """Documents per status (each counted once, see queries.count_by_status)."""
         with self.db.session(write=False) as s:
-            return queries.count_by_status(s, annotator, search)
+            return queries.count_by_status(s, annotator, search, queue)
 
     def count_documents(
         self,
@@ -191,11 +195,12 @@ class Repository:
         search: str | None = None,
         *,
         cap: int = 10_000,
+        queue: str | None = None,
     ) -> int:
         """How many documents `list_documents` lists, counting at most `cap` + 1."""
         _check_status_filter(status)
         with self.db.session(write=False) as s:
-            return queries.count_listed(s, status, annotator, search, cap)
+            return queries.count_listed(s, status, annotator, search, cap, queue)
 
     def document_ids(self, status: str | None = None, annotator: str | None = None) -> list[int]:
         """Ids of the documents `list_documents` lists with these filters, in id order,

@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import event
-from storage_helpers import item
+from storage_helpers import item, plans
 
 from newsmark.domain.errors import NotFoundError
 from newsmark.domain.spans import Span
@@ -193,29 +191,6 @@ def test_one_row_summary_after_an_edit(repo: Repository, ids: list[int]) -> None
 
 
 # -- query plans: every list query is answered from an index, never a table scan ------------
-
-
-def plans(db: Database, action: Callable[[], object]) -> list[str]:
-    """EXPLAIN QUERY PLAN of each SELECT `action` runs, one string per statement."""
-    seen: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append((statement, params))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    out = []
-    with db.engine.connect() as conn:
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        for statement, params in seen:
-            rows = raw.execute(f"EXPLAIN QUERY PLAN {statement}", params).fetchall()
-            out.append(" | ".join(str(r[-1]) for r in rows))
-    return out
 
 
 def test_list_pages_and_counts_use_indexes(db: Database, repo: Repository, ids: list[int]) -> None:
