@@ -50,7 +50,9 @@ class DocumentNavigator(QObject):
         self._update_actions()
 
     def load(self, select_first: bool = True) -> None:
-        """List the documents and open the first one (or keep the current one)."""
+        """List the documents and open the first one (or keep the current one); with
+        assignments in the database, the annotator's queue first."""
+        self.panel.show_queue_choice(self.session.has_assignments())
         self.relist()
         if select_first and self.panel.current_id is None:
             first = self.panel.model.doc_id_at(0)
@@ -58,7 +60,9 @@ class DocumentNavigator(QObject):
                 self.panel.select(first)
 
     def relist(self) -> None:
-        self.session.list_documents(self.panel.status, self.panel.search_text, self.panel.sort)
+        panel = self.panel
+        panel_filter = (panel.status, panel.search_text, panel.sort)
+        self.session.list_documents(*panel_filter, queue_only=panel.queue_only)
 
     def is_listed(self, doc_id: int) -> bool:
         """Whether the list holds the document among the rows fetched so far."""

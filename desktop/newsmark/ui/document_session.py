@@ -130,6 +130,7 @@ class DocumentSession(QObject):
         self._rerun: tuple[int, Callable[[], bool]] | None = None
         self._filter: tuple[str | None, str | None] = (None, None)
         self._sort = "id"  # the list's order: "id" or "uncertainty" (storage's sorts)
+        self.queue_only = False  # list only the annotator's assigned documents (team mode)
         # One undo stack per document: switching documents keeps each one's history.
         self.undo_group = QUndoGroup(self)
         self._list_timer = QTimer(self)
@@ -156,11 +157,30 @@ class DocumentSession(QObject):
 
     # -- the list ---------------------------------------------------------------------
     def list_documents(
-        self, status: str | None = None, search: str | None = None, sort: str = "id"
+        self,
+        status: str | None = None,
+        search: str | None = None,
+        sort: str = "id",
+        *,
+        queue_only: bool = False,
     ) -> None:
         self._filter = (status, search)
         self._sort = sort
+        self.queue_only = queue_only
         self.refresh_list()
+
+    def has_assignments(self) -> bool:
+        """Whether documents are assigned to annotators (the list then offers "My queue")."""
+        try:
+            return self.repo.has_assignments()
+        except NewsmarkError as exc:
+            self.failed.emit(str(exc))
+            return False
+
+    @property
+    def _queue(self) -> str | None:
+        """The annotator whose queue the list shows, or None for every document."""
+        return self.annotator if self.queue_only else None
 
     def refresh_list(self) -> None:
         """List again from the top (the filter changed, documents were imported)."""
@@ -196,9 +216,11 @@ class DocumentSession(QObject):
 
     def _counts(self) -> ListCounts:
         status, search = self._filter
-        by_status = self.repo.count_by_status(self.annotator)
+        by_status = self.repo.count_by_status(self.annotator, queue=self._queue)
         if search:  # "the" matches the whole archive: counted up to a cap
-            found = self.repo.count_documents(status, self.annotator, search, cap=LISTED_CAP)
+            found = self.repo.count_documents(
+                status, self.annotator, search, cap=LISTED_CAP, queue=self._queue
+            )
             return ListCounts(by_status, min(found, LISTED_CAP), found > LISTED_CAP)
         if status in (None, "any"):
             return ListCounts(by_status, sum(by_status.values()))
@@ -216,6 +238,7 @@ class DocumentSession(QObject):
                     limit=limit,
                     after=after,
                     sort=sort,
+                    queue=self._queue,
                 )
             )
         except NewsmarkError as exc:
@@ -238,7 +261,7 @@ class DocumentSession(QObject):
                 continue
             try:
                 rows = self.repo.list_documents(
-                    undecided.value, self.annotator, search, limit=1, after=after
+                    undecided.value, self.annotator, search, limit=1, after=after, queue=self._queue
                 )
             except NewsmarkError as exc:
                 self.failed.emit(str(exc))

@@ -36,6 +36,8 @@ SEARCH_DELAY_MS = 250
 ALL_STATUSES = "All statuses"
 # (label, storage sort): the list's orders; the model's least sure documents teach it most.
 SORTS = (("Document order", "id"), ("Most uncertain first", "uncertainty"))
+# (label, queue only): team mode's choice, shown when the database has assignments.
+QUEUES = (("My queue", True), ("All documents", False))
 
 
 class DocumentPanel(QWidget):
@@ -76,6 +78,14 @@ class DocumentPanel(QWidget):
             "Most uncertain first: the documents the model was least sure of\n"
             "(see its pre-annotation); those it has not seen come last"
         )
+        self.queue_filter = QComboBox(self)
+        self.queue_filter.setObjectName("queue_filter")
+        for label, mine in QUEUES:
+            self.queue_filter.addItem(label, mine)
+        self.queue_filter.setToolTip(
+            "My queue: the documents assigned to you (newsmark assign);\nAll documents: everyone's"
+        )
+        self.queue_filter.hide()  # until the database has assignments (show_queue_choice)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("document_count")
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -116,6 +126,7 @@ class DocumentPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
+        layout.addWidget(self.queue_filter)
         layout.addWidget(self.search)
         layout.addLayout(filters)
         layout.addWidget(self.sort_order)
@@ -130,6 +141,7 @@ class DocumentPanel(QWidget):
         self.search.textChanged.connect(self._search_timer.start)
         self.status_filter.currentIndexChanged.connect(self.filter_changed)
         self.sort_order.currentIndexChanged.connect(self.filter_changed)
+        self.queue_filter.currentIndexChanged.connect(self.filter_changed)
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
         self._quiet = False
         self._pager: DocumentPager | None = None
@@ -144,6 +156,15 @@ class DocumentPanel(QWidget):
     def sort(self) -> str:
         """The list's order: "id" or "uncertainty" (storage's sorts)."""
         return str(self.sort_order.currentData() or "id")
+
+    @property
+    def queue_only(self) -> bool:
+        """Whether the list shows only the annotator's queue (never when not offered)."""
+        return not self.queue_filter.isHidden() and bool(self.queue_filter.currentData())
+
+    def show_queue_choice(self, shown: bool) -> None:
+        """Offer "My queue / All documents" (the database has assignments), or not."""
+        self.queue_filter.setVisible(shown)
 
     @property
     def search_text(self) -> str | None:
