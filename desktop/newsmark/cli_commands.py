@@ -393,6 +393,26 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from newsmark.services.agreement import agreement
+    from newsmark.services.agreement_table import format_table
+
+    names = None
+    if args.annotators is not None:
+        names = [n.strip() for n in args.annotators.split(",") if n.strip()]
+    ws = _workspace(args, readonly=True)
+    try:
+        report = agreement(ws.repo, by=args.by, annotators=names, status=args.status)
+    finally:
+        ws.close()
+    print(
+        json.dumps(report, indent=2, ensure_ascii=False)
+        if args.fmt == "json"
+        else format_table(report)
+    )
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
     "gui": cmd_gui,
     "import": cmd_import,
@@ -406,4 +426,5 @@ COMMANDS: dict[str, Command] = {
     "db": cmd_db,
     "train": cmd_train,
     "models": cmd_models,
+    "agreement": cmd_agreement,
 }
