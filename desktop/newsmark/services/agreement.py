@@ -67,7 +67,7 @@ def _annotators(repo: Repository, wanted: Sequence[str] | None, status: str) -> 
     if len(names) < 2:
         listed = f" ({', '.join(names)})" if names else ""
         if wanted is not None:
-            where = f"--annotators names {len(names)}{listed}"
+            where = f"{len(names)} named{listed}"
         else:
             which = "sets" if status == "any" else f"{status} sets"
             where = f"{len(names)} {'has' if len(names) == 1 else 'have'} {which}{listed}"

@@ -180,7 +180,7 @@ def test_the_table_prints_every_figure(data_dir: Path, capsys: pytest.CaptureFix
     ("argv", "message"),
     [
         (["--annotators", "ann,zed"], "unknown annotator 'zed' (annotators: ann, bob, cid)"),
-        (["--annotators", "ann"], "agreement needs two or more annotators; --annotators names 1"),
+        (["--annotators", "ann"], "agreement needs two or more annotators; 1 named"),
         (["--status", "skipped"], "agreement needs two or more annotators; 0 have skipped sets"),
     ],
 )
