@@ -13,6 +13,7 @@ Matching rules (what every agreement figure builds on):
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -66,25 +67,52 @@ T = TypeVar("T")
 
 
 def _greedy(
-    a: Sequence[T], b: Sequence[T], score: Callable[[T, T], int], where: Callable[[T], int]
+    a: Sequence[T],
+    b: Sequence[T],
+    score: Callable[[T, T], int],
+    where: Callable[[T], int],
+    candidates: Iterable[tuple[int, int]] | None = None,
 ) -> list[tuple[T, T]]:
-    """One-to-one pairs with score > 0, highest score first, then by position."""
-    candidates = [
-        (-s, where(x), where(y), i, j)
-        for i, x in enumerate(a)
-        for j, y in enumerate(b)
-        if (s := score(x, y)) > 0
-    ]
-    candidates.sort()
+    """One-to-one pairs with score > 0, highest score first, then by position.
+    `candidates` (index pairs) narrows the search; default: every pair."""
+    if candidates is None:
+        candidates = itertools.product(range(len(a)), range(len(b)))
+    ranked = sorted(
+        (-s, where(a[i]), where(b[j]), i, j) for i, j in candidates if (s := score(a[i], b[j])) > 0
+    )
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs: list[tuple[T, T]] = []
-    for _, _, _, i, j in candidates:
+    for _, _, _, i, j in ranked:
         if i not in used_a and j not in used_b:
             used_a.add(i)
             used_b.add(j)
             pairs.append((a[i], b[j]))
     return pairs
+
+
+def _touching(a: Sequence[Span], b: Sequence[Span]) -> Iterable[tuple[int, int]]:
+    """Index pairs of spans of a and b that may overlap. A set's spans never overlap
+    (AnnotationSet.validate), so a sweep over both in order finds them in linear time;
+    lists that do overlap get every pair."""
+    oa = sorted(range(len(a)), key=lambda i: (a[i].start, a[i].end))
+    ob = sorted(range(len(b)), key=lambda j: (b[j].start, b[j].end))
+    if not (_disjoint([a[i] for i in oa]) and _disjoint([b[j] for j in ob])):
+        return list(itertools.product(range(len(a)), range(len(b))))
+    out: list[tuple[int, int]] = []
+    k = 0
+    for i in oa:
+        while k < len(ob) and b[ob[k]].end <= a[i].start:
+            k += 1
+        m = k
+        while m < len(ob) and b[ob[m]].start < a[i].end:
+            out.append((i, ob[m]))
+            m += 1
+    return out
+
+
+def _disjoint(ordered: Sequence[Span]) -> bool:
+    return all(x.end <= y.start for x, y in itertools.pairwise(ordered))
 
 
 def match_spans(a: Sequence[Span], b: Sequence[Span], rule: str) -> list[tuple[Span, Span]]:
@@ -98,7 +126,7 @@ def match_spans(a: Sequence[Span], b: Sequence[Span], rule: str) -> list[tuple[S
     def score(x: Span, y: Span) -> int:
         return shared((x.start, x.end), (y.start, y.end)) if x.label == y.label else 0
 
-    return _greedy(a, b, score, lambda s: s.start)
+    return _greedy(a, b, score, lambda s: s.start, _touching(a, b))
 
 
 def quote_shared(x: Quote, y: Quote) -> int:

@@ -28,6 +28,7 @@ from typing import Any
 
 from newsmark.domain import agreement_stats as stats
 from newsmark.domain.agreement import (
+    Coding,
     DocumentCodings,
     match_quotes,
     match_spans,
@@ -36,6 +37,7 @@ from newsmark.domain.agreement import (
     union,
 )
 from newsmark.domain.quotes import Range
+from newsmark.domain.spans import Span
 
 BREAKDOWNS = ("label", "annotator-pair", "document")
 QUOTE = "quote"  # the one uα category of quote content
@@ -51,15 +53,15 @@ class Tally:
     speaker: int = 0
     kind: int = 0
 
-    def add(self, doc: DocumentCodings, i: int, j: int) -> None:
-        a, b = doc.codings[i], doc.codings[j]
-        for label in {s.label for s in a.spans} | {s.label for s in b.spans}:
-            sa = [s for s in a.spans if s.label == label]
-            sb = [s for s in b.spans if s.label == label]
+    def add(self, a: Coding, b: Coding) -> None:
+        by_label_a, by_label_b = _by_label(a.spans), _by_label(b.spans)
+        for label in by_label_a.keys() | by_label_b.keys():
+            sa, sb = by_label_a.get(label, []), by_label_b.get(label, [])
             row = self.spans[label]
             row[0] += len(sa) + len(sb)
-            row[1] += len(match_spans(sa, sb, "exact"))
-            row[2] += len(match_spans(sa, sb, "overlap"))
+            if sa and sb:
+                row[1] += len(match_spans(sa, sb, "exact"))
+                row[2] += len(match_spans(sa, sb, "overlap"))
         self.quotes[0] += len(a.quotes) + len(b.quotes)
         self.quotes[1] += len(match_quotes(a.quotes, b.quotes, "exact"))
         pairs = match_quotes(a.quotes, b.quotes, "overlap")
@@ -84,56 +86,47 @@ class Tally:
         }
 
 
-def _tally(docs: Sequence[DocumentCodings], pair: tuple[str, str] | None = None) -> Tally:
-    tally = Tally()
-    for doc in docs:
-        names = doc.annotators
-        for i, j in itertools.combinations(range(len(names)), 2):
-            if pair is None or {names[i], names[j]} == set(pair):
-                tally.add(doc, i, j)
-    return tally
+def _by_label(spans: Sequence[Span]) -> dict[str, list[Span]]:
+    out: dict[str, list[Span]] = defaultdict(list)
+    for span in spans:
+        out[span.label].append(span)
+    return out
 
 
-def _tokens(doc: DocumentCodings) -> list[list[str]]:
-    """Per coding, its token labels."""
-    return [token_labels(doc.tokens, c.spans) for c in doc.codings]
+class Corpus:
+    """The documents compared, each coding's token labels worked out once (every
+    figure and breakdown reads them)."""
 
+    def __init__(self, docs: Sequence[DocumentCodings]) -> None:
+        self.docs = list(docs)
+        self.labels: dict[int, dict[str, list[str]]] = {
+            doc.doc_id: {c.annotator: token_labels(doc.tokens, c.spans) for c in doc.codings}
+            for doc in self.docs
+        }
 
-def _pair_kappa(
-    docs: Sequence[DocumentCodings], a: str, b: str, label: str | None = None
-) -> float | None:
-    """Cohen's κ of a and b on the tokens of the documents both annotated (binary for
-    `label`: that label or not)."""
-    xs: list[str] = []
-    ys: list[str] = []
-    for doc in docs:
-        if a in doc.annotators and b in doc.annotators:
-            rows = dict(zip(doc.annotators, _tokens(doc), strict=True))
-            xs += rows[a]
-            ys += rows[b]
-    if label is not None:
-        xs = [str(x == label) for x in xs]
-        ys = [str(y == label) for y in ys]
-    return stats.cohen_kappa(xs, ys)
+    def tally(self, docs: Sequence[DocumentCodings], pair: tuple[str, str] | None = None) -> Tally:
+        tally = Tally()
+        for doc in docs:
+            for a, b in itertools.combinations(doc.codings, 2):
+                if pair is None or {a.annotator, b.annotator} == set(pair):
+                    tally.add(a, b)
+        return tally
 
+    def confusion(self, a: str, b: str) -> Counter[tuple[str, str]]:
+        """(a's token label, b's) counts over the documents both annotated."""
+        out: Counter[tuple[str, str]] = Counter()
+        for doc in self.docs:
+            rows = self.labels[doc.doc_id]
+            if a in rows and b in rows:
+                out.update(zip(rows[a], rows[b], strict=True))
+        return out
 
-def _light(values: Sequence[float | None]) -> float | None:
-    defined = [v for v in values if v is not None]
-    return sum(defined) / len(defined) if defined else None
-
-
-def _token_units(docs: Sequence[DocumentCodings], label: str | None = None) -> list[list[str]]:
-    units: list[list[str]] = []
-    for doc in docs:
-        per_coder = _tokens(doc)
-        for k in range(len(doc.tokens)):
-            values = [labels[k] for labels in per_coder]
-            units.append([str(v == label) for v in values] if label is not None else values)
-    return units
-
-
-def _fleiss(docs: Sequence[DocumentCodings]) -> float | None:
-    return stats.fleiss_kappa(Counter(unit) for unit in _token_units(docs))
+    def units(self, docs: Sequence[DocumentCodings]) -> Counter[tuple[str, ...]]:
+        """Token label tuples (one value per coding) and how many tokens have each."""
+        out: Counter[tuple[str, ...]] = Counter()
+        for doc in docs:
+            out.update(zip(*self.labels[doc.doc_id].values(), strict=True))
+        return out
 
 
 def unitized(
@@ -150,11 +143,9 @@ def unitized(
         by_name = {c.annotator: c for c in doc.codings}
         for k, name in enumerate(annotators):
             coding = by_name[name]
-            by_label: dict[str, list[Range]] = defaultdict(list)
-            for s in coding.spans:
-                by_label[s.label].append((s.start, s.end))
-            for label, ranges in by_label.items():
-                spans[k][label] += [(s + offset, e + offset) for s, e in union(ranges)]
+            for label, found in _by_label(coding.spans).items():
+                ranges = union((s.start, s.end) for s in found)
+                spans[k][label] += [(s + offset, e + offset) for s, e in ranges]
             parts = [p for q in coding.quotes for p in q.parts]
             quotes[k][QUOTE] += [(s + offset, e + offset) for s, e in union(parts)]
         offset += doc.length
@@ -176,21 +167,30 @@ def _span_quote_figures(tally: Tally) -> dict[str, Any]:
     }
 
 
+def _light(values: Sequence[float | None]) -> float | None:
+    """Light's κ: the mean of the pairs' κ (those defined)."""
+    defined = [v for v in values if v is not None]
+    return sum(defined) / len(defined) if defined else None
+
+
 def agreement_report(
     docs: Sequence[DocumentCodings], annotators: Sequence[str], by: str, skipped: int
 ) -> dict[str, Any]:
     """The figures of `docs` (each with two or more of `annotators`), broken down `by`."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by!r}")
+    corpus = Corpus(docs)
     pairs = list(itertools.combinations(annotators, 2))
     complete = _with_all(docs, annotators)
     span_u, quote_u = unitized(complete, annotators)
-    pair_kappas = {p: _pair_kappa(docs, *p) for p in pairs}
+    confusions = {p: corpus.confusion(*p) for p in pairs}
     overall = {
-        **_span_quote_figures(_tally(docs)),
-        "cohen_kappa": _light(list(pair_kappas.values())),
-        "fleiss_kappa": _fleiss(complete) if len(annotators) >= 3 else None,
-        "token_alpha": stats.alpha_nominal(_token_units(docs)),
+        **_span_quote_figures(corpus.tally(docs)),
+        "cohen_kappa": _light([stats.kappa_from_confusion(c) for c in confusions.values()]),
+        "fleiss_kappa": (
+            stats.fleiss_kappa_units(corpus.units(complete)) if len(annotators) >= 3 else None
+        ),
+        "token_alpha": stats.alpha_nominal_units(corpus.units(docs)),
         "span_alpha_u": span_u.joint,
         "quote_alpha_u": quote_u.joint,
     }
@@ -201,27 +201,35 @@ def agreement_report(
         "by": by,
     }
     if by == "label":
-        report["rows"] = _by_label(docs, pairs, span_u)
+        report["rows"] = _label_rows(corpus, confusions, span_u)
     elif by == "annotator-pair":
-        report["rows"] = [_pair_row(docs, p, pair_kappas[p]) for p in pairs]
+        report["rows"] = [_pair_row(corpus, p, confusions[p]) for p in pairs]
     else:
-        report["rows"] = [_document_row(doc) for doc in docs]
+        report["rows"] = [_document_row(corpus, doc) for doc in docs]
     return report
 
 
-def _by_label(
-    docs: Sequence[DocumentCodings], pairs: Sequence[tuple[str, str]], span_u: stats.UnitizedAlpha
+def _label_rows(
+    corpus: Corpus,
+    confusions: dict[tuple[str, str], Counter[tuple[str, str]]],
+    span_u: stats.UnitizedAlpha,
 ) -> list[dict[str, Any]]:
-    tally = _tally(docs)
-    counts = Counter(s.label for d in docs for c in d.codings for s in c.spans)
+    tally = corpus.tally(corpus.docs)
+    counts = Counter(s.label for d in corpus.docs for c in d.codings for s in c.spans)
+    alphas = stats.alpha_binary_units(corpus.units(corpus.docs))
     return [
         {
             "label": label,
             "spans": counts[label],
             "span_f1_exact": tally.span_f1(1, label),
             "span_f1_overlap": tally.span_f1(2, label),
-            "cohen_kappa": _light([_pair_kappa(docs, *p, label=label) for p in pairs]),
-            "token_alpha": stats.alpha_nominal(_token_units(docs, label)),
+            "cohen_kappa": _light(
+                [
+                    stats.kappa_from_confusion(stats.binary_confusion(c, label))
+                    for c in confusions.values()
+                ]
+            ),
+            "token_alpha": alphas.get(label),
             "span_alpha_u": span_u.by_category.get(label),
         }
         for label in sorted(counts)
@@ -229,28 +237,28 @@ def _by_label(
 
 
 def _pair_row(
-    docs: Sequence[DocumentCodings], pair: tuple[str, str], kappa: float | None
+    corpus: Corpus, pair: tuple[str, str], confusion: Counter[tuple[str, str]]
 ) -> dict[str, Any]:
-    both = _with_all(docs, pair)
+    both = _with_all(corpus.docs, pair)
     span_u, quote_u = unitized(both, pair)
     return {
         "annotators": list(pair),
         "documents": len(both),
-        **_span_quote_figures(_tally(both, pair)),
-        "cohen_kappa": kappa,
+        **_span_quote_figures(corpus.tally(both, pair)),
+        "cohen_kappa": stats.kappa_from_confusion(confusion),
         "span_alpha_u": span_u.joint,
         "quote_alpha_u": quote_u.joint,
     }
 
 
-def _document_row(doc: DocumentCodings) -> dict[str, Any]:
+def _document_row(corpus: Corpus, doc: DocumentCodings) -> dict[str, Any]:
     span_u, quote_u = unitized([doc], doc.annotators)
     return {
         "document": doc.doc_id,
         "title": doc.title,
         "annotators": list(doc.annotators),
-        **_span_quote_figures(_tally([doc])),
-        "token_alpha": stats.alpha_nominal(_token_units([doc])),
+        **_span_quote_figures(corpus.tally([doc])),
+        "token_alpha": stats.alpha_nominal_units(corpus.units([doc])),
         "span_alpha_u": span_u.joint,
         "quote_alpha_u": quote_u.joint,
     }

@@ -8,24 +8,44 @@ to expect disagreement from: every coder used one value throughout).
 from __future__ import annotations
 
 import bisect
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+H = TypeVar("H", bound=Hashable)
 
 
 def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
     """Cohen's (1960) κ of two coders who labelled the same items (`a[i]`, `b[i]`)."""
     if len(a) != len(b):
         raise ValueError(f"cohen_kappa: {len(a)} and {len(b)} labels")
-    n = len(a)
+    return kappa_from_confusion(Counter(zip(a, b, strict=True)))
+
+
+def kappa_from_confusion(confusion: Mapping[tuple[H, H], int]) -> float | None:
+    """Cohen's κ from how many items got each (coder A's label, coder B's label)."""
+    n = sum(confusion.values())
     if not n:
         return None
-    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
-    ca, cb = Counter(a), Counter(b)
+    observed = sum(k for (x, y), k in confusion.items() if x == y) / n
+    ca: Counter[H] = Counter()
+    cb: Counter[H] = Counter()
+    for (x, y), k in confusion.items():
+        ca[x] += k
+        cb[y] += k
     expected = sum(ca[c] * cb[c] for c in ca) / (n * n)
     if expected == 1:
         return None
     return (observed - expected) / (1 - expected)
+
+
+def binary_confusion(confusion: Mapping[tuple[H, H], int], value: H) -> Counter[tuple[bool, bool]]:
+    """`confusion` as "`value` or not" for both coders (a per-label κ)."""
+    out: Counter[tuple[bool, bool]] = Counter()
+    for (x, y), k in confusion.items():
+        out[x == value, y == value] += k
+    return out
 
 
 def fleiss_kappa(items: Iterable[Mapping[Hashable, int]]) -> float | None:
@@ -33,18 +53,27 @@ def fleiss_kappa(items: Iterable[Mapping[Hashable, int]]) -> float | None:
 
     Every item must have the same number of raters (two or more), as in Fleiss (1971).
     """
-    rows = [dict(row) for row in items]
-    if not rows:
+    return fleiss_kappa_units(Counter(tuple(Counter(row).elements()) for row in items))
+
+
+def fleiss_kappa_units(units: Mapping[tuple[H, ...], int]) -> float | None:
+    """Fleiss' κ from the units' values (one per rater, any order) and how many units
+    have each such tuple: a corpus of tokens has few distinct tuples."""
+    raters = {len(values) for values in units}
+    if not units:
         return None
-    raters = {sum(row.values()) for row in rows}
     if len(raters) != 1 or min(raters) < 2:
         raise ValueError(f"fleiss_kappa needs one rater count of 2 or more, got {raters}")
     r = raters.pop()
-    n_items = len(rows)
-    p_bar = sum((sum(v * v for v in row.values()) - r) / (r * (r - 1)) for row in rows) / n_items
-    totals: Counter[Hashable] = Counter()
-    for row in rows:
-        totals.update(row)
+    n_items = sum(units.values())
+    agreement = 0.0
+    totals: Counter[H] = Counter()
+    for values, k in units.items():
+        counts = Counter(values)
+        agreement += k * (sum(v * v for v in counts.values()) - r) / (r * (r - 1))
+        for c, v in counts.items():
+            totals[c] += k * v
+    p_bar = agreement / n_items
     p_e = sum((t / (n_items * r)) ** 2 for t in totals.values())
     if p_e == 1:
         return None
@@ -57,25 +86,45 @@ def alpha_nominal(units: Iterable[Sequence[Hashable]]) -> float | None:
     Units with fewer than two values are not pairable and count for nothing, as in
     Krippendorff (2011) "Computing Krippendorff's Alpha-Reliability", section C.
     """
-    # Coincidences: within a unit of m values, each ordered pair of values from two
-    # different coders adds 1/(m-1). Only the diagonal and the marginals are needed.
-    diagonal = 0.0
-    totals: Counter[Hashable] = Counter()
-    for values in units:
+    return alpha_nominal_units(Counter(tuple(values) for values in units))
+
+
+def _coincidences(units: Mapping[tuple[H, ...], int]) -> tuple[Counter[H], dict[H, float]]:
+    """The pairable values' totals n_c, and per value the off-diagonal coincidences
+    Σ_k≠c o_ck. Within a unit of m values each ordered pair of values from two different
+    coders adds 1/(m-1) (Krippendorff 2011)."""
+    totals: Counter[H] = Counter()
+    off: dict[H, float] = defaultdict(float)
+    for values, k in units.items():
         m = len(values)
         if m < 2:
             continue
         counts = Counter(values)
-        diagonal += sum(c * (c - 1) for c in counts.values()) / (m - 1)
-        totals.update(counts)
+        for c, v in counts.items():
+            totals[c] += k * v
+            off[c] += k * v * (m - v) / (m - 1)
+    return totals, off
+
+
+def alpha_nominal_units(units: Mapping[tuple[H, ...], int]) -> float | None:
+    """`alpha_nominal` from the units' value tuples and how many units have each."""
+    totals, off = _coincidences(units)
     n = sum(totals.values())
-    if n == 0:
+    expected = n * n - sum(c * c for c in totals.values())
+    if n == 0 or expected == 0:
         return None
-    observed = n - diagonal  # pairable values that met a different value
-    expected = (n * n - sum(c * c for c in totals.values())) / (n - 1)
-    if expected == 0:
-        return None
-    return 1 - observed / expected
+    return 1 - (n - 1) * sum(off.values()) / expected
+
+
+def alpha_binary_units(units: Mapping[tuple[H, ...], int]) -> dict[H, float | None]:
+    """Per value c, nominal α of "c or not c" (a per-label α), from one pass."""
+    totals, off = _coincidences(units)
+    n = sum(totals.values())
+    out: dict[H, float | None] = {}
+    for c, n_c in totals.items():
+        expected = 2 * n_c * (n - n_c)
+        out[c] = None if expected == 0 else 1 - (n - 1) * 2 * off[c] / expected
+    return out
 
 
 Section = tuple[int, int]  # [start, end) on the continuum

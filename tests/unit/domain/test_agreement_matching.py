@@ -116,3 +116,25 @@ def test_report_token_figures_equal_nltk_on_random_sets(seed: int) -> None:
     for row, (x, y) in zip(report["rows"], itertools.combinations(names, 2), strict=True):
         assert row["annotators"] == [x, y]
         assert row["cohen_kappa"] == pytest.approx(task.kappa_pairwise(x, y), abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_overlap_sweep_finds_what_comparing_every_pair_finds(seed: int) -> None:
+    rng = random.Random(seed)
+    a = list(random_coding(rng, "a", 120).spans)
+    b = list(random_coding(rng, "b", 120).spans)
+    rng.shuffle(b)  # any order in, same matches out
+    brute = [
+        (x, y) for x in a for y in b if x.label == y.label and x.start < y.end and y.start < x.end
+    ]
+    # Greedy by hand: most shared characters first, then by position.
+    brute.sort(key=lambda p: (-(min(p[0].end, p[1].end) - max(p[0].start, p[1].start)),
+                              p[0].start, p[1].start))  # fmt: skip
+    expected, used_a, used_b = [], set(), set()
+    for x, y in brute:
+        if x not in used_a and y not in used_b:
+            expected.append((x, y))
+            used_a.add(x)
+            used_b.add(y)
+    assert set(match_spans(a, b, "overlap")) == set(expected)
+    assert expected  # the seeds draw overlapping spans: the test compares something

@@ -9,9 +9,12 @@ from collections import Counter
 import pytest
 
 from newsmark.domain.agreement_stats import (
+    alpha_binary_units,
     alpha_nominal,
+    binary_confusion,
     cohen_kappa,
     fleiss_kappa,
+    kappa_from_confusion,
     unitized_alpha,
 )
 
@@ -245,3 +248,36 @@ def test_kappas_equal_nltk(seed: int) -> None:
     assert fleiss == pytest.approx(task.pi(), abs=1e-9)
     alpha = alpha_nominal([[row[u] for row in data] for u in range(len(data[0]))])
     assert alpha == pytest.approx(task.alpha(), abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_per_value_alpha_and_kappa_equal_the_binarised_data(seed: int) -> None:
+    """The one-pass per-label α and κ against α and κ of the data turned into "this
+    label or not" (and the per-label α against the krippendorff package)."""
+    krippendorff = pytest.importorskip("krippendorff")
+    np = pytest.importorskip("numpy")
+    rng = random.Random(seed)
+    data = random_reliability(rng, rng.randint(2, 5), rng.randint(10, 60), 0.15)
+    units = Counter(
+        tuple(row[u] for row in data if row[u] is not None) for u in range(len(data[0]))
+    )
+    per_value = alpha_binary_units(units)
+    for value in "ABCD":
+        binary = [[None if v is None else v == value for v in row] for row in data]
+        matrix = np.array([[np.nan if v is None else float(v) for v in row] for row in binary])
+        expected = alpha_nominal(
+            [[row[u] for row in binary if row[u] is not None] for u in range(len(data[0]))]
+        )
+        if value not in per_value or expected is None:
+            continue
+        assert per_value[value] == pytest.approx(expected, abs=1e-9)
+        assert per_value[value] == pytest.approx(
+            krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal"), abs=1e-9
+        )
+    a, b = data[0], data[1]
+    pairs = [(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None]
+    confusion = Counter(pairs)
+    for value in "ABCD":
+        assert kappa_from_confusion(binary_confusion(confusion, value)) == cohen_kappa(
+            [x == value for x, _ in pairs], [y == value for _, y in pairs]
+        )
