@@ -15,6 +15,7 @@ from newsmark.domain.document import DocumentInput, Token, complete_tokens
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.spans import Span
 from newsmark.services.workspace import open_workspace
+from shared_data import realfile
 
 MEET = "Anna Berg met Carl Dahl in Oslo today ."
 #       0    5    10  14   19   24 27   32    38
@@ -201,3 +202,29 @@ def test_a_database_with_one_annotator_is_refused(
     build({MEET: {"ann": SETS[MEET]["ann"]}})
     assert main(["agreement"]) == 2
     assert "needs two or more annotators; 1 has accepted sets (ann)" in capsys.readouterr().err
+
+
+def test_a_real_label_studio_export_of_two_annotators(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ChristophAlt/labelstudio_converter's fixture: 2 German news tasks, each annotated
+    by the same 2 people with the same DIRECT-QUOTE and SPEAKER regions (2 quotes in the
+    first task, 1 in the second) and quotee relations: all quote figures are 1."""
+    path = realfile("labelstudio", "de-news-quotes-relations-2annotators.json")
+    code = main(["import", "--status", "accepted",
+                 "--map-labels", "DIRECT-QUOTE=QUOTE,quotee=SPEAKER", str(path)])  # fmt: skip
+    assert code == 0
+    capsys.readouterr()
+    report = run(capsys, "--by", "document")
+    assert report["annotators"] == [
+        "labelstudio:alan.akbik@gmail.com",
+        "labelstudio:christoph.alt@posteo.de",
+    ]
+    assert report["documents"] == {"compared": 2, "with_all": 2, "skipped": 0}
+    overall = report["overall"]
+    assert overall["quotes_matched"] == 3
+    for key in ("quote_f1_exact", "speaker_agreement", "kind_agreement", "quote_alpha_u"):
+        assert overall[key] == 1.0, key
+    # No entity spans: nothing to agree or disagree on, so no span figure.
+    assert overall["span_f1_exact"] is None and overall["cohen_kappa"] is None
+    assert [r["quotes_matched"] for r in report["rows"]] == [2, 1]
