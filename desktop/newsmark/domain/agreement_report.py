@@ -176,7 +176,9 @@ def _light(values: Sequence[float | None]) -> float | None:
 def agreement_report(
     docs: Sequence[DocumentCodings], annotators: Sequence[str], by: str, skipped: int
 ) -> dict[str, Any]:
-    """The figures of `docs` (each with two or more of `annotators`), broken down `by`."""
+    """The figures of `docs`, broken down `by`. Each document holds the codings of two
+    or more of `annotators` and no others (the caller leaves the rest out); `skipped`
+    is how many documents the caller left out for having fewer than two."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by!r}")
     corpus = Corpus(docs)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from newsmark.domain.errors import printable
+
 # (key, heading) of the overall figures, in the order they print.
 OVERALL = (
     ("span_f1_exact", "span F1 (exact)"),
@@ -67,8 +69,8 @@ def cell(key: str, value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
     if isinstance(value, list):
-        return "/".join(map(str, value))
-    text = str(value)
+        return printable("/".join(map(str, value)))
+    text = printable(str(value))  # titles and names come from imported files
     if key == "title" and len(text) > TITLE_WIDTH:
         return text[: TITLE_WIDTH - 1] + "…"
     return text
@@ -101,7 +103,7 @@ def _aligned(
 def format_table(report: dict[str, Any]) -> str:
     docs = report["documents"]
     lines = [
-        f"annotators: {', '.join(report['annotators'])}",
+        f"annotators: {printable(', '.join(report['annotators']))}",
         f"documents: {docs['compared']} compared ({docs['with_all']} with every annotator), "
         f"{docs['skipped']} skipped (fewer than two annotators)",
         "",

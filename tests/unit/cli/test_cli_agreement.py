@@ -175,6 +175,11 @@ def test_the_table_prints_every_figure(data_dir: Path, capsys: pytest.CaptureFix
     assert "Fleiss' κ" in out and "uα (quote content)" in out
     assert re.search(r"^PERSON\s+9\s", out, re.MULTILINE)
     assert "1 skipped (fewer than two annotators)" in out
+    # A title from an imported file is shown with its control characters escaped.
+    build({"\x1b[2JCleared the screen .": {"ann": ([], []), "bob": ([], [])}})
+    assert main(["agreement", "--by", "document"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b[2JCleared" in out
 
 
 @pytest.mark.parametrize(
