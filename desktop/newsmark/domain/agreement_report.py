@@ -16,6 +16,9 @@ What each figure is (docs/architecture.md and the README repeat it for users):
   documents every selected annotator annotated (per pair: the documents both did).
 - speaker and kind agreement: the share of overlap-matched quote pairs whose speakers
   agree (`agreement.same_speaker`) or whose kinds are the same.
+
+By label, κ and α are those of "this label or not" on the same tokens, and uα that
+label's category.
 """
 
 from __future__ import annotations

@@ -233,3 +233,12 @@ def test_a_real_label_studio_export_of_two_annotators(
     # No entity spans: nothing to agree or disagree on, so no span figure.
     assert overall["span_f1_exact"] is None and overall["cohen_kappa"] is None
     assert [r["quotes_matched"] for r in report["rows"]] == [2, 1]
+
+
+def test_agreement_runs_without_qt(data_dir: Path) -> None:
+    from test_cli_without_qt import newsmark  # PySide6 imports blocked in a subprocess
+
+    build(SETS)
+    result = newsmark("agreement", "--format", "json", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["annotators"] == ["ann", "bob", "cid"]
