@@ -17,6 +17,7 @@ from newsmark.domain.agreement_stats import (
     kappa_from_confusion,
     unitized_alpha,
 )
+from reference_support import reference
 
 # Krippendorff, K. (2011). "Computing Krippendorff's Alpha-Reliability", Annenberg School
 # for Communication, University of Pennsylvania, section C ("Nominal data, any number of
@@ -213,8 +214,8 @@ def random_reliability(rng: random.Random, coders: int, units: int, missing: flo
 
 @pytest.mark.parametrize("seed", range(20))
 def test_alpha_nominal_equals_the_krippendorff_package(seed: int) -> None:
-    krippendorff = pytest.importorskip("krippendorff")
-    np = pytest.importorskip("numpy")
+    krippendorff = reference("krippendorff")
+    np = reference("numpy")
     rng = random.Random(seed)
     data = random_reliability(rng, rng.randint(2, 6), rng.randint(5, 60), 0.2)
     codes = {v: i for i, v in enumerate("ABCD")}
@@ -230,7 +231,7 @@ def test_alpha_nominal_equals_the_krippendorff_package(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", range(20))
 def test_kappas_equal_nltk(seed: int) -> None:
-    agreement = pytest.importorskip("nltk.metrics.agreement")
+    agreement = reference("nltk.metrics.agreement")
     rng = random.Random(seed)
     coders = rng.randint(2, 5)
     data = random_reliability(rng, coders, rng.randint(5, 60), 0.0)
@@ -254,8 +255,8 @@ def test_kappas_equal_nltk(seed: int) -> None:
 def test_per_value_alpha_and_kappa_equal_the_binarised_data(seed: int) -> None:
     """The one-pass per-label α and κ against α and κ of the data turned into "this
     label or not" (and the per-label α against the krippendorff package)."""
-    krippendorff = pytest.importorskip("krippendorff")
-    np = pytest.importorskip("numpy")
+    krippendorff = reference("krippendorff")
+    np = reference("numpy")
     rng = random.Random(seed)
     data = random_reliability(rng, rng.randint(2, 5), rng.randint(10, 60), 0.15)
     units = Counter(
