@@ -276,6 +276,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--annotator", default=None, metavar="NAME", help="only this annotator")
     p.add_argument("--format", dest="fmt", default="table", choices=("table", "json"))
 
+    p = command(
+        "agreement",
+        "inter-annotator agreement: span F1, Cohen's/Fleiss' κ, Krippendorff's α and uα, "
+        "speaker and kind agreement on matched quotes",
+    )
+    p.add_argument(
+        "--by",
+        default="label",
+        choices=("label", "annotator-pair", "document"),
+        help="breakdown under the overall figures (default: label)",
+    )
+    p.add_argument("--format", dest="fmt", default="table", choices=("table", "json"))
+    p.add_argument(
+        "--annotators",
+        default=None,
+        metavar="A,B[,...]",
+        help="compare these annotators only (default: everyone with a set in --status)",
+    )
+    p.add_argument(
+        "--status",
+        default="accepted",
+        choices=STATUS_FILTERS,
+        help="compare sets in this status (default: accepted, finished work)",
+    )
+
     p = command("db", "database maintenance")
     db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     for name, text in (

@@ -428,6 +428,26 @@ def cmd_assignments(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from newsmark.services.agreement import agreement
+    from newsmark.services.agreement_table import format_table
+
+    names = None
+    if args.annotators is not None:
+        names = [n.strip() for n in args.annotators.split(",") if n.strip()]
+    ws = _workspace(args, readonly=True)
+    try:
+        report = agreement(ws.repo, by=args.by, annotators=names, status=args.status)
+    finally:
+        ws.close()
+    print(
+        json.dumps(report, indent=2, ensure_ascii=False)
+        if args.fmt == "json"
+        else format_table(report)
+    )
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
     "gui": cmd_gui,
     "import": cmd_import,
@@ -443,4 +463,5 @@ COMMANDS: dict[str, Command] = {
     "models": cmd_models,
     "assign": cmd_assign,
     "assignments": cmd_assignments,
+    "agreement": cmd_agreement,
 }

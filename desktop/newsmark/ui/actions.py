@@ -246,6 +246,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "Charts: the model against the accepted gold, annotation progress, learning curve",
         None,
     ),
+    ActionSpec(
+        "agreement",
+        "A&greement…",
+        (),
+        "Agreement between annotators: span F1, Cohen's/Fleiss' κ, Krippendorff's α and uα",
+        None,
+    ),
 )
 
 

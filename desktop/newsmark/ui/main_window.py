@@ -15,6 +15,7 @@ from newsmark.domain.document import Document
 from newsmark.domain.labels import LabelSet
 from newsmark.services.settings import Settings
 from newsmark.ui.actions import ActionRegistry
+from newsmark.ui.dialogs.agreement_controller import AgreementController
 from newsmark.ui.dialogs.dashboard_controller import DashboardController
 from newsmark.ui.dialogs.guidelines_dialog import show_guidelines
 from newsmark.ui.dialogs.save_failed_dialog import SaveFailures
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.importer = ImportController(s, self.tasks, self.status, a, worker, self)
         self.exporter = ExportController(s, self.tasks, self.status, a, self)
         self.dashboard = DashboardController(s, self.tasks, worker, a, self)
+        self.agreement = AgreementController(s, self.tasks, a, self)
         self.recent = RecentDocuments(settings, s, self.navigator, self.importer, self.status, self)
         self.preferences = PreferencesController(
             settings, s, self.status, a, self.article, self, worker=worker

@@ -89,6 +89,7 @@ def build_menus(
     view_menu.addAction(a["show_attributions"])
     view_menu.addSeparator()
     view_menu.addAction(a["model_vs_gold"])
+    view_menu.addAction(a["agreement"])
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a["shortcuts"])
