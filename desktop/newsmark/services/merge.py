@@ -50,12 +50,12 @@ class MergeReport:
     files: int
     created: bool
     copied: Copied = field(default_factory=Copied)
-    kept_once: int = 0  # sets found identical in several files (or the target): one kept
+    kept_once: int = 0  # copies left out: a set identical to one in another file or the target
 
     def summary(self) -> str:
         c = self.copied
         what = "created" if self.created else "merged into"
-        kept = f"; {self.kept_once} identical set(s) kept once" if self.kept_once else ""
+        kept = f"; {self.kept_once} identical copy(ies) of a set left out" if self.kept_once else ""
         return (
             f"{what} {self.target} from {self.files} file(s): {c.documents} new document(s), "
             f"{c.sets} annotation set(s) with {c.spans} span(s), {c.quotes} quote(s) and "
