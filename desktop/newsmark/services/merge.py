@@ -15,7 +15,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from newsmark.domain.errors import InputError, StorageError, UsageError
+from newsmark.domain.errors import InputError, StorageError, UsageError, printable
 from newsmark.services.progress import Progress, no_progress
 from newsmark.services.workspace import describe_holder
 from newsmark.storage import Database, WriterLock, clean_close
@@ -63,14 +63,16 @@ class MergeReport:
         )
 
 
+class InputRefused(InputError):
+    """A file Newsmark refuses to open, in the words of that refusal (exit 2)."""
+
+    def __str__(self) -> str:
+        return printable(self.reason)
+
+
 def _input_error(path: Path, copy: Path, exc: StorageError) -> InputError:
-    """The refusal of a private copy, told about the user's file (exit 2)."""
-    reason = str(exc).replace(str(copy), str(path))
-    for prefix in (f"{path}: ", f"{path} "):
-        if reason.startswith(prefix):
-            reason = reason[len(prefix) :]
-            break
-    return InputError(path, None, reason)
+    """The refusal of a private copy, told about the user's file."""
+    return InputRefused(path, None, str(exc).replace(str(copy), str(path)))
 
 
 def _private_copy(path: Path, folder: Path, n: int, *, ours: bool = False) -> Database:
