@@ -91,7 +91,7 @@ def _private_copy(path: Path, folder: Path, n: int, *, ours: bool = False) -> Da
     try:
         shutil.copyfile(path, copy)
         wal = path.with_name(path.name + "-wal")
-        if wal.is_file():  # committed changes a crash left unchecked-in
+        if wal.is_file():  # changes not checked into the file yet (a crash, a reader)
             shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
     except OSError as exc:
         raise InputError(path, None, f"cannot read it: {exc.strerror or exc}") from exc

@@ -239,3 +239,56 @@ def test_bridge_text_is_the_same_in_every_file(tmp_path: Path) -> None:
     with sqlite3.connect(a) as x, sqlite3.connect(b) as y:
         query = "SELECT sha256 FROM documents WHERE text = ?"
         assert x.execute(query, (BRIDGE,)).fetchall() == y.execute(query, (BRIDGE,)).fetchall()
+
+
+def test_an_older_target_is_upgraded_as_any_open_and_keeps_its_sets(tmp_path: Path) -> None:
+    a, _b = _alice_and_bob(tmp_path)
+    target = tmp_path / "review" / "review.sqlite3"
+    target.parent.mkdir()
+    shutil.copyfile(MIGRATIONS / "0001.sqlite3", target)
+    with sqlite3.connect(target) as conn:
+        old_sets = conn.execute("SELECT count(*) FROM annotation_sets").fetchone()[0]
+    conn.close()
+
+    report = merge_files([a], target, who="carol")
+
+    assert not report.created and report.copied.sets == 3
+    with open_repo(target) as repo:  # Repository refuses anything but the current schema
+        assert sum(len(repo.sets_for_document(i)) for i in repo.document_ids()) == old_sets + 3
+    assert list((target.parent / "backups").iterdir())  # the upgrade's backup, as always
+
+
+def test_an_accepted_set_stays_as_it_was_accepted(tmp_path: Path) -> None:
+    a, b = _alice_and_bob(tmp_path)
+    target = tmp_path / "review.sqlite3"
+    merge_files([a, b], target, who="carol")
+    with open_repo(target) as repo:
+        sets = [s for i in repo.document_ids() for s in repo.sets_for_document(i)]
+        accepted = [s for s in sets if s.status.value == "accepted"]
+        assert len(accepted) == 4
+        # The row saying where a set came from is no edit after the acceptance.
+        assert not any(repo.edited_after_accept(s.id or 0) for s in accepted)
+
+
+def test_changes_still_in_the_wal_file_are_merged(tmp_path: Path) -> None:
+    """A file whose last changes are in its -wal (not yet checked in): they count."""
+    a = tmp_path / "alice" / "alice.sqlite3"
+    with open_repo(a) as repo:
+        add_article(repo, "call")
+    conn = sqlite3.connect(a, isolation_level=None)
+    try:
+        # A reader older than the next changes: no checkpoint may move them into the file.
+        conn.execute("BEGIN")
+        conn.execute("SELECT count(*) FROM documents").fetchall()
+        with open_repo(a) as repo:
+            annotate(repo, add_article(repo, "river"), "alice")
+        assert (a.parent / "alice.sqlite3-wal").stat().st_size > 0
+        before = fingerprint(a.parent)
+        target = tmp_path / "review" / "review.sqlite3"
+
+        report = merge_files([a], target, who="carol")
+
+        assert (report.copied.documents, report.copied.sets) == (2, 1)
+        assert fingerprint(a.parent) == before
+    finally:
+        conn.close()
