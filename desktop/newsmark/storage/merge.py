@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from newsmark.domain.errors import ConflictError
 from newsmark.storage import history, rows
 from newsmark.storage.merge_plan import CHUNK, Snapshot
 from newsmark.storage.orm import (
@@ -165,9 +164,7 @@ def copy_sets(
             maps.sets[v["id"]] = new_id
             v.update(id=new_id, document_id=maps.docs[v["document_id"]])
             values.append(v)
-        if _taken(target, values):
-            raise ConflictError("the target changed during the merge; nothing was merged")
-        target.execute(insert(SetRow), values)
+        target.execute(insert(SetRow.__table__), values)
         spans = []
         for r in source.execute(select(SpanRow.__table__).where(SpanRow.set_id.in_(chunk))):
             v = _values(r)
@@ -187,26 +184,13 @@ def copy_sets(
             )
             quotes.append(v)
         if spans:
-            target.execute(insert(SpanRow), spans)
+            target.execute(insert(SpanRow.__table__), spans)
         if quotes:
-            target.execute(insert(QuoteRow), quotes)
+            target.execute(insert(QuoteRow.__table__), quotes)
         copied.sets += len(values)
         copied.spans += len(spans)
         copied.quotes += len(quotes)
         step(len(values))
-
-
-def _taken(target: Session, values: list[dict[str, Any]]) -> bool:
-    """Whether the target holds one of these sets (document, annotator) already."""
-    for v in values:
-        found = target.scalar(
-            select(SetRow.id).where(
-                SetRow.document_id == v["document_id"], SetRow.annotator == v["annotator"]
-            )
-        )
-        if found is not None:
-            return True
-    return False
 
 
 def _remap_item(data: Any, table: dict[int, int], ids: Ids, name: str, maps: _Maps) -> Any:
@@ -290,7 +274,7 @@ def copy_logs(
             if r.set_id in wanted
         ]
         if values:
-            target.execute(insert(EditLogRow), values)
+            target.execute(insert(EditLogRow.__table__), values)
             count += len(values)
     return count
 
@@ -328,7 +312,7 @@ def mark_merged(
             )
     if values:
         values.sort(key=lambda v: v["id"])
-        target.execute(insert(EditLogRow), values)
+        target.execute(insert(EditLogRow.__table__), values)
 
 
 def copy_file(
