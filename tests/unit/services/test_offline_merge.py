@@ -19,8 +19,9 @@ from merge_support import (
     open_repo,
 )
 
+from newsmark.domain.errors import InputError, StorageError, UsageError
 from newsmark.services.merge import MergeRefused, merge_files
-from newsmark.storage import Database
+from newsmark.storage import Database, WriterLock
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "data" / "migrations"
 
@@ -225,8 +226,6 @@ def test_paths_given_twice_or_as_the_target_are_refused(tmp_path: Path) -> None:
     a = tmp_path / "a.sqlite3"
     with open_repo(a) as repo:
         add_article(repo, "call")
-    from newsmark.domain.errors import UsageError
-
     with pytest.raises(UsageError, match="given twice"):
         merge_files([a, tmp_path / "." / "a.sqlite3"], tmp_path / "r.sqlite3", who="c")
     with pytest.raises(UsageError, match="is the target"):
@@ -292,3 +291,17 @@ def test_changes_still_in_the_wal_file_are_merged(tmp_path: Path) -> None:
         assert fingerprint(a.parent) == before
     finally:
         conn.close()
+
+
+def test_files_a_window_is_editing_are_refused(tmp_path: Path) -> None:
+    a, b = _alice_and_bob(tmp_path)
+    target = tmp_path / "review" / "review.sqlite3"
+    merge_files([a], target, who="carol")
+    before = fingerprint(target.parent)
+    editing = "is being edited by another Newsmark"
+    # A window on Bob's file (its copy could be torn), then one on the target.
+    with WriterLock(b), pytest.raises(InputError, match=editing):
+        merge_files([b], target, who="carol")
+    with WriterLock(target), pytest.raises(StorageError, match=editing):
+        merge_files([b], target, who="carol")
+    assert fingerprint(target.parent) == before
