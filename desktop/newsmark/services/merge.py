@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -116,10 +116,10 @@ def _check_paths(inputs: Sequence[Path], into: Path) -> None:
 
 @contextmanager
 def _locked(into: Path) -> Iterator[None]:
-    """The target's writer lock (no window writes while the merge runs); a lock file
-    made for a target that is not there afterwards is removed again."""
+    """The target's writer lock (no window writes while the merge runs); a lock file (and
+    folder) made for a target that is not there afterwards is removed again."""
     lock_file = lock_path(into)
-    made = not lock_file.exists()
+    made, made_folder = not lock_file.exists(), not into.parent.exists()
     lock = WriterLock(into)
     if not lock.acquire():
         raise StorageError(
@@ -132,6 +132,9 @@ def _locked(into: Path) -> Iterator[None]:
         lock.release()
         if made and not into.exists():
             lock_file.unlink(missing_ok=True)
+            if made_folder:
+                with suppress(OSError):  # only when empty
+                    into.parent.rmdir()
 
 
 def merge_files(
@@ -148,7 +151,9 @@ def merge_files(
     _check_paths(paths, into)
     folder = into.parent if into.parent.is_dir() else None
     with ExitStack() as stack:
-        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=folder)))
+        # Beside the target (the same disk, space for the copies), removed at the end.
+        temp = tempfile.TemporaryDirectory(prefix=".newsmark-merge-", dir=folder)
+        scratch = Path(stack.enter_context(temp))
         stack.enter_context(_locked(into))
         snaps: list[Snapshot] = []
         if into.exists():  # its sets take part in the checks, and are kept as they are
