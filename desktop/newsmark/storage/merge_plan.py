@@ -2,9 +2,9 @@
 
 Documents are the same when their texts are (documents.sha256). An annotation set is
 (document, annotator): the same set in two files must be identical to be kept once.
-A document is the same article with another text when its source's file name and its
-title match a document of another file whose text matches none of that file's
-documents with that name and title (see `text_conflicts`).
+A document is the same article as one of another file, with another text, when the
+two have the same source file name and title and each is the only document of its
+file with them (see `text_conflicts`).
 """
 
 from __future__ import annotations
@@ -111,21 +111,23 @@ def _title(doc: DocInfo) -> str:
 
 
 def text_conflicts(snaps: Sequence[Snapshot]) -> list[str]:
-    """Pairs of files that hold the same article (source file name and title) with
-    texts in common in neither: one line per pair and article."""
-    found: dict[tuple[str, str], list[tuple[int, set[str], DocInfo]]] = defaultdict(list)
+    """Pairs of files in which one article (source file name and title) has two texts:
+    one line per pair and article. A name and title several documents of one file share
+    (records of one JSONL file titled by their newspaper, a file imported again after a
+    fix) names no one article there, and is not compared."""
+    found: dict[tuple[str, str], list[tuple[int, DocInfo]]] = defaultdict(list)
     for index, snap in enumerate(snaps):
-        mine: dict[tuple[str, str], tuple[set[str], DocInfo]] = {}
+        mine: dict[tuple[str, str], list[DocInfo]] = defaultdict(list)
         for doc in snap.docs.values():
-            shas, _first = mine.setdefault(doc.article, (set(), doc))
-            shas.add(doc.sha256)
-        for key, (shas, doc) in mine.items():
-            found[key].append((index, shas, doc))
+            mine[doc.article].append(doc)
+        for key, docs in mine.items():
+            if len(docs) == 1:
+                found[key].append((index, docs[0]))
     lines = []
     for (name, _title_key), holders in found.items():
-        for i, (a, shas_a, doc_a) in enumerate(holders):
-            for b, shas_b, doc_b in holders[i + 1 :]:
-                if shas_a & shas_b:
+        for i, (a, doc_a) in enumerate(holders):
+            for b, doc_b in holders[i + 1 :]:
+                if doc_a.sha256 == doc_b.sha256:
                     continue
                 source = f" ({name})" if name else ""
                 lines.append(

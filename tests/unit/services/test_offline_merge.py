@@ -19,7 +19,9 @@ from merge_support import (
     open_repo,
 )
 
+from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import InputError, StorageError, UsageError
+from newsmark.nlp.tokens import tokenize
 from newsmark.services.merge import MergeRefused, merge_files
 from newsmark.storage import Database, WriterLock
 
@@ -305,3 +307,17 @@ def test_files_a_window_is_editing_are_refused(tmp_path: Path) -> None:
     with WriterLock(target), pytest.raises(StorageError, match=editing):
         merge_files([b], target, who="carol")
     assert fingerprint(target.parent) == before
+
+
+def test_a_title_many_documents_of_a_file_share_names_no_article(tmp_path: Path) -> None:
+    """Records of one JSONL file titled by their newspaper: Alice's and Bob's batches
+    (the same file name, other records) are different articles, not texts that differ."""
+    a, b = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    texts = [f"Report number {n} from the harbour. The council met again." for n in range(4)]
+    for path, batch in ((a, texts[:2]), (b, texts[2:])):
+        with open_repo(path) as repo:
+            for text in batch:
+                meta = {"source": f"/home/{path.stem}/batch.jsonl", "title": "The Daily Star"}
+                repo.add_documents([(DocumentInput(text=text, meta=meta), tokenize(text))], "x")
+    report = merge_files([a, b], tmp_path / "review.sqlite3", who="carol")
+    assert report.copied.documents == 4
