@@ -301,6 +301,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="compare sets in this status (default: accepted, finished work)",
     )
 
+    p = command(
+        "merge",
+        "merge annotators' Newsmark databases into one for review (documents by content; "
+        "refused with the list when a set or a text differs)",
+    )
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="databases to merge")
+    p.add_argument(
+        "--into",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the database to merge into, created if missing (default: the data dir's)",
+    )
+
     p = command("db", "database maintenance")
     db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     for name, text in (

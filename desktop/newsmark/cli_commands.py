@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsmark.domain.errors import InputError, NewsmarkError, UsageError
+from newsmark.domain.errors import InputError, NewsmarkError, UsageError, printable
 from newsmark.services.progress import Progress
 
 if TYPE_CHECKING:  # the workspace pulls in SQLAlchemy: only commands that need it pay
@@ -448,6 +448,33 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    from newsmark import paths
+    from newsmark.services.merge import MergeRefused, merge_files
+    from newsmark.services.settings import Settings
+
+    directory = paths.data_dir(args.data_dir)
+    into = args.into or paths.database_path(directory)
+    who = Settings(paths.settings_path(directory)).annotator
+    update, close = _bar("merge")
+    try:
+        try:
+            report = merge_files(args.files, into, who=who, progress=update)
+        finally:
+            close()
+    except MergeRefused as exc:
+        print(
+            f"newsmark: error: merge refused, {into} was not changed: "
+            f"{len(exc.lines)} conflict(s):",
+            file=sys.stderr,
+        )
+        for line in exc.lines:
+            print(f"  {printable(line)}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
     "gui": cmd_gui,
     "import": cmd_import,
@@ -464,4 +491,5 @@ COMMANDS: dict[str, Command] = {
     "assign": cmd_assign,
     "assignments": cmd_assignments,
     "agreement": cmd_agreement,
+    "merge": cmd_merge,
 }
