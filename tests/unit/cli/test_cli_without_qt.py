@@ -66,6 +66,10 @@ def test_every_command_but_gui_runs_without_qt(tmp_path: Path, seed_path: Path) 
         ("db", "check"),
         ("db", "upgrade"),
         ("db", "backup", str(tmp_path / "b.sqlite3")),
+        ("merge", str(tmp_path / "b.sqlite3")),  # its own copy: every set identical, kept
+        ("assign", "--annotators", "ana,ben", "--overlap", "1"),
+        ("assignments", "--format", "json"),
+        ("models",),
     ):
         result = newsmark(*argv, data_dir=data)
         assert result.returncode == 0, (argv, result.stderr)
