@@ -56,10 +56,11 @@ class MergeReport:
         c = self.copied
         what = "created" if self.created else "merged into"
         kept = f"; {self.kept_once} identical copy(ies) of a set left out" if self.kept_once else ""
+        assigned = f", {c.assignments} new assignment(s)" if c.assignments else ""
         return (
             f"{what} {self.target} from {self.files} file(s): {c.documents} new document(s), "
             f"{c.sets} annotation set(s) with {c.spans} span(s), {c.quotes} quote(s) and "
-            f"{c.log_rows} edit log row(s), {c.entities} new entit(y/ies){kept}"
+            f"{c.log_rows} edit log row(s), {c.entities} new entit(y/ies){assigned}{kept}"
         )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from newsmark.storage import history, rows
 from newsmark.storage.merge_plan import CHUNK, Snapshot
 from newsmark.storage.orm import (
+    AssignmentRow,
     Base,
     DocumentRow,
     EditLogRow,
@@ -27,6 +28,7 @@ from newsmark.storage.orm import (
     QuoteRow,
     SetRow,
     SpanRow,
+    UserRow,
 )
 
 MERGED_OP = "import"  # irreversible, not a person's working time: as an import's row
@@ -57,6 +59,7 @@ class Copied:
     quotes: int = 0
     log_rows: int = 0
     entities: int = 0  # new in the target
+    assignments: int = 0  # new in the target
 
 
 @dataclass(slots=True)
@@ -134,6 +137,32 @@ def merge_documents(target: Session, source: Session, maps: _Maps, copied: Copie
             maps.docs[old_id] = new_id
             have[values["sha256"]] = new_id
         copied.documents += len(fresh)
+
+
+def merge_assignments(target: Session, source: Session, maps: _Maps, copied: Copied) -> None:
+    """The file's assignments and users the target lacks (a coordinator may hand out a
+    database with its assignments). A document's (document, annotator) pair is kept once;
+    a user named in several files keeps the role of the first (the target's first)."""
+    have = set(target.execute(select(AssignmentRow.document_id, AssignmentRow.annotator)))
+    fresh = []
+    for row in source.execute(select(AssignmentRow.__table__).order_by(AssignmentRow.id)):
+        key = (maps.docs[row.document_id], row.annotator)
+        if key in have:
+            continue
+        have.add(key)
+        values = _values(row)
+        values.pop("id")
+        values["document_id"] = key[0]
+        fresh.append(values)
+    if fresh:
+        target.execute(insert(_table(AssignmentRow)), fresh)
+        copied.assignments += len(fresh)
+    names = set(target.scalars(select(UserRow.name)))
+    users = [_values(r) for r in source.execute(select(UserRow.__table__)) if r.name not in names]
+    for values in users:
+        values.pop("id", None)
+    if users:
+        target.execute(insert(_table(UserRow)), users)
 
 
 def _entity(maps: _Maps, entity_id: int | None) -> int | None:
@@ -335,6 +364,7 @@ def copy_file(
     with snap.db.session(write=False) as source:
         merge_entities(target, snap, maps, copied)
         merge_documents(target, source, maps, copied)
+        merge_assignments(target, source, maps, copied)
         copy_sets(target, source, set_ids, maps, ids, copied, step)
         copied.log_rows = copy_logs(target, source, set_ids, maps, ids)
     mark_merged(target, snap, set_ids, maps, ids, who)

@@ -321,3 +321,29 @@ def test_a_title_many_documents_of_a_file_share_names_no_article(tmp_path: Path)
                 repo.add_documents([(DocumentInput(text=text, meta=meta), tokenize(text))], "x")
     report = merge_files([a, b], tmp_path / "review.sqlite3", who="carol")
     assert report.copied.documents == 4
+
+
+def test_assignments_and_users_are_merged_once(tmp_path: Path) -> None:
+    # A coordinator handed both annotators a database with the assignments (and users);
+    # Alice's file also holds one assignment of her own making.
+    a, b = _alice_and_bob(tmp_path)
+    for path, extra in ((a, "call"), (b, None)):
+        with open_repo(path) as repo:
+            ids = {d.title: d.id for d in repo.list_documents()}
+            plan = {i: ("alice", "bob") for t, i in ids.items() if t == "Bridge vote"}
+            if extra:
+                plan.update({i: ("alice",) for t, i in ids.items() if t != "Bridge vote"})
+            repo.assign(plan, "carol", replace=False)
+            repo.add_user("carol", "admin")
+            repo.add_user("alice", "annotator" if extra else "reviewer")
+    target = tmp_path / "review.sqlite3"
+
+    report = merge_files([a, b], target, who="carol")
+
+    with open_repo(target) as repo:
+        titles = {d.id: d.title for d in repo.list_documents()}
+        got = sorted((titles[d], who) for d, names in repo.assignments().items() for who in names)
+        assert got == [("Bridge vote", "alice"), ("Bridge vote", "bob"), ("Leaders call", "alice")]
+        assert repo.users() == {"carol": "admin", "alice": "annotator"}  # the first file's role
+    assert report.copied.assignments == 3
+    assert "3 new assignment(s)" in report.summary()
