@@ -51,6 +51,7 @@ from newsmark.storage.records import (
     ImportedItem,
     ModelRun,
 )
+from newsmark.storage.server_db import ServerDatabase
 
 DEFAULT_LABEL_SET = LabelSet()
 
@@ -63,10 +64,12 @@ class Repository:
     checked: a model's labels are what it predicts.
     """
 
-    def __init__(self, db: Database, labels: LabelSet | None = DEFAULT_LABEL_SET) -> None:
+    def __init__(
+        self, db: Database | ServerDatabase, labels: LabelSet | None = DEFAULT_LABEL_SET
+    ) -> None:
         if not db.is_current:
             raise StorageError(
-                f"{db.path} has schema {db.revision() or 'none'}, this Newsmark needs "
+                f"{db.where} has schema {db.revision() or 'none'}, this Newsmark needs "
                 f"{db.head_revision()}; run `newsmark db upgrade`"
             )
         self.db = db
@@ -74,7 +77,8 @@ class Repository:
 
     @property
     def path(self) -> Path:
-        """The database file (everything beside it is Newsmark's: exports keep out)."""
+        """The database file (everything beside it is Newsmark's: exports keep out); for a
+        server database, a name in the local data dir that is never created."""
         return self.db.path
 
     # -- documents --------------------------------------------------------------------------

@@ -76,6 +76,7 @@ def test_words_of_unspaced_scripts_are_found_inside_runs(repo: Repository, ids: 
     assert found(repo, "会議") == [ids[4]]
 
 
+@pytest.mark.usefixtures("sqlite_only")  # a server has no index: it scans
 def test_the_index_follows_every_writer(db: Database, repo: Repository, ids: list[int]) -> None:
     # Another program writing plain SQL: the triggers keep the index in step.
     with sqlite3.connect(db.path) as conn:
@@ -218,6 +219,7 @@ def plans(db: Database, action: Callable[[], object]) -> list[str]:
     return out
 
 
+@pytest.mark.usefixtures("sqlite_only")  # SQLite's query plans
 def test_list_pages_and_counts_use_indexes(db: Database, repo: Repository, ids: list[int]) -> None:
     make_statuses(repo, ids)
     last = ids[2]
