@@ -70,6 +70,7 @@ def test_a_database_of_another_program_is_refused(pg_empty_url: str, tmp_path: P
 def test_an_unreachable_server_is_one_line_and_nothing_is_made_locally(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    pytest.importorskip("psycopg")  # no server needed, but its driver
     data = tmp_path / "data"
     # Port 1 on the loopback: nothing listens there, the refusal is immediate.
     url = "postgresql+psycopg://newsmark@127.0.0.1:1/newsmark"
