@@ -220,12 +220,20 @@ class Repository:
             row = s.scalar(query)
             if row is not None or not create:
                 return None if row is None else edits.load_annotation_set(s, row)
-        with self.db.session() as s:
-            row = s.scalar(query)  # another process may have created it meanwhile
-            if row is None:
-                edits.document_text(s, doc_id)  # InputError if the document is missing
-                row = edits.new_set(s, doc_id, annotator)
-            return edits.load_annotation_set(s, row)
+        try:
+            with self.db.session() as s:
+                row = s.scalar(query)  # another process may have created it meanwhile
+                if row is None:
+                    edits.document_text(s, doc_id)  # InputError if the document is missing
+                    row = edits.new_set(s, doc_id, annotator)
+                return edits.load_annotation_set(s, row)
+        except StorageError as exc:
+            # On a server, where writers do not queue, another one inserted the same set
+            # between our select and insert: it exists now.
+            if not isinstance(exc.__cause__, IntegrityError):
+                raise
+        with self.db.session(write=False) as s:
+            return edits.load_annotation_set(s, s.scalars(query).one())
 
     def get_set(self, set_id: int) -> AnnotationSet:
         with self.db.session(write=False) as s:

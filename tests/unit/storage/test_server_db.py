@@ -217,3 +217,34 @@ def test_annotators_write_side_by_side_without_collisions(
     repo.add_span(aset.id, NETANYAHU, "late")
     with server.session(write=False) as s:
         assert s.info[LOCK_ROWS] is False
+
+
+def test_annotators_opening_one_new_set_at_once_get_the_same_set(
+    server: ServerDatabase, tmp_path: Path
+) -> None:
+    # Two windows of one annotator open a document nobody annotated: both create the set;
+    # the unique (document, annotator) lets one in, the other reads it.
+    repo = Repository(server)
+    doc_ids = [d for d, _ in repo.add_documents([item(f"{TEXT} {n}") for n in range(8)], "import")]
+    found: list[list[int]] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(3)
+
+    def opener() -> None:
+        db = ServerDatabase.open(server.url, local_dir=tmp_path)
+        try:
+            mine = Repository(db)
+            start.wait()
+            found.append([mine.annotation_set(d, "ann1").id for d in doc_ids])  # type: ignore[union-attr]
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=opener) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == [] and len(found) == 3
+    assert found[0] == found[1] == found[2]
