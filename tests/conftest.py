@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import postgres_support
 from shared_data import eval_dir, require_shared
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,3 +47,24 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NEWSMARK_HOME", str(path))
     monkeypatch.delenv("NEWSMARK_MODEL", raising=False)
     return path
+
+
+# -- PostgreSQL (team mode): tests/postgres_support.py -------------------------------------
+
+
+@pytest.fixture
+def pg_url(tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh database at head on the test server (or a skip)."""
+    with postgres_support.fresh_database(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_empty_url(tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, empty database on the test server (or a skip)."""
+    with postgres_support.fresh_database(tmp_path, migrated=False) as url:
+        yield url
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    postgres_support.drop_template()

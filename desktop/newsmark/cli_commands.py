@@ -37,7 +37,7 @@ def _bar(desc: str) -> tuple[Progress, Callable[[], None]]:
 def _workspace(args: argparse.Namespace, *, readonly: bool = False) -> Workspace:
     from newsmark.services.workspace import open_workspace
 
-    return open_workspace(args.data_dir, readonly=readonly)
+    return open_workspace(args.data_dir, readonly=readonly, db=args.db)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -47,7 +47,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
         raise NewsmarkError(
             f"the window needs PySide6 and Qt's system libraries ({exc}); see the README"
         ) from exc
-    return run(data_dir=args.data_dir, model=args.model, debug=args.debug, paths=args.paths)
+    return run(
+        data_dir=args.data_dir, model=args.model, debug=args.debug, paths=args.paths, db=args.db
+    )
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -225,7 +227,7 @@ def cmd_formats(args: argparse.Namespace) -> int:
 def cmd_db(args: argparse.Namespace) -> int:
     from newsmark.services import maintenance
 
-    return maintenance.run(args.db_command, args.data_dir, getattr(args, "file", None))
+    return maintenance.run(args.db_command, args.data_dir, getattr(args, "file", None), args.db)
 
 
 def _model_name(args: argparse.Namespace) -> str | None:

@@ -13,13 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect, text
 
+import postgres_support
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.errors import ConflictError, StorageError
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Span
 from newsmark.services.workspace import open_workspace
-from newsmark.storage import Database, Repository
+from newsmark.storage import Database, Repository, ServerDatabase
 
 TEXT = "Olena Petrenko met Jonas Weber in Kyiv. " * 20
 
@@ -136,9 +138,13 @@ CONTENDER = textwrap.dedent(
     from pathlib import Path
     from newsmark.domain.errors import ConflictError
     from newsmark.domain.spans import Span
-    from newsmark.storage import Database, Repository
+    from newsmark.storage import Database, Repository, ServerDatabase
 
-    repo = Repository(Database.open(Path(sys.argv[1])))
+    target = sys.argv[1]  # a SQLite file, or a PostgreSQL URL (team mode)
+    if "://" in target:
+        repo = Repository(ServerDatabase.open(target, local_dir=Path(sys.argv[5])))
+    else:
+        repo = Repository(Database.open(Path(target)))
     set_id, first, n = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     done = conflicts = 0
     slot = first
@@ -156,11 +162,37 @@ CONTENDER = textwrap.dedent(
 )
 
 
-def test_concurrent_writers_with_versions_lose_nothing(tmp_path: Path) -> None:
-    """Two processes (bypassing the lock, as two old windows would) edit one set at once."""
-    db_path = tmp_path / "newsmark.sqlite3"
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database file, or (team mode, where concurrent writers are normal) a server's."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "newsmark.sqlite3")
+        return
+    with postgres_support.fresh_database(tmp_path) as url:
+        yield url
+
+
+def open_db(target: str, tmp_path: Path) -> Database | ServerDatabase:
+    if "://" in target:
+        return ServerDatabase.open(target, local_dir=tmp_path)
+    return Database.open(Path(target))
+
+
+def digest(target: str, tmp_path: Path) -> str:
+    """The whole content of the database, as a hash."""
+    if "://" not in target:
+        return content_digest(Path(target))
+    with open_db(target, tmp_path) as db, db.engine.connect() as conn:
+        tables = sorted(inspect(conn).get_table_names())
+        dump = [repr(conn.execute(text(f"SELECT * FROM {t} ORDER BY 1")).all()) for t in tables]
+    return hashlib.sha256("\n".join(dump).encode()).hexdigest()
+
+
+def test_concurrent_writers_with_versions_lose_nothing(target: str, tmp_path: Path) -> None:
+    """Two processes (bypassing the lock, as two old windows would; on a server, as two
+    windows do) edit one set at once."""
     text = " ".join(f"w{i:04d}" for i in range(400))
-    with Database.open(db_path) as db:
+    with open_db(target, tmp_path) as db:
         repo = Repository(db)
         [(doc_id, _)] = repo.add_documents([(DocumentInput(text=text), [])], "import")
         aset = repo.annotation_set(doc_id, "ann1")
@@ -169,7 +201,16 @@ def test_concurrent_writers_with_versions_lose_nothing(tmp_path: Path) -> None:
     n = 60
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", CONTENDER, str(db_path), str(set_id), str(first), str(n)],
+            [
+                sys.executable,
+                "-c",
+                CONTENDER,
+                target,
+                str(set_id),
+                str(first),
+                str(n),
+                str(tmp_path),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -181,8 +222,8 @@ def test_concurrent_writers_with_versions_lose_nothing(tmp_path: Path) -> None:
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
         results.append(json.loads(out))
-    with Database.open(db_path) as db:
-        assert db.integrity_check() == ["ok"]
+    with open_db(target, tmp_path) as db:
+        assert not isinstance(db, Database) or db.integrity_check() == ["ok"]
         repo = Repository(db)
         final = repo.get_set(set_id)
         assert len(final.spans) == 2 * n
@@ -191,10 +232,9 @@ def test_concurrent_writers_with_versions_lose_nothing(tmp_path: Path) -> None:
     print(f"\nconflicts refused: {[r['conflicts'] for r in results]}")
 
 
-def test_stale_version_is_refused_and_writes_nothing(tmp_path: Path) -> None:
-    """Two repositories (two windows' worth of state) on one file; every edit kind."""
-    db_path = tmp_path / "newsmark.sqlite3"
-    with Database.open(db_path) as first_db, Database.open(db_path) as second_db:
+def test_stale_version_is_refused_and_writes_nothing(target: str, tmp_path: Path) -> None:
+    """Two repositories (two windows' worth of state) on one database; every edit kind."""
+    with open_db(target, tmp_path) as first_db, open_db(target, tmp_path) as second_db:
         one, two = Repository(first_db), Repository(second_db)
         [(doc_id, _)] = one.add_documents([(DocumentInput(text=TEXT), [])], "import")
         aset = one.annotation_set(doc_id, "ann1")
@@ -224,8 +264,8 @@ def test_stale_version_is_refused_and_writes_nothing(tmp_path: Path) -> None:
         for name, stale_edit in stale_edits.items():
             seen = two.get_set(set_id).version  # both windows show version `seen`
             one.update_span(set_id, span.id or 0, "ann1", label="GPE" if seen % 2 else "NORP")
-            before = content_digest(db_path)
+            before = digest(target, tmp_path)
             with pytest.raises(ConflictError, match="changed elsewhere"):
                 stale_edit(seen)
-            assert content_digest(db_path) == before, f"a refused {name} wrote something"
-        assert first_db.integrity_check() == ["ok"]
+            assert digest(target, tmp_path) == before, f"a refused {name} wrote something"
+        assert not isinstance(first_db, Database) or first_db.integrity_check() == ["ok"]

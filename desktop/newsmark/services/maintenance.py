@@ -6,6 +6,7 @@ from pathlib import Path
 
 from newsmark import paths
 from newsmark.domain.errors import InputError, StorageError, UsageError
+from newsmark.services.db_choice import DbChoice, choose
 from newsmark.services.workspace import describe_holder
 from newsmark.storage import Database, WriterLock, health
 from newsmark.storage import backup as backup_files
@@ -110,7 +111,40 @@ def restore(data_dir: str | Path | None, source: Path) -> str:
     return text
 
 
-def run(action: str, data_dir: str | Path | None, file: Path | None) -> int:
+def _server(action: str, directory: Path, choice: DbChoice) -> int:
+    """`newsmark db` on a server database: info and upgrade; the rest is the server's job."""
+    from newsmark.storage import ServerDatabase
+
+    if action not in ("info", "upgrade"):
+        raise UsageError(
+            f"db {action}: {choice.shown} is a PostgreSQL database; back it up with pg_dump, "
+            "restore with pg_restore and check it with the server's tools (amcheck)"
+        )
+    db = ServerDatabase.open(choice.target, local_dir=directory, upgrade=False)
+    try:
+        if action == "info":
+            print(f"data dir: {directory}\ndatabase: {choice.shown} (from {choice.source})")
+            print(f"schema:   {db.revision()} (code knows {db.head_revision()})")
+            return 0
+        before, after = db.upgrade()
+    finally:
+        db.close()
+    print(
+        f"schema already at {after}" if before == after else f"upgraded schema {before} -> {after}"
+    )
+    return 0
+
+
+def run(action: str, data_dir: str | Path | None, file: Path | None, db: str | None = None) -> int:
+    directory = paths.data_dir(data_dir)
+    choice = choose(directory, db)
+    if choice.server:
+        return _server(action, directory, choice)
+    if choice.path != paths.database_path(directory):
+        raise UsageError(
+            f"db {action} works on the data dir's database ({paths.database_path(directory)}), "
+            f"not {choice.path} (from {choice.source}): pass its folder as --data-dir"
+        )
     if action == "info":
         print(info(data_dir))
         return 0

@@ -147,3 +147,11 @@ class Settings:
 
     def set_auto_advance(self, on: bool) -> None:
         self.set("auto_advance", "true" if on else "false")
+
+
+def set_database(settings: Settings, target: str) -> None:
+    """Save the Preferences' database choice ("" for the data dir's SQLite file); a URL
+    with a password is refused (UsageError) before anything is written."""
+    from newsmark.domain.db_target import check_target
+
+    settings.set("database", check_target(target, "database") if target.strip() else "")

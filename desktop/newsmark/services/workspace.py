@@ -9,9 +9,10 @@ from pathlib import Path
 
 from newsmark import paths
 from newsmark.domain.errors import StorageError
+from newsmark.services.db_choice import choose
 from newsmark.services.progress import Progress, no_progress
 from newsmark.services.settings import Settings
-from newsmark.storage import Database, Repository, WriterLock
+from newsmark.storage import Database, Repository, ServerDatabase, WriterLock
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ class Workspace:
     """An open data dir. `readonly_reason` says why writing is off (the window's banner)."""
 
     data_dir: Path
-    db: Database
+    db: Database | ServerDatabase
     repo: Repository
     settings: Settings
     readonly: bool = False
@@ -78,6 +79,7 @@ def open_workspace(
     take_lock: bool = False,
     busy_timeout_ms: int = 5000,
     quick_checked: bool = False,
+    db: str | None = None,
 ) -> Workspace:
     """Open (creating if needed) the database in the data dir.
 
@@ -88,9 +90,16 @@ def open_workspace(
     is how long a write waits for another program's lock before it is refused.
     `quick_checked`: the caller ran quick_check on the file just now (the window's
     preview), so a file too large for the full check is not checked twice.
+    `db` (`--db`): a SQLite path or a PostgreSQL URL instead of NEWSMARK_DB, the
+    settings' choice or the data dir's file (services.db_choice); a server database
+    takes no lock: concurrent writers are normal there.
     """
     directory = paths.data_dir(data_dir)
-    db_path = paths.database_path(directory)
+    settings = Settings(paths.settings_path(directory))
+    choice = choose(directory, db, settings)
+    if choice.server:
+        return _open_server(directory, choice.target, settings, readonly)
+    db_path = choice.path
     if not readonly:
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -127,7 +136,7 @@ def open_workspace(
             )
             readonly, lock = True, None
     try:
-        db = Database.open(
+        database = Database.open(
             db_path,
             readonly=readonly,
             backup_dir=paths.backups_dir(directory),
@@ -138,10 +147,28 @@ def open_workspace(
         if lock is not None:
             lock.release()
         raise
-    settings = Settings(paths.settings_path(directory))
     # The label set edited in Preferences is the one edits are checked against.
-    repo = Repository(db, labels=settings.labels)
-    return Workspace(directory, db, repo, settings, readonly, reason, lock)
+    repo = Repository(database, labels=settings.labels)
+    return Workspace(directory, database, repo, settings, readonly, reason, lock)
+
+
+def _open_server(directory: Path, url: str, settings: Settings, readonly: bool) -> Workspace:
+    """A PostgreSQL database: the data dir keeps only settings, logs and models (made
+    once the server answered: a refusal changes nothing locally)."""
+    database = ServerDatabase.open(url, local_dir=directory, readonly=readonly)
+    try:
+        if not readonly:
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"cannot create the data directory {directory}: {exc.strerror}"
+                ) from exc
+        repo = Repository(database, labels=settings.labels)
+    except BaseException:
+        database.close()
+        raise
+    return Workspace(directory, database, repo, settings, readonly)
 
 
 def seed_if_empty(ws: Workspace, progress: Progress = no_progress) -> list[int]:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         SetState,
     )
     from newsmark.storage.repository import Repository
+    from newsmark.storage.server_db import ServerDatabase
 
 _EXPORTS = {
     "BatchInputError": "newsmark.storage.records",
@@ -32,6 +33,7 @@ _EXPORTS = {
     "ImportedItem": "newsmark.storage.records",
     "ModelRun": "newsmark.storage.records",
     "Repository": "newsmark.storage.repository",
+    "ServerDatabase": "newsmark.storage.server_db",
     "SetState": "newsmark.storage.records",
     "WriterLock": "newsmark.storage.lock",
 }
@@ -45,6 +47,7 @@ __all__ = [
     "ImportedItem",
     "ModelRun",
     "Repository",
+    "ServerDatabase",
     "SetState",
     "WriterLock",
 ]

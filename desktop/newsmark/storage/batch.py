@@ -235,14 +235,15 @@ def save_predictions(
     kept_quote_keys = {q.key for q in old_quotes if q.id not in gone[1]}
     # A prediction never overrides what a person (or an import) decided on that text.
     # New rows get ids above every stored one, given here: no read-back of 20,000 rows.
-    span_id, quote_id = _next_id(session, SpanRow), _next_id(session, QuoteRow)
+    added_spans = clear_of(kept_spans, spans)
+    added_quotes = [q for q in quotes if q.key not in kept_quote_keys]
+    span_ids = _new_ids(session, SpanRow, len(added_spans))
+    quote_ids = _new_ids(session, QuoteRow, len(added_quotes))
     new_spans = [
-        replace(s, id=span_id + n, origin=Origin.MODEL)
-        for n, s in enumerate(clear_of(kept_spans, spans))
+        replace(s, id=i, origin=Origin.MODEL) for i, s in zip(span_ids, added_spans, strict=True)
     ]
     new_quotes = [
-        replace(q, id=quote_id + n, origin=Origin.MODEL)
-        for n, q in enumerate(q for q in quotes if q.key not in kept_quote_keys)
+        replace(q, id=i, origin=Origin.MODEL) for i, q in zip(quote_ids, added_quotes, strict=True)
     ]
     try:
         AnnotationSet(0, "", spans=new_spans, quotes=new_quotes).validate(text, None)
@@ -425,5 +426,15 @@ def store_annotations(
         )
 
 
-def _next_id(session: Session, table: type[SpanRow] | type[QuoteRow]) -> int:
-    return (session.scalar(select(func.max(table.id))) or 0) + 1
+def _new_ids(session: Session, table: type[SpanRow] | type[QuoteRow], count: int) -> list[int]:
+    """`count` ids for new rows: above every stored one on SQLite (one writer), from the
+    table's sequence on a server, where writers run side by side and the sequence must
+    stay ahead of every id in use."""
+    if not count:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        seq = func.pg_get_serial_sequence(table.__tablename__, "id")
+        stmt = select(func.nextval(seq)).select_from(func.generate_series(1, count))
+        return [int(i) for i in session.scalars(stmt)]
+    first = (session.scalar(select(func.max(table.id))) or 0) + 1
+    return list(range(first, first + count))

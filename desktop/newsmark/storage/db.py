@@ -56,6 +56,11 @@ class Database:
         # ignoring busy_timeout. Taking the write lock up front makes it wait instead.
         self.write_engine = self.engine.execution_options(newsmark_write=True)
 
+    @property
+    def where(self) -> str:
+        """The database as messages name it."""
+        return str(self.path)
+
     @classmethod
     def open(
         cls,

@@ -6,7 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, cast, func, literal, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from newsmark.domain.annotations import (
@@ -25,13 +26,17 @@ from newsmark.domain.status import Status
 from newsmark.storage import rows
 from newsmark.storage.orm import DocumentRow, EditLogRow, EntityRow, QuoteRow, SetRow, SpanRow
 from newsmark.storage.records import Edited, SetState
+from newsmark.storage.server_db import LOCK_ROWS
 
 # A human edit moves a set out of these statuses into in_progress.
 UNTOUCHED = tuple(s.value for s in Status if s.untouched)
 
 
 def load_set(session: Session, set_id: int, expected_version: int | None = None) -> SetRow:
-    row = session.get(SetRow, set_id)
+    # A server's write session reads the row FOR UPDATE: a second writer of this set waits
+    # for the first to commit, then sees its version (READ COMMITTED), so the check below
+    # refuses the second edit instead of both writing version n + 1. SQLite has one writer.
+    row = session.get(SetRow, set_id, with_for_update=bool(session.info.get(LOCK_ROWS)))
     if row is None:
         raise NotFoundError("annotation set", set_id)
     if expected_version is not None and row.version != expected_version:
@@ -40,6 +45,14 @@ def load_set(session: Session, set_id: int, expected_version: int | None = None)
             f"window had {expected_version}); reload the document and redo the edit"
         )
     return row
+
+
+def _same_json(session: Session, column: Any, value: str) -> ColumnElement[bool]:
+    """Stored JSON equal to `value`, whatever spacing the stored text has."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(column, JSONB) == literal(json.loads(value), JSONB)
+    # json() on both sides: the stored text's spacing depends on who wrote it.
+    return func.json(column) == func.json(value)
 
 
 def document_text(session: Session, document_id: int) -> str:
@@ -241,8 +254,7 @@ def check_quote_fits(
         QuoteRow.speaker_end.is_not_distinct_from(speaker[1]),
         QuoteRow.cue_start.is_not_distinct_from(cue[0]),
         QuoteRow.cue_end.is_not_distinct_from(cue[1]),
-        # json() on both sides: the stored text's spacing depends on who wrote it.
-        func.json(QuoteRow.parts) == func.json(json.dumps([[s, e] for s, e in new.parts])),
+        _same_json(session, QuoteRow.parts, json.dumps([[s, e] for s, e in new.parts])),
     )
     if exclude_id is not None:
         same = same.where(QuoteRow.id != exclude_id)

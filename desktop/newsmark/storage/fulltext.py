@@ -49,3 +49,20 @@ def match_expression(search: str) -> str | None:
     while start > 0 and search[start - 1].isalnum():
         start -= 1
     return phrase + "*" if len(search) - start >= MIN_PREFIX else phrase
+
+
+def server_pattern(search: str) -> str | None:
+    """A PostgreSQL regular expression doing on a server what `match_expression` does
+    with FTS5 (a server has no FTS5 index): the words as a phrase, any non-word characters
+    between them, whole words but for a last word being typed (MIN_PREFIX characters or
+    more). Both sides go through lower(unaccent(...)), as unicode61 with remove_diacritics
+    folds, the pattern too: so its syntax is only lowercase ASCII (\\y, a word boundary;
+    [^[:alnum:]]), which the folding leaves alone, and its words are letters and digits
+    only, which need no escaping. None where `match_expression` is None: those searches
+    scan for the text itself.
+    """
+    if match_expression(search) is None:
+        return None
+    words = "".join(ch if ch.isalnum() else " " for ch in search).split()
+    prefix = search[-1].isalnum() and len(words[-1]) >= MIN_PREFIX
+    return r"\y" + "[^[:alnum:]]+".join(words) + ("" if prefix else r"\y")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -58,13 +59,20 @@ class History:
     undone: list[Step] = field(default_factory=list)  # the next redo last
 
 
+def _revision_of(session: Session) -> Any:
+    """The "revision" of a schema_upgrade row's `after`."""
+    if session.get_bind().dialect.name == "postgresql":
+        return EditLogRow.after["revision"].as_string()
+    return func.json_extract(EditLogRow.after, "$.revision")
+
+
 def exact_from(session: Session) -> int:
     """The first row id that records `reverts`: rows before it are read by the old guess."""
     marker = session.scalar(
         select(func.max(EditLogRow.id)).where(
             EditLogRow.set_id.is_(None),  # the set_id index: only corpus-wide rows are read
             EditLogRow.op == UPGRADE_OP,
-            func.json_extract(EditLogRow.after, "$.revision") == REVERTS_REVISION,
+            _revision_of(session) == REVERTS_REVISION,
         )
     )
     return int(marker or 0)

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 if TYPE_CHECKING:  # alembic costs ~0.3 s to import: only upgrades and tests pay for it
     from alembic.config import Config
@@ -90,10 +90,13 @@ def downgrade(connection: Connection, target: str) -> None:
 
 def current_revision(connection: Connection) -> str | None:
     """The database's revision (None when it has no schema yet), read with plain SQL."""
-    has_table = connection.execute(
-        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
-    ).first()
-    if has_table is None:
+    if connection.dialect.name == "sqlite":
+        has_table = connection.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
+        ).first()
+        if has_table is None:
+            return None
+    elif not inspect(connection).has_table("alembic_version"):  # PostgreSQL
         return None
     row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
     return None if row is None else str(row[0])

@@ -85,8 +85,18 @@ def _listed_as(doc_id: Any, annotator: str | None, wanted: str) -> ColumnElement
     return or_(sets(inner.status == wanted), ~sets())
 
 
-def _scan_search(search: str) -> ColumnElement[bool]:
-    """A substring scan, for what the full-text index cannot answer (fulltext.match_expression)."""
+def _scan_search(search: str, server: bool = False) -> ColumnElement[bool]:
+    """A substring scan, for what the full-text index cannot answer (fulltext.match_expression).
+
+    `server` (PostgreSQL, which has no FTS5 index: every search scans): lower() on both
+    sides, the database's Unicode case mapping, where SQLite calls Python's casefold.
+    """
+    if server:
+        needle = search.lower()
+        return or_(
+            func.strpos(func.lower(DocumentRow.title), needle) > 0,
+            func.strpos(func.lower(DocumentRow.text), needle) > 0,
+        )
     needle = search.casefold()
     return or_(
         func.instr(func.nm_casefold(DocumentRow.title), needle) > 0,
@@ -94,14 +104,25 @@ def _scan_search(search: str) -> ColumnElement[bool]:
     )
 
 
-def _matching(search: str | None) -> tuple[Any, Select[Any]]:
+def _on_server(session: Session) -> bool:
+    return session.get_bind().dialect.name != "sqlite"
+
+
+def _matching(search: str | None, server: bool = False) -> tuple[Any, Select[Any]]:
     """(the document id column, a query of ids) for the search: the full-text index
-    when it can answer, else documents with a scan."""
-    match = fulltext.match_expression(search) if search else None
+    when it can answer, else documents with a scan (always on a server)."""
+    if server and search and (pattern := fulltext.server_pattern(search)) is not None:
+        folded = func.lower(func.unaccent(pattern))
+        found = or_(
+            func.lower(func.unaccent(DocumentRow.title)).regexp_match(folded),
+            func.lower(func.unaccent(DocumentRow.text)).regexp_match(folded),
+        )
+        return DocumentRow.id, select(DocumentRow.id).where(found)
+    match = fulltext.match_expression(search) if search and not server else None
     if match is not None:
         return _FTS.c.rowid, select(_FTS.c.rowid).where(_FTS_NAME.match(match))
     stmt = select(DocumentRow.id)
-    return DocumentRow.id, stmt.where(_scan_search(search)) if search else stmt
+    return DocumentRow.id, stmt.where(_scan_search(search, server)) if search else stmt
 
 
 def _in_queue(stmt: Select[*Ts], doc_id: Any, queue: str | None) -> Select[*Ts]:
@@ -120,6 +141,7 @@ def _listed(
     search: str | None,
     after: int | None,
     queue: str | None = None,
+    server: bool = False,
 ) -> Select[Any]:
     """Ids of the listed documents in id order, from one index (see `page_ids`); `queue`:
     only the documents assigned to that annotator."""
@@ -129,7 +151,7 @@ def _listed(
         doc_id: Any = SetRow.document_id
         stmt = select(doc_id).where(SetRow.annotator == annotator, SetRow.status == wanted)
     else:
-        doc_id, stmt = _matching(search)
+        doc_id, stmt = _matching(search, server)
         if wanted is not None:
             stmt = stmt.where(_listed_as(doc_id, annotator, wanted))
     stmt = _in_queue(stmt, doc_id, queue)
@@ -169,7 +191,8 @@ def _most_uncertain(
     on (annotator, uncertainty) can give this order as it stands. `after` (a document id)
     continues after that document in this order (keyset paging).
     """
-    listed = _listed(status, annotator, search, None, queue).order_by(None).subquery()
+    server = _on_server(session)
+    listed = _listed(status, annotator, search, None, queue, server).order_by(None).subquery()
     doc_id = listed.c[0]
     score = _uncertainty(doc_id, annotator)
     stmt = select(doc_id)
@@ -181,7 +204,8 @@ def _most_uncertain(
             stmt = stmt.where(
                 or_(score < last, and_(score == last, doc_id > after), score.is_(None))
             )
-    return stmt.order_by(score.desc(), doc_id)
+    # PostgreSQL sorts NULL above every number: say where they go.
+    return stmt.order_by(score.desc().nulls_last() if server else score.desc(), doc_id)
 
 
 def page_ids(
@@ -203,7 +227,7 @@ def page_ids(
     if sort == "uncertainty":
         stmt = _most_uncertain(session, status, annotator, search, after, queue)
     else:
-        stmt = _listed(status, annotator, search, after, queue)
+        stmt = _listed(status, annotator, search, after, queue, _on_server(session))
     if limit is not None:
         stmt = stmt.limit(limit)
     if offset:
@@ -221,7 +245,8 @@ def count_listed(
 ) -> int:
     """How many documents the list shows, counted no further than `cap` + 1: a search
     for "the" matches the whole archive, and "more than 10,000" says enough."""
-    listed = _listed(status, annotator, search, None, queue).limit(cap + 1).subquery()
+    stmt = _listed(status, annotator, search, None, queue, _on_server(session))
+    listed = stmt.limit(cap + 1).subquery()
     return session.scalar(select(func.count()).select_from(listed)) or 0
 
 
@@ -362,7 +387,7 @@ def count_by_status(
         total = session.scalar(documents) or 0
         counts[Status.NEW] = total - sum(n for st, n in counts.items() if st is not Status.NEW)
         return counts
-    doc_id, ids = _matching(search)
+    doc_id, ids = _matching(search, _on_server(session))
     ids = _in_queue(ids, doc_id, queue)
     inner = aliased(SetRow)
     latest = select(inner.status).where(inner.document_id == doc_id)
@@ -434,10 +459,11 @@ def iter_export_sets(
     conn = session.connection()
     driver = conn.connection.driver_connection
     assert driver is not None
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"  # psycopg's placeholder
     for batch in conn.execute(stmt).partitions():
         set_ids = [r[0] for r in batch]
         spans: dict[int, list[SpanFields]] = defaultdict(list)
-        sql = _SPANS_SQL.format(",".join("?" * len(set_ids)))
+        sql = _SPANS_SQL.format(",".join([mark] * len(set_ids)))
         for row in driver.execute(sql, set_ids).fetchall():
             spans[row[0]].append(row[1:])
         quotes: dict[int, list[Quote]] = defaultdict(list)

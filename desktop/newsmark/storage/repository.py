@@ -53,6 +53,7 @@ from newsmark.storage.records import (
     ImportedItem,
     ModelRun,
 )
+from newsmark.storage.server_db import ServerDatabase
 
 DEFAULT_LABEL_SET = LabelSet()
 
@@ -65,10 +66,12 @@ class Repository:
     checked: a model's labels are what it predicts.
     """
 
-    def __init__(self, db: Database, labels: LabelSet | None = DEFAULT_LABEL_SET) -> None:
+    def __init__(
+        self, db: Database | ServerDatabase, labels: LabelSet | None = DEFAULT_LABEL_SET
+    ) -> None:
         if not db.is_current:
             raise StorageError(
-                f"{db.path} has schema {db.revision() or 'none'}, this Newsmark needs "
+                f"{db.where} has schema {db.revision() or 'none'}, this Newsmark needs "
                 f"{db.head_revision()}; run `newsmark db upgrade`"
             )
         self.db = db
@@ -76,7 +79,8 @@ class Repository:
 
     @property
     def path(self) -> Path:
-        """The database file (everything beside it is Newsmark's: exports keep out)."""
+        """The database file (everything beside it is Newsmark's: exports keep out); for a
+        server database, a name in the local data dir that is never created."""
         return self.db.path
 
     # -- documents --------------------------------------------------------------------------
@@ -223,12 +227,20 @@ class Repository:
             row = s.scalar(query)
             if row is not None or not create:
                 return None if row is None else edits.load_annotation_set(s, row)
-        with self.db.session() as s:
-            row = s.scalar(query)  # another process may have created it meanwhile
-            if row is None:
-                edits.document_text(s, doc_id)  # InputError if the document is missing
-                row = edits.new_set(s, doc_id, annotator)
-            return edits.load_annotation_set(s, row)
+        try:
+            with self.db.session() as s:
+                row = s.scalar(query)  # another process may have created it meanwhile
+                if row is None:
+                    edits.document_text(s, doc_id)  # InputError if the document is missing
+                    row = edits.new_set(s, doc_id, annotator)
+                return edits.load_annotation_set(s, row)
+        except StorageError as exc:
+            # On a server, where writers do not queue, another one inserted the same set
+            # between our select and insert: it exists now.
+            if not isinstance(exc.__cause__, IntegrityError):
+                raise
+        with self.db.session(write=False) as s:
+            return edits.load_annotation_set(s, s.scalars(query).one())
 
     def get_set(self, set_id: int) -> AnnotationSet:
         with self.db.session(write=False) as s:

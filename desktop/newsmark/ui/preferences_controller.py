@@ -9,7 +9,7 @@ from PySide6.QtGui import QFontInfo, QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from newsmark.domain.labels import LabelSet
-from newsmark.services.settings import Settings, os_user
+from newsmark.services.settings import Settings, os_user, set_database
 from newsmark.ui.actions import ActionRegistry
 from newsmark.ui.appearance import ARTICLE_POINT_SIZE, apply_appearance, article_font
 from newsmark.ui.dialogs.preferences_dialog import (
@@ -101,6 +101,7 @@ class PreferencesController(QObject):
             font_size=size or self.article.font().pointSize(),
             theme=self.settings.theme,
             auto_advance=self.settings.auto_advance,
+            database=self.settings.get("database") or "",
         )
 
     def show_preferences(self) -> PreferencesDialog:
@@ -123,6 +124,9 @@ class PreferencesController(QObject):
         s.set("font_size", str(prefs.font_size))
         s.set("theme", prefs.theme)
         s.set_auto_advance(prefs.auto_advance)
+        database_changed = prefs.database != (s.get("database") or "")
+        if database_changed:
+            set_database(s, prefs.database)
         self.apply_appearance()
         if list(prefs.labels) != list(self.actions.labels):
             self.apply_labels(prefs.labels)
@@ -133,6 +137,8 @@ class PreferencesController(QObject):
         if model_changed and self.worker is not None:
             self.worker.set_model(prefs.model.strip() or None)
             done.append(f"loading model {prefs.model.strip() or '(default)'}")
+        if database_changed:
+            done.append("the new database opens at the next start")
         self.status.show_saved("; ".join(done))
         self.preferences_changed.emit(prefs)
 

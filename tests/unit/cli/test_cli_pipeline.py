@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import postgres_support
 from newsmark.cli import main
 from newsmark.formats import get_format
 from newsmark.resources import seed_files
@@ -40,8 +42,22 @@ def check_record(record: dict) -> None:
         assert rel["child"] == rel["child_span"]["token_end"]
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(
+    request: pytest.FixtureRequest, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """The data dir's SQLite file, or (NEWSMARK_DB) a fresh database on the test server."""
+    monkeypatch.delenv("NEWSMARK_DB", raising=False)
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    with postgres_support.fresh_database(tmp_path, migrated=False) as url:
+        monkeypatch.setenv("NEWSMARK_DB", url)
+        yield url
+
+
 def test_import_preannotate_export_seed(
-    capsys: pytest.CaptureFixture[str], data_dir: Path, seed_path: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], database: str, seed_path: Path, tmp_path: Path
 ) -> None:
     n_seeds = len(seed_files())
     code, out, _ = run(capsys, "import", str(seed_path.parent))
@@ -142,3 +158,15 @@ def test_formats_lists_readers_and_writers(capsys: pytest.CaptureFixture[str]) -
     assert code == 0
     names = {line.split()[0] for line in out.splitlines()}
     assert {"txt", "md", "html", "newsmark", "prodigy"} <= names
+
+
+@pytest.mark.postgres
+def test_db_commands_on_a_server(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, pg_url: str
+) -> None:
+    code, out, _ = run(capsys, "--db", pg_url, "db", "info")
+    assert code == 0 and f"database: {pg_url} (from --db)" in out and "schema:   0005" in out
+    code, _, err = run(capsys, "--db", pg_url, "db", "backup")
+    assert code == 2 and "is a PostgreSQL database; back it up with pg_dump" in err
+    code, _, err = run(capsys, "--db", pg_url.replace("@", ":hunter2@"), "stats")
+    assert code == 2 and "carries a password" in err and "hunter2" not in err

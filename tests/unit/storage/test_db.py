@@ -14,6 +14,7 @@ from newsmark.domain.errors import StorageError
 from newsmark.storage import Database, Repository, preflight
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_pragmas_on_every_connection(db: Database) -> None:
     assert db.pragmas() == {
         "journal_mode": "wal",
@@ -188,6 +189,7 @@ def test_locked_database_refused_within_busy_timeout(db_path: Path) -> None:
         assert Repository(db).document_ids() == []
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_backup_is_a_consistent_standalone_copy(db: Database, tmp_path: Path) -> None:
     Repository(db).add_documents([item(TEXT)], "import")
     dest = db.backup(tmp_path / "copy.sqlite3")
@@ -212,6 +214,7 @@ def test_auto_backups_rotate(db_path: Path) -> None:
         assert db.daily_backup() is None  # one was taken just now
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_daily_backup_when_none_recent(db: Database) -> None:
     first = db.daily_backup()
     assert first is not None and first.exists()

@@ -74,6 +74,7 @@ def test_words_of_unspaced_scripts_are_found_inside_runs(repo: Repository, ids: 
     assert found(repo, "会議") == [ids[4]]
 
 
+@pytest.mark.usefixtures("sqlite_only")  # a server has no index: it scans
 def test_the_index_follows_every_writer(db: Database, repo: Repository, ids: list[int]) -> None:
     # Another program writing plain SQL: the triggers keep the index in step.
     with sqlite3.connect(db.path) as conn:
@@ -193,6 +194,7 @@ def test_one_row_summary_after_an_edit(repo: Repository, ids: list[int]) -> None
 # -- query plans: every list query is answered from an index, never a table scan ------------
 
 
+@pytest.mark.usefixtures("sqlite_only")  # SQLite's query plans
 def test_list_pages_and_counts_use_indexes(db: Database, repo: Repository, ids: list[int]) -> None:
     make_statuses(repo, ids)
     last = ids[2]

@@ -28,6 +28,9 @@ def test_models_match_migrations(db: Database) -> None:
         # The full-text index is an FTS5 table outside the ORM (as in migrations/env.py).
         context = MigrationContext.configure(conn, opts={"include_name": fulltext.include_name})
         diff = compare_metadata(context, Base.metadata)
+        if not isinstance(db, Database):  # a server: no FTS5 table to hide
+            assert diff == []
+            return
         tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
     assert diff == []
     assert fulltext.TABLE in tables  # so the filter above hides something real

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 from storage_helpers import item
 
 from newsmark.domain.errors import AnnotationError
@@ -97,10 +97,17 @@ def test_duplicate_check_reads_parts_whatever_their_json_spacing(db: Database) -
     assert aset is not None and aset.id is not None
     start, end = WIN.parts[0]
     with db.engine.begin() as conn:  # as another program (or an older Newsmark) wrote it
-        conn.exec_driver_sql(
-            "INSERT INTO quotes (set_id, kind, parts, speaker_start, speaker_end, cue_start,"
-            " cue_end, origin) VALUES (?, 'direct', ?, ?, ?, ?, ?, 'human')",
-            (aset.id, f"[[{start},{end}]]", *WIN.speaker, *WIN.cue),  # type: ignore[misc]
+        conn.execute(
+            text(
+                "INSERT INTO quotes (set_id, kind, parts, speaker_start, speaker_end, cue_start,"
+                " cue_end, origin) VALUES (:s, 'direct', :p, :a, :b, :c, :d, 'human')"
+            ),
+            {
+                "s": aset.id,
+                "p": f"[[{start},{end}]]",
+                **dict(zip("ab", WIN.speaker or (), strict=True)),
+                **dict(zip("cd", WIN.cue or (), strict=True)),
+            },
         )
     with pytest.raises(AnnotationError, match="duplicate quote"):
         repo.add_quote(aset.id, WIN, "ann")

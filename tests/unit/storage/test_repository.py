@@ -7,6 +7,8 @@ import tracemalloc
 from typing import TypeVar
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from storage_helpers import TEXT, item
 
 from newsmark.domain.errors import (
@@ -241,6 +243,11 @@ def test_expected_version_detects_a_concurrent_edit(repo: Repository, set_id: in
 
 def test_edit_log_is_append_only(db: Database, repo: Repository, set_id: int) -> None:
     repo.add_span(set_id, NETANYAHU, "ann1")
+    if not isinstance(db, Database):  # a server: PL/pgSQL triggers (migration 0001)
+        for sql in ("UPDATE edit_log SET who = 'mallory'", "DELETE FROM edit_log"):
+            with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as c:
+                c.execute(text(sql))
+        return
     conn = sqlite3.connect(db.path)
     try:
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):

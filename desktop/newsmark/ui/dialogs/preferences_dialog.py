@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from newsmark.domain.db_target import check_target
 from newsmark.domain.errors import NewsmarkError, UsageError
 from newsmark.domain.labels import Label, LabelSet
 
@@ -46,6 +47,7 @@ class Preferences:
     font_size: int
     theme: str
     auto_advance: bool = True
+    database: str = ""  # "" the data dir's SQLite file; a path or a PostgreSQL URL (no password)
 
 
 def swatch(color: str) -> QIcon:
@@ -198,6 +200,16 @@ class PreferencesDialog(QDialog):
         self.auto_advance.setChecked(prefs.auto_advance)
         self.auto_advance.setToolTip("After Accept, Reject or Skip; Ctrl+Z goes back either way")
         form.addRow("After a decision:", self.auto_advance)
+        self.database = QLineEdit(prefs.database, general)
+        self.database.setObjectName("database")
+        self.database.setPlaceholderText(
+            "the data folder's file, or postgresql+psycopg://USER@HOST/DB"
+        )
+        self.database.setToolTip(
+            "A SQLite file, or a PostgreSQL server for team work; the password goes in "
+            "~/.pgpass, never here. Takes effect at the next start."
+        )
+        form.addRow("&Database:", self.database)
         note = QLabel(
             "A new annotator or model takes effect at once: the open document reopens "
             "as the annotator, the model loads in the background.",
@@ -255,6 +267,9 @@ class PreferencesDialog(QDialog):
         annotator = self.annotator.text().strip()
         if not annotator:
             raise UsageError("the annotator name cannot be empty")
+        database = self.database.text().strip()
+        if database:
+            database = check_target(database, "Database")  # refuses a password, masked
         return Preferences(
             annotator=annotator,
             model=self.model.text().strip(),
@@ -263,6 +278,7 @@ class PreferencesDialog(QDialog):
             font_size=self.font_size.value(),
             theme=str(self.theme.currentData()),
             auto_advance=self.auto_advance.isChecked(),
+            database=database,
         )
 
     def accept(self) -> None:

@@ -4,7 +4,9 @@
 `documents`) is built from the stored documents and kept in step by triggers, so every
 writer updates it, whichever program it is. (annotator, status, document_id) on
 annotation_sets answers the document list's status filter, its keyset pages and the
-count per status from the index alone.
+count per status from the index alone. On PostgreSQL (team mode) only the index is made:
+FTS5 is SQLite's, and a search there scans titles and texts instead (with the unaccent
+extension, created here, to fold diacritics as FTS5 does).
 
 Revision ID: 0003
 Revises: 0002
@@ -57,6 +59,11 @@ def upgrade() -> None:
         "annotation_sets",
         ["annotator", "status", "document_id"],
     )
+    if op.get_bind().dialect.name != "sqlite":
+        # FTS5 is SQLite's: on PostgreSQL a search scans, folding diacritics with unaccent
+        # (a trusted extension: the database's owner may create it).
+        op.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        return
     op.execute(CREATE_FTS)
     for create in TRIGGERS.values():
         op.execute(create)
@@ -65,7 +72,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    op.execute("DROP TABLE IF EXISTS documents_fts")
+    if op.get_bind().dialect.name == "sqlite":
+        for name in TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        op.execute("DROP TABLE IF EXISTS documents_fts")
     op.drop_index("ix_annotation_sets_annotator_status", table_name="annotation_sets")

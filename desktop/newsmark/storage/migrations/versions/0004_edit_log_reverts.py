@@ -58,6 +58,8 @@ def downgrade() -> None:
     # append-only guard back. (The schema_upgrade row stays: the log is append-only.)
     with op.batch_alter_table("edit_log") as batch:
         batch.drop_column("reverts")
+    if op.get_bind().dialect.name != "sqlite":
+        return  # PostgreSQL drops the column in place: its triggers stay
     for name, create in TRIGGERS.items():
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute(create)
