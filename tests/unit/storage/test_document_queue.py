@@ -85,6 +85,7 @@ def test_status_search_sort_and_counts_within_the_queue(
     assert repo.count_by_status("ann")[Status.ACCEPTED] == 2  # all documents: both
 
 
+@pytest.mark.usefixtures("sqlite_only")  # SQLite's query plans
 def test_the_queue_is_a_join_on_the_assignments_index(
     db: Database, repo: Repository, queue: list[int]
 ) -> None:
