@@ -143,7 +143,10 @@ def merge_assignments(target: Session, source: Session, maps: _Maps, copied: Cop
     """The file's assignments and users the target lacks (a coordinator may hand out a
     database with its assignments). A document's (document, annotator) pair is kept once;
     a user named in several files keeps the role of the first (the target's first)."""
-    have = set(target.execute(select(AssignmentRow.document_id, AssignmentRow.annotator)))
+    have: set[tuple[int, str]] = {
+        (d, a)
+        for d, a in target.execute(select(AssignmentRow.document_id, AssignmentRow.annotator))
+    }
     fresh = []
     for row in source.execute(select(AssignmentRow.__table__).order_by(AssignmentRow.id)):
         key = (maps.docs[row.document_id], row.annotator)
