@@ -4,6 +4,7 @@ is refused as a conflict, the set is reloaded, its history cleared, nothing is l
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +33,7 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Iterator[Workspace]:
-    workspace = open_workspace(tmp_path / "data", take_lock=True)
+    workspace = open_workspace(tmp_path / "data", take_lock=True, busy_timeout_ms=200)
     docs = [
         (DocumentInput(t, {"title": t[:12]}), k)
         for t, k in zip((TEXT, OTHER), tokenize_many([TEXT, OTHER]), strict=True)
@@ -178,28 +179,50 @@ def test_returning_to_a_document_changed_meanwhile_drops_its_history(qtbot, win,
     shown_matches_stored(win, other)
 
 
-def test_a_genuine_write_failure_is_still_a_retry_not_a_conflict(qtbot, win, other):
-    """Kept as it was: "save failed, retry" is for writes the database could not do."""
-    from newsmark.domain.errors import StorageError
+def hold_write_lock(ws: Workspace) -> sqlite3.Connection:
+    """Another program holding the file's write lock: a genuine write failure."""
+    conn = sqlite3.connect(ws.repo.path, isolation_level=None)
+    conn.execute("BEGIN EXCLUSIVE")
+    return conn
 
+
+def test_a_genuine_write_failure_is_still_a_retry_not_a_conflict(qtbot, ws, win, other):
+    """Kept as it was: "save failed, retry" is for writes the database could not do."""
     set_id = win.session.annotations.id
     conflicts: list[str] = []
     win.session.conflicted.connect(conflicts.append)
-    repo = win.session.repo
-    real = repo.add_span
-
-    def locked(*args: object, **kwargs: object) -> object:
-        raise StorageError("the database is locked")
-
-    repo.add_span = locked  # type: ignore[method-assign]
-    try:
-        label(win, "Vladimir Putin", Qt.Key.Key_P)
-    finally:
-        repo.add_span = real  # type: ignore[method-assign]
+    lock = hold_write_lock(ws)
+    label(win, "Vladimir Putin", Qt.Key.Key_P)
+    lock.execute("ROLLBACK")
+    lock.close()
     assert conflicts == [] and len(win.session.pending_edits) == 1
     win.save_failures.dialog.close()
     assert win.session.retry_all()
     assert spans(other, set_id) == [("Vladimir Putin", "PERSON")]
+
+
+def test_a_waiting_edit_is_dropped_not_retried_over_a_change(qtbot, ws, win, other):
+    """An edit pending after a write failure, whose set someone changed meanwhile: its
+    retry is a conflict (reload, message), and the other edits waiting go with it."""
+    set_id = win.session.annotations.id
+    lock = hold_write_lock(ws)
+    label(win, "Vladimir Putin", Qt.Key.Key_P)
+    win.save_failures.dialog.close()
+    label(win, "Gaza", Qt.Key.Key_G)
+    win.save_failures.dialog.close()
+    lock.execute("ROLLBACK")
+    lock.close()
+    assert len(win.session.pending_edits) == 2
+    start = TEXT.index("Benjamin Netanyahu")
+    other.add_span(set_id, Span(start, start + len("Benjamin Netanyahu"), "PERSON"), "ben")
+    with qtbot.waitSignal(win.session.conflicted) as said:
+        assert not win.session.retry_all()
+    assert said.args[0].startswith("ben changed this document")
+    assert "your edit “Label PERSON” was not applied" in said.args[0]
+    assert said.args[0].endswith("1 edit waiting for a retry was dropped.")
+    assert win.session.pending_edits == []
+    assert spans(other, set_id) == [("Benjamin Netanyahu", "PERSON")]
+    shown_matches_stored(win, other)
 
 
 def test_the_message_names_everyone_and_the_newest_time():

@@ -739,12 +739,26 @@ class DocumentSession(QObject):
                 QTimer.singleShot(0, stack, stack.clear)
             else:
                 stack.clear()
+        # Edits still waiting for a retry were made against the old version too.
+        waiting = [e for e in self._unsaved if e[0] == doc.id]
+        if waiting:
+            self._unsaved = [e for e in self._unsaved if e[0] != doc.id]
+            self.pending_changed.emit(len(self._unsaved))
         now = self.annotations.version if self.annotations is not None else had
         try:
             entries = self.repo.recent_edits(aset.id, min(max(now - had, 1), 50))
         except NewsmarkError:
             entries = []
-        self.conflicted.emit(conflict_message(entries, what, self.who))
+        message = conflict_message(entries, what, self.who)
+        if waiting:
+            n = len(waiting)
+            edits = (
+                "1 edit waiting for a retry was"
+                if n == 1
+                else f"{n} edits waiting for a retry were"
+            )
+            message += f" {edits} dropped."
+        self.conflicted.emit(message)
 
 
 def _swapped(items: list[T], removed: Sequence[T], added: Sequence[T]) -> list[T]:
