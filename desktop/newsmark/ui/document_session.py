@@ -704,15 +704,18 @@ class DocumentSession(QObject):
         window's own entity merges relink mentions in sets it is not showing: not them)."""
         if now == seen:
             return False
+        if now < seen:  # the set was replaced (a restore): nothing here is current
+            return True
         try:
             since = self.repo.recent_edits(set_id, min(max(now - seen, 1), 50))
         except NewsmarkError:
             return True
         ours = ("merge_entities", "unmerge_entities")
-        return now < seen or any(e.who != self.who or e.op not in ours for e in since)
+        return any(e.who != self.who or e.op not in ours for e in since)
 
     def _watch(self, command: Command) -> None:
-        """Make a new edit against the version the window shows, and report its refusals."""
+        """Make a new edit (each step of a macro in turn) against the version the window
+        shows; its first apply raises a conflict, `_stack_applied` wires its undo/redo."""
         aset = self.annotations
         if isinstance(command, EditCommand | MacroCommand) and aset is not None:
             command.seen = self._seen_for(aset.id or 0)
