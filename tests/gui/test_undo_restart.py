@@ -75,8 +75,12 @@ def test_a_restored_step_that_no_longer_applies_is_reported_and_dropped(qtbot, t
     assert win.session.undo_group.activeStack().count() == 1
     ws.repo.delete_span(aset.id, span.id, "someone else")  # behind the window's back
     QTest.keyClick(win.article, Qt.Key.Key_Z, CTRL)
-    assert "Cannot undo" in win.statusBar().currentMessage()
-    assert win.session.undo_group.activeStack().count() == 0  # the step was dropped
+    # A conflict (the set moved on): reported with who did it, the set re-read.
+    assert "someone else changed this document" in win.statusBar().currentMessage()
+    assert "your undo of “Label GPE” was not applied" in win.statusBar().currentMessage()
+    assert win.session.annotations.spans == []
+    qtbot.waitUntil(lambda: win.session.undo_group.activeStack().count() == 0)
+    win.conflicts.box.close()
     win.close()
     ws.close()
 

@@ -110,11 +110,18 @@ class LinkSpanCommand(EditCommand[Span]):
 
     def _do(self) -> Step[Span]:
         done = self.repo.link_span(
-            self.set_id, item_id(self.before), self.entity_id, self.who, reverts=self.logged
+            self.set_id,
+            item_id(self.before),
+            self.entity_id,
+            self.who,
+            expected_version=self.expected,
+            reverts=self.logged,
         )
         self.after = done.item
         return [self.before], [self.after], done.state
 
     def _undo(self) -> Step[Span]:
-        restored = self.repo.replace_span(self.set_id, self.before, self.who, reverts=self.logged)
+        restored = self.repo.replace_span(
+            self.set_id, self.before, self.who, expected_version=self.expected, reverts=self.logged
+        )
         return [self.after or self.before], [restored.item], restored.state

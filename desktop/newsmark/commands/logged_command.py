@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from newsmark.domain.errors import NewsmarkError
+from newsmark.commands.edit_command import SeenVersion, against
+from newsmark.domain.errors import ConflictError, NewsmarkError
 
 if TYPE_CHECKING:
     from newsmark.storage.history import Step
@@ -75,8 +76,11 @@ class LoggedEditCommand(QUndoCommand):
 
     `on_changed()` runs after each undo/redo so the window re-reads the set. A step that
     can no longer be applied (the set changed elsewhere) is reported through
-    `on_failed(message)` and made obsolete, so the stack drops it. No signals.
+    `on_failed(message)` and made obsolete, so the stack drops it; a ConflictError (the
+    set moved on from the version in `seen`) goes to `on_conflict(what)`. No signals.
     """
+
+    on_conflict: Callable[[str], None] | None = None
 
     def __init__(
         self,
@@ -85,10 +89,13 @@ class LoggedEditCommand(QUndoCommand):
         who: str,
         on_changed: Callable[[], None],
         on_failed: Callable[[str], None] | None = None,
+        seen: SeenVersion | None = None,
     ) -> None:
         super().__init__(describe(step.entry))
         self.repo, self.who, self._on_changed = repo, who, on_changed
         self._on_failed = on_failed
+        self.seen = seen
+        self._set_id = step.entry.set_id or 0
         self.entry_id: int = step.newest  # the row the next undo or redo reverts
         # It happened before the restart: the push's redo (and, for a step that was
         # undone, the stack's undo while it is rebuilt) only say where the stack stands.
@@ -103,13 +110,16 @@ class LoggedEditCommand(QUndoCommand):
             self._replayed = False
             return
         try:
-            self.entry_id = self.repo.revert(self.entry_id, self.who).id
+            expected = against(self.seen, self._set_id)
+            self.entry_id = self.repo.revert(self.entry_id, self.who, expected_version=expected).id
         except NewsmarkError as exc:
             self.setObsolete(True)
-            if self._on_failed is not None:
+            if isinstance(exc, ConflictError) and self.on_conflict is not None:
+                self.on_conflict(f"{what} of “{self.text()}”")
+            elif self._on_failed is not None:
                 self._on_failed(f"Cannot {what} “{self.text()}”: {exc}")
             return
-        self._on_changed()
+        self._on_changed()  # the owner re-reads the set (and the version the window shows)
 
     def redo(self) -> None:
         self._revert("redo")
@@ -125,14 +135,18 @@ def restore_history(
     who: str,
     on_changed: Callable[[], None],
     on_failed: Callable[[str], None] | None = None,
+    seen: SeenVersion | None = None,
+    on_conflict: Callable[[str], None] | None = None,
 ) -> None:
     """Fill a fresh document stack with the set's logged history: the steps done, and
     above them the steps undone, ready to redo (undo survives a restart)."""
     history = repo.undo_history(set_id, MAX_RESTORED_STEPS)
     commands = [
-        LoggedEditCommand(repo, step, who, on_changed, on_failed)
+        LoggedEditCommand(repo, step, who, on_changed, on_failed, seen)
         for step in [*history.done, *reversed(history.undone)]
     ]
+    for command in commands:
+        command.on_conflict = on_conflict
     for command in commands:
         stack.push(command)
     for command in commands[len(history.done) :]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QUndoCommand
 
-from newsmark.commands.edit_command import EditCommand, refusal
+from newsmark.commands.edit_command import EditCommand, SeenVersion, conflict_or_failure
 from newsmark.domain.errors import NewsmarkError
 from newsmark.domain.quotes import Quote
 from newsmark.domain.spans import Span
@@ -25,11 +25,22 @@ class MacroCommand(QUndoCommand):
     """
 
     on_failed: Callable[[str], None] | None = None
+    on_conflict: Callable[[str], None] | None = None
 
     def __init__(self, text: str, commands: Sequence[ItemCommand]) -> None:
         super().__init__(text)
         self.commands = list(commands)
         self._applied = False
+
+    @property
+    def seen(self) -> SeenVersion | None:
+        return self.commands[0].seen if self.commands else None
+
+    @seen.setter
+    def seen(self, seen: SeenVersion | None) -> None:
+        """Its edits are of one set: each is made against the version the one before left."""
+        for command in self.commands:
+            command.seen = seen
 
     def apply(self) -> None:
         done: list[ItemCommand] = []
@@ -60,7 +71,4 @@ class MacroCommand(QUndoCommand):
             self._refused("undo", exc)
 
     def _refused(self, what: str, exc: NewsmarkError) -> None:
-        if self.on_failed is None:
-            raise exc
-        self.setObsolete(True)
-        self.on_failed(refusal(what, self.text(), exc))
+        conflict_or_failure(self, what, exc, self.on_failed, self.on_conflict)

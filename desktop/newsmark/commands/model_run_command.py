@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
-from newsmark.commands.edit_command import refusal
+from newsmark.commands.edit_command import SeenVersion, against, conflict_or_failure
 from newsmark.domain.errors import NewsmarkError
 
 if TYPE_CHECKING:
@@ -24,6 +24,8 @@ class ModelRunCommand(QUndoCommand):
     """
 
     on_failed: Callable[[str], None] | None = None
+    on_conflict: Callable[[str], None] | None = None
+    seen: SeenVersion | None = None  # the window's version of the set (None: unchecked)
 
     def __init__(
         self,
@@ -49,12 +51,14 @@ class ModelRunCommand(QUndoCommand):
 
     def _replay(self, *, undo: bool) -> None:
         try:
-            changed = self.repo.replay_predictions(self.run, self.who, undo=undo)
+            expected = against(self.seen, self.run.set_id)
+            changed = self.repo.replay_predictions(
+                self.run, self.who, undo=undo, expected_version=expected
+            )
         except NewsmarkError as exc:
             what = "undo" if undo else "redo"
-            if self.on_failed is None:
-                raise
-            self.setObsolete(True)
-            self.on_failed(refusal(what, self.text(), exc))
+            conflict_or_failure(self, what, exc, self.on_failed, self.on_conflict)
             return
+        if self.seen is not None:
+            self.seen.value = changed.state.version
         self._on_changed(changed)

@@ -29,13 +29,19 @@ class AddQuoteCommand(QuoteCommand):
         self.quote = quote
 
     def _do(self) -> Step[Quote]:
-        done = self.repo.add_quote(self.set_id, self.quote, self.who, reverts=self.logged)
+        done = self.repo.add_quote(
+            self.set_id, self.quote, self.who, expected_version=self.expected, reverts=self.logged
+        )
         self.quote = done.item
         return [], [self.quote], done.state
 
     def _undo(self) -> Step[Quote]:
         done = self.repo.delete_quote(
-            self.set_id, item_id(self.quote), self.who, reverts=self.logged
+            self.set_id,
+            item_id(self.quote),
+            self.who,
+            expected_version=self.expected,
+            reverts=self.logged,
         )
         return [done.item], [], done.state
 
@@ -51,13 +57,19 @@ class DeleteQuoteCommand(QuoteCommand):
 
     def _do(self) -> Step[Quote]:
         done = self.repo.delete_quote(
-            self.set_id, item_id(self.quote), self.who, reverts=self.logged
+            self.set_id,
+            item_id(self.quote),
+            self.who,
+            expected_version=self.expected,
+            reverts=self.logged,
         )
         self.quote = done.item
         return [self.quote], [], done.state
 
     def _undo(self) -> Step[Quote]:
-        done = self.repo.add_quote(self.set_id, self.quote, self.who, reverts=self.logged)
+        done = self.repo.add_quote(
+            self.set_id, self.quote, self.who, expected_version=self.expected, reverts=self.logged
+        )
         self.quote = done.item
         return [], [self.quote], done.state
 
@@ -82,11 +94,18 @@ class UpdateQuoteCommand(QuoteCommand):
 
     def _do(self) -> Step[Quote]:
         done = self.repo.update_quote(
-            self.set_id, item_id(self.before), self.who, reverts=self.logged, **self.changes
+            self.set_id,
+            item_id(self.before),
+            self.who,
+            expected_version=self.expected,
+            reverts=self.logged,
+            **self.changes,
         )
         self.after = done.item
         return [self.before], [self.after], done.state
 
     def _undo(self) -> Step[Quote]:
-        restored = self.repo.replace_quote(self.set_id, self.before, self.who, reverts=self.logged)
+        restored = self.repo.replace_quote(
+            self.set_id, self.before, self.who, expected_version=self.expected, reverts=self.logged
+        )
         return [self.after or self.before], [restored.item], restored.state

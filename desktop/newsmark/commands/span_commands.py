@@ -36,12 +36,20 @@ class AddSpanCommand(SpanCommand):
     def _do(self) -> Step[Span]:
         # The first add gets an id; a redo restores the same id, so later commands that
         # refer to it stay valid.
-        done = self.repo.add_span(self.set_id, self.span, self.who, reverts=self.logged)
+        done = self.repo.add_span(
+            self.set_id, self.span, self.who, expected_version=self.expected, reverts=self.logged
+        )
         self.span = done.item
         return [], [self.span], done.state
 
     def _undo(self) -> Step[Span]:
-        done = self.repo.delete_span(self.set_id, _id(self.span), self.who, reverts=self.logged)
+        done = self.repo.delete_span(
+            self.set_id,
+            _id(self.span),
+            self.who,
+            expected_version=self.expected,
+            reverts=self.logged,
+        )
         return [done.item], [], done.state
 
 
@@ -55,12 +63,20 @@ class DeleteSpanCommand(SpanCommand):
         self.span = span
 
     def _do(self) -> Step[Span]:
-        done = self.repo.delete_span(self.set_id, _id(self.span), self.who, reverts=self.logged)
+        done = self.repo.delete_span(
+            self.set_id,
+            _id(self.span),
+            self.who,
+            expected_version=self.expected,
+            reverts=self.logged,
+        )
         self.span = done.item
         return [self.span], [], done.state
 
     def _undo(self) -> Step[Span]:
-        done = self.repo.add_span(self.set_id, self.span, self.who, reverts=self.logged)
+        done = self.repo.add_span(
+            self.set_id, self.span, self.who, expected_version=self.expected, reverts=self.logged
+        )
         self.span = done.item
         return [], [self.span], done.state
 
@@ -94,11 +110,14 @@ class UpdateSpanCommand(SpanCommand):
             label=self.label,
             start=self.start,
             end=self.end,
+            expected_version=self.expected,
             reverts=self.logged,
         )
         self.after = done.item
         return [self.before], [self.after], done.state
 
     def _undo(self) -> Step[Span]:
-        restored = self.repo.replace_span(self.set_id, self.before, self.who, reverts=self.logged)
+        restored = self.repo.replace_span(
+            self.set_id, self.before, self.who, expected_version=self.expected, reverts=self.logged
+        )
         return [self.after or self.before], [restored.item], restored.state

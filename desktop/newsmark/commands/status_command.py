@@ -35,11 +35,15 @@ class StatusCommand(EditCommand[Status]):
         self.before: Status | None = None
 
     def _do(self) -> Step[Status]:
-        done = self.repo.set_status(self.set_id, self.status, self.who, reverts=self.logged)
+        done = self.repo.set_status(
+            self.set_id, self.status, self.who, expected_version=self.expected, reverts=self.logged
+        )
         self.before = done.item
         return [done.item], [self.status], done.state
 
     def _undo(self) -> Step[Status]:
         old = self.before or Status.IN_PROGRESS
-        done = self.repo.set_status(self.set_id, old, self.who, reverts=self.logged)
+        done = self.repo.set_status(
+            self.set_id, old, self.who, expected_version=self.expected, reverts=self.logged
+        )
         return [self.status], [old], done.state

@@ -255,9 +255,11 @@ def newest(s: Session, set_id: int | None) -> EditLogRow | None:
     ).first()
 
 
-def revert(s: Session, entry_id: int, who: str) -> EditLogEntry:
+def revert(s: Session, entry_id: int, who: str, version: int | None = None) -> EditLogEntry:
     """Apply the inverse of a logged span, quote, status or merge edit, as a new logged
     edit whose `reverts` is `entry_id`; returns the new entry (of the same set).
+
+    `version` is the optimistic check of the set's edits (a merge is corpus-wide: none).
 
     Reverting the entry that a revert wrote redoes the original, so undo/redo stacks can
     be rebuilt from the log after a restart. Reverting one set's row of a merge undoes
@@ -278,19 +280,19 @@ def revert(s: Session, entry_id: int, who: str) -> EditLogEntry:
     if set_id is None or entry.op not in history.REVERSIBLE:
         raise AnnotationError(f"a {entry.op!r} edit cannot be reverted")
     if entry.op == "add_span":
-        delete_span(s, set_id, target, who, reverts=entry_id)
+        delete_span(s, set_id, target, who, version, entry_id)
     elif entry.op == "delete_span":
-        add_span(s, None, set_id, rows.span_from_json(before), who, reverts=entry_id)
+        add_span(s, None, set_id, rows.span_from_json(before), who, version, entry_id)
     elif entry.op.endswith("_span"):
-        replace_span(s, set_id, rows.span_from_json(before), who, reverts=entry_id)
+        replace_span(s, set_id, rows.span_from_json(before), who, version, entry_id)
     elif entry.op == "add_quote":
-        delete_quote(s, set_id, target, who, reverts=entry_id)
+        delete_quote(s, set_id, target, who, version, entry_id)
     elif entry.op == "delete_quote":
-        add_quote(s, None, set_id, rows.quote_from_json(before), who, reverts=entry_id)
+        add_quote(s, None, set_id, rows.quote_from_json(before), who, version, entry_id)
     elif entry.op.endswith("_quote"):
-        replace_quote(s, set_id, rows.quote_from_json(before), who, reverts=entry_id)
+        replace_quote(s, set_id, rows.quote_from_json(before), who, version, entry_id)
     else:
-        set_status(s, set_id, Status(before["status"]), who, reverts=entry_id)
+        set_status(s, set_id, Status(before["status"]), who, version, entry_id)
     written = newest(s, set_id)
     assert written is not None  # the row just written
     return rows.edit_log_entry(written)

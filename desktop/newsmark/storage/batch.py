@@ -306,13 +306,16 @@ def save_predictions(
     )
 
 
-def replay_predictions(session: Session, run: ModelRun, who: str, *, undo: bool) -> ModelRun:
+def replay_predictions(
+    session: Session, run: ModelRun, who: str, *, undo: bool, version: int | None = None
+) -> ModelRun:
     """Write a stored model run again (redo) or its inverse (undo), ids and status included.
 
-    What it takes out must be stored as the run left it and what it puts back must fit;
-    otherwise it refuses (NotFoundError, ConflictError, AnnotationError) and writes nothing.
+    What it takes out must be stored as the run left it and what it puts back must fit,
+    and the set must still be at `version` when one is given; otherwise it refuses
+    (NotFoundError, ConflictError, AnnotationError) and writes nothing.
     """
-    set_row = edits.load_set(session, run.set_id)
+    set_row = edits.load_set(session, run.set_id, version)
     if undo:
         out_spans, out_quotes = run.added_spans, run.added_quotes
         in_spans, in_quotes, status = run.removed_spans, run.removed_quotes, run.before

@@ -462,11 +462,13 @@ class Repository:
                 for (doc_id, spans, quotes), score in zip(predictions, scores, strict=True)
             ]
 
-    def replay_predictions(self, run: ModelRun, who: str, *, undo: bool) -> ModelRun:
+    def replay_predictions(
+        self, run: ModelRun, who: str, *, undo: bool, expected_version: int | None = None
+    ) -> ModelRun:
         """Undo a stored model run (`undo`) or store it again, with the same ids and status;
         returns what this write changed. Refused, writing nothing, when the set moved on."""
         with self.db.session() as s:
-            return batch.replay_predictions(s, run, who, undo=undo)
+            return batch.replay_predictions(s, run, who, undo=undo, version=expected_version)
 
     def iter_export(
         self, status: str = "accepted", annotator: str | None = None, *, batch_size: int = 200
@@ -520,11 +522,24 @@ class Repository:
             entries = [rows.edit_log_entry(r) for r in found]
         return history.replay(entries, first_exact, limit)
 
-    def revert(self, entry_id: int, who: str) -> EditLogEntry:
+    def revert(
+        self, entry_id: int, who: str, *, expected_version: int | None = None
+    ) -> EditLogEntry:
         """Apply the inverse of a logged edit as a new logged edit, in one transaction;
         returns the new entry (`annotation_edits.revert`)."""
         with self.db.session() as s:
-            return annotation_edits.revert(s, entry_id, who)
+            return annotation_edits.revert(s, entry_id, who, expected_version)
+
+    def recent_edits(self, set_id: int, limit: int) -> list[EditLogEntry]:
+        """The set's newest `limit` log rows, newest first (who changed it, and when)."""
+        with self.db.session(write=False) as s:
+            found = s.scalars(
+                select(EditLogRow)
+                .where(EditLogRow.set_id == set_id)
+                .order_by(EditLogRow.id.desc())
+                .limit(max(limit, 0))
+            )
+            return [rows.edit_log_entry(r) for r in found]
 
     # -- entities ---------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
-from newsmark.commands.edit_command import EditCommand
+from newsmark.commands.edit_command import EditCommand, SeenVersion
 from newsmark.commands.entity_commands import MergeEntitiesCommand, UpdateEntityCommand
 from newsmark.commands.logged_command import restore_history
 from newsmark.commands.macro_command import MacroCommand
@@ -32,12 +32,13 @@ from newsmark.commands.status_command import StatusCommand
 from newsmark.domain.annotations import AnnotationSet
 from newsmark.domain.document import Document
 from newsmark.domain.entities import Entity
-from newsmark.domain.errors import NewsmarkError, StorageError
+from newsmark.domain.errors import ConflictError, NewsmarkError, StorageError
 from newsmark.domain.labels import LabelSet
 from newsmark.domain.quotes import Quote, QuoteChanges, guess_kind
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
 from newsmark.services.preannotation import apply_prediction
+from newsmark.ui.conflict_text import conflict_message
 from newsmark.ui.models.document_list_model import DocumentPager, ListCounts, status_of
 from newsmark.ui.quote_attribution import attribution_command
 from newsmark.ui.quote_proposal import mark_command
@@ -92,6 +93,9 @@ class DocumentSession(QObject):
             disk full, read-only) and the reason; it stays pending (`pending_edits`)
             until `retry` saves it or `discard` drops it.
         pending_changed(int): the number of pending edits changed.
+        conflicted(str): an edit, undo or redo was refused because the set changed
+            elsewhere (another window, the CLI) since the version this window showed; the
+            set was re-read and its undo history cleared; the message says who and when.
     """
 
     documents_listed = Signal(object, int, int)
@@ -108,6 +112,7 @@ class DocumentSession(QObject):
     failed = Signal(str)
     save_failed = Signal(object, str)
     pending_changed = Signal(int)
+    conflicted = Signal(str)
 
     def __init__(
         self,
@@ -121,6 +126,8 @@ class DocumentSession(QObject):
         super().__init__(parent)
         self.repo = repo
         self.annotator = annotator
+        # Who the edit log names, when not the set's annotator (a reviewer in their set).
+        self.editor: str | None = None
         self.readonly = readonly
         self.document: Document | None = None
         self.annotations: AnnotationSet | None = None
@@ -139,12 +146,19 @@ class DocumentSession(QObject):
         self._list_timer.timeout.connect(self._refresh_current)
         self._stacks: dict[int, QUndoStack] = {}
         self._unsaved: list[tuple[int, Command]] = []  # (document id, command), oldest first
+        # Per set: the version this window shows, which its edits are made against.
+        self._seen: dict[int, SeenVersion] = {}
         # Accepted, then edited (a span or quote edit after the last status change).
         self.edited_after_accept = False
         self.before_undo: Callable[[], bool] | None = None
         if worker is not None:
             worker.prediction_ready.connect(self._on_prediction_ready)
             worker.prediction_failed.connect(self._on_prediction_failed)
+
+    @property
+    def who(self) -> str:
+        """The name the edit log records for this window's edits."""
+        return self.editor or self.annotator
 
     @property
     def can_rerun(self) -> bool:
@@ -279,6 +293,7 @@ class DocumentSession(QObject):
             return
         self.document, self.annotations = document, aset
         self._pending = self._rerun = None
+        self._saw(doc_id, aset)
         self.edited_after_accept = self._read_edited_mark()
         self.undo_group.setActiveStack(self._undo_stack(doc_id))
         self.document_opened.emit(document, aset)
@@ -367,9 +382,7 @@ class DocumentSession(QObject):
             self.rerun_done.emit(-1)
             return
         self._apply_run(run)
-        self._stack_applied(
-            doc_id, ModelRunCommand(self.repo, run, self.annotator, self._apply_run)
-        )
+        self._stack_applied(doc_id, ModelRunCommand(self.repo, run, self.who, self._apply_run))
         self.rerun_done.emit(len(run.added_spans))
 
     # -- decisions and edits ----------------------------------------------------------
@@ -386,7 +399,7 @@ class DocumentSession(QObject):
         if aset is None or aset.id is None:
             return False
         changed = self._apply_status
-        return self.push(StatusCommand(self.repo, aset.id, status, self.annotator, changed))
+        return self.push(StatusCommand(self.repo, aset.id, status, self.who, changed))
 
     def _apply_status(
         self, _removed: Sequence[Status], _added: Sequence[Status], state: SetState
@@ -437,7 +450,10 @@ class DocumentSession(QObject):
             aset = None if self.readonly else self.annotations  # read-only: no undo
             if aset is not None and aset.id is not None and aset.document_id == doc_id:
                 changed, failed = self.reload_annotations, self.failed.emit
-                restore_history(stack, self.repo, aset.id, self.annotator, changed, failed)
+                seen, conflict = self._seen_for(aset.id), self._conflict_in_stack
+                restore_history(
+                    stack, self.repo, aset.id, self.who, changed, failed, seen, conflict
+                )
         return stack
 
     def label_range(self, start: int, end: int, label: str) -> bool:
@@ -451,11 +467,11 @@ class DocumentSession(QObject):
             if same.label == label and same.origin not in (Origin.MODEL, Origin.RULE):
                 return False
             command = UpdateSpanCommand(
-                self.repo, aset.id, same, self.annotator, self.apply_changes, label=label
+                self.repo, aset.id, same, self.who, self.apply_changes, label=label
             )
         else:
             span = Span(start, end, label, Origin.HUMAN)
-            command = AddSpanCommand(self.repo, aset.id, span, self.annotator, self.apply_changes)
+            command = AddSpanCommand(self.repo, aset.id, span, self.who, self.apply_changes)
         return self.push(command)
 
     def resize_span(self, span: Span, start: int, end: int) -> bool:
@@ -463,7 +479,7 @@ class DocumentSession(QObject):
         if aset is None or aset.id is None or span.id is None:
             return False
         command = UpdateSpanCommand(
-            self.repo, aset.id, span, self.annotator, self.apply_changes, start=start, end=end
+            self.repo, aset.id, span, self.who, self.apply_changes, start=start, end=end
         )
         return self.push(command)
 
@@ -472,7 +488,7 @@ class DocumentSession(QObject):
         if aset is None or aset.id is None or span.id is None:
             return False
         changed = self.apply_changes
-        return self.push(DeleteSpanCommand(self.repo, aset.id, span, self.annotator, changed))
+        return self.push(DeleteSpanCommand(self.repo, aset.id, span, self.who, changed))
 
     # -- quotes -------------------------------------------------------------------------
     def mark_quote(self, start: int, end: int) -> bool:
@@ -507,7 +523,7 @@ class DocumentSession(QObject):
             return False
         changed = self.apply_quote_changes
         return self.push(
-            UpdateQuoteCommand(self.repo, aset.id, quote, self.annotator, changed, text, **changes)
+            UpdateQuoteCommand(self.repo, aset.id, quote, self.who, changed, text, **changes)
         )
 
     def quote_now(self, quote: Quote) -> Quote | None:
@@ -520,7 +536,7 @@ class DocumentSession(QObject):
         if aset is None or aset.id is None or quote.id is None:
             return False
         changed = self.apply_quote_changes
-        return self.push(DeleteQuoteCommand(self.repo, aset.id, quote, self.annotator, changed))
+        return self.push(DeleteQuoteCommand(self.repo, aset.id, quote, self.who, changed))
 
     # -- what an edit stored, applied to the set in memory ------------------------------
     def apply_changes(
@@ -552,6 +568,7 @@ class DocumentSession(QObject):
             return
         aset.spans = _swapped(aset.spans, run.removed_spans, run.added_spans)
         aset.quotes = _swapped(aset.quotes, run.removed_quotes, run.added_quotes)
+        self._seen_for(run.set_id).value = run.state.version  # a write of this window
         self._apply_state(aset, run.state)
         self.annotations_changed.emit(aset)
 
@@ -573,6 +590,7 @@ class DocumentSession(QObject):
         except NewsmarkError as exc:
             self.failed.emit(str(exc))
             return
+        self._seen_for(self.annotations.id or 0).value = self.annotations.version
         self.edited_after_accept = self._read_edited_mark()
         self.annotations_changed.emit(self.annotations)
         self._list_timer.start()
@@ -582,8 +600,12 @@ class DocumentSession(QObject):
         """Apply a command (its first redo) and stack it; False when it was refused."""
         if self.document is None:
             return False
+        self._watch(command)
         try:
             command.apply()
+        except ConflictError:  # changed elsewhere: re-read, never retried over their change
+            self._conflict(f"edit “{command.text()}”")
+            return False
         except StorageError as exc:  # locked, disk full: the edit waits for a retry
             self._unsaved.append((self.document.id, command))
             self.pending_changed.emit(len(self._unsaved))
@@ -598,6 +620,9 @@ class DocumentSession(QObject):
     def _stack_applied(self, doc_id: int, command: Command | ModelRunCommand) -> None:
         if isinstance(command, EditCommand | MacroCommand | ModelRunCommand):
             command.on_failed = self.failed.emit  # a refused undo/redo: reported, not raised
+            command.on_conflict = self._conflict_in_stack
+        if isinstance(command, ModelRunCommand) and self.annotations is not None:
+            command.seen = self._seen_for(command.run.set_id)
         self._undo_stack(doc_id).push(command)
         self.saved.emit(command.text())
 
@@ -623,6 +648,10 @@ class DocumentSession(QObject):
             self.open(doc_id)  # its diff is applied to the set in memory, which must match
         try:
             command.apply()
+        except ConflictError:  # made against a version another writer has moved on from
+            self.discard(command)
+            self._conflict(f"edit “{command.text()}”")
+            return False
         except StorageError as exc:
             self.save_failed.emit(command, str(exc))
             return False
@@ -641,6 +670,98 @@ class DocumentSession(QObject):
     def discard(self, command: Command) -> None:
         self._unsaved = [e for e in self._unsaved if e[1] is not command]
         self.pending_changed.emit(len(self._unsaved))
+
+    # -- the version each edit is made against, and conflicts ----------------------------
+    def _seen_for(self, set_id: int) -> SeenVersion:
+        seen = self._seen.get(set_id)
+        if seen is None:
+            aset = self.annotations
+            shown = aset.version if aset is not None and aset.id == set_id else None
+            seen = self._seen[set_id] = SeenVersion(shown)
+        return seen
+
+    def _saw(self, doc_id: int, aset: AnnotationSet | None) -> None:
+        """A set just read whole: its edits are made against this version. A set changed
+        elsewhere since this window last wrote it loses its undo history here."""
+        if aset is None or aset.id is None:
+            return
+        seen = self._seen.get(aset.id)
+        stack = self._stacks.get(doc_id)
+        shown = seen.value if seen is not None else None
+        if seen and shown is not None and self._changed_elsewhere(aset.id, shown, aset.version):
+            seen.dropped = True
+            del self._seen[aset.id]
+            if stack is not None and stack.count():
+                stack.clear()
+                self.failed.emit(
+                    "This document was changed elsewhere since you last had it open; "
+                    "its undo history was cleared"
+                )
+        self._seen_for(aset.id).value = aset.version
+
+    def _changed_elsewhere(self, set_id: int, seen: int, now: int) -> bool:
+        """Whether someone else wrote the set between versions `seen` and `now` (this
+        window's own entity merges relink mentions in sets it is not showing: not them)."""
+        if now == seen:
+            return False
+        if now < seen:  # the set was replaced (a restore): nothing here is current
+            return True
+        try:
+            since = self.repo.recent_edits(set_id, min(max(now - seen, 1), 50))
+        except NewsmarkError:
+            return True
+        ours = ("merge_entities", "unmerge_entities")
+        return any(e.who != self.who or e.op not in ours for e in since)
+
+    def _watch(self, command: Command) -> None:
+        """Make a new edit (each step of a macro in turn) against the version the window
+        shows; its first apply raises a conflict, `_stack_applied` wires its undo/redo."""
+        aset = self.annotations
+        if isinstance(command, EditCommand | MacroCommand) and aset is not None:
+            command.seen = self._seen_for(aset.id or 0)
+
+    def _conflict_in_stack(self, what: str) -> None:
+        """An undo or redo refused as a conflict (inside QUndoStack: cleared afterwards)."""
+        self._conflict(what, in_stack=True)
+
+    def _conflict(self, what: str, *, in_stack: bool = False) -> None:
+        """The open set changed elsewhere since the version this window showed: re-read it,
+        drop its undo history (an undo must never write over the other's change) and say
+        who changed it. `what` names the refused step ("edit “Label PERSON”")."""
+        aset, doc = self.annotations, self.document
+        if aset is None or aset.id is None or doc is None:
+            return
+        old = self._seen.pop(aset.id, None)
+        if old is not None:
+            old.dropped = True  # the steps of the old history refuse from now on
+        had = old.value if old is not None and old.value is not None else aset.version
+        self.reload_annotations()
+        stack = self._stacks.get(doc.id)
+        if stack is not None:  # inside its undo(): the stack deletes that step first
+            if in_stack:
+                QTimer.singleShot(0, stack, stack.clear)
+            else:
+                stack.clear()
+        # Edits still waiting for a retry were made against the old version too.
+        waiting = [e for e in self._unsaved if e[0] == doc.id]
+        if waiting:
+            self._unsaved = [e for e in self._unsaved if e[0] != doc.id]
+            self.pending_changed.emit(len(self._unsaved))
+        now = self.annotations.version if self.annotations is not None else had
+        try:
+            entries = self.repo.recent_edits(aset.id, min(max(now - had, 1), 50))
+        except NewsmarkError:
+            entries = []
+        message = conflict_message(entries, what, self.who)
+        if waiting:
+            n = len(waiting)
+            edits = (
+                "1 edit waiting for a retry was"
+                if n == 1
+                else f"{n} edits waiting for a retry were"
+            )
+            message += f" {edits} dropped."
+        self.conflicted.emit(message)
 
 
 def _swapped(items: list[T], removed: Sequence[T], added: Sequence[T]) -> list[T]:

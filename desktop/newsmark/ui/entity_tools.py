@@ -131,7 +131,7 @@ class EntityTools(QObject):
             self.refresh()  # put the table's old value back
             return
         command = UpdateEntityCommand(
-            self.session.repo, entity, self.session.annotator, self._after_entity_edit, **changes
+            self.session.repo, entity, self.session.who, self._after_entity_edit, **changes
         )
         self.session.push(command)
 
@@ -139,7 +139,7 @@ class EntityTools(QObject):
         if not self._writable():
             return
         command = MergeEntitiesCommand(
-            self.session.repo, keep, drop, self.session.annotator, self._after_entity_edit
+            self.session.repo, keep, drop, self.session.who, self._after_entity_edit
         )
         if self.session.push(command):
             self.hint_given.emit(f"Merged “{drop.name}” into “{keep.name}” (Ctrl+Z undoes it)")
@@ -167,12 +167,12 @@ class EntityTools(QObject):
             if existing is not None:
                 steps.append(
                     UpdateSpanCommand(
-                        s.repo, aset.id, existing, s.annotator, s.apply_changes, label=span.label
+                        s.repo, aset.id, existing, s.who, s.apply_changes, label=span.label
                     )
                 )
             else:
                 new = Span(occ.start, occ.end, span.label, Origin.HUMAN, entity_id=span.entity_id)
-                steps.append(AddSpanCommand(s.repo, aset.id, new, s.annotator, s.apply_changes))
+                steps.append(AddSpanCommand(s.repo, aset.id, new, s.who, s.apply_changes))
         if not steps:
             return False
         name = doc.text[span.start : span.end]

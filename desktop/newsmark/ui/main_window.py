@@ -16,6 +16,7 @@ from newsmark.domain.labels import LabelSet
 from newsmark.services.settings import Settings
 from newsmark.ui.actions import ActionRegistry
 from newsmark.ui.dialogs.agreement_controller import AgreementController
+from newsmark.ui.dialogs.conflict_dialog import ConflictNotice
 from newsmark.ui.dialogs.dashboard_controller import DashboardController
 from newsmark.ui.dialogs.guidelines_dialog import show_guidelines
 from newsmark.ui.dialogs.save_failed_dialog import SaveFailures
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.navigator.auto_advance = settings.auto_advance
         self.preferences.preferences_changed.connect(self.navigator.use_preferences)
         self.save_failures = SaveFailures(s, self.pending_banner, self)  # dialog and banner
+        self.conflicts = ConflictNotice(s, self.status, self)  # changed elsewhere: reloaded
         # Between controllers: one selection (the span editor's), entities as speakers.
         self.quotes.quote_selected.connect(self.editor.select_quote)
         self.article.quote_clicked.connect(self.editor.select_quote)

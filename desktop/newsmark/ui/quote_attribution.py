@@ -83,7 +83,7 @@ def attribution_command(
     ):
         steps.append(
             LinkSpanCommand(
-                session.repo, aset.id, stored, entity.id, session.annotator, session.apply_changes
+                session.repo, aset.id, stored, entity.id, session.who, session.apply_changes
             )
         )
     steps.append(
@@ -91,7 +91,7 @@ def attribution_command(
             session.repo,
             aset.id,
             quote,
-            session.annotator,
+            session.who,
             session.apply_quote_changes,
             f"Attribute quote to {written}",
             speaker=speaker,
@@ -112,7 +112,7 @@ def _update(
         session.repo,
         aset.id,
         quote,
-        session.annotator,
+        session.who,
         session.apply_quote_changes,
         text,
         **changes,

@@ -48,7 +48,7 @@ def mark_command(session: DocumentSession, quote: Quote) -> MacroCommand:
     assert aset is not None and aset.id is not None
     filled = proposed(session, quote)
     changed = session.apply_quote_changes
-    add = AddQuoteCommand(session.repo, aset.id, filled, session.annotator, changed)
+    add = AddQuoteCommand(session.repo, aset.id, filled, session.who, changed)
     doc = session.document
     assert doc is not None
     said = [
