@@ -18,8 +18,25 @@ def as_login(url: str, login: str) -> str:
     return make_url(url).set(username=login).render_as_string(hide_password=False)
 
 
+# What the README's least-privilege annotator login is granted (ADR 0013).
+ANNOTATOR_GRANTS = (
+    "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {name}",
+    "GRANT INSERT, UPDATE, DELETE ON annotation_sets, spans, quotes, entities TO {name}",
+    "GRANT INSERT ON edit_log TO {name}",
+    "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {name}",
+)
+ALL_GRANTS = (
+    "GRANT ALL ON ALL TABLES IN SCHEMA public TO {name}",
+    "GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {name}",
+)
+
+
 def create_logins(
-    url: str, names: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    url: str,
+    names: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    grants: tuple[str, ...] = ALL_GRANTS,
 ) -> None:
     """Make each name a login role with a fresh password, allowed to read and write the
     database `url` names (as a team's server admin GRANTs), and point PGPASSFILE at a
@@ -40,8 +57,8 @@ def create_logins(
                 exists = conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name})
                 verb = "ALTER" if exists else "CREATE"
                 conn.execute(text(f"{verb} ROLE {name} LOGIN PASSWORD '{password}'"))
-                conn.execute(text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {name}"))
-                conn.execute(text(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {name}"))
+                for grant in grants:
+                    conn.execute(text(grant.format(name=name)))
                 lines.append(f"{host}:{port}:*:{name}:{password}")
     finally:
         engine.dispose()

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import ProgrammingError
 from storage_helpers import TEXT, item
 
 import postgres_support
@@ -15,7 +17,7 @@ from newsmark.domain.errors import PermissionDenied
 from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
 from newsmark.storage import Repository, ServerDatabase, roles
-from team_logins import as_login, create_logins
+from team_logins import ANNOTATOR_GRANTS, as_login, create_logins
 
 pytestmark = pytest.mark.postgres
 
@@ -204,3 +206,39 @@ def test_a_role_change_applies_to_the_next_write(team: Team) -> None:
     dora.add_user("ben", "reviewer")
     ben.add_span(team.ana_set.id, span(), "ben")  # the same open database
     assert len(team.owner.get_set(team.ana_set.id).spans) == 1
+
+
+def test_the_readme_s_least_privilege_annotator_login(
+    team: Team, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defence in depth: an annotator's login with only the README's GRANTs still does an
+    annotator's whole job through Newsmark, and the server itself refuses what the
+    storage check refuses (here bypassed with plain SQL)."""
+    create_logins(team.url, ["fay"], tmp_path, monkeypatch, grants=ANNOTATOR_GRANTS)
+    team.add_users()
+    team.owner.add_user("fay", "annotator")
+    fay = team.repo("fay")
+    own = fay.annotation_set(team.doc, "fay")
+    assert own is not None
+    added = fay.add_span(own.id, span(), "fay")
+    entity = fay.find_or_create_entity("Benjamin Netanyahu", "PERSON")
+    fay.link_span(own.id, added.item.id or 0, entity.id, "fay")
+    fay.set_status(own.id, Status.ACCEPTED, "fay")
+    fay.revert(fay.last_edit_id(own.id) or 0, "fay")  # undo the accept
+    fay.save_predictions(team.doc, "fay", [span(30, 45)], [], force=True)
+    got = team.owner.get_set(own.id)
+    assert got.status is not Status.ACCEPTED and len(got.spans) == 2
+    raw = create_engine(as_login(team.url, "fay"))
+    try:
+        for sql in (
+            f"INSERT INTO assignments (document_id, annotator, assigned_at, assigned_by) "
+            f"VALUES ({team.doc}, 'fay', 'now', 'fay')",
+            "INSERT INTO users (name, role, created_at) VALUES ('fay2', 'admin', 'now')",
+            "UPDATE users SET role = 'admin' WHERE name = 'fay'",
+            "DELETE FROM documents",
+        ):
+            with pytest.raises(ProgrammingError, match="permission denied"), raw.begin() as c:
+                c.execute(text(sql))
+    finally:
+        raw.dispose()
+    assert team.owner.users()["fay"] == "annotator"
