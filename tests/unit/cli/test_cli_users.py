@@ -129,6 +129,12 @@ def test_users_on_a_server(
         0,
         "ana   annotator\nben   annotator\ndora  admin\n(you log in as ben, annotator)\n",
     )
+    article = tmp_path / "article.txt"
+    article.write_text("Angela Merkel met Emmanuel Macron.\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", as_ben, "import", str(article))
+    assert code == 2 and err == (
+        "newsmark: error: ben is an annotator: may not import documents (admins only)\n"
+    )
     code, _, err = run(capsys, "--db", as_dora, "users", "remove", "dora")
     assert code == 2 and "'dora' is the last admin" in err
     assert run(capsys, "--db", as_dora, "users", "remove", "ana")[0] == 0
