@@ -11,7 +11,13 @@ from pathlib import Path
 
 from newsmark import __version__
 from newsmark.cli_commands import COMMANDS
-from newsmark.domain.errors import InputError, NewsmarkError, UsageError, printable
+from newsmark.domain.errors import (
+    InputError,
+    NewsmarkError,
+    PermissionDenied,
+    UsageError,
+    printable,
+)
 from newsmark.domain.status import STATUS_FILTERS, Status
 
 log = logging.getLogger("newsmark")
@@ -322,6 +328,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="the database to merge into, created if missing (default: the data dir's)",
     )
 
+    p = command("users", "team mode's users and roles (list; add or remove one: admins only)")
+    users_sub = p.add_subparsers(dest="users_command", metavar="ACTION")
+    q = users_sub.add_parser("add", help="add a user (the first one must be an admin)")
+    _global_options(q, suppress=True)
+    q.add_argument("user_name", metavar="NAME", help="their server login (PostgreSQL user)")
+    q.add_argument("--role", required=True, help="annotator, reviewer or admin")
+    q = users_sub.add_parser("remove", help="remove a user (not the last admin)")
+    _global_options(q, suppress=True)
+    q.add_argument("user_name", metavar="NAME")
+
     p = command("db", "database maintenance")
     db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     for name, text in (
@@ -369,8 +385,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.exception("failed")
         print(f"newsmark: error: {printable(str(exc))}", file=sys.stderr)
         # 2: what the user gave is wrong (a file, an option: as argparse); 1: the rest
-        # (no such document, a rule an edit breaks, the database).
-        return 2 if isinstance(exc, InputError | UsageError) else 1
+        # (no such document, a rule an edit breaks, the database). A role's refusal is 2.
+        return 2 if isinstance(exc, InputError | UsageError | PermissionDenied) else 1
     except BrokenPipeError:
         # `newsmark export | head`: the reader left; not an error worth a traceback.
         sys.stderr.close()

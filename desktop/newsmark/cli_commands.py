@@ -477,6 +477,22 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    from newsmark.services.users import add_user, list_users, remove_user
+
+    ws = _workspace(args, readonly=args.users_command is None)
+    try:
+        if args.users_command == "add":
+            print(add_user(ws.repo, args.user_name, args.role))
+        elif args.users_command == "remove":
+            print(remove_user(ws.repo, args.user_name))
+        else:
+            print(list_users(ws.repo))
+    finally:
+        ws.close()
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
     "gui": cmd_gui,
     "import": cmd_import,
@@ -494,4 +510,5 @@ COMMANDS: dict[str, Command] = {
     "assignments": cmd_assignments,
     "agreement": cmd_agreement,
     "merge": cmd_merge,
+    "users": cmd_users,
 }

@@ -110,3 +110,8 @@ class NotFoundError(NewsmarkError):
 class UsageError(NewsmarkError):
     """A value given to a command or dialog is wrong: an unknown option value, a missing
     argument. Exit 2, as argparse does for its own usage errors."""
+
+
+class PermissionDenied(NewsmarkError):
+    """Team mode: the server login's role may not make this write (ADR 0013). Nothing was
+    written. Exit 2: the user asked for something they may not do, as a usage error."""

@@ -111,3 +111,21 @@ def add_user(session: Session, name: str, role: str) -> None:
     if session.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
         raise UsageError(f"user {name!r} exists")
     session.add(UserRow(name=name, role=role, created_at=rows.utcnow()))
+
+
+def remove_user(session: Session, name: str) -> str:
+    """Delete the user; returns their role. Unknown, or the last admin (nobody could manage
+    users then): UsageError, nothing changed."""
+    found = session.execute(select(UserRow.id, UserRow.role).where(UserRow.name == name)).first()
+    if found is None:
+        raise UsageError(f"no user {name!r}")
+    user_id, role = found
+    if role == "admin":
+        admins = session.scalar(select(func.count(UserRow.id)).where(UserRow.role == "admin"))
+        if admins == 1:
+            raise UsageError(
+                f"{name!r} is the last admin; add another admin first (nobody could manage "
+                "users or assignments without one)"
+            )
+    session.execute(delete(UserRow).where(UserRow.id == user_id))
+    return str(role)

@@ -16,7 +16,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from newsmark.domain.errors import StorageError
 from newsmark.storage import backup as backup_files
-from newsmark.storage import clean_close, migrate, preflight
+from newsmark.storage import clean_close, migrate, preflight, roles
 from newsmark.storage.lock import WriterLock
 
 SYNCHRONOUS_NAMES = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
@@ -195,8 +195,10 @@ class Database:
         return engine
 
     @contextmanager
-    def session(self, *, write: bool = True) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
+    def session(self, *, write: bool = True, guard: roles.Guard | None = None) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        `guard` (what a write needs, storage.roles) is a server's: a file is single-user."""
         if write and self.readonly:
             raise StorageError(
                 f"{self.path} is open read-only (another window may be editing it); "

@@ -41,6 +41,7 @@ from newsmark.storage import (
     history,
     model_registry,
     queries,
+    roles,
     rows,
 )
 from newsmark.storage.db import Database
@@ -56,6 +57,9 @@ from newsmark.storage.records import (
 from newsmark.storage.server_db import ServerDatabase
 
 DEFAULT_LABEL_SET = LabelSet()
+# Linking a mention creates its entity: any user may; changing one is corpus-wide.
+ENTITY_CREATE = roles.corpus("create entities", "annotator")
+USER_ADMIN = roles.corpus("add or remove users", "admin")
 
 
 class Repository:
@@ -114,7 +118,7 @@ class Repository:
         """
         checked = labels if labels is not None else self.labels
         statuses = batch.validate_inputs(items, checked)
-        with self.db.session() as s:
+        with self.db.session(guard=roles.corpus("import documents", "admin")) as s:
             return batch.import_documents(s, items, annotator, statuses)
 
     def get_document(self, doc_id: int) -> Document:
@@ -228,7 +232,7 @@ class Repository:
             if row is not None or not create:
                 return None if row is None else edits.load_annotation_set(s, row)
         try:
-            with self.db.session() as s:
+            with self.db.session(guard=roles.of_annotator(annotator, doc_id)) as s:
                 row = s.scalar(query)  # another process may have created it meanwhile
                 if row is None:
                     edits.document_text(s, doc_id)  # InputError if the document is missing
@@ -269,7 +273,7 @@ class Repository:
         expected_version: int | None = None,
         reverts: int | None = None,
     ) -> Edited[Span]:
-        with self.db.session() as s:
+        with self.db.session(guard=roles.of_set(set_id)) as s:
             return annotation_edits.add_span(
                 s, self.labels, set_id, span, who, expected_version, reverts
             )
@@ -287,7 +291,7 @@ class Repository:
         reverts: int | None = None,
     ) -> Edited[Span]:
         """Change label and/or boundaries; the span becomes a human one."""
-        with self.db.session() as s:
+        with self.db.session(guard=roles.of_set(set_id)) as s:
             return annotation_edits.update_span(
                 s, self.labels, set_id, span_id, who, label, (start, end), expected_version, reverts
             )
@@ -302,7 +306,7 @@ class Repository:
         reverts: int | None = None,
     ) -> Edited[Span]:
         """Write every field of `span` (by its id) back: how undo restores an earlier state."""
-        with self.db.session() as s:
+        with self.db.session(guard=roles.of_set(set_id)) as s:
             return annotation_edits.replace_span(s, set_id, span, who, expected_version, reverts)
 
     def link_span(
@@ -316,7 +320,7 @@ class Repository:
         reverts: int | None = None,
     ) -> Edited[Span]:
         """Link the mention to a corpus entity (None unlinks)."""
-        with self.db.session() as s:
+        with self.db.session(guard=roles.of_set(set_id)) as s:
             return annotation_edits.link_span(
                 s, self.labels, set_id, span_id, entity_id, who, expected_version, reverts
             )
@@ -330,7 +334,7 @@ class Repository:
         expected_version: int | None = None,
         reverts: int | None = None,
     ) -> Edited[Span]:
-        with self.db.session() as s:
+        with self.db.session(guard=roles.of_set(set_id)) as s:
             return annotation_edits.delete_span(s, set_id, span_id, who, expected_version, reverts)
 
     def get_quote(self, set_id: int, quote_id: int) -> Quote:
@@ -346,7 +350,7 @@ class Repository:
         expected_version: int | None = None,
         reverts: int | None = None,
     ) -> Edited[Quote]:
-        with self.db.session() as s:
+        with self.db.session(guard=roles.of_set(set_id)) as s:
             return annotation_edits.add_quote(
                 s, self.labels, set_id, quote, who, expected_version, reverts
             )
@@ -363,7 +367,7 @@ class Repository:
     ) -> Edited[Quote]:
         """Change any of parts, kind, speaker, speaker_label, cue, entity, entity_id
         (`QuoteChanges`; lists and kind values read from JSON are accepted)."""
-        with self.db.session() as s:
+        with self.db.session(guard=roles.of_set(set_id)) as s:
             return annotation_edits.update_quote(
                 s, self.labels, set_id, quote_id, who, changes, expected_version, reverts
             )
@@ -378,7 +382,7 @@ class Repository:
         reverts: int | None = None,
     ) -> Edited[Quote]:
         """Write every field of `quote` (by its id) back: how undo restores an earlier state."""
-        with self.db.session() as s:
+        with self.db.session(guard=roles.of_set(set_id)) as s:
             return annotation_edits.replace_quote(s, set_id, quote, who, expected_version, reverts)
 
     def delete_quote(
@@ -390,7 +394,7 @@ class Repository:
         expected_version: int | None = None,
         reverts: int | None = None,
     ) -> Edited[Quote]:
-        with self.db.session() as s:
+        with self.db.session(guard=roles.of_set(set_id)) as s:
             return annotation_edits.delete_quote(
                 s, set_id, quote_id, who, expected_version, reverts
             )
@@ -405,7 +409,7 @@ class Repository:
         reverts: int | None = None,
     ) -> Edited[Status]:
         """Set the status; the record's item is the previous one (for undo)."""
-        with self.db.session() as s:
+        with self.db.session(guard=roles.of_set(set_id)) as s:
             return annotation_edits.set_status(s, set_id, status, who, expected_version, reverts)
 
     def save_predictions(
@@ -447,7 +451,7 @@ class Repository:
         scores = list(uncertainties) if uncertainties is not None else [None] * len(predictions)
         if len(scores) != len(predictions):
             raise ValueError("one uncertainty per prediction")
-        with self.db.session() as s:
+        with self.db.session(guard=roles.of_annotator(annotator)) as s:
             return [
                 batch.save_predictions(
                     s,
@@ -467,7 +471,7 @@ class Repository:
     ) -> ModelRun:
         """Undo a stored model run (`undo`) or store it again, with the same ids and status;
         returns what this write changed. Refused, writing nothing, when the set moved on."""
-        with self.db.session() as s:
+        with self.db.session(guard=roles.of_set(run.set_id)) as s:
             return batch.replay_predictions(s, run, who, undo=undo, version=expected_version)
 
     def iter_export(
@@ -527,7 +531,7 @@ class Repository:
     ) -> EditLogEntry:
         """Apply the inverse of a logged edit as a new logged edit, in one transaction;
         returns the new entry (`annotation_edits.revert`)."""
-        with self.db.session() as s:
+        with self.db.session(guard=roles.of_log_entry(entry_id)) as s:
             return annotation_edits.revert(s, entry_id, who, expected_version)
 
     def recent_edits(self, set_id: int, limit: int) -> list[EditLogEntry]:
@@ -561,13 +565,13 @@ class Repository:
         if not name or not label:
             raise AnnotationError("an entity needs a name and a label")
         try:
-            with self.db.session() as s:
+            with self.db.session(guard=ENTITY_CREATE) as s:
                 return entity_ops.find_or_create(s, name, label, kb_id)
         except StorageError as exc:
             if not isinstance(exc.__cause__, IntegrityError):
                 raise
         # Another process created it between our select and insert: it exists now.
-        with self.db.session() as s:
+        with self.db.session(guard=ENTITY_CREATE) as s:
             return entity_ops.find_or_create(s, name, label, kb_id)
 
     def update_entity(
@@ -583,7 +587,7 @@ class Repository:
         """Rename, relabel or set the knowledge-base id ("" clears it); logged corpus-wide.
 
         `reverts`: the corpus-wide row this change undoes or redoes (ADR 0006)."""
-        with self.db.session() as s:
+        with self.db.session(guard=roles.ENTITY_EDITS) as s:
             return entity_ops.update_entity(s, entity_id, who, name, label, kb_id, reverts)
 
     def merge_entities(
@@ -592,7 +596,7 @@ class Repository:
         """Relink every mention and quote of `drop_id` to `keep_id`, then delete it.
 
         `reverts`: the corpus-wide row of the unmerge this merge redoes (ADR 0006)."""
-        with self.db.session() as s:
+        with self.db.session(guard=roles.ENTITY_EDITS) as s:
             return entity_ops.merge(s, keep_id, drop_id, who, reverts)
 
     def entity_counts(self) -> dict[int, tuple[int, int]]:
@@ -627,7 +631,7 @@ class Repository:
         """The inverse of `merge_entities`: `dropped` comes back (same id) with its links;
         `kept` is the surviving entity as it was before the merge, `reverts` the merge's
         corpus-wide row."""
-        with self.db.session() as s:
+        with self.db.session(guard=roles.ENTITY_EDITS) as s:
             return entity_ops.unmerge(s, kept, dropped, links, who, reverts)
 
     # -- stats ------------------------------------------------------------------------------
@@ -662,7 +666,7 @@ class Repository:
     ) -> TrainedModel:
         """Record a trained pipeline; a name registered already is a UsageError. A folder
         in the data dir's models/ is stored relative to it (model_registry)."""
-        with self.db.session() as s:
+        with self.db.session(guard=roles.corpus("register trained models", "reviewer")) as s:
             return model_registry.add(s, name, path, base_model, version, meta, self._models)
 
     def trained_models(self) -> list[TrainedModel]:
@@ -676,7 +680,7 @@ class Repository:
 
     def unregister_model(self, name: str) -> TrainedModel:
         """Remove the model's row (its files are the caller's); unknown: UsageError."""
-        with self.db.session() as s:
+        with self.db.session(guard=roles.corpus("delete trained models", "admin")) as s:
             return model_registry.delete(s, name, self._models)
 
     @property
@@ -699,7 +703,7 @@ class Repository:
     def assign(self, planned: dict[int, tuple[str, ...]], by: str, *, replace: bool) -> int:
         """Store an assignment plan in one transaction (`replace`: the planned documents'
         earlier assignments are dropped first); the rows written."""
-        with self.db.session() as s:
+        with self.db.session(guard=roles.corpus("assign documents", "admin")) as s:
             return assignments.write(s, planned, by, replace=replace)
 
     def assignment_progress(self, annotator: str | None = None) -> list[AnnotatorProgress]:
@@ -712,8 +716,21 @@ class Repository:
             return assignments.users(s)
 
     def add_user(self, name: str, role: str) -> None:
-        with self.db.session() as s:
+        with self.db.session(guard=USER_ADMIN) as s:
             assignments.add_user(s, name, role)
+
+    def remove_user(self, name: str) -> str:
+        """Delete a user (their sets and assignments stay); returns their role. Refused for
+        an unknown name and for the last admin."""
+        with self.db.session(guard=USER_ADMIN) as s:
+            return assignments.remove_user(s, name)
+
+    def login(self) -> str | None:
+        """The server login writes are checked as (ADR 0013); None for a file (single-user)."""
+        if not isinstance(self.db, ServerDatabase):
+            return None
+        with self.db.session(write=False) as s:
+            return roles.identity(s).login
 
 
 def _check_status_filter(status: str | None) -> None:

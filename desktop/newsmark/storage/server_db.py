@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from newsmark.domain.db_target import PASSWORD_HELP, check_target, mask
 from newsmark.domain.errors import StorageError
-from newsmark.storage import migrate
+from newsmark.storage import migrate, roles
 
 CONNECT_TIMEOUT_S = 5
 # One upgrade at a time when several clients open an old database together.
@@ -137,13 +137,18 @@ class ServerDatabase:
             raise StorageError(describe_error(self.where, exc.orig)) from None
 
     @contextmanager
-    def session(self, *, write: bool = True) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
+    def session(self, *, write: bool = True, guard: roles.Guard | None = None) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        A write session first checks the login's role against `guard` (what it is about
+        to write; None: an admin's write), in the same transaction (ADR 0013)."""
         if write and self.readonly:
             raise StorageError(f"{self.where} is open read-only; reopen it to edit")
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 session.info[LOCK_ROWS] = write
+                if write:
+                    roles.check(session, guard)
                 yield session
         except DBAPIError as exc:
             raise StorageError(describe_error(self.where, exc.orig)) from exc
