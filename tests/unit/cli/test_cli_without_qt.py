@@ -70,6 +70,7 @@ def test_every_command_but_gui_runs_without_qt(tmp_path: Path, seed_path: Path) 
         ("assign", "--annotators", "ana,ben", "--overlap", "1"),
         ("assignments", "--format", "json"),
         ("models",),
+        ("review", "--list"),
     ):
         result = newsmark(*argv, data_dir=data)
         assert result.returncode == 0, (argv, result.stderr)

@@ -163,3 +163,15 @@ def test_list_states(repo: Repository, doc_id: int) -> None:
     [row] = rv.review_list(repo)
     assert rv.review_state(row) == "in review"
     assert "ann (accepted), bob (accepted)" in rv.format_list([row])
+
+
+def test_training_reads_the_gold_set_before_a_later_annotator_set(
+    repo: Repository, doc_id: int
+) -> None:
+    ann, _ = _two(repo, doc_id)
+    rv.accept(repo, doc_id, "bob", "carol")
+    # ann edits her set after the review and accepts it again: the newest set, not gold.
+    repo.add_span(ann, Span(46, 48, "NORP"), "ann")
+    repo.set_status(ann, Status.ACCEPTED, "ann")
+    [doc] = repo.gold_docs()
+    assert sorted(s.key for s in doc.spans) == [(*NETANYAHU, "PERSON"), (*PUTIN, "ORG")]
