@@ -16,6 +16,7 @@ from newsmark.domain.errors import NotFoundError, UsageError, printable
 from newsmark.domain.quotes import Quote
 from newsmark.domain.review import GOLD_ANNOTATOR, ReviewDiff, ReviewItem, review_diff
 from newsmark.domain.spans import Span
+from newsmark.domain.status import Status
 from newsmark.storage import Repository
 from newsmark.storage.review import ReviewRow
 
@@ -51,17 +52,18 @@ class Review:
 
 def load_review(repo: Repository, doc_id: int) -> Review:
     """The document's review; UsageError for an unknown document or fewer than two
-    annotators' sets (nothing to adjudicate)."""
+    annotators' sets a person worked on (nothing to adjudicate)."""
     try:
         document = repo.get_document(doc_id)
     except NotFoundError:
         raise UsageError(f"no document with id {doc_id}") from None
     every = repo.sets_for_document(doc_id)
-    sets = tuple(sorted((s for s in every if s.annotator != GOLD_ANNOTATOR), key=_name))
+    sets = tuple(sorted((s for s in every if _compared(s.annotator, s.status)), key=_name))
     if len(sets) < 2:
         which = f" (only {printable(sets[0].annotator)})" if sets else ""
         raise UsageError(
-            f"document {doc_id} has {len(sets)} annotator set(s){which}: review needs two or more"
+            f"document {doc_id} has {len(sets)} annotator set(s) a person worked on{which}: "
+            "review needs two or more"
         )
     gold = next((s for s in every if s.annotator == GOLD_ANNOTATOR), None)
     diff = review_diff(
@@ -76,6 +78,13 @@ def load_review(repo: Repository, doc_id: int) -> Review:
 
 def _name(s: AnnotationSet) -> str:
     return s.annotator
+
+
+def _compared(annotator: str, status: Status) -> bool:
+    """A set under review: an annotator's (not gold) that a person worked on. Opening a
+    document in the window makes a new set, and the model fills it (preannotated):
+    nobody's decision, so not an alternative to choose from."""
+    return annotator != GOLD_ANNOTATOR and not status.untouched
 
 
 def check_reviewer(repo: Repository, who: str) -> None:
@@ -203,7 +212,9 @@ def accept(repo: Repository, doc_id: int, annotator: str, who: str) -> Review:
 
 
 def review_list(repo: Repository) -> list[ReviewRow]:
-    return repo.review_overview(GOLD_ANNOTATOR)
+    """Documents with two or more annotators' sets a person worked on."""
+    untouched = tuple(s.value for s in Status if s.untouched)
+    return repo.review_overview(GOLD_ANNOTATOR, untouched)
 
 
 def review_state(row: ReviewRow) -> str:

@@ -734,10 +734,11 @@ class Repository:
         with self.db.session(write=False) as s:
             return review.reviewed(s, set_id)
 
-    def review_overview(self, gold: str) -> list[review.ReviewRow]:
-        """Documents with sets of two or more annotators besides `gold`, with gold's state."""
+    def review_overview(self, gold: str, skipped: Sequence[str] = ()) -> list[review.ReviewRow]:
+        """Documents with sets of two or more annotators besides `gold` (sets in a
+        `skipped` status left out), with gold's state."""
         with self.db.session(write=False) as s:
-            return review.overview(s, gold)
+            return review.overview(s, gold, skipped)
 
 
 def _check_status_filter(status: str | None) -> None:

@@ -76,8 +76,9 @@ def reviewed(s: Session, set_id: int) -> tuple[str | None, str | None]:
     return row.reviewed_by, row.reviewed_at
 
 
-def overview(s: Session, gold: str) -> list[ReviewRow]:
-    """Documents with sets of two or more annotators (other than `gold`), in id order."""
+def overview(s: Session, gold: str, skipped: Sequence[str] = ()) -> list[ReviewRow]:
+    """Documents with sets of two or more annotators (other than `gold`, and not in a
+    `skipped` status), in id order."""
     found = s.execute(
         select(
             SetRow.document_id,
@@ -95,7 +96,7 @@ def overview(s: Session, gold: str) -> list[ReviewRow]:
         by_doc.setdefault(doc_id, []).append((title or "", annotator, status, by, at))
     out: list[ReviewRow] = []
     for doc_id, sets in by_doc.items():
-        others = tuple((a, st) for _, a, st, _, _ in sets if a != gold)
+        others = tuple((a, st) for _, a, st, _, _ in sets if a != gold and st not in skipped)
         if len(others) < 2:
             continue
         mine = [(st, by, at) for _, a, st, by, at in sets if a == gold]

@@ -47,7 +47,9 @@ def two_sets(capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path)
             ws.repo.add_span(aset.id, Span(0, 13, "PERSON"), who)
             ws.repo.add_span(aset.id, Span(macron, macron + 15, label), who)
             ws.repo.set_status(aset.id, "accepted", who)
-        ws.repo.annotation_set(2, "ann")
+        alone = ws.repo.annotation_set(2, "ann")
+        assert alone is not None and alone.id is not None
+        ws.repo.set_status(alone.id, "accepted", "ann")
     finally:
         ws.close()
     return data_dir
@@ -97,7 +99,8 @@ def test_accept_a_version_then_list(capsys: pytest.CaptureFixture[str], two_sets
         ),
         (
             ("review", "2", "--accept", "ann"),
-            "document 2 has 1 annotator set(s) (only ann): review needs two or more",
+            "document 2 has 1 annotator set(s) a person worked on (only ann): "
+            "review needs two or more",
         ),
         (("review", "1", "--accept", "gold"), "'gold' is the gold set, not an annotator"),
         (("review", "1"), "review needs DOC --accept ANNOTATOR (or --list)"),

@@ -9,7 +9,7 @@ from storage_helpers import TEXT
 from newsmark.domain.errors import ConflictError, UsageError
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.review import GOLD_ANNOTATOR, Verdict
-from newsmark.domain.spans import Span
+from newsmark.domain.spans import Origin, Span
 from newsmark.domain.status import Status
 from newsmark.services import review as rv
 from newsmark.storage import Repository
@@ -19,6 +19,7 @@ NETANYAHU = (0, 18)
 PUTIN = (30, 44)
 JERUSALEM = (TEXT.index("Jerusalem"), TEXT.index("Jerusalem") + 9)
 CONTENT = (TEXT.index('"We'), TEXT.index('win,"') + 5)
+ONE_SET = r"has 1 annotator set\(s\) a person worked on \(only ann\)"
 HE = (TEXT.index(" he ") + 1, TEXT.index(" he ") + 3)
 
 
@@ -134,7 +135,9 @@ def test_refusals(repo: Repository, doc_id: int) -> None:
     with pytest.raises(UsageError, match="no document with id 999"):
         rv.load_review(repo, 999)
     _annotate(repo, doc_id, "ann", [Span(*PUTIN, "PERSON")], [])
-    with pytest.raises(UsageError, match=r"has 1 annotator set\(s\) \(only ann\)"):
+    with pytest.raises(
+        UsageError, match=r"has 1 annotator set\(s\) a person worked on \(only ann\)"
+    ):
         rv.accept(repo, doc_id, "ann", "carol")
     _annotate(repo, doc_id, "bob", [], [])
     with pytest.raises(UsageError, match="no set by 'zed'"):
@@ -175,3 +178,20 @@ def test_training_reads_the_gold_set_before_a_later_annotator_set(
     repo.set_status(ann, Status.ACCEPTED, "ann")
     [doc] = repo.gold_docs()
     assert sorted(s.key for s in doc.spans) == [(*NETANYAHU, "PERSON"), (*PUTIN, "ORG")]
+
+
+def test_sets_nobody_worked_on_are_no_alternatives(repo: Repository, doc_id: int) -> None:
+    # The reviewer opened the document in the window (a new set) and a model filled
+    # another (preannotated): neither is an annotator's decision to choose from.
+    _annotate(repo, doc_id, "ann", [Span(*PUTIN, "PERSON")], [])
+    repo.annotation_set(doc_id, "carol")
+    repo.save_predictions(doc_id, "model-run", [Span(*PUTIN, "ORG", Origin.MODEL)], [])
+    assert rv.review_list(repo) == []
+    with pytest.raises(
+        UsageError, match=r"has 1 annotator set\(s\) a person worked on \(only ann\)"
+    ):
+        rv.load_review(repo, doc_id)
+    _annotate(repo, doc_id, "bob", [Span(*PUTIN, "ORG")], [])
+    assert rv.load_review(repo, doc_id).annotators == ("ann", "bob")
+    [row] = rv.review_list(repo)
+    assert [a for a, _ in row.annotators] == ["ann", "bob"]
