@@ -221,8 +221,13 @@ def review_state(row: ReviewRow) -> str:
     if row.gold_status is None:
         return "to review"
     if row.reviewed_by is not None and row.gold_status == "accepted":
-        return f"reviewed by {row.reviewed_by} {row.reviewed_at or ''}".rstrip()
+        return f"reviewed by {row.reviewed_by} {minute(row.reviewed_at)}".rstrip()
     return "in review"
+
+
+def minute(at: str | None) -> str:
+    """A stored UTC timestamp to the minute ("2026-12-06 13:41 UTC")."""
+    return f"{at[:16].replace('T', ' ')} UTC" if at else ""
 
 
 def format_list(found: list[ReviewRow]) -> str:

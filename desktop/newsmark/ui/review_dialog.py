@@ -334,7 +334,7 @@ class ReviewDialog(QDialog):
         text = review.document.text
         by = review.reviewed_by
         state = (
-            f"reviewed by {by} {_minute(review.reviewed_at)}".rstrip()
+            f"reviewed by {by} {rv.minute(review.reviewed_at)}".rstrip()
             if by and review.gold and review.gold.status.value == "accepted"
             else ("in review" if review.gold else "not reviewed yet")
         )
@@ -434,8 +434,3 @@ class ReviewDialog(QDialog):
         if self._task is not None:
             self._task = None  # a late result is dropped
         super().closeEvent(event)
-
-
-def _minute(at: str | None) -> str:
-    """A stored UTC timestamp to the minute ("2026-12-06 13:41 UTC")."""
-    return f"{at[:16].replace('T', ' ')} UTC" if at else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from newsmark.cli import main
 from newsmark.domain.spans import Span
 from newsmark.services.workspace import open_workspace
+from shared_data import realfile
 
 TEXT = "Angela Merkel met Emmanuel Macron in Paris. 😀 Macron said nothing.\n"
 
@@ -136,3 +138,30 @@ def test_agreement_leaves_the_gold_set_out_unless_named(
     report = json.loads(out)
     assert code == 0 and report["annotators"] == ["bob", "gold"]
     assert report["overall"]["span_f1_exact"] == 1.0
+
+
+def test_a_real_label_studio_export_of_two_annotators(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    """ChristophAlt/labelstudio_converter's fixture: 2 German news tasks, each annotated
+    by the same 2 people (2 quotes in the first task, 1 in the second)."""
+    path = realfile("labelstudio", "de-news-quotes-relations-2annotators.json")
+    code = main(["import", "--status", "accepted",
+                 "--map-labels", "DIRECT-QUOTE=QUOTE,quotee=SPEAKER", str(path)])  # fmt: skip
+    assert code == 0
+    capsys.readouterr()
+    alan = "labelstudio:alan.akbik@gmail.com"
+    code, out, _ = run(capsys, "review", "--list")
+    assert code == 0 and [line.split()[:3] for line in out.splitlines()] == [
+        ["1", "to", "review"],
+        ["2", "to", "review"],
+    ]
+    code, out, err = run(capsys, "review", "1", "--accept", alan, "--by", "rita")
+    assert (code, err) == (0, "")
+    assert (
+        out
+        == f"document 1: gold set = {alan}'s version (0 span(s), 2 quote(s)), reviewed by rita\n"
+    )
+    code, out, _ = run(capsys, "review", "--list")
+    first = out.splitlines()[0]
+    assert re.match(r"\s*1  reviewed by rita \d{4}-\d\d-\d\d \d\d:\d\d UTC ", first)
