@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -97,11 +98,17 @@ class ReviewDialog(QDialog):
         self.documents = QComboBox(self)
         self.documents.setObjectName("review_documents")
         self.documents.setToolTip("Documents with sets of two or more annotators")
+        # Long titles must not widen the window: the box is as wide as the layout gives.
+        self.documents.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.documents.setMinimumContentsLength(30)
         self.summary = QLabel(self)
         self.summary.setObjectName("review_summary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
         # Two lines (document and gold, then the counts), never squeezed by the layout.
         self.summary.setMinimumHeight(2 * self.summary.fontMetrics().lineSpacing() + 4)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.text = QTextEdit(self)
         self.text.setObjectName("review_text")
         self.text.setReadOnly(True)
@@ -341,17 +348,24 @@ class ReviewDialog(QDialog):
         names = "  ".join(f"{n} {name}" for n, name in enumerate(review.annotators, start=1))
         diff = review.diff
         self.summary.setText(
-            f"{review.document.title}   —   annotators: {names}   —   gold: {state}\n"
+            f"{clip(review.document.title, 60)}   —   annotators: {names}   —   gold: {state}\n"
             f"{diff.count(Verdict.AGREE)} agree · {diff.count(Verdict.DISAGREE)} disagree · "
             f"{diff.count(Verdict.ONLY)} in one set only · "
             f"{sum(1 for i in diff.items if i.decided)} of {len(diff.items)} in gold"
         )
         self._fill_text(review)
-        headers = ["#", "kind", "verdict", *review.annotators, "gold"]
+        # Annotator columns carry the digit that takes their version; long names (an
+        # e-mail from Label Studio) clipped, whole in the tooltip.
+        numbered = [f"{n} {clip(a, 15)}" for n, a in enumerate(review.annotators, start=1)]
+        headers = ["#", "kind", "verdict", *numbered, "gold"]
         self.table.blockSignals(True)
         self.table.clear()
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
+        for c, name in enumerate(review.annotators, start=3):
+            heading = self.table.horizontalHeaderItem(c)
+            if heading is not None:
+                heading.setToolTip(name)
         self.table.setRowCount(len(diff.items))
         for r, item in enumerate(diff.items):
             verdict = item.verdict.value + (f" ({', '.join(item.differs)})" if item.differs else "")
