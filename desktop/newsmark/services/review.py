@@ -96,12 +96,14 @@ def check_reviewer(repo: Repository, who: str) -> None:
         raise UsageError(f"{printable(repr(who))} {what}: review needs a reviewer or an admin")
 
 
-def _gold(repo: Repository, review: Review) -> AnnotationSet:
-    if review.gold is not None:
-        return review.gold
+def _gold(repo: Repository, review: Review) -> tuple[int, int]:
+    """The gold set's id and the version this review saw: 0 when it saw none (a set made
+    now has version 0; one another reviewer wrote meanwhile has more: a conflict)."""
+    if review.gold is not None and review.gold.id is not None:
+        return review.gold.id, review.gold.version
     made = repo.annotation_set(review.document.id, GOLD_ANNOTATOR, create=True)
-    assert made is not None
-    return made
+    assert made is not None and made.id is not None
+    return made.id, 0
 
 
 def _write(
@@ -116,17 +118,16 @@ def _write(
     reviewed: bool = False,
 ) -> Review:
     check_reviewer(repo, who)
-    gold = _gold(repo, review)
-    assert gold.id is not None
+    gold_id, seen = _gold(repo, review)
     repo.review_items(
-        gold.id,
+        gold_id,
         who,
         drop_spans=[s.id for s in drop_spans if s.id is not None],
         drop_quotes=[q.id for q in drop_quotes if q.id is not None],
         spans=spans,
         quotes=quotes,
         reviewed=reviewed,
-        expected_version=gold.version,
+        expected_version=seen,
     )
     return load_review(repo, review.document.id)
 
@@ -197,9 +198,8 @@ def mark_reviewed(repo: Repository, review: Review, who: str) -> Review:
     """Accept the gold set as it is, reviewed by `who` (an empty gold set is a decision
     too: the document has nothing to annotate)."""
     check_reviewer(repo, who)
-    gold = _gold(repo, review)
-    assert gold.id is not None
-    repo.mark_reviewed(gold.id, who, expected_version=gold.version)
+    gold_id, seen = _gold(repo, review)
+    repo.mark_reviewed(gold_id, who, expected_version=seen)
     return load_review(repo, review.document.id)
 
 

@@ -195,3 +195,16 @@ def test_sets_nobody_worked_on_are_no_alternatives(repo: Repository, doc_id: int
     assert rv.load_review(repo, doc_id).annotators == ("ann", "bob")
     [row] = rv.review_list(repo)
     assert [a for a, _ in row.annotators] == ["ann", "bob"]
+
+
+def test_a_review_loaded_before_gold_existed_is_stale_too(repo: Repository, doc_id: int) -> None:
+    _two(repo, doc_id)
+    stale = rv.load_review(repo, doc_id)  # no gold set yet
+    done = rv.take_version(repo, rv.load_review(repo, doc_id), "ann", "carol")
+    assert done.gold is not None
+    with pytest.raises(ConflictError, match="changed elsewhere"):
+        rv.take_version(repo, stale, "bob", "dave")
+    with pytest.raises(ConflictError, match="changed elsewhere"):
+        rv.mark_reviewed(repo, stale, "dave")
+    after = repo.get_set(done.gold.id)
+    assert (after.version, after.status) == (done.gold.version, done.gold.status)
