@@ -305,7 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--annotators",
         default=None,
         metavar="A,B[,...]",
-        help="compare these annotators only (default: everyone with a set in --status)",
+        help="compare these annotators only (default: everyone with a set in --status "
+        "but the reviewed gold set; name `gold` to compare it)",
     )
     p.add_argument(
         "--status",
@@ -337,6 +338,24 @@ def build_parser() -> argparse.ArgumentParser:
     q = users_sub.add_parser("remove", help="remove a user (not the last admin)")
     _global_options(q, suppress=True)
     q.add_argument("user_name", metavar="NAME")
+
+    p = command(
+        "review",
+        "adjudicate a document's annotators' sets into its gold set (`--list`: what to review)",
+    )
+    p.add_argument("doc", nargs="?", type=int, metavar="DOC", help="the document's id")
+    p.add_argument(
+        "--accept",
+        default=None,
+        metavar="ANNOTATOR",
+        help="take this annotator's whole set as the gold set, reviewed",
+    )
+    p.add_argument("--by", default=None, metavar="NAME", help="who reviews (default: you)")
+    p.add_argument(
+        "--list",
+        action="store_true",
+        help="documents with sets of two or more annotators and their review state",
+    )
 
     p = command("db", "database maintenance")
     db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)

@@ -493,6 +493,37 @@ def cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from newsmark.services.review import accept, format_list, review_list
+
+    if args.list:
+        if args.doc is not None or args.accept is not None:
+            raise UsageError("review --list takes no DOC and no --accept")
+        ws = _workspace(args, readonly=True)
+        try:
+            print(format_list(review_list(ws.repo)))
+        finally:
+            ws.close()
+        return 0
+    if args.doc is None or args.accept is None:
+        raise UsageError("review needs DOC --accept ANNOTATOR (or --list)")
+    ws = _workspace(args)
+    try:
+        who = args.by if args.by is not None else ws.annotator
+        done = accept(ws.repo, args.doc, args.accept, who)
+    finally:
+        ws.close()
+    gold = done.gold
+    assert gold is not None
+    print(
+        printable(
+            f"document {args.doc}: gold set = {args.accept}'s version "
+            f"({len(gold.spans)} span(s), {len(gold.quotes)} quote(s)), reviewed by {who}"
+        )
+    )
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
     "gui": cmd_gui,
     "import": cmd_import,
@@ -511,4 +542,5 @@ COMMANDS: dict[str, Command] = {
     "agreement": cmd_agreement,
     "merge": cmd_merge,
     "users": cmd_users,
+    "review": cmd_review,
 }

@@ -9,6 +9,7 @@ from newsmark.domain.agreement import Coding, DocumentCodings, content_tokens
 from newsmark.domain.agreement_report import BREAKDOWNS, agreement_report
 from newsmark.domain.document import Document
 from newsmark.domain.errors import UsageError
+from newsmark.domain.review import GOLD_ANNOTATOR
 from newsmark.domain.status import STATUS_FILTERS
 from newsmark.storage import Repository
 
@@ -21,7 +22,7 @@ def agreement(
     status: str = "accepted",
 ) -> dict[str, Any]:
     """The agreement figures of the sets in `status` of `annotators` (default: everyone
-    with a set in that status), broken down `by` label, annotator-pair or document.
+    with a set in that status but the gold set), broken down `by` label, annotator-pair or document.
 
     Documents with fewer than two of those annotators' sets are skipped and counted.
     Raises UsageError for an unknown breakdown, status or annotator, and for fewer than
@@ -52,7 +53,10 @@ def agreement(
 
 def _annotators(repo: Repository, wanted: Sequence[str] | None, status: str) -> list[str]:
     counts = repo.set_counts()
-    known = sorted({ann for (st, ann) in counts if status == "any" or st == status})
+    # The reviewed gold set is no annotator: compared only when named.
+    known = sorted(
+        {ann for (st, ann) in counts if status == "any" or st == status} - {GOLD_ANNOTATOR}
+    )
     if wanted is None:
         names = known
     else:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import Exists, and_, exists, not_, select
+from sqlalchemy import Exists, and_, case, exists, not_, select
 from sqlalchemy.orm import Session
 
+from newsmark.domain.review import GOLD_ANNOTATOR
 from newsmark.domain.spans import Origin, Span
 from newsmark.domain.training import GoldDoc
 from newsmark.storage import rows
@@ -31,12 +32,18 @@ def human_touched() -> Exists:
 
 def iter_gold(session: Session, status: str, annotator: str | None) -> Iterator[GoldDoc]:
     """One GoldDoc per document, in document order: its set in `status` (by `annotator`
-    when given) that a person touched; of several such sets, the most recently updated."""
+    when given) that a person touched; of several such sets the reviewed gold set, else
+    the most recently updated."""
     stmt = (
         select(SetRow.id, SetRow.document_id, DocumentRow.sha256, DocumentRow.text)
         .join(DocumentRow, DocumentRow.id == SetRow.document_id)
         .where(SetRow.status == status, human_touched())
-        .order_by(SetRow.document_id, SetRow.updated_at.desc(), SetRow.id.desc())
+        .order_by(
+            SetRow.document_id,
+            case((SetRow.annotator == GOLD_ANNOTATOR, 0), else_=1),
+            SetRow.updated_at.desc(),
+            SetRow.id.desc(),
+        )
     )
     if annotator is not None:
         stmt = stmt.where(SetRow.annotator == annotator)

@@ -42,6 +42,7 @@ from newsmark.storage import (
     model_registry,
     queries,
     roles,
+    review,
     rows,
 )
 from newsmark.storage.db import Database
@@ -53,6 +54,7 @@ from newsmark.storage.records import (
     EditLogEntry,
     ImportedItem,
     ModelRun,
+    SetState,
 )
 from newsmark.storage.server_db import ServerDatabase
 
@@ -731,6 +733,43 @@ class Repository:
             return None
         with self.db.session(write=False) as s:
             return roles.identity(s).login
+    # -- review (storage/review.py) -----------------------------------------------------------
+
+    def review_items(
+        self,
+        set_id: int,
+        who: str,
+        *,
+        drop_spans: Sequence[int] = (),
+        drop_quotes: Sequence[int] = (),
+        spans: Sequence[Span] = (),
+        quotes: Sequence[Quote] = (),
+        reviewed: bool = False,
+        expected_version: int | None = None,
+    ) -> SetState:
+        """One transaction of logged edits to a gold set: drop items, add copies of
+        another set's, and with `reviewed` accept it as reviewed by `who`."""
+        with self.db.session(guard=roles.of_set(set_id, review=reviewed)) as s:
+            return review.replace_items(
+                s, set_id, drop_spans, drop_quotes, spans, quotes, who, expected_version, reviewed
+            )
+
+    def mark_reviewed(
+        self, set_id: int, who: str, *, expected_version: int | None = None
+    ) -> SetState:
+        with self.db.session(guard=roles.of_set(set_id, review=True)) as s:
+            return review.mark_reviewed(s, set_id, who, expected_version)
+
+    def reviewed(self, set_id: int) -> tuple[str | None, str | None]:
+        """(reviewed_by, reviewed_at) of a set; None, None until reviewed."""
+        with self.db.session(write=False) as s:
+            return review.reviewed(s, set_id)
+
+    def review_overview(self, gold: str, skipped: Sequence[str] = ()) -> list[review.ReviewRow]:
+        """Documents with sets of two or more annotators besides `gold` (sets in a
+        `skipped` status left out), with gold's state."""
+        with self.db.session(write=False) as s:
+            return review.overview(s, gold, skipped)
 
 
 def _check_status_filter(status: str | None) -> None:

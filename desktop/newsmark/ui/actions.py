@@ -253,6 +253,13 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         "Agreement between annotators: span F1, Cohen's/Fleiss' κ, Krippendorff's α and uα",
         None,
     ),
+    ActionSpec(
+        "review",
+        "Re&view…",
+        ("F7",),
+        "Review: the annotators' sets of a document as a diff, picked into the gold set",
+        None,
+    ),
 )
 
 

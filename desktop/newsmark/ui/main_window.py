@@ -31,6 +31,7 @@ from newsmark.ui.preferences_controller import PreferencesController
 from newsmark.ui.quote_editor import QuoteEditor
 from newsmark.ui.quote_shaper import QuoteShaper
 from newsmark.ui.recent_documents import RecentDocuments
+from newsmark.ui.review_controller import ReviewController
 from newsmark.ui.span_editor import SpanEditor
 from newsmark.ui.undo_history import UndoHistory
 from newsmark.ui.views.article_view import ArticleView
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.exporter = ExportController(s, self.tasks, self.status, a, self)
         self.dashboard = DashboardController(s, self.tasks, worker, a, self)
         self.agreement = AgreementController(s, self.tasks, a, self)
+        self.review = ReviewController(s, self.tasks, a, self)
         self.recent = RecentDocuments(settings, s, self.navigator, self.importer, self.status, self)
         self.preferences = PreferencesController(
             settings, s, self.status, a, self.article, self, worker=worker

@@ -90,6 +90,7 @@ def build_menus(
     view_menu.addSeparator()
     view_menu.addAction(a["model_vs_gold"])
     view_menu.addAction(a["agreement"])
+    view_menu.addAction(a["review"])
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a["shortcuts"])

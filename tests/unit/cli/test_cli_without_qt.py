@@ -71,6 +71,7 @@ def test_every_command_but_gui_runs_without_qt(tmp_path: Path, seed_path: Path) 
         ("assignments", "--format", "json"),
         ("models",),
         ("users",),
+        ("review", "--list"),
     ):
         result = newsmark(*argv, data_dir=data)
         assert result.returncode == 0, (argv, result.stderr)
