@@ -41,8 +41,8 @@ from newsmark.storage import (
     history,
     model_registry,
     queries,
-    roles,
     review,
+    roles,
     rows,
 )
 from newsmark.storage.db import Database
@@ -733,6 +733,7 @@ class Repository:
             return None
         with self.db.session(write=False) as s:
             return roles.identity(s).login
+
     # -- review (storage/review.py) -----------------------------------------------------------
 
     def review_items(
