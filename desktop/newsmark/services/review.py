@@ -88,7 +88,11 @@ def _compared(annotator: str, status: Status) -> bool:
 
 
 def check_reviewer(repo: Repository, who: str) -> None:
-    """In team mode (a users table with rows) only reviewers and admins write gold."""
+    """On a server in team mode (a users table with rows) only reviewers and admins write
+    gold: `who` (the reviewed_by name) must be one, besides the login the storage checks
+    (ADR 0013). A SQLite file is one person's: roles are never checked there."""
+    if repo.login() is None:
+        return
     users = repo.users()
     if users and users.get(who) not in REVIEW_ROLES:
         role = users.get(who)
