@@ -13,7 +13,8 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 from storage_helpers import TEXT, item
 
-from newsmark.domain.errors import ConflictError, StorageError, UsageError
+from newsmark.domain.errors import ConflictError, NotFoundError, StorageError, UsageError
+from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.spans import Origin, Span
 from newsmark.services.workspace import open_workspace
 from newsmark.storage import Repository, ServerDatabase, annotation_edits, migrate
@@ -167,6 +168,53 @@ def test_two_writers_of_one_set_give_a_conflict_never_a_lost_update(
     assert after is not None and after.version == seen + 1
     assert [sp.key for sp in after.spans] == [NETANYAHU.key]  # the first edit, alone
     assert [e.who for e in repo.edit_log(aset.id)] == ["ann1"]
+
+
+@pytest.mark.parametrize("what", ["span", "quote"])
+def test_an_edit_of_an_item_deleted_meanwhile_is_refused_not_crashed(
+    server: ServerDatabase, tmp_path: Path, what: str
+) -> None:
+    # A writer without a version (undo from the log) changes a quote while another writer
+    # deletes it: the edit must read the quote after the set's lock and be refused with
+    # "no quote", not read it before, wait, then UPDATE a row that is gone (SQLAlchemy's
+    # StaleDataError, no message for the window).
+    repo = Repository(server)
+    [(doc_id, _)] = repo.add_documents([item(TEXT)], "import")
+    aset = repo.annotation_set(doc_id, "ann1")
+    assert aset is not None and aset.id is not None
+    set_id = aset.id
+    if what == "span":
+        item_id = repo.add_span(set_id, NETANYAHU, "ann1").item.id or 0
+    else:
+        quote = Quote(parts=((46, 60),), speaker=(61, 63), kind=QuoteKind.DIRECT)
+        item_id = repo.add_quote(set_id, quote, "ann1").item.id or 0
+    other = ServerDatabase.open(server.url, local_dir=tmp_path)
+    outcome: list[object] = []
+
+    def second_window() -> None:
+        mine = Repository(other)
+        try:
+            if what == "span":
+                outcome.append(mine.update_span(set_id, item_id, "rev", label="ORG"))
+            else:
+                outcome.append(mine.update_quote(set_id, item_id, "rev", kind=QuoteKind.MIXED))
+        except Exception as exc:  # the test is about which exception
+            outcome.append(exc)
+
+    with server.session() as s:  # the delete, its transaction still open
+        if what == "span":
+            annotation_edits.delete_span(s, set_id, item_id, "ann1")
+        else:
+            annotation_edits.delete_quote(s, set_id, item_id, "ann1")
+        racer = threading.Thread(target=second_window)
+        racer.start()
+        blocked_on_a_lock(server.url, 1)
+    racer.join(10)
+    other.close()
+    [result] = outcome
+    assert isinstance(result, NotFoundError), repr(result)
+    assert f"no {what} with id {item_id}" in str(result)
+    assert [e.op for e in repo.edit_log(set_id)] == [f"add_{what}", f"delete_{what}"]
 
 
 def test_annotators_write_side_by_side_without_collisions(
