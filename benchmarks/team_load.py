@@ -50,7 +50,7 @@ from newsmark.domain.errors import ConflictError, NewsmarkError
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
-from newsmark.storage import Database, Repository, ServerDatabase
+from newsmark.storage import Database, Edited, Repository, ServerDatabase
 
 WORDS = 1200
 SLOT = 6  # "w0000 ": one word a slot
@@ -191,6 +191,7 @@ def one_edit(
     qused = {slot_of(q.start) for q in view.quotes.values()}
     qfree = [i for i in QUOTE_SLOTS if i not in qused]
     v = view.version
+    done: Edited[Any]
     roll = rng.random()
     if roll < 0.30 and free:
         start, end = slot_range(rng.choice(free))
