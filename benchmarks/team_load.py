@@ -17,9 +17,10 @@ update), each acknowledged edit is the edit-log row it was given, and the sets' 
 quotes are exactly a replay of the acknowledged edits in version order. Deadlocks and
 lock timeouts are counted; any other error is reported and fails the run.
 
-The baseline, measured in the same run on the same backend, is one annotator alone:
-the save latency without contention. --compare also runs SQLite (its one-writer lock:
-BEGIN IMMEDIATE, busy_timeout 5 s) beside a PostgreSQL --db and prints both.
+The baseline, measured in the same run on the same backend, is one annotator alone
+saving back to back (no think time): the save latency without contention. --compare
+also runs SQLite (its one-writer lock: BEGIN IMMEDIATE, busy_timeout 5 s) beside a
+PostgreSQL --db and prints both.
 
     python benchmarks/team_load.py --db postgresql+psycopg://newsmark@127.0.0.1:54344/newsmark
         [--seconds 60] [--annotators 50] [--reviewers 5] [--think 1.0] [--compare] [--keep]
@@ -313,6 +314,7 @@ def writer(
                 "saves": tally.saves,
                 "journal": tally.journal,
                 "conflicts": tally.conflicts,
+                "reviewer": reviewer,
                 "deadlocks": tally.deadlocks,
                 "timeouts": tally.timeouts,
                 "refused": dict(tally.refused),
@@ -333,6 +335,7 @@ class Result:
     seconds: float
     saves: list[float]
     conflicts: int
+    reviewer_conflicts: int  # of `conflicts`, those a reviewer got (the rest: owners)
     deadlocks: int
     timeouts: int
     refused: Counter[str]
@@ -399,6 +402,7 @@ def run(
         seconds=min(elapsed, seconds) if elapsed else seconds,
         saves=[s for t in done for s in t["saves"]],
         conflicts=sum(t["conflicts"] for t in done),
+        reviewer_conflicts=sum(t["conflicts"] for t in done if t["reviewer"]),
         deadlocks=sum(t["deadlocks"] for t in done),
         timeouts=sum(t["timeouts"] for t in done),
         refused=sum((Counter(t["refused"]) for t in done), Counter()),
@@ -489,7 +493,9 @@ def describe(r: Result) -> list[str]:
     lines = [
         f"{r.backend}: {len(r.saves)} edits acknowledged by {r.writers} writers "
         f"({r.reviewers} reviewers) in {r.seconds:.1f} s; {r.checked} found in the database "
-        f"as acknowledged, {len(r.problems)} problems"
+        f"as acknowledged, {len(r.problems)} problems; conflicts refused: "
+        f"{r.reviewer_conflicts} to reviewers, {r.conflicts - r.reviewer_conflicts} to owners "
+        "whose set a reviewer had changed (each reloaded its set)"
     ]
     lines += [f"  PROBLEM {p}" for p in r.problems[:10]]
     lines += [f"  CRASH {c}" for c in r.crashed[:10]]
@@ -502,9 +508,16 @@ def measure(
 ) -> list[tuple[str, Result]]:
     """The one-annotator baseline and the team run on one backend (fresh databases)."""
     results = []
-    for name, writers, reviewers, seconds in (
-        (f"{label}, 1 annotator (baseline)", 1, 0, args.baseline_seconds),
-        (f"{label}, {args.annotators} writers", args.annotators, args.reviewers, args.seconds),
+    # The baseline saves back to back (no think time): the latency of a save alone.
+    for name, writers, reviewers, seconds, think in (
+        (f"{label}, 1 annotator (baseline)", 1, 0, args.baseline_seconds, 0.0),
+        (
+            f"{label}, {args.annotators} writers",
+            args.annotators,
+            args.reviewers,
+            args.seconds,
+            args.think,
+        ),
     ):
         local = work / f"{label}-{writers}"
         local.mkdir()
@@ -520,7 +533,7 @@ def measure(
                 writers=writers,
                 reviewers=reviewers,
                 seconds=seconds,
-                think=args.think,
+                think=think,
             )
         finally:
             if is_server(target) and not args.keep:
