@@ -24,7 +24,7 @@ PostgreSQL --db and prints both.
 
     python benchmarks/team_load.py --db postgresql+psycopg://newsmark@127.0.0.1:54344/newsmark
         [--seconds 60] [--annotators 50] [--reviewers 5] [--think 1.0] [--compare] [--keep]
-    python benchmarks/team_load.py --db /tmp/team.sqlite3
+    python benchmarks/team_load.py --db /tmp/team.sqlite3   (and /tmp/team-baseline.sqlite3)
 
 A PostgreSQL --db names a server and a database to connect to first: the run creates its
 own database beside it (`<name>_team_load_<pid>`) and drops it afterwards (--keep keeps it).
@@ -523,8 +523,10 @@ def measure(
         local.mkdir()
         if is_server(target):
             db_url = create_server_database(target)
-        else:
+        elif target == "sqlite":  # --compare: files of the run's own
             db_url = str(local / "team.sqlite3")
+        else:  # --db PATH: the team run there, its baseline beside it
+            db_url = target if writers > 1 else baseline_path(target)
         try:
             print(f"{name}: running {seconds:g} s ...", file=sys.stderr, flush=True)
             result = run(
@@ -540,6 +542,10 @@ def measure(
                 drop_server_database(db_url)
         results.append((name, result))
     return results
+
+
+def baseline_path(path: str) -> str:
+    return str(Path(path).with_name(f"{Path(path).stem}-baseline.sqlite3"))
 
 
 def main() -> int:
@@ -580,8 +586,9 @@ def main() -> int:
             if args.compare:
                 rows += measure("sqlite", args, work, "SQLite")
         else:
-            if Path(args.db).exists():
-                parser.error(f"{args.db} exists: the run needs a new file")
+            for path in (args.db, baseline_path(args.db)):
+                if Path(path).exists():
+                    parser.error(f"{path} exists: the run needs a new file")
             rows = measure(args.db, args, work, "SQLite")
     print(
         f"\n{args.annotators} writers ({args.reviewers} reviewers on others' sets), think time "
