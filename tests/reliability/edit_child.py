@@ -134,6 +134,10 @@ def edit_forever(target: str, set_id: int, seed: int) -> None:
 
 def main() -> None:
     target, set_id = sys.argv[1], int(sys.argv[2])
+    if "://" in target:
+        # Imported once here, not in every forked writer: SQLAlchemy loads the driver at
+        # the first connect, which would eat the start of each round.
+        import psycopg  # noqa: F401
     print("zygote", flush=True)
     for line in sys.stdin:
         command, _, arg = line.strip().partition(" ")

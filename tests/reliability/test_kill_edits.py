@@ -7,7 +7,7 @@ acknowledgements the writer printed. WAL + synchronous=FULL on every pooled conn
 is asserted in tests/unit/storage/test_db.py::test_pragmas_on_every_connection; the
 writer here also reports its own connection's pragmas.
 
-The same runs against a PostgreSQL server (marked `postgres`, a quarter of the kills):
+The same runs against a PostgreSQL server (marked `postgres`, half the kills):
 the client dies mid-edit, the server lives on; after each kill the server must have
 rolled the dead client's transaction back (the set's row can be locked again at once),
 every acknowledged edit is there and none is half-done, and the server never restarted.
@@ -184,9 +184,9 @@ def test_acknowledged_edits_survive_random_sigkills(
 ) -> None:
     server = "://" in target
     if server:
-        # The client dies, the server lives on: a quarter of the kills (CI's time) proves
+        # The client dies, the server lives on: half the kills (CI's time) proves
         # the same of the server's transactions; --kills / NEWSMARK_KILLS scale both.
-        kills = max(10, kills // 4)
+        kills = max(10, kills // 2)
     with edit_child.open_target(target) as db:
         repo = Repository(db)
         [(doc_id, _)] = repo.add_documents([(DocumentInput(text=edit_child.text()), [])], "import")
