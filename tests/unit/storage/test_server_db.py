@@ -217,6 +217,48 @@ def test_an_edit_of_an_item_deleted_meanwhile_is_refused_not_crashed(
     assert [e.op for e in repo.edit_log(set_id)] == [f"add_{what}", f"delete_{what}"]
 
 
+def test_undo_finds_the_entity_relabel_another_writers_row_came_between(
+    server: ServerDatabase, tmp_path: Path
+) -> None:
+    # ann1 relabels the one mention of "Benjamin Netanyahu" PERSON -> ORG, which relabels
+    # the entity (a follow row). Its transaction waits for the entity's row while ann2's
+    # edit commits: ann2's log row lands between ann1's edit and its follow row. Undo of
+    # ann1's edit must still find that follow row and put the entity back to PERSON.
+    repo = Repository(server)
+    [(doc_id, _)] = repo.add_documents([item(TEXT)], "import")
+    mine, theirs = (repo.annotation_set(doc_id, name) for name in ("ann1", "ann2"))
+    assert mine is not None and mine.id is not None and theirs is not None
+    entity = repo.find_or_create_entity("Benjamin Netanyahu", "PERSON")
+    span = repo.add_span(mine.id, Span(0, 18, "PERSON", entity_id=entity.id), "ann1").item
+    other = ServerDatabase.open(server.url, local_dir=tmp_path)
+    outcome: list[object] = []
+
+    def relabel() -> None:
+        try:
+            edit = Repository(other).update_span(mine.id or 0, span.id or 0, "ann1", label="ORG")
+            outcome.append(edit)
+        except Exception as exc:
+            outcome.append(exc)
+
+    with server.session() as s:  # ann2's transaction holds the entity's row for a moment
+        s.execute(text("SELECT id FROM entities WHERE id = :e FOR UPDATE"), {"e": entity.id})
+        racer = threading.Thread(target=relabel)
+        racer.start()
+        blocked_on_a_lock(server.url, 1)  # ann1's edit is logged, its follow row is not
+        annotation_edits.add_span(s, repo.labels, theirs.id or 0, PUTIN, "ann2")
+    racer.join(10)
+    other.close()
+    [done] = outcome
+    assert not isinstance(done, Exception), repr(done)
+    assert repo.get_entity(entity.id or 0).label == "ORG"
+    logged = [(e.id, e.set_id, e.op) for e in repo.edit_log(mine.id)]
+    edit_row = logged[-1][0]
+    assert logged[-1][2] == "update_span"
+    repo.revert(edit_row, "ann1")
+    assert repo.get_span(mine.id, span.id or 0).label == "PERSON"
+    assert repo.get_entity(entity.id or 0).label == "PERSON"
+
+
 def test_annotators_write_side_by_side_without_collisions(
     server: ServerDatabase, tmp_path: Path
 ) -> None:
