@@ -1,6 +1,7 @@
 """Crash-test writer: forks edit streams on request; each acknowledges its commits on stdout.
 
-Run as `python edit_child.py DB SET_ID`. The process imports Newsmark once, then reads
+Run as `python edit_child.py DB SET_ID`, DB a SQLite path or a PostgreSQL URL (team mode:
+the client killed, the server running on). The process imports Newsmark once, then reads
 commands from stdin: `fork SEED` starts a fresh writer process (a fork, so 100 kills do
 not pay 100 interpreter start-ups) that opens the database itself and edits through the
 Repository, the same methods the window's undo commands call. After each commit it prints
@@ -15,13 +16,14 @@ import json
 import os
 import random
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
-from newsmark.storage import Database, Repository
+from newsmark.storage import Database, Repository, ServerDatabase
 
 WORDS = 2000
 SLOT = 6  # "w0000 " : a span slot is one word
@@ -59,9 +61,17 @@ def ack(version: int, op: str, target: int, after: dict[str, Any] | None) -> Non
     sys.stdout.flush()
 
 
-def edit_forever(db_path: Path, set_id: int, seed: int) -> None:
+def open_target(target: str) -> Database | ServerDatabase:
+    """A SQLite file by path, or a server database by URL (its local dir: a temp folder)."""
+    if "://" in target:
+        local = Path(tempfile.gettempdir()) / f"edit-child-{os.getpid()}"
+        return ServerDatabase.open(target, local_dir=local)
+    return Database.open(Path(target))
+
+
+def edit_forever(target: str, set_id: int, seed: int) -> None:
     rng = random.Random(seed)
-    repo = Repository(Database.open(db_path))
+    repo = Repository(open_target(target))
     aset = repo.get_set(set_id)
     version = aset.version
     spans = {s.id or 0: s for s in aset.spans}
@@ -123,7 +133,11 @@ def edit_forever(db_path: Path, set_id: int, seed: int) -> None:
 
 
 def main() -> None:
-    db_path, set_id = Path(sys.argv[1]), int(sys.argv[2])
+    target, set_id = sys.argv[1], int(sys.argv[2])
+    if "://" in target:
+        # Imported once here, not in every forked writer: SQLAlchemy loads the driver at
+        # the first connect, which would eat the start of each round.
+        import psycopg  # noqa: F401
     print("zygote", flush=True)
     for line in sys.stdin:
         command, _, arg = line.strip().partition(" ")
@@ -132,7 +146,7 @@ def main() -> None:
         pid = os.fork()
         if pid == 0:
             try:
-                edit_forever(db_path, set_id, int(arg))
+                edit_forever(target, set_id, int(arg))
             finally:
                 os._exit(3)  # never fall back into the zygote's loop
         _, status = os.waitpid(pid, 0)

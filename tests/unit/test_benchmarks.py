@@ -61,6 +61,7 @@ def test_attribution_actions_replays_one_eval_article(eval_dir: Path) -> None:
 def test_every_benchmark_is_run_here() -> None:
     ran = {args[0] for args, _ in RUNS} | {"quote_quality.py", "attribution_actions.py"}
     ran |= {"train_quotes.py"}
+    ran |= {"team_load.py"}
     scripts = {p.name for p in BENCHMARKS.glob("*.py") if not p.name.startswith("_")}
     assert scripts == ran
 
@@ -69,3 +70,22 @@ def test_train_quotes_trains_a_toy_model_on_three_eval_articles(eval_dir: Path) 
     args = ["train_quotes.py", "--limit-train", "3", "--limit-dev", "2", "--max-steps", "10"]
     out = run(args, {"NEWSMARK_EVAL_DIR": str(eval_dir)})
     assert "targets on dev" in out and "words/s" in out
+
+
+TEAM_TOY = ["--seconds", "2", "--baseline-seconds", "1", "--annotators", "4", "--reviewers", "1"]
+
+
+def test_team_load_runs_four_writers_on_sqlite(tmp_path: Path) -> None:
+    out = run(["team_load.py", "--db", str(tmp_path / "team.sqlite3"), *TEAM_TOY])
+    assert "lone annotator's" in out
+    assert "OK: every acknowledged edit is in the database" in out
+
+
+@pytest.mark.postgres
+def test_team_load_compares_the_server_with_sqlite() -> None:
+    import postgres_support
+
+    url = postgres_support.server_url()
+    out = run(["team_load.py", "--db", url, "--compare", "--think", "0.05", *TEAM_TOY])
+    assert "PostgreSQL / SQLite: edits/s" in out
+    assert "OK: every acknowledged edit is in the database" in out

@@ -10,6 +10,12 @@ the new state; `replace_*` writes a full earlier state back, and `add_*` reuses 
 id, so undo/redo keep referring to the same rows. `reverts` is the log row an edit
 inverts, when it is an undo or a redo (ADR 0006); `revert` inverts a logged edit from its
 row alone, so undo also works from the log after a restart.
+
+Every edit loads its set (`edits.load_set`: the version check, and on a server the set
+row's lock) before it reads the span or quote it changes: a window whose version is stale
+gets the version conflict (reload), not "no span with id ..." for an item another window
+deleted, and on a server the item is read after the lock, never a copy from before
+another writer's commit.
 """
 
 from __future__ import annotations
@@ -68,6 +74,7 @@ def update_span(
     reverts: int | None = None,
 ) -> Edited[Span]:
     """Change label and/or boundaries (None keeps one); the span becomes a human one."""
+    edits.load_set(s, set_id, version)  # the version and the lock first (module docstring)
     old = rows.span(edits.get_span_row(s, set_id, span_id))
     start, end = bounds
     changed = replace(
@@ -97,6 +104,7 @@ def replace_span(
     """Write every field of `span` (by its id) back: how undo restores an earlier state."""
     if span.id is None:
         raise ValueError("replace_span needs a span with an id")
+    edits.load_set(s, set_id, version)
     old = rows.span(edits.get_span_row(s, set_id, span.id))
     done = edits.write_span(s, None, set_id, old, span, who, "replace_span", version, reverts)
     entity_ops.follow_mentions(s, who, done.state.logged, reverts, old.entity_id, span.entity_id)
@@ -114,6 +122,7 @@ def link_span(
     reverts: int | None = None,
 ) -> Edited[Span]:
     """Link the mention to a corpus entity (None unlinks)."""
+    edits.load_set(s, set_id, version)
     old = rows.span(edits.get_span_row(s, set_id, span_id))
     changed = replace(old, entity_id=entity_id)
     done = edits.write_span(s, labels, set_id, old, changed, who, "link_span", version, reverts)
@@ -181,6 +190,7 @@ def update_quote(
 ) -> Edited[Quote]:
     """Change any of parts, kind, speaker, speaker_label, cue, entity, entity_id."""
     changes = edits.quote_changes(changes)
+    edits.load_set(s, set_id, version)
     row = edits.get_quote_row(s, set_id, quote_id)  # held: write_quote reuses it
     old = rows.quote(row)
     changed = replace(old, origin=Origin.HUMAN, model=None, **changes)
@@ -198,6 +208,7 @@ def replace_quote(
     """Write every field of `quote` (by its id) back: how undo restores an earlier state."""
     if quote.id is None:
         raise ValueError("replace_quote needs a quote with an id")
+    edits.load_set(s, set_id, version)
     row = edits.get_quote_row(s, set_id, quote.id)  # held: write_quote reuses it
     old = rows.quote(row)
     return edits.write_quote(s, None, set_id, old, quote, who, "replace_quote", version, reverts)

@@ -170,18 +170,29 @@ def follow_mentions(
             _relabel(session, who, entity, found.pop(), cause, None)
 
 
+# How far after an edit's log row its follow rows may be. On SQLite (one writer) they are
+# the rows right after it; on a server other writers' rows can come between (an edit
+# waiting for an entity's row lock while others commit), so look a window further.
+FOLLOW_WINDOW = 1024
+
+
 def caused_by(session: Session, row_id: int) -> list[EditLogRow]:
-    """The entity relabels the edit logged as `row_id` caused: written just after it."""
-    found = []
+    """The entity relabels the edit logged as `row_id` caused: written in its transaction,
+    after it (a primary-key range, so an undo in a long log reads no more)."""
     later = session.scalars(
-        select(EditLogRow).where(EditLogRow.id > row_id).order_by(EditLogRow.id).limit(64)
+        select(EditLogRow)
+        .where(
+            EditLogRow.id > row_id,
+            EditLogRow.id <= row_id + FOLLOW_WINDOW,
+            EditLogRow.op == FOLLOW,
+            EditLogRow.set_id.is_(None),
+        )
+        .order_by(EditLogRow.id)
+        .limit(64)
     )
-    for row in later:
-        if row.op != FOLLOW or row.set_id is not None:
-            break
-        if isinstance(row.after, dict) and row.after.get("cause") == row_id:
-            found.append(row)
-    return found
+    return [
+        row for row in later if isinstance(row.after, dict) and row.after.get("cause") == row_id
+    ]
 
 
 def _relabel(

@@ -13,7 +13,8 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 from storage_helpers import TEXT, item
 
-from newsmark.domain.errors import ConflictError, StorageError, UsageError
+from newsmark.domain.errors import ConflictError, NotFoundError, StorageError, UsageError
+from newsmark.domain.quotes import Quote, QuoteKind
 from newsmark.domain.spans import Origin, Span
 from newsmark.services.workspace import open_workspace
 from newsmark.storage import Repository, ServerDatabase, annotation_edits, migrate
@@ -167,6 +168,95 @@ def test_two_writers_of_one_set_give_a_conflict_never_a_lost_update(
     assert after is not None and after.version == seen + 1
     assert [sp.key for sp in after.spans] == [NETANYAHU.key]  # the first edit, alone
     assert [e.who for e in repo.edit_log(aset.id)] == ["ann1"]
+
+
+@pytest.mark.parametrize("what", ["span", "quote"])
+def test_an_edit_of_an_item_deleted_meanwhile_is_refused_not_crashed(
+    server: ServerDatabase, tmp_path: Path, what: str
+) -> None:
+    # A writer without a version (undo from the log) changes a quote while another writer
+    # deletes it: the edit must read the quote after the set's lock and be refused with
+    # "no quote", not read it before, wait, then UPDATE a row that is gone (SQLAlchemy's
+    # StaleDataError, no message for the window).
+    repo = Repository(server)
+    [(doc_id, _)] = repo.add_documents([item(TEXT)], "import")
+    aset = repo.annotation_set(doc_id, "ann1")
+    assert aset is not None and aset.id is not None
+    set_id = aset.id
+    if what == "span":
+        item_id = repo.add_span(set_id, NETANYAHU, "ann1").item.id or 0
+    else:
+        quote = Quote(parts=((46, 60),), speaker=(61, 63), kind=QuoteKind.DIRECT)
+        item_id = repo.add_quote(set_id, quote, "ann1").item.id or 0
+    other = ServerDatabase.open(server.url, local_dir=tmp_path)
+    outcome: list[object] = []
+
+    def second_window() -> None:
+        mine = Repository(other)
+        try:
+            if what == "span":
+                outcome.append(mine.update_span(set_id, item_id, "rev", label="ORG"))
+            else:
+                outcome.append(mine.update_quote(set_id, item_id, "rev", kind=QuoteKind.MIXED))
+        except Exception as exc:  # the test is about which exception
+            outcome.append(exc)
+
+    with server.session() as s:  # the delete, its transaction still open
+        if what == "span":
+            annotation_edits.delete_span(s, set_id, item_id, "ann1")
+        else:
+            annotation_edits.delete_quote(s, set_id, item_id, "ann1")
+        racer = threading.Thread(target=second_window)
+        racer.start()
+        blocked_on_a_lock(server.url, 1)
+    racer.join(10)
+    other.close()
+    [result] = outcome
+    assert isinstance(result, NotFoundError), repr(result)
+    assert f"no {what} with id {item_id}" in str(result)
+    assert [e.op for e in repo.edit_log(set_id)] == [f"add_{what}", f"delete_{what}"]
+
+
+def test_undo_finds_the_entity_relabel_another_writers_row_came_between(
+    server: ServerDatabase, tmp_path: Path
+) -> None:
+    # ann1 relabels the one mention of "Benjamin Netanyahu" PERSON -> ORG, which relabels
+    # the entity (a follow row). Its transaction waits for the entity's row while ann2's
+    # edit commits: ann2's log row lands between ann1's edit and its follow row. Undo of
+    # ann1's edit must still find that follow row and put the entity back to PERSON.
+    repo = Repository(server)
+    [(doc_id, _)] = repo.add_documents([item(TEXT)], "import")
+    mine, theirs = (repo.annotation_set(doc_id, name) for name in ("ann1", "ann2"))
+    assert mine is not None and mine.id is not None and theirs is not None
+    entity = repo.find_or_create_entity("Benjamin Netanyahu", "PERSON")
+    span = repo.add_span(mine.id, Span(0, 18, "PERSON", entity_id=entity.id), "ann1").item
+    other = ServerDatabase.open(server.url, local_dir=tmp_path)
+    outcome: list[object] = []
+
+    def relabel() -> None:
+        try:
+            edit = Repository(other).update_span(mine.id or 0, span.id or 0, "ann1", label="ORG")
+            outcome.append(edit)
+        except Exception as exc:
+            outcome.append(exc)
+
+    with server.session() as s:  # ann2's transaction holds the entity's row for a moment
+        s.execute(text("SELECT id FROM entities WHERE id = :e FOR UPDATE"), {"e": entity.id})
+        racer = threading.Thread(target=relabel)
+        racer.start()
+        blocked_on_a_lock(server.url, 1)  # ann1's edit is logged, its follow row is not
+        annotation_edits.add_span(s, repo.labels, theirs.id or 0, PUTIN, "ann2")
+    racer.join(10)
+    other.close()
+    [done] = outcome
+    assert not isinstance(done, Exception), repr(done)
+    assert repo.get_entity(entity.id or 0).label == "ORG"
+    logged = [(e.id, e.set_id, e.op) for e in repo.edit_log(mine.id)]
+    edit_row = logged[-1][0]
+    assert logged[-1][2] == "update_span"
+    repo.revert(edit_row, "ann1")
+    assert repo.get_span(mine.id, span.id or 0).label == "PERSON"
+    assert repo.get_entity(entity.id or 0).label == "PERSON"
 
 
 def test_annotators_write_side_by_side_without_collisions(
