@@ -4,29 +4,14 @@ from the annotators' sets."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_support import digest, run
 
-from newsmark.cli import main
 from newsmark.services.workspace import open_workspace
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def digest(data_dir: Path) -> str:
-    con = sqlite3.connect(data_dir / "newsmark.sqlite3")
-    try:
-        return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
-    finally:
-        con.close()
 
 
 def assigned(data_dir: Path) -> list[tuple[int, str, str]]:

@@ -7,25 +7,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
-from newsmark.cli import main
+from cli_support import digest, run
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def db_digest(data_dir: Path) -> str:
-    """The database's content (not its bytes: WAL checkpoints may move pages)."""
-    con = sqlite3.connect(data_dir / "newsmark.sqlite3")
-    try:
-        return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -61,7 +45,7 @@ def test_bad_file_is_refused_and_changes_nothing(
     content: bytes,
     reason: str,
 ) -> None:
-    before = db_digest(seeded)
+    before = digest(seeded)
     bad = tmp_path / name
     bad.write_bytes(content)
     good = tmp_path / "good.txt"
@@ -70,7 +54,7 @@ def test_bad_file_is_refused_and_changes_nothing(
     assert code == 2
     assert str(bad) in err and reason.lower() in err.lower()
     assert "Traceback" not in err
-    assert db_digest(seeded) == before
+    assert digest(seeded) == before
     # Good files next to a bad one still land.
     code, out, err = run(capsys, "import", str(bad), str(good))
     assert code == 2 and "imported 1 new document" in out
@@ -91,12 +75,12 @@ def test_missing_file_and_empty_folder(
 def test_undecodable_bytes(
     capsys: pytest.CaptureFixture[str], seeded: Path, tmp_path: Path
 ) -> None:
-    before = db_digest(seeded)
+    before = digest(seeded)
     bad = tmp_path / "noise.txt"
     bad.write_bytes(bytes(range(128, 256)) * 20 + b"\x00\x01\x02")
     code, _, err = run(capsys, "import", str(bad))
     assert code == 2 and "noise.txt" in err
-    assert db_digest(seeded) == before
+    assert digest(seeded) == before
 
 
 def test_newer_schema_is_refused_untouched(
@@ -183,6 +167,6 @@ def test_locked_database_is_reported(
 def test_errors_say_what_kind_of_problem_they_are(
     capsys: pytest.CaptureFixture[str], seeded: Path, argv: tuple[str, ...], code: int, message: str
 ) -> None:
-    before = db_digest(seeded)
+    before = digest(seeded)
     assert run(capsys, *argv)[::2] == (code, message)
-    assert db_digest(seeded) == before
+    assert digest(seeded) == before

@@ -6,18 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_support import run
 from spacy.tokens import DocBin
 
-from newsmark.cli import main
 from newsmark.nlp.model import blank_english
 
 TEXT = "Olaf Scholz met Emmanuel Macron in Berlin. \u201cWe agree,\u201d Scholz said."
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

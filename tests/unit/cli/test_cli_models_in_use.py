@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_support import run
 
-from newsmark.cli import main
 from newsmark.services.workspace import open_workspace
 
 
@@ -23,12 +23,6 @@ def registered(data_dir: Path) -> Path:
     finally:
         ws.close()
     return folder
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_model_given_by_model_is_not_deleted(

@@ -9,19 +9,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_support import run
 
 from gold_support import add_gold
 from newsmark import paths
-from newsmark.cli import main
 from newsmark.services.workspace import open_workspace
 
 TINY = ("--max-steps", "4", "--eval-frequency", "2")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _rows(data: Path) -> dict[str, str]:

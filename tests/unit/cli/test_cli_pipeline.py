@@ -7,18 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_support import run
 
 import postgres_support
-from newsmark.cli import main
 from newsmark.formats import get_format
 from newsmark.resources import seed_files
 from newsmark.storage.migrate import head_revision
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def spans_by_text(record: dict) -> dict[str, set[str]]:

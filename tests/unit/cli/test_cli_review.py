@@ -3,13 +3,13 @@ documents to review, and garbage refused in one line (exit 2, nothing written)."
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_support import digest, run
 
 from newsmark.cli import main
 from newsmark.domain.spans import Span
@@ -17,20 +17,6 @@ from newsmark.services.workspace import open_workspace
 from shared_data import realfile
 
 TEXT = "Angela Merkel met Emmanuel Macron in Paris. 😀 Macron said nothing.\n"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def digest(data_dir: Path) -> str:
-    con = sqlite3.connect(data_dir / "newsmark.sqlite3")
-    try:
-        return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
-    finally:
-        con.close()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_support import run
 
 from gold_support import GOLD, add_gold
 from newsmark.cli import main
@@ -15,12 +16,6 @@ from newsmark.domain.training import gold_hash
 from newsmark.services.workspace import open_workspace
 
 TINY = ("--max-steps", "8", "--eval-frequency", "4")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -4,29 +4,14 @@ write checked); garbage refused in one line, exit 2, nothing written."""
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_support import digest, run
 
 from newsmark.cli import main
 from newsmark.services.workspace import open_workspace
 from team_logins import as_login, create_logins
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def digest(data_dir: Path) -> str:
-    con = sqlite3.connect(data_dir / "newsmark.sqlite3")
-    try:
-        return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
-    finally:
-        con.close()
 
 
 @pytest.fixture
