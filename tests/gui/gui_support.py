@@ -40,3 +40,33 @@ def window_on(qtbot: Any, ws: Any, doc_id: int, data_dir: Path) -> Any:
     win.activateWindow()
     win.article.setFocus()
     return win
+
+
+def server_workspace(data_dir: Path, url: str) -> Any:
+    """The workspace on a server database (`url`), opened as the window opens it (with
+    `take_lock`; a server has no writer lock, so it stays writable)."""
+    from newsmark.services.workspace import open_workspace
+
+    return open_workspace(data_dir, take_lock=True, db=url)
+
+
+def server_window(
+    qtbot: Any, ws: Any, annotator: str, data_dir: Path, *, editor: str | None = None
+) -> Any:
+    """A real MainWindow as `annotator` on a team workspace, shown at 1200x780 and loaded;
+    `editor` (else the annotator) is who its edits are logged as and names its settings
+    file in `data_dir`."""
+    from newsmark.ui.main_window import MainWindow
+
+    who = annotator if editor is None else editor
+    win = MainWindow(
+        ws.repo, annotator, settings_path=data_dir / f"window-{who}.ini", settings=ws.settings
+    )
+    if editor is not None:
+        win.session.editor = editor
+    qtbot.addWidget(win)
+    win.resize(1200, 780)
+    win.show()
+    qtbot.waitExposed(win)
+    win.load()
+    return win

@@ -8,13 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from gui_support import server_window, server_workspace
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from newsmark.domain.document import DocumentInput
 from newsmark.nlp.tokens import tokenize_many
-from newsmark.services.workspace import Workspace, open_workspace
 from newsmark.storage import Repository
 from newsmark.ui.main_window import MainWindow
 
@@ -22,20 +22,6 @@ pytestmark = pytest.mark.postgres
 
 TEXT = "Olaf Scholz met Emmanuel Macron in Berlin. The chancellor said talks went well."
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def window_on_set(qtbot, ws: Workspace, editor: str, data: Path) -> MainWindow:
-    """A window on ann's set; `editor` is who its edits are logged as."""
-    win = MainWindow(
-        ws.repo, "ann", settings_path=data / f"window-{editor}.ini", settings=ws.settings
-    )
-    win.session.editor = editor
-    qtbot.addWidget(win)
-    win.resize(1200, 780)
-    win.show()
-    qtbot.waitExposed(win)
-    win.load()
-    return win
 
 
 def span_of(name: str) -> tuple[int, int]:
@@ -59,13 +45,13 @@ def close_message(win: MainWindow) -> None:
 
 
 def test_annotator_and_reviewer_windows_on_one_set(qtbot, pg_url: str, tmp_path: Path) -> None:
-    first = open_workspace(tmp_path / "ann", take_lock=True, db=pg_url)
-    second = open_workspace(tmp_path / "ben", take_lock=True, db=pg_url)
+    first = server_workspace(tmp_path / "ann", pg_url)
+    second = server_workspace(tmp_path / "ben", pg_url)
     try:
         [tokens] = tokenize_many([TEXT])
         first.repo.add_documents([(DocumentInput(TEXT, {"title": "Scholz"}), tokens)], "import")
-        ann = window_on_set(qtbot, first, "ann", tmp_path / "ann")
-        ben = window_on_set(qtbot, second, "ben", tmp_path / "ben")
+        ann = server_window(qtbot, first, "ann", tmp_path / "ann", editor="ann")
+        ben = server_window(qtbot, second, "ann", tmp_path / "ben", editor="ben")
         set_id = ann.session.annotations.id
         assert set_id is not None and ben.session.annotations.id == set_id
         repo = first.repo

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_support import server_window, server_workspace
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -16,8 +17,6 @@ from newsmark.domain.review import GOLD_ANNOTATOR
 from newsmark.domain.spans import Span
 from newsmark.domain.status import Status
 from newsmark.nlp.tokens import tokenize_many
-from newsmark.services.workspace import open_workspace
-from newsmark.ui.main_window import MainWindow
 from newsmark.ui.review_dialog import ReviewDialog
 from newsmark.workers.task_runner import TaskRunner
 
@@ -26,18 +25,6 @@ pytestmark = pytest.mark.postgres
 TEXT = "Olaf Scholz met Emmanuel Macron in Berlin. The chancellor said talks went well."
 CTRL = Qt.KeyboardModifier.ControlModifier
 SCHOLZ, MACRON, BERLIN = (0, 11), (16, 31), (35, 41)
-
-
-def window_for(qtbot, ws, annotator: str, data: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    win = MainWindow(
-        ws.repo, annotator, settings_path=data / f"window-{annotator}.ini", settings=ws.settings
-    )
-    qtbot.addWidget(win)
-    win.resize(1200, 780)
-    win.show()
-    qtbot.waitExposed(win)
-    win.load()
-    return win
 
 
 def press(qtbot, dialog: ReviewDialog, key: Qt.Key) -> None:  # type: ignore[no-untyped-def]
@@ -51,7 +38,7 @@ def press(qtbot, dialog: ReviewDialog, key: Qt.Key) -> None:  # type: ignore[no-
 
 
 def test_annotators_then_reviewers_on_one_server(qtbot, pg_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    spaces = {n: open_workspace(tmp_path / n, take_lock=True, db=pg_url) for n in ("a", "b", "r")}
+    spaces = {n: server_workspace(tmp_path / n, pg_url) for n in ("a", "b", "r")}
     try:
         [tokens] = tokenize_many([TEXT])
         spaces["a"].repo.add_documents(
@@ -62,14 +49,14 @@ def test_annotators_then_reviewers_on_one_server(qtbot, pg_url: str, tmp_path: P
             ("a", "ann1", [Span(*SCHOLZ, "PERSON"), Span(*MACRON, "PERSON")]),
             ("b", "ann2", [Span(*SCHOLZ, "PERSON"), Span(*MACRON, "ORG"), Span(*BERLIN, "GPE")]),
         ):
-            win = window_for(qtbot, spaces[key], name, tmp_path / key)
+            win = server_window(qtbot, spaces[key], name, tmp_path / key)
             for span in spans:
                 assert win.session.label_range(span.start, span.end, span.label)
             assert win.session.set_status(Status.ACCEPTED)
             win.close()
         # The reviewer's window opens the document too (an empty set of hers: no
         # alternative), then F7.
-        reviewer = window_for(qtbot, spaces["r"], "rita", tmp_path / "r")
+        reviewer = server_window(qtbot, spaces["r"], "rita", tmp_path / "r")
         reviewer.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is reviewer, timeout=5000)
         QTest.keyClick(reviewer, Qt.Key.Key_F7)

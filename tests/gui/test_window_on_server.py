@@ -6,39 +6,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_support import server_window, server_workspace
 
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.spans import Span
 from newsmark.nlp.tokens import tokenize_many
-from newsmark.services.workspace import open_workspace
-from newsmark.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.postgres
 
 TEXT = "Olaf Scholz met Emmanuel Macron in Berlin. The chancellor said talks went well."
 
 
-def window_for(qtbot, ws, annotator: str, data: Path) -> MainWindow:
-    win = MainWindow(
-        ws.repo, annotator, settings_path=data / f"window-{annotator}.ini", settings=ws.settings
-    )
-    qtbot.addWidget(win)
-    win.resize(1200, 780)
-    win.show()
-    qtbot.waitExposed(win)
-    win.load()
-    return win
-
-
 def test_two_annotators_windows_on_one_server(qtbot, pg_url: str, tmp_path: Path) -> None:
-    first = open_workspace(tmp_path / "ann1", take_lock=True, db=pg_url)
-    second = open_workspace(tmp_path / "ann2", take_lock=True, db=pg_url)
+    first = server_workspace(tmp_path / "ann1", pg_url)
+    second = server_workspace(tmp_path / "ann2", pg_url)
     try:
         assert not first.readonly and not second.readonly  # no writer lock on a server
         [tokens] = tokenize_many([TEXT])
         first.repo.add_documents([(DocumentInput(TEXT, {"title": "Scholz"}), tokens)], "import")
-        one = window_for(qtbot, first, "ann1", tmp_path / "ann1")
-        two = window_for(qtbot, second, "ann2", tmp_path / "ann2")
+        one = server_window(qtbot, first, "ann1", tmp_path / "ann1")
+        two = server_window(qtbot, second, "ann2", tmp_path / "ann2")
         for win in (one, two):
             assert win.session.document is not None
             assert win.session.document.text == TEXT

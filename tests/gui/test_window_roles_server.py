@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gui_support import server_window, server_workspace
 
 from newsmark.domain.document import DocumentInput
 from newsmark.domain.spans import Span
 from newsmark.nlp.tokens import tokenize_many
 from newsmark.services.workspace import open_workspace
-from newsmark.ui.main_window import MainWindow
 from team_logins import as_login, create_logins
 
 pytestmark = pytest.mark.postgres
@@ -20,24 +20,12 @@ pytestmark = pytest.mark.postgres
 TEXT = "Olaf Scholz met Emmanuel Macron in Berlin. The chancellor said talks went well."
 
 
-def window_for(qtbot, ws, annotator: str, data: Path) -> MainWindow:
-    win = MainWindow(
-        ws.repo, annotator, settings_path=data / f"window-{annotator}.ini", settings=ws.settings
-    )
-    qtbot.addWidget(win)
-    win.resize(1200, 780)
-    win.show()
-    qtbot.waitExposed(win)
-    win.load()
-    return win
-
-
 def test_a_window_may_not_write_as_someone_else(
     qtbot, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     create_logins(pg_url, ["ana", "ben"], tmp_path, monkeypatch)
     owner = open_workspace(tmp_path / "owner", db=pg_url)
-    ben = open_workspace(tmp_path / "ben", take_lock=True, db=as_login(pg_url, "ben"))
+    ben = server_workspace(tmp_path / "ben", as_login(pg_url, "ben"))
     try:
         [tokens] = tokenize_many([TEXT])
         [(doc_id, _)] = owner.repo.add_documents(
@@ -48,7 +36,7 @@ def test_a_window_may_not_write_as_someone_else(
         for name, role in ((me, "admin"), ("ana", "annotator"), ("ben", "annotator")):
             owner.repo.add_user(name, role)
 
-        posing = window_for(qtbot, ben, "ana", tmp_path / "ben")
+        posing = server_window(qtbot, ben, "ana", tmp_path / "ben")
         assert posing.session.document is not None
         assert not posing.session.label_range(0, 11, "PERSON")
         message = "ben is an annotator: may not edit ana's set of 'Scholz'"
@@ -59,7 +47,7 @@ def test_a_window_may_not_write_as_someone_else(
         assert owner.repo.annotation_set(doc_id, "ana", create=False).spans == []
         posing.close()
 
-        honest = window_for(qtbot, ben, "ben", tmp_path / "ben")
+        honest = server_window(qtbot, ben, "ben", tmp_path / "ben")
         assert honest.session.label_range(0, 11, "PERSON")
         theirs = owner.repo.annotation_set(doc_id, "ben", create=False)
         assert theirs is not None and [s.key for s in theirs.spans] == [Span(0, 11, "PERSON").key]
