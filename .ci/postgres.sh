@@ -22,7 +22,8 @@ if [ -z "$bin" ]; then
   exit 1
 fi
 as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi
+  # From /: `nobody` may not enter the caller's folder (psql and pg_ctl chdir back to it).
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u nobody -- "$@"); else "$@"; fi
 }
 
 case "$action" in
@@ -51,6 +52,7 @@ start)
   echo "export NEWSMARK_DB=postgresql+psycopg://newsmark@127.0.0.1:$port/newsmark"
   ;;
 stop)
+  if [ -d "$dir" ]; then dir=$(cd "$dir" && pwd); fi
   if [ -f "$dir/data/postmaster.pid" ]; then
     as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
   fi
