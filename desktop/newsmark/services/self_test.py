@@ -1,0 +1,101 @@
+"""`newsmark --self-test`: model, a temporary database, seeds, every export, the window."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsmark.domain.errors import NewsmarkError
+from newsmark.formats import Output, all_formats
+from newsmark.resources import seed_files
+
+ANNOTATOR = "self-test"
+
+
+class StepFailed(Exception):
+    """A step of the self-test failed: `step` names it ("export jsonl")."""
+
+    def __init__(self, step: str, reason: str) -> None:
+        super().__init__(f"{step}: {reason}")
+        self.step, self.reason = step, reason
+
+
+@dataclass
+class Timings:
+    """Seconds per step, in the order they ran."""
+
+    steps: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def step(self, name: str, label: str | None = None) -> Iterator[None]:
+        """Time `name`; any exception becomes StepFailed(label or name, its first line)."""
+        start = time.perf_counter()
+        try:
+            yield
+        except StepFailed:
+            raise
+        except Exception as exc:  # the point is to report whatever broke, with its step
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            raise StepFailed(label or name, first or type(exc).__name__) from exc
+        finally:
+            self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - start
+
+    def line(self) -> str:
+        return ", ".join(f"{name} {s:.1f} s" for name, s in self.steps.items())
+
+
+# Opens the window on the workspace, paints it and closes it (app.self_test_window).
+WindowCheck = Callable[[object, str | None], None]
+
+
+def run_self_test(model_name: str | None, window: WindowCheck | None) -> Timings:
+    """Every step in a temporary data dir (never the user's); StepFailed at the first
+    that fails. `window` None skips the window step (no Qt)."""
+    from newsmark.services.exporting import export
+    from newsmark.services.importing import import_paths
+    from newsmark.services.models import load_resolved
+    from newsmark.services.preannotation import preannotate
+    from newsmark.services.workspace import open_workspace
+
+    timings = Timings()
+    with tempfile.TemporaryDirectory(prefix="newsmark-self-test-") as tmp:
+        root = Path(tmp)
+        with timings.step("model"):
+            model = load_resolved(None, model_name)
+        with timings.step("database"):
+            # The file is named outright: NEWSMARK_DB or Preferences never apply here.
+            data = root / "data"
+            data.mkdir()
+            ws = open_workspace(data, take_lock=True, db=str(data / "self-test.sqlite3"))
+        try:
+            with timings.step("import"):
+                report = import_paths(ws.repo, seed_files())
+                if report.refused or not report.added:
+                    raise NewsmarkError(
+                        f"{len(report.added)} seed(s) imported, refused: "
+                        + "; ".join(str(e) for e in report.refused)
+                    )
+            with timings.step("preannotate"):
+                done = preannotate(ws.repo, model, None, annotator=ANNOTATOR)
+                if not done.done:
+                    raise NewsmarkError("nothing was pre-annotated")
+            out = root / "exports"
+            out.mkdir()
+            for fmt in all_formats():
+                if fmt.output is None:
+                    continue
+                dest = out / (f"{fmt.name}.d" if fmt.output is Output.FOLDER else fmt.name)
+                with timings.step("export", f"export {fmt.name}"):
+                    written = export(ws.repo, dest, fmt=fmt.name, status="any", alignment="expand")
+                    if written.records == 0 or not dest.exists():
+                        raise NewsmarkError(f"wrote {written.records} set(s) to {dest}")
+            if window is not None:
+                with timings.step("window"):
+                    window(ws, model_name)
+        finally:
+            ws.close()
+    return timings
