@@ -54,25 +54,26 @@ WindowCheck = Callable[[object, str | None], None]
 
 def run_self_test(model_name: str | None, window: WindowCheck | None) -> Timings:
     """Every step in a temporary data dir (never the user's); StepFailed at the first
-    that fails. `window` None skips the window step (no Qt)."""
-    from newsmark.services.exporting import export
-    from newsmark.services.importing import import_paths
-    from newsmark.services.models import load_resolved
-    from newsmark.services.preannotation import preannotate
-    from newsmark.services.workspace import open_workspace
-
+    that fails. `window` None skips the window step (no Qt). Each step imports what it
+    uses, so a module missing from a bundle fails that step, with its name."""
     timings = Timings()
     with tempfile.TemporaryDirectory(prefix="newsmark-self-test-") as tmp:
         root = Path(tmp)
         with timings.step("model"):
+            from newsmark.services.models import load_resolved
+
             model = load_resolved(None, model_name)
         with timings.step("database"):
+            from newsmark.services.workspace import open_workspace
+
             # The file is named outright: NEWSMARK_DB or Preferences never apply here.
             data = root / "data"
             data.mkdir()
             ws = open_workspace(data, take_lock=True, db=str(data / "self-test.sqlite3"))
         try:
             with timings.step("import"):
+                from newsmark.services.importing import import_paths
+
                 report = import_paths(ws.repo, seed_files())
                 if report.refused or not report.added:
                     raise NewsmarkError(
@@ -80,9 +81,13 @@ def run_self_test(model_name: str | None, window: WindowCheck | None) -> Timings
                         + "; ".join(str(e) for e in report.refused)
                     )
             with timings.step("preannotate"):
+                from newsmark.services.preannotation import preannotate
+
                 done = preannotate(ws.repo, model, None, annotator=ANNOTATOR)
                 if not done.done:
                     raise NewsmarkError("nothing was pre-annotated")
+            with timings.step("export"):
+                from newsmark.services.exporting import export
             out = root / "exports"
             out.mkdir()
             for fmt in all_formats():
