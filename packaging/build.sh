@@ -31,7 +31,17 @@ if [[ "${NEWSMARK_MEASURE_UNTRIMMED:-1}" == 1 ]]; then
   echo "build.sh: size before trimming: $(du -sh "$build/dist-untrimmed/newsmark" | cut -f1)"
   rm -rf "$build/dist-untrimmed" "$build/work-untrimmed"
 fi
+# Built beside dist/ and swapped in at the end: a packaging step reading dist/newsmark
+# never sees half a bundle.
+rm -rf "$build/dist.new"
 "$venv_py" -m PyInstaller --noconfirm --log-level WARN \
-  --distpath "$build/dist" --workpath "$build/work" "$here/newsmark.spec"
-echo "build.sh: size after trimming: $(du -sh "$build/dist/newsmark" | cut -f1)"
+  --distpath "$build/dist.new" --workpath "$build/work" "$here/newsmark.spec"
+echo "build.sh: size after trimming: $(du -sh "$build/dist.new/newsmark" | cut -f1)"
+# The bundle checks itself before it replaces the previous one (no display needed).
+"$build/dist.new/newsmark/newsmark" --self-test
+mkdir -p "$build/dist"
+rm -rf "$build/dist/newsmark.old"
+if [[ -e "$build/dist/newsmark" ]]; then mv "$build/dist/newsmark" "$build/dist/newsmark.old"; fi
+mv "$build/dist.new/newsmark" "$build/dist/newsmark"
+rm -rf "$build/dist/newsmark.old" "$build/dist.new"
 echo "build.sh: built $build/dist/newsmark/newsmark in $(( $(date +%s) - start )) s"
