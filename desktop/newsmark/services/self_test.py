@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -48,6 +49,19 @@ class Timings:
         return ", ".join(f"{name} {s:.1f} s" for name, s in self.steps.items())
 
 
+def _html_page(seed: Path, dest: Path) -> Path:
+    """A news page made of a seed's paragraphs in reverse order (another text, so not a
+    duplicate): the HTML reader (trafilatura and its data files) is checked too."""
+    paragraphs = [p.strip() for p in seed.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    body = "".join(f"<p>{html.escape(p)}</p>\n" for p in reversed(paragraphs))
+    dest.write_text(
+        "<!doctype html><html><head><title>Self-test page</title></head><body><article>"
+        f"<h1>Self-test page</h1>\n{body}</article></body></html>\n",
+        encoding="utf-8",
+    )
+    return dest
+
+
 # Opens the window on the workspace, paints it and closes it (app.self_test_window).
 WindowCheck = Callable[[object, str | None], None]
 
@@ -74,10 +88,11 @@ def run_self_test(model_name: str | None, window: WindowCheck | None) -> Timings
             with timings.step("import"):
                 from newsmark.services.importing import import_paths
 
-                report = import_paths(ws.repo, seed_files())
-                if report.refused or not report.added:
+                files = [*seed_files(), _html_page(seed_files()[0], root / "page.html")]
+                report = import_paths(ws.repo, files)
+                if report.refused or len(report.added) != len(files):
                     raise NewsmarkError(
-                        f"{len(report.added)} seed(s) imported, refused: "
+                        f"{len(report.added)} of {len(files)} file(s) imported; refused: "
                         + "; ".join(str(e) for e in report.refused)
                     )
             with timings.step("preannotate"):
