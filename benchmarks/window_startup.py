@@ -20,7 +20,11 @@ the text through SQLAlchemy's ORM from the same database first (import, one mapp
 class, engine, one query), the least any window that edits through SQLAlchemy must do
 before its first editable paint. Newsmark's interactive time is printed against both.
 
-    python benchmarks/window_startup.py [--runs 7] [--platform offscreen]
+With --frozen PATH, the PyInstaller bundle's executable (packaging/build.sh) is a fourth
+contestant in the same interleaved runs, on the same data dir: its first paint and
+interactive figures against `python -m newsmark`'s (the bundle must not be slower).
+
+    python benchmarks/window_startup.py [--runs 7] [--platform offscreen] [--frozen PATH]
 """
 
 from __future__ import annotations
@@ -146,7 +150,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--platform", default="offscreen", help="QT_QPA_PLATFORM")
+    parser.add_argument(
+        "--frozen",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="a frozen build's executable (dist/newsmark/newsmark), timed in the same runs",
+    )
     args = parser.parse_args()
+    if args.frozen is not None and not os.access(args.frozen, os.X_OK):
+        parser.error(f"--frozen {args.frozen}: not an executable file")
 
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
@@ -160,13 +173,23 @@ def main() -> None:
         time_to_marker(app_cmd, env, interactive=True)  # warm the OS file cache for all
         time_to_marker(base_cmd, env)
         time_to_marker(floor_cmd, env)
+        frozen_cmd = None
+        if args.frozen is not None:
+            frozen_cmd = [str(args.frozen.resolve()), "--data-dir", str(data), "gui"]
+            time_to_marker(frozen_cmd, env, interactive=True)  # its files into the cache too
         app_first, app_ready, base_times, floor_times = [], [], [], []
+        frozen_first: list[float] = []
+        frozen_ready: list[float] = []
         for _ in range(args.runs):  # interleaved, so load drifts hit all alike
             base_times.append(time_to_marker(base_cmd, env)[0])
             floor_times.append(time_to_marker(floor_cmd, env)[0])
             first, ready = time_to_marker(app_cmd, env, interactive=True)
             app_first.append(first)
             app_ready.append(ready)
+            if frozen_cmd is not None:
+                first, ready = time_to_marker(frozen_cmd, env, interactive=True)
+                frozen_first.append(first)
+                frozen_ready.append(ready)
 
     base_s, floor_s = statistics.median(base_times), statistics.median(floor_times)
     first_s, ready_s = statistics.median(app_first), statistics.median(app_ready)
@@ -178,6 +201,14 @@ def main() -> None:
     print(f"ratio first paint:    {first_s / base_s:7.2f}x (target <= 1.5x)")
     print(f"ratio interactive:    {ready_s / base_s:7.2f}x (the floor: {floor_s / base_s:.2f}x)")
     print(f"interactive / floor:  {ready_s / floor_s:7.2f}x")
+    if frozen_first:
+        f_first, f_ready = statistics.median(frozen_first), statistics.median(frozen_ready)
+        print(f"frozen first paint:   {f_first * 1000:7.0f} ms ({args.frozen})")
+        print(f"frozen interactive:   {f_ready * 1000:7.0f} ms")
+        print(
+            f"frozen / python -m:   {f_first / first_s:7.2f}x first paint, "
+            f"{f_ready / ready_s:.2f}x interactive (target <= 1.0x)"
+        )
 
 
 if __name__ == "__main__":

@@ -378,3 +378,28 @@ def run(
         return app.exec()
     finally:
         crash.uninstall()
+
+
+def self_test_window(workspace: Workspace, model: str | None) -> None:
+    """`newsmark --self-test`'s window step: the real window on the self-test's workspace,
+    shown, loaded and painted, then closed. Qt's offscreen platform unless QT_QPA_PLATFORM
+    names another (CI checks xcb under Xvfb with it): the check needs no display."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = make_application()
+    root = Application(workspace, model)
+    try:
+        root.window.show()
+        root.window.load()
+        app.processEvents()
+        image = root.window.grab()  # paints every widget, as a first paint would
+        if image.isNull() or image.width() == 0:
+            raise RuntimeError("the window painted nothing")
+        if not root.window.isVisible():
+            raise RuntimeError("the window is not shown")
+    finally:
+        root.tasks.cancel_all()
+        root.tasks.wait()
+        root.worker.shutdown()
+        root.window.close()
+        root.window.deleteLater()
+        app.processEvents()

@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Annotate news articles: entities and who said what.",
     )
     parser.add_argument("--version", action="version", version=f"newsmark {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (model, a temporary database, the seeds, every "
+        "export format, the window offscreen) and print one line; exit 1 on failure",
+    )
     _global_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -391,7 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.model is None:
         args.model = os.environ.get("NEWSMARK_MODEL") or None
     _setup_logging(args.debug)
-    name = args.command or "gui"
+    name = args.command or ("self-test" if args.self_test else "gui")
     if name == "gui" and not hasattr(args, "paths"):
         args.paths = []
     try:

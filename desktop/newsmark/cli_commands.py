@@ -524,6 +524,24 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_self_test(args: argparse.Namespace) -> int:
+    """One line: every step's seconds, or the first step that failed and why (exit 1)."""
+    from newsmark.services.self_test import StepFailed, run_self_test
+
+    def window(workspace: object, model: str | None) -> None:
+        from newsmark.app import self_test_window  # the one Qt step
+
+        self_test_window(workspace, model)  # type: ignore[arg-type]
+
+    try:
+        timings = run_self_test(args.model, window)
+    except StepFailed as exc:
+        print(f"newsmark self-test FAILED at {exc.step}: {printable(exc.reason)}")
+        return 1
+    print(f"newsmark self-test OK: {timings.line()}")
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
     "gui": cmd_gui,
     "import": cmd_import,
@@ -543,4 +561,5 @@ COMMANDS: dict[str, Command] = {
     "merge": cmd_merge,
     "users": cmd_users,
     "review": cmd_review,
+    "self-test": cmd_self_test,
 }

@@ -89,3 +89,27 @@ def test_team_load_compares_the_server_with_sqlite() -> None:
     out = run(["team_load.py", "--db", url, "--compare", "--think", "0.05", *TEAM_TOY])
     assert "PostgreSQL / SQLite: edits/s" in out
     assert "OK: every acknowledged edit is in the database" in out
+
+
+def test_window_startup_times_a_frozen_executable_as_a_fourth_contestant(tmp_path: Path) -> None:
+    """--frozen takes any executable that runs Newsmark: here a launcher script for this
+    checkout (the real bundle is timed by hand: packaging/README.md)."""
+    launcher = tmp_path / "newsmark"
+    launcher.write_text(
+        f'#!/bin/sh\nPYTHONPATH={ROOT / "desktop"} exec {sys.executable} -m newsmark "$@"\n'
+    )
+    launcher.chmod(0o755)
+    out = run(["window_startup.py", "--runs", "1", "--frozen", str(launcher)])
+    assert "frozen first paint:" in out and "frozen / python -m:" in out
+
+
+def test_window_startup_refuses_a_frozen_path_that_is_not_executable(tmp_path: Path) -> None:
+    missing = tmp_path / "no-bundle" / "newsmark"
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "window_startup.py"), "--frozen", str(missing)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert f"--frozen {missing}: not an executable file" in done.stderr
