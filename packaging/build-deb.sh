@@ -15,7 +15,7 @@ bundle=$(cd "$1" && pwd)
 mkdir -p "$2"
 out=$(cd "$2" && pwd)
 for tool in dpkg-deb rsvg-convert desktop-file-validate appstreamcli; do
-  command -v "$tool" >/dev/null || die "$tool not found (apt-get install dpkg-dev librsvg2-bin desktop-file-utils appstream)"
+  command -v "$tool" >/dev/null || die "$tool not found (apt-get install librsvg2-bin desktop-file-utils appstream)"
 done
 
 version=$(sed -n '/^\[project\]/,/^\[/ s/^version = "\(.*\)"$/\1/p' "$repo/pyproject.toml")
