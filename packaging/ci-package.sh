@@ -48,24 +48,34 @@ if [ -n "${DISPLAY:-}" ]; then
   # stays as it was); closed with Ctrl+Q, it must exit 0.
   echo "== /usr/bin/newsmark on display $DISPLAY"
   command -v xdotool >/dev/null || fail "xdotool is needed for the window check (packaging/apt-packages-test.txt)"
-  NEWSMARK_HOME=$tmp/gui-home /usr/bin/newsmark >"$tmp/gui.out" 2>"$tmp/gui.err" &
+  NEWSMARK_HOME=$tmp/gui-home /usr/bin/newsmark </dev/null >"$tmp/gui.out" 2>"$tmp/gui.err" &
   app_pid=$!
   started=$SECONDS
-  window=""
-  while [ $((SECONDS - started)) -lt 120 ] && kill -0 "$app_pid" 2>/dev/null; do
-    window=$(xdotool search --onlyvisible --pid "$app_pid" --name Newsmark 2>/dev/null | head -1 || true)
-    [ -n "$window" ] && break
-    sleep 1
+  window() { xdotool search --onlyvisible --name "$1" 2>/dev/null | head -n 1 || true; }
+  gui_failed() { echo "--- its stderr:" >&2; cat "$tmp/gui.err" >&2; fail "$1"; }
+  # First run (an empty data dir): the "Welcome to Newsmark" dialog; Return accepts the
+  # default annotator name. The main window is "<document title> — Newsmark".
+  main="" welcomed=""
+  while [ -z "$main" ]; do
+    kill -0 "$app_pid" 2>/dev/null || gui_failed "newsmark exited before its window showed"
+    [ $((SECONDS - started)) -lt 180 ] || gui_failed "no Newsmark window within 180 s"
+    welcome=$(window '^Welcome to Newsmark$')
+    if [ -n "$welcome" ] && [ -z "$welcomed" ]; then
+      xdotool windowfocus "$welcome" key --clearmodifiers Return
+      welcomed=1
+    fi
+    main=$(window '. — Newsmark$')
+    sleep 0.5
   done
-  [ -n "$window" ] || { cat "$tmp/gui.err" >&2; fail "no Newsmark window within $((SECONDS - started))s"; }
-  echo "window shown after $((SECONDS - started))s"
-  xdotool windowactivate --sync "$window" key --clearmodifiers ctrl+q 2>/dev/null \
-    || xdotool key --window "$window" ctrl+q
+  echo "window \"$(xdotool getwindowname "$main")\" after $((SECONDS - started))s"
+  xdotool windowfocus "$main" key --clearmodifiers ctrl+q
+  for _ in $(seq 120); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.5; done
   status=0
-  for _ in $(seq 30); do kill -0 "$app_pid" 2>/dev/null || break; sleep 1; done
   wait "$app_pid" || status=$?
   app_pid=""
-  [ "$status" -eq 0 ] || { cat "$tmp/gui.err" >&2; fail "the window exited $status after Ctrl+Q"; }
+  [ "$status" -eq 0 ] || gui_failed "the window exited $status after Ctrl+Q"
+  [ ! -s "$tmp/gui.err" ] || gui_failed "newsmark wrote on stderr"
+  echo "closed on Ctrl+Q, exit 0, nothing on stderr"
 else
   echo "== no DISPLAY: window start skipped"
 fi
