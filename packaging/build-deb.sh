@@ -74,7 +74,8 @@ chmod 644 "$root/usr/share/doc/newsmark/copyright"
 
 # Depends: packaging/apt-packages.txt (what a desktop needs to run Newsmark from source)
 # minus python3-venv (the bundle carries Python) and minus the library packages whose
-# shared objects all ship inside the bundle; plus the C/C++ runtime, libc6 at least the
+# shared objects all ship inside the bundle (but with those packages' own dependencies
+# that hold no shared object: data and configuration); plus the C/C++ runtime, libc6 at least the
 # build machine's glibc (the bundle's binaries were linked against it).
 depends=()
 while read -r pkg; do
@@ -86,7 +87,16 @@ while read -r pkg; do
       [ -n "$(find "$bundle" -name "$so" -print -quit)" ] || { carried=no; break; }
     done
     if [ -n "$sonames" ] && [ "$carried" = yes ]; then
-      echo "build-deb.sh: $pkg left out of Depends: the bundle carries $(echo $sonames)"
+      # The bundled copy still reads the system's data and configuration (xkb-data's
+      # keymaps, fontconfig-config's fonts.conf): those dependencies stay.
+      data_deps=()
+      for dep in $(apt-cache depends --important "$pkg" 2>/dev/null | awk '/Depends:/ && $2 !~ /^</ {print $2}'); do
+        dpkg -L "$dep" 2>/dev/null | grep -qE '\.so(\.[0-9]+)*$' || data_deps+=("$dep")
+      done
+      echo "build-deb.sh: $pkg left out of Depends: the bundle carries $(echo $sonames)${data_deps[*]:+; its data: ${data_deps[*]}}"
+      for dep in "${data_deps[@]}"; do
+        [[ " ${depends[*]} " == *" $dep "* ]] || depends+=("$dep")
+      done
       continue
     fi
   fi
