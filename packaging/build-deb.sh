@@ -91,7 +91,8 @@ while read -r pkg; do
       # keymaps, fontconfig-config's fonts.conf): those dependencies stay.
       data_deps=()
       for dep in $(apt-cache depends --important "$pkg" 2>/dev/null | awk '/Depends:/ && $2 !~ /^</ {print $2}'); do
-        dpkg -L "$dep" 2>/dev/null | grep -qE '\.so(\.[0-9]+)*$' || data_deps+=("$dep")
+        files=$(dpkg -L "$dep" 2>/dev/null || true) # not piped into grep -q: pipefail
+        grep -qE '\.so(\.[0-9]+)*$' <<<"$files" || data_deps+=("$dep")
       done
       echo "build-deb.sh: $pkg left out of Depends: the bundle carries $(echo $sonames)${data_deps[*]:+; its data: ${data_deps[*]}}"
       for dep in "${data_deps[@]}"; do

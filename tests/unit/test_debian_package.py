@@ -188,6 +188,7 @@ def test_libraries_the_bundle_carries_leave_depends_but_not_their_data(tmp_path:
     assert "libxkbcommon0" not in depends and "libxkbcommon-x11-0" in depends
     # The bundled libxkbcommon still reads the keymaps from /usr/share/X11/xkb.
     assert "xkb-data" in depends
+    assert len(depends) == len(set(depends)), depends
 
 
 @pytest.mark.parametrize("kind", ["no-executable", "other-version"])
