@@ -182,6 +182,28 @@ def _item_id(table: dict[int, int], ids: Ids, name: str, old: int | None) -> int
     return table[old]
 
 
+def _set_items(
+    source: Session,
+    row: type[SpanRow] | type[QuoteRow],
+    set_ids: Sequence[int],
+    table: dict[int, int],
+    maps: _Maps,
+    ids: Ids,
+) -> list[dict[str, Any]]:
+    """The spans (or quotes) of the sets `set_ids`, under the target's ids: their own,
+    their set's and their entity's."""
+    out = []
+    for r in source.execute(select(row.__table__).where(row.set_id.in_(set_ids))):
+        v = _values(r)
+        v.update(
+            id=_item_id(table, ids, row.__tablename__, v["id"]),
+            set_id=maps.sets[v["set_id"]],
+            entity_id=_entity(maps, v["entity_id"]),
+        )
+        out.append(v)
+    return out
+
+
 def copy_sets(
     target: Session,
     source: Session,
@@ -203,24 +225,8 @@ def copy_sets(
             v.update(id=new_id, document_id=maps.docs[v["document_id"]])
             values.append(v)
         target.execute(insert(_table(SetRow)), values)
-        spans = []
-        for r in source.execute(select(SpanRow.__table__).where(SpanRow.set_id.in_(chunk))):
-            v = _values(r)
-            v.update(
-                id=_item_id(maps.spans, ids, "spans", v["id"]),
-                set_id=maps.sets[v["set_id"]],
-                entity_id=_entity(maps, v["entity_id"]),
-            )
-            spans.append(v)
-        quotes = []
-        for r in source.execute(select(QuoteRow.__table__).where(QuoteRow.set_id.in_(chunk))):
-            v = _values(r)
-            v.update(
-                id=_item_id(maps.quotes, ids, "quotes", v["id"]),
-                set_id=maps.sets[v["set_id"]],
-                entity_id=_entity(maps, v["entity_id"]),
-            )
-            quotes.append(v)
+        spans = _set_items(source, SpanRow, chunk, maps.spans, maps, ids)
+        quotes = _set_items(source, QuoteRow, chunk, maps.quotes, maps, ids)
         if spans:
             target.execute(insert(_table(SpanRow)), spans)
         if quotes:
